@@ -1,0 +1,197 @@
+// The SDFG (stateful dataflow multigraph): data descriptors, states holding dataflow graphs of
+// access nodes, tasklets, maps and library nodes, connected by memlets. This is the one IR every
+// frontend produces and every lowering consumes.
+
+import type { DType } from "./dtype.js";
+import type { Assignment } from "./expr.js";
+
+/** A dimension size: a constant or the name of an SDFG symbol. */
+export type Size = number | string;
+
+/** Where an array lives. `default` leaves the choice to lowering. */
+export type Storage = "default" | "global" | "onchip" | "register";
+
+export interface ArrayDesc {
+  kind: "array";
+  dtype: DType;
+  shape: Size[];
+  /** Transients are internal to the SDFG; non-transients are its inputs and outputs. */
+  transient: boolean;
+  storage: Storage;
+}
+
+export interface StreamDesc {
+  kind: "stream";
+  dtype: DType;
+  /** FIFO capacity in elements. */
+  depth: number;
+  transient: boolean;
+}
+
+export interface ScalarDesc {
+  kind: "scalar";
+  dtype: DType;
+  transient: boolean;
+}
+
+export type DataDesc = ArrayDesc | StreamDesc | ScalarDesc;
+
+/** An inclusive range `start..end` with `step`, as DaCe writes subsets. */
+export interface Range {
+  start: number;
+  end: number;
+  step: number;
+}
+
+export interface Memlet {
+  data: string;
+  subset: Range[];
+  /** Number of elements moved, when known. */
+  volume?: number;
+  dynamic?: boolean;
+  /** Write-conflict resolution, e.g. `sum`. */
+  wcr?: "sum" | "product" | "min" | "max";
+}
+
+/** What an out-of-domain access of a stencil returns. */
+export type BoundaryCondition =
+  | { type: "constant"; value: number }
+  /** The value of the field at the centre (un-offset) point. */
+  | { type: "copy" }
+  /** The border result is unspecified; we evaluate it like `copy`. */
+  | { type: "shrink" };
+
+/** One field read by a stencil node. */
+export interface StencilInput {
+  /** Data name the connector reads (an array or a scalar). */
+  data: string;
+  /** Domain axes (0 = outermost) that the field has; a lower-dimensional field is broadcast. */
+  axes: number[];
+  boundary: BoundaryCondition;
+}
+
+export interface AccessNode { kind: "access"; id: number; data: string }
+
+export interface TaskletNode {
+  kind: "tasklet";
+  id: number;
+  label: string;
+  inputs: string[];
+  outputs: string[];
+  code: Assignment[];
+}
+
+export interface MapEntryNode {
+  kind: "map_entry";
+  id: number;
+  label: string;
+  params: string[];
+  ranges: Range[];
+  /** Id of the matching exit node. */
+  exit: number;
+}
+
+export interface MapExitNode { kind: "map_exit"; id: number; entry: number }
+
+/**
+ * A stencil library node: computes `output` over the whole `domain`; its code reads the input
+ * fields at constant offsets. Out-of-domain reads follow each input's boundary condition.
+ */
+export interface StencilNode {
+  kind: "stencil";
+  id: number;
+  label: string;
+  dtype: DType;
+  /** Iterator names, outermost first (`i, j, k` trimmed to the domain's rank). */
+  iterators: string[];
+  domain: number[];
+  /** Connector name → the field read through it. Connector names equal the data names. */
+  inputs: Record<string, StencilInput>;
+  /** Name of the out-connector; the node's result is the value of the last assignment. */
+  output: string;
+  code: Assignment[];
+}
+
+export type Node = AccessNode | TaskletNode | MapEntryNode | MapExitNode | StencilNode;
+
+export interface Edge {
+  src: number;
+  srcConn: string | null;
+  dst: number;
+  dstConn: string | null;
+  memlet: Memlet | null;
+}
+
+export interface State {
+  name: string;
+  nodes: Node[];
+  edges: Edge[];
+}
+
+export interface InterstateEdge {
+  src: string;
+  dst: string;
+  /** A condition in the expression AST; absent means always. */
+  condition?: import("./expr.js").Expr;
+  assignments: Record<string, import("./expr.js").Expr>;
+}
+
+export interface Symbol { dtype: "int64"; value?: number }
+
+export interface Constant { value: number; dtype: DType }
+
+export interface SDFG {
+  name: string;
+  symbols: Record<string, Symbol>;
+  constants: Record<string, Constant>;
+  arrays: Record<string, DataDesc>;
+  states: State[];
+  interstate: InterstateEdge[];
+  startState: string;
+}
+
+export function nodeById(state: State, id: number): Node {
+  const n = state.nodes.find((x) => x.id === id);
+  if (!n) throw new Error(`state ${state.name}: no node ${id}`);
+  return n;
+}
+
+export function inEdges(state: State, id: number): Edge[] {
+  return state.edges.filter((e) => e.dst === id);
+}
+
+export function outEdges(state: State, id: number): Edge[] {
+  return state.edges.filter((e) => e.src === id);
+}
+
+/** The stencil nodes of a state in a topological order of their data dependencies. */
+export function stencilsInOrder(state: State): StencilNode[] {
+  const order = topologicalOrder(state);
+  return order.map((id) => nodeById(state, id)).filter((n): n is StencilNode => n.kind === "stencil");
+}
+
+/** Node ids in topological order; throws if the state's graph has a cycle. */
+export function topologicalOrder(state: State): number[] {
+  const indeg = new Map<number, number>();
+  for (const n of state.nodes) indeg.set(n.id, 0);
+  for (const e of state.edges) indeg.set(e.dst, (indeg.get(e.dst) ?? 0) + 1);
+  const ready = state.nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
+  const out: number[] = [];
+  while (ready.length > 0) {
+    const id = ready.shift()!;
+    out.push(id);
+    for (const e of state.edges) {
+      if (e.src !== id) continue;
+      const d = indeg.get(e.dst)! - 1;
+      indeg.set(e.dst, d);
+      if (d === 0) ready.push(e.dst);
+    }
+  }
+  if (out.length !== state.nodes.length) throw new Error(`state ${state.name} has a cycle`);
+  return out;
+}
+
+/** Full-range subset of a shape with constant sizes. */
+export function fullSubset(shape: number[]): Range[] {
+  return shape.map((n) => ({ start: 0, end: n - 1, step: 1 }));
+}
