@@ -1,2 +1,115 @@
 #!/usr/bin/env node
-console.log("x")
+// sdfg-fpga command line: generate projects, emulate programs, list boards.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { loadProgram, type ProgramBundle } from "../frontend/load_program.js";
+import { UserError } from "../ir/diagnostics.js";
+import { listPlatforms, loadPlatform } from "../platform/platform.js";
+import { emulate, type EmulationTarget } from "../emulate/emulate.js";
+import { lowerToPipeline } from "../spatial/lower.js";
+import type { SpatialOptions } from "../spatial/pipeline.js";
+import { cpuProject } from "../targets/cpu_project.js";
+import { writeProject } from "../targets/project_files.js";
+import { vitisProject } from "../targets/vitis_project.js";
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+    return n;
+  };
+}
+
+function spatialOptions(bundle: ProgramBundle, opts: { vectorWidth?: number; replicas?: number }): SpatialOptions {
+  return { vectorWidth: opts.vectorWidth ?? bundle.vectorization ?? 1, replicas: opts.replicas ?? 1 };
+}
+
+const program = new Command()
+  .name("sdfg-fpga")
+  .description("FPGA stencil design generator: program → SDFG → spatial pipeline → Vitis HLS project, emulation and reports")
+  .version("0.1.0")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const targetOption = (choices: string[], dflt: string) => new Option("-t, --target <target>", "backend").choices(choices).default(dflt);
+const widthOption = () => new Option("-W, --vector-width <n>", "vectorization width W (overrides the program's)").argParser(positiveInt("--vector-width"));
+
+program.command("generate")
+  .description("write a complete project for PROGRAM")
+  .argument("<program>", "stencil program (.json)")
+  .addOption(targetOption(["xilinx", "cpu"], "xilinx"))
+  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`)", "u280")
+  .addOption(widthOption())
+  .requiredOption("-o, --output <dir>", "output directory (replaced)")
+  .action((file: string, opts: { target: string; platform: string; output: string; vectorWidth?: number }) => {
+    const bundle = loadProgram(file);
+    if (opts.target === "cpu") {
+      writeProject(opts.output, cpuProject(bundle));
+    } else {
+      const platform = loadPlatform(opts.platform);
+      if (platform.vendor !== "xilinx") throw new UserError("--platform", `'${platform.shortName}' is an ${platform.vendor} board; --target xilinx needs a Xilinx board`);
+      const pipeline = lowerToPipeline(bundle.sdfg, spatialOptions(bundle, opts));
+      writeProject(opts.output, vitisProject(bundle, pipeline, platform));
+    }
+    process.stdout.write(`wrote ${opts.target} project for '${bundle.name}' to ${opts.output}\n`);
+  });
+
+program.command("emulate")
+  .description("generate, compile with g++ against sim/, run and compare with the CPU reference")
+  .argument("<program>", "stencil program (.json)")
+  .addOption(targetOption(["xilinx", "cpu"], "xilinx"))
+  .addOption(widthOption())
+  .option("--inputs <dir>", "read <input>.npy from DIR (else the program's data)")
+  .option("--outputs <dir>", "write <output>.npy to DIR")
+  .option("--json", "print the result as JSON")
+  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number }) => {
+    const bundle = loadProgram(file);
+    const result = await emulate(bundle, {
+      target: opts.target, spatial: spatialOptions(bundle, opts),
+      ...(opts.inputs ? { inputsDir: opts.inputs } : {}), ...(opts.outputs ? { outputsDir: opts.outputs } : {}),
+    });
+    if (opts.json) {
+      const { pipeline: _p, ...rest } = result;
+      process.stdout.write(JSON.stringify(rest, null, 2) + "\n");
+    } else if (result.deadlock) {
+      process.stdout.write(`${bundle.name}: emulation deadlocked\n${result.deadlock}\n`);
+    } else {
+      for (const o of result.outputs) {
+        const status = o.mismatches === 0 ? "matches the CPU reference" : `${o.mismatches} of ${o.elements} elements differ from the CPU reference (first at ${o.first?.index}: ${o.first?.got} vs ${o.first?.want})`;
+        process.stdout.write(`${bundle.name}: ${o.name} (${o.elements} elements) ${status}, max abs error ${o.maxAbsError.toExponential(2)}\n`);
+      }
+      if (result.cellsPerSecond) process.stdout.write(`emulated kernel: ${result.kernelSeconds!.toFixed(3)} s, ${result.cellsPerSecond.toExponential(3)} cells/s${result.cached.kernel ? " (cached build)" : ""}\n`);
+    }
+    process.exitCode = result.ok ? 0 : 1;
+  });
+
+program.command("platforms")
+  .description("list the boards")
+  .option("--json", "print as JSON")
+  .action((opts: { json?: boolean }) => {
+    const all = listPlatforms();
+    if (opts.json) { process.stdout.write(JSON.stringify(all, null, 2) + "\n"); return; }
+    for (const p of all) {
+      const mem = p.memory.map((m) => `${m.count}x${m.kind}`).join(" + ");
+      process.stdout.write(`${p.shortName.padEnd(6)} ${p.name.padEnd(36)} ${p.vendor.padEnd(7)} ${p.platform.padEnd(40)} ${mem}\n`);
+    }
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`${e.message.split("\n").slice(0, 3).join("\n")}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  }
+}
+
+await main();

@@ -21,7 +21,7 @@ posedge primitive pull0 pull1 pulldown pullup pulsestyle_onevent pulsestyle_onde
 reg release repeat rnmos rpmos rtran rtranif0 rtranif1 scalared showcancelled signed small specify
 specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 triand
 trior trireg unsigned use uwire vectored wait wand weak0 weak1 wire wor xnor shortreal string
-main top std hls ap_uint ap_int
+main top std hls ap_uint ap_int vec
 sqrt exp log sin cos tan fabs abs floor ceil min max pow
 i j k
 `.split(/\s+/).filter((s) => s.length > 0));
@@ -33,6 +33,7 @@ export function nameProblem(name: string): string | null {
     return `'${name}' is not a safe identifier (letters, digits and '_', starting with a letter)`;
   }
   if (name.includes("__")) return `'${name}' contains '__', which C++ reserves`;
+  if (name.endsWith("_")) return `'${name}' ends with '_', which generated code reserves for its own names`;
   if (KEYWORDS.has(name)) return `'${name}' is a C/C++/OpenCL/Verilog keyword or a reserved name`;
   if (/^sdfg_/.test(name)) return `'${name}' uses the prefix 'sdfg_', which generated code reserves`;
   if (name.length > 64) return `'${name}' is longer than 64 characters`;

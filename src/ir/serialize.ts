@@ -77,9 +77,13 @@ const sdfgSchema = z.object({
   startState: z.string(),
 }).strict();
 
-/** Serializes with a fixed key order, so equal SDFGs give byte-identical files. */
+/** Serializes with keys sorted at every level, so equal SDFGs give byte-identical files. */
 export function sdfgToJSON(sdfg: SDFG): string {
-  return JSON.stringify({ format: IR_FORMAT, version: IR_VERSION, ...sdfg }, null, 1) + "\n";
+  const sorted = (_key: string, value: unknown) =>
+    value !== null && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value;
+  return JSON.stringify({ format: IR_FORMAT, version: IR_VERSION, ...sdfg }, sorted, 1) + "\n";
 }
 
 /** Parses and validates a serialized SDFG; throws an Error naming the first problems. */

@@ -1,0 +1,37 @@
+# sdfg-fpga: `make demo` installs and runs the main job on an example, `make test` installs and
+# runs every test, `make bench` prints the performance figures.
+
+NODE_DEPS := node_modules/.sdfg-fpga-installed
+
+.PHONY: all install deps build demo test bench clean
+
+all: build
+
+# npm ci also builds dist/ (the `prepare` script).
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(NODE_DEPS) deps
+
+deps:
+	./tools/install-deps.sh
+
+build: install
+	npm run build
+
+demo: build
+	npx sdfg-fpga platforms
+	npx sdfg-fpga emulate stencils/hdiff.json --outputs out/demo/emulated
+	npx sdfg-fpga generate stencils/hdiff.json --target xilinx --platform u280 -o out/demo/hdiff_u280
+	@echo "Vitis project for hdiff on the U280: out/demo/hdiff_u280 (see its README.md)"
+
+test: build
+	npx tsc -p tsconfig.json --noEmit
+	npx vitest run
+
+bench: build
+	node bench/run.mjs
+
+clean:
+	rm -rf dist out

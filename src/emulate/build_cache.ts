@@ -1,0 +1,86 @@
+// Compiles generated C++ with g++ into a cache keyed by everything that affects the binary (the
+// sources, the headers they can include, the flags and the compiler version), so a rerun of the
+// same program skips g++. Builds go to a temporary directory renamed into place, which keeps
+// parallel test workers from seeing half-built entries.
+
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { execa } from "execa";
+import type { ProjectFiles } from "../targets/project_files.js";
+
+export function cacheDirectory(): string {
+  if (process.env.SDFG_FPGA_CACHE) return process.env.SDFG_FPGA_CACHE;
+  const base = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
+  return join(base, "sdfg-fpga");
+}
+
+let compilerVersion: Promise<string> | undefined;
+function gxxVersion(): Promise<string> {
+  compilerVersion ??= execa("g++", ["--version"]).then((r) => r.stdout, () => {
+    throw new Error("g++ was not found: emulation compiles the generated C++ with g++ (apt-get install g++)");
+  });
+  return compilerVersion;
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) hashTree(hash, p);
+    else hash.update(`${p}\0`).update(readFileSync(p)).update("\0");
+  }
+}
+
+export interface CompileRequest {
+  /** Files written into the build directory (relative path → content). */
+  files: ProjectFiles;
+  /** Which of them to compile and link. */
+  compile: string[];
+  /** Include directories outside the build directory (hashed in full). */
+  includeDirs: string[];
+  /** Include directories relative to the build directory. */
+  localIncludes: string[];
+  flags: string[];
+  /** Name of the binary. */
+  output: string;
+}
+
+export interface CompileResult { binary: string; cached: boolean; seconds: number }
+
+export async function compileCached(req: CompileRequest): Promise<CompileResult> {
+  const hash = createHash("sha256");
+  hash.update(await gxxVersion()).update("\0").update(req.flags.join(" ")).update("\0").update(req.compile.join(" "));
+  for (const [path, content] of [...req.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`${path}\0`).update(content).update("\0");
+  for (const d of req.includeDirs) hashTree(hash, d);
+  const key = hash.digest("hex").slice(0, 32);
+  const dir = join(cacheDirectory(), key);
+  const binary = join(dir, req.output);
+  if (existsSync(binary)) return { binary, cached: true, seconds: 0 };
+
+  const staging = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  mkdirSync(staging, { recursive: true });
+  const start = Date.now();
+  try {
+    for (const [path, content] of req.files) {
+      mkdirSync(dirname(join(staging, path)), { recursive: true });
+      writeFileSync(join(staging, path), content);
+    }
+    const args = [...req.flags, ...req.includeDirs.map((d) => `-I${d}`), ...req.localIncludes.map((d) => `-I${join(staging, d)}`),
+      ...req.compile.map((f) => join(staging, f)), "-o", join(staging, req.output)];
+    const r = await execa("g++", args, { reject: false, all: true });
+    if (r.exitCode !== 0) {
+      throw new Error(`g++ failed on generated code (kept in ${staging}):\n${r.all}`);
+    }
+    try {
+      renameSync(staging, dir);
+    } catch {
+      // Another process finished the same build first; its result is identical.
+      rmSync(staging, { recursive: true, force: true });
+    }
+  } catch (e) {
+    if (!(e instanceof Error && e.message.startsWith("g++ failed"))) rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  return { binary, cached: false, seconds: (Date.now() - start) / 1000 };
+}

@@ -1,0 +1,121 @@
+// Emulation without vendor tools: generate the kernel and host, compile them with g++ against
+// sim/ (cached by content), run the dataflow processes as threads with the real FIFO depths, run
+// the CPU reference on the same inputs, and compare.
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { emitCpuReference, referenceInterface } from "../cpu/cpu_reference.js";
+import { decodeNpy } from "../data/npy.js";
+import type { ProgramBundle } from "../frontend/load_program.js";
+import { KERNEL_NAME } from "../hls/vitis_kernel.js";
+import { SIM_DIR } from "../package_root.js";
+import { lowerToPipeline } from "../spatial/lower.js";
+import type { Pipeline, SpatialOptions } from "../spatial/pipeline.js";
+import { inputFiles } from "../targets/program_data.js";
+import { programSources } from "../targets/sources.js";
+import { EMULATION_FLAGS, vitisSources } from "../targets/vitis_project.js";
+import { compileCached } from "./build_cache.js";
+import { compareArrays, type Comparison } from "./compare.js";
+
+export type EmulationTarget = "xilinx" | "cpu";
+
+export interface EmulateOptions {
+  target: EmulationTarget;
+  spatial: SpatialOptions;
+  /** DIR/<input>.npy overrides the program's data where present. */
+  inputsDir?: string;
+  /** Where DIR/<output>.npy are written. */
+  outputsDir?: string;
+  /** Replaces computed FIFO depths (channel name → depth); for experiments and tests. */
+  depthOverrides?: Record<string, number>;
+}
+
+export interface EmulateResult {
+  target: EmulationTarget;
+  /** True when every output equals the CPU reference within tolerance. */
+  ok: boolean;
+  outputs: Comparison[];
+  /** Set when the emulation stopped on a deadlock: the watchdog's report. */
+  deadlock?: string;
+  kernelSeconds?: number;
+  cellsPerSecond?: number;
+  cached: { kernel: boolean; reference: boolean };
+  pipeline?: Pipeline;
+}
+
+/** Exit code the sim/ watchdog uses for a detected deadlock. */
+export const DEADLOCK_EXIT_CODE = 3;
+
+const REFERENCE_FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-fopenmp"];
+
+export async function emulate(bundle: ProgramBundle, options: EmulateOptions): Promise<EmulateResult> {
+  const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-emu-"));
+  try {
+    const inDir = join(work, "in");
+    mkdirSync(inDir);
+    for (const [name, content] of inputFiles(bundle, options.inputsDir)) writeFileSync(join(inDir, name), content);
+
+    const refDir = join(work, "reference");
+    mkdirSync(refDir);
+    const reference = await compileCached({
+      files: new Map([["reference.cpp", emitCpuReference(bundle.sdfg, programSources(bundle))]]),
+      compile: ["reference.cpp"], includeDirs: [join(SIM_DIR, "include")], localIncludes: [], flags: REFERENCE_FLAGS, output: "reference",
+    });
+    const refRun = await execa(reference.binary, [inDir, refDir], { reject: false, all: true });
+    if (refRun.exitCode !== 0) throw new Error(`the CPU reference failed:\n${refRun.all}`);
+    const outputs = referenceInterface(bundle.sdfg).outputs;
+
+    if (options.target === "cpu") {
+      copyOutputs(refDir, outputs.map((o) => o.name), options.outputsDir);
+      return {
+        target: "cpu", ok: true, cached: { kernel: reference.cached, reference: reference.cached },
+        outputs: outputs.map((o) => ({ name: o.name, elements: o.shape.reduce((a, b) => a * b, 1), mismatches: 0, maxAbsError: 0 })),
+      };
+    }
+
+    const pipeline = lowerToPipeline(bundle.sdfg, options.spatial);
+    for (const [name, depth] of Object.entries(options.depthOverrides ?? {})) {
+      const ch = pipeline.channels.find((c) => c.name === name);
+      if (!ch) throw new Error(`no channel '${name}' (channels: ${pipeline.channels.map((c) => c.name).join(", ")})`);
+      ch.depth = depth;
+    }
+    const kernel = await compileCached({
+      files: vitisSources(bundle, pipeline),
+      compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"],
+      includeDirs: [join(SIM_DIR, "include")], localIncludes: ["kernel"], flags: EMULATION_FLAGS, output: "host_sim",
+    });
+    const emuDir = join(work, "emulated");
+    mkdirSync(emuDir);
+    const run = await execa(kernel.binary, ["--inputs", inDir, "--outputs", emuDir], { reject: false, all: true });
+    const cached = { kernel: kernel.cached, reference: reference.cached };
+    if (run.exitCode === DEADLOCK_EXIT_CODE) {
+      return { target: options.target, ok: false, outputs: [], deadlock: run.all ?? "", cached, pipeline };
+    }
+    if (run.exitCode !== 0) throw new Error(`the emulated kernel failed (exit ${run.exitCode}):\n${run.all}`);
+    const timing = /kernel: ([0-9.e+-]+) s, ([0-9.e+-]+) cells\/s/.exec(run.stdout);
+
+    const comparisons = outputs.map((o) => {
+      const got = decodeNpy(readFileSync(join(emuDir, `${o.name}.npy`)), o.name);
+      const want = decodeNpy(readFileSync(join(refDir, `${o.name}.npy`)), o.name);
+      const dtype = bundle.sdfg.arrays[o.name]!.dtype;
+      return compareArrays(o.name, dtype, got.values, want.values);
+    });
+    copyOutputs(emuDir, outputs.map((o) => o.name), options.outputsDir);
+    return {
+      target: options.target,
+      ok: comparisons.every((c) => c.mismatches === 0),
+      outputs: comparisons, cached, pipeline,
+      ...(timing ? { kernelSeconds: Number(timing[1]), cellsPerSecond: Number(timing[2]) } : {}),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function copyOutputs(from: string, names: string[], to: string | undefined): void {
+  if (!to) return;
+  mkdirSync(to, { recursive: true });
+  for (const n of names) copyFileSync(join(from, `${n}.npy`), join(to, `${n}.npy`));
+}

@@ -1,0 +1,100 @@
+// Emits the on-chip window of one PE input: register runs (fully partitioned) holding the
+// vectors that taps read, and delay lines (circular buffers in LUTRAM/BRAM) over the gaps
+// between them. Each cycle the whole window shifts by one vector; shared by the Vitis and the
+// Intel emitters, which differ only in how they spell declarations and pragmas.
+
+import type { CodeWriter } from "../codegen/code_writer.js";
+import { windowSlot, type PEInput, type WindowPart } from "../spatial/pipeline.js";
+
+export interface WindowNames {
+  /** Register array of the input (compact: only register vectors). */
+  registers: string;
+  /** Delay line `n` and its position counter. */
+  line(n: number): string;
+  pointer(n: number): string;
+}
+
+export function windowNames(input: PEInput): WindowNames {
+  return {
+    registers: `${input.field}_win_`,
+    line: (n) => `${input.field}_line${n}_`,
+    pointer: (n) => `${input.field}_ptr${n}_`,
+  };
+}
+
+/** Window vector → index in the compact register array, for vectors held in registers. */
+export function registerIndex(input: PEInput): Map<number, number> {
+  const index = new Map<number, number>();
+  let c = 0;
+  for (const p of input.parts) {
+    if (p.kind !== "registers") continue;
+    for (let v = p.first; v < p.first + p.count; v++) index.set(v, c++);
+  }
+  return index;
+}
+
+export function delayLines(input: PEInput): Extract<WindowPart, { kind: "delay" }>[] {
+  return input.parts.filter((p): p is Extract<WindowPart, { kind: "delay" }> => p.kind === "delay");
+}
+
+/** `win[c][lane]` for the element at linear offset `linear` of output lane `lane`. */
+export function tapElement(input: PEInput, linear: number, lane: number, W: number): string {
+  const slot = windowSlot(input, linear, lane, W);
+  const c = registerIndex(input).get(slot.vector);
+  if (c === undefined) throw new Error(`tap ${linear} of ${input.field} is not in a register`);
+  return `${windowNames(input).registers}[${c}][${slot.lane}]`;
+}
+
+/**
+ * Writes the per-cycle shift: oldest to newest, so every register reads its neighbour's old value;
+ * a delay line hands its oldest vector to the register before it and takes the register after it.
+ * The newest register receives `incoming`.
+ */
+export function emitWindowShift(w: CodeWriter, input: PEInput, incoming: string, unrollPragma: string): void {
+  const names = windowNames(input);
+  const index = registerIndex(input);
+  let line = 0;
+  const parts = input.parts;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]!;
+    if (part.kind === "delay") { line++; continue; }
+    const first = index.get(part.first)!;
+    const last = index.get(part.first + part.count - 1)!;
+    if (last > first) {
+      w.block(`for (int s_ = ${first}; s_ < ${last}; ++s_)`, () => {
+        w.directive(unrollPragma);
+        w.line(`${names.registers}[s_] = ${names.registers}[s_ + 1];`);
+      });
+    }
+    const next = parts[p + 1];
+    if (!next) {
+      w.line(`${names.registers}[${last}] = ${incoming};`);
+    } else if (next.kind === "delay") {
+      const n = line;
+      const after = index.get(next.first + next.count)!;
+      w.line(`${names.registers}[${last}] = ${names.line(n)}[${names.pointer(n)}];`);
+      w.line(`${names.line(n)}[${names.pointer(n)}] = ${names.registers}[${after}];`);
+      w.line(`${names.pointer(n)} = ${names.pointer(n)} == ${next.count - 1} ? 0 : ${names.pointer(n)} + 1;`);
+    } else {
+      throw new Error("two register runs without a delay line between them");
+    }
+  }
+}
+
+/** A C condition that offset `offset` from output point (i_, j_, k) stays inside the domain. */
+export function inDomainCondition(offset: readonly number[], domain: readonly number[], lane: number, W: number): string | null {
+  const terms: string[] = [];
+  const names = ["i_", "j_"];
+  for (let a = 0; a < 2; a++) {
+    const d = offset[a]!;
+    if (d > 0) terms.push(`${names[a]} < ${domain[a]! - d}`);
+    if (d < 0) terms.push(`${names[a]} >= ${-d}`);
+  }
+  // Along k the element is k0_ + lane, with k0_ a multiple of W.
+  const dk = offset[2]! + lane;
+  if (dk !== lane) {
+    if (dk >= W) terms.push(`k0_ < ${domain[2]! - dk}`);
+    if (dk < 0) terms.push(`k0_ >= ${-dk}`);
+  }
+  return terms.length === 0 ? null : terms.join(" && ");
+}

@@ -1,0 +1,172 @@
+// SDFG → spatial pipeline. One memory reader per input array, one PE per stencil, one writer
+// per output; windows sized from the access offsets (design.md §2) and channel depths from the
+// latency of every path, so that reconvergent paths cannot deadlock.
+
+import { DTYPE_INFO } from "../ir/dtype.js";
+import { UserError } from "../ir/diagnostics.js";
+import { accessesOf, namesOf } from "../ir/expr.js";
+import { stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
+import { foldAlwaysOutOfDomainAccesses } from "./fold_boundaries.js";
+import {
+  linearOffset, windowSlot, type Channel, type MemoryReader, type MemoryWriter, type PEInput,
+  type Pipeline, type ProcessingElement, type SpatialOptions, type WindowPart, type WindowTap,
+} from "./pipeline.js";
+
+/** Gaps between needed window vectors up to this length stay in registers. */
+const MAX_REGISTER_GAP = 4;
+/** Delay lines up to this many bits are shift registers (SRL/LUTRAM); longer ones use BRAM. */
+const MAX_REGISTER_DELAY_BITS = 1024;
+/**
+ * Capacity beyond the computed delay: one vector so a producer can write while the consumer
+ * reads in the same cycle, one for the register stage HLS puts on every FIFO.
+ */
+export const CHANNEL_SLACK = 2;
+
+export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline {
+  const sdfg = foldAlwaysOutOfDomainAccesses(input);
+  const W = options.vectorWidth;
+  if (sdfg.states.length !== 1) throw new UserError(sdfg.name, "spatial lowering takes an SDFG with one dataflow state");
+  const stencils = stencilsInOrder(sdfg.states[0]!);
+  if (stencils.length === 0) throw new UserError(sdfg.name, "the program has no stencils");
+  const rank = stencils[0]!.domain.length;
+  const pad = 3 - rank;
+  const domain = [...Array(pad).fill(1), ...stencils[0]!.domain] as [number, number, number];
+  for (const s of stencils) {
+    if (s.domain.join() !== stencils[0]!.domain.join()) throw new UserError(sdfg.name, `stencil '${s.label}' has domain ${s.domain.join("x")}, expected ${stencils[0]!.domain.join("x")}`);
+  }
+  if (!Number.isInteger(W) || W < 1) throw new UserError("--vector-width", `must be a positive integer, got ${W}`);
+  if (domain[2] % W !== 0) throw new UserError("--vector-width", `the innermost extent ${domain[2]} is not a multiple of W=${W}`);
+
+  const used = new Set<string>(Object.keys(sdfg.arrays));
+  const unique = (base: string) => {
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base.replace(/_$/, "")}${n}_`;
+    used.add(name);
+    return name;
+  };
+
+  const producerOf = new Map<string, string>();
+  const arrival = new Map<string, number>();
+  const readers: MemoryReader[] = [];
+  const channels: Channel[] = [];
+  const written = new Set(stencils.map((s) => outputOf(sdfg, s)));
+
+  const readerFor = (array: string, axes: number[]): string => {
+    const existing = readers.find((r) => r.array === array);
+    if (existing) return existing.name;
+    const desc = sdfg.arrays[array]!;
+    if (desc.kind !== "array") throw new Error(`reader for non-array ${array}`);
+    const reader: MemoryReader = {
+      name: unique(`read_${array}_`), array, dtype: desc.dtype, axes: axes.map((a) => a + pad),
+      shape: desc.shape.map(Number), outputs: [],
+    };
+    readers.push(reader);
+    producerOf.set(array, reader.name);
+    arrival.set(reader.name, 0);
+    return reader.name;
+  };
+
+  const pes: ProcessingElement[] = [];
+  for (const s of stencils) {
+    const peName = unique(`pe_${s.label}_`);
+    const inputs: PEInput[] = [];
+    const accesses = accessesOf(s.code);
+    for (const [conn, inp] of Object.entries(s.inputs)) {
+      const desc = sdfg.arrays[inp.data]!;
+      if (desc.kind !== "array") continue;
+      const own = accesses.filter((a) => a.field === conn);
+      if (own.length === 0) continue; // every access was folded to a boundary value
+      if (!written.has(inp.data)) readerFor(inp.data, inp.axes);
+      const taps = uniqueTaps(own.map((a) => [...Array(pad).fill(0), ...a.offset] as [number, number, number]), domain);
+      if (inp.boundary.type !== "constant" && taps.some((t) => t.linear !== 0) && !taps.some((t) => t.linear === 0)) {
+        taps.push({ offset: [0, 0, 0], linear: 0 });
+      }
+      taps.sort((a, b) => a.linear - b.linear);
+      const lo = taps[0]!.linear;
+      const hi = taps[taps.length - 1]!.linear;
+      const lead = Math.ceil(Math.max(hi, 0) / W);
+      const vectors = lead - Math.floor(lo / W) + 1;
+      const partial = { lo };
+      const needed = new Set<number>([vectors - 1]);
+      for (const t of taps) for (let l = 0; l < W; l++) needed.add(windowSlot(partial, t.linear, l, W).vector);
+      const producer = producerOf.get(inp.data)!;
+      const channel = unique(`${inp.data}_to_${s.label}_`);
+      channels.push({ name: channel, field: inp.data, dtype: desc.dtype, from: producer, to: peName, delay: 0, depth: 0 });
+      inputs.push({
+        field: inp.data, channel, dtype: desc.dtype, boundary: inp.boundary, taps, lo, hi, lead, vectors,
+        parts: windowParts([...needed].sort((a, b) => a - b), vectors, W * DTYPE_INFO[desc.dtype].bytes * 8),
+      });
+    }
+    const latency = Math.max(0, ...inputs.map((i) => i.lead));
+    const arrive = Math.max(0, ...inputs.map((i) => arrival.get(producerOf.get(i.field)!)! + i.lead));
+    for (const i of inputs) {
+      const ch = channels.find((c) => c.name === i.channel)!;
+      ch.delay = arrive - arrival.get(ch.from)! - i.lead;
+    }
+    const scalars = [...namesOf(s.code)].filter((n) => sdfg.arrays[s.inputs[n]?.data ?? ""]?.kind === "scalar").map((n) => s.inputs[n]!.data).sort();
+    const out = outputOf(sdfg, s);
+    producerOf.set(out, peName);
+    arrival.set(peName, arrive);
+    pes.push({ name: peName, stencil: s.label, dtype: s.dtype, code: s.code, inputs, scalars, outputs: [], latency, arrival: arrive });
+  }
+
+  const writers: MemoryWriter[] = [];
+  for (const s of stencils) {
+    const out = outputOf(sdfg, s);
+    if (sdfg.arrays[out]!.transient) continue;
+    const name = unique(`write_${out}_`);
+    const channel = unique(`${out}_to_memory_`);
+    channels.push({ name: channel, field: out, dtype: s.dtype, from: producerOf.get(out)!, to: name, delay: 0, depth: 0 });
+    writers.push({ name, array: out, dtype: s.dtype, input: channel });
+  }
+
+  for (const c of channels) {
+    c.depth = c.delay + CHANNEL_SLACK;
+    const from = readers.find((r) => r.name === c.from) ?? pes.find((p) => p.name === c.from)!;
+    from.outputs.push(c.name);
+  }
+
+  const scalarNames = [...new Set(pes.flatMap((p) => p.scalars))].sort();
+  return {
+    name: sdfg.name, domain, rank, vectorWidth: W, replicas: options.replicas,
+    vectors: (domain[0] * domain[1] * domain[2]) / W,
+    readers, pes, writers, channels,
+    scalars: scalarNames.map((n) => ({ name: n, dtype: sdfg.arrays[n]!.dtype })),
+    constants: sdfg.constants,
+  };
+}
+
+function outputOf(sdfg: SDFG, s: StencilNode): string {
+  const edge = sdfg.states[0]!.edges.find((e) => e.src === s.id && e.srcConn === s.output);
+  return edge!.memlet!.data;
+}
+
+function uniqueTaps(offsets: [number, number, number][], domain: number[]): WindowTap[] {
+  const seen = new Map<string, WindowTap>();
+  for (const o of offsets) seen.set(o.join(","), { offset: o, linear: linearOffset(o, domain) });
+  return [...seen.values()];
+}
+
+/** Splits a window of `vectors` vectors into register runs and delay lines over the gaps. */
+function windowParts(needed: number[], vectors: number, bitsPerVector: number): WindowPart[] {
+  const parts: WindowPart[] = [];
+  let pos = 0;
+  let run: { first: number; count: number } | null = null;
+  const flushRun = () => { if (run) parts.push({ kind: "registers", ...run }); run = null; };
+  for (const n of needed) {
+    const gap = n - pos;
+    if (gap > MAX_REGISTER_GAP) {
+      flushRun();
+      parts.push({ kind: "delay", first: pos, count: gap, storage: gap * bitsPerVector <= MAX_REGISTER_DELAY_BITS ? "registers" : "bram" });
+      run = { first: n, count: 1 };
+    } else if (run) {
+      run.count = n - run.first + 1;
+    } else {
+      run = { first: pos, count: n - pos + 1 };
+    }
+    pos = n + 1;
+  }
+  flushRun();
+  if (pos !== vectors) throw new Error("window parts do not cover the window");
+  return parts;
+}

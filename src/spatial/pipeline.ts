@@ -1,0 +1,129 @@
+// The spatial pipeline: the hardware structure a stencil program becomes. Memory readers stream
+// arrays from off-chip memory, one processing element (PE) per stencil computes its field from
+// on-chip windows (shift registers and delay lines), writers stream results back. Channels are
+// FIFOs whose depths make reconvergent paths deadlock-free.
+//
+// Everything is counted in W-wide vectors: one vector per channel per cycle.
+
+import type { DType } from "../ir/dtype.js";
+import type { Assignment } from "../ir/expr.js";
+import type { BoundaryCondition, Constant } from "../ir/sdfg.js";
+
+/** Schedule choices (the "how"), kept apart from the program (the "what"). */
+export interface SpatialOptions {
+  /** Vectorization width W: elements per cycle along the innermost axis. */
+  vectorWidth: number;
+  /** Systolic / temporal replication P (copies of the PE chain, one time step each). */
+  replicas: number;
+}
+
+export const DEFAULT_OPTIONS: SpatialOptions = { vectorWidth: 1, replicas: 1 };
+
+export interface Channel {
+  name: string;
+  /** The field it carries. */
+  field: string;
+  dtype: DType;
+  from: string;
+  to: string;
+  /**
+   * How many vectors the consumer lags behind the producer on this edge in a steady
+   * one-vector-per-cycle schedule: the least capacity that cannot deadlock.
+   */
+  delay: number;
+  /** FIFO capacity in vectors: delay plus slack for pipeline latency. */
+  depth: number;
+}
+
+export interface MemoryReader {
+  name: string;
+  array: string;
+  dtype: DType;
+  /** Axes (of the 3-D domain) the array has; the others are broadcast. */
+  axes: number[];
+  shape: number[];
+  outputs: string[];
+}
+
+export interface MemoryWriter {
+  name: string;
+  array: string;
+  dtype: DType;
+  input: string;
+}
+
+/** One register segment or delay line of a window, oldest first. */
+export type WindowPart =
+  | { kind: "registers"; first: number; count: number }
+  | { kind: "delay"; first: number; count: number; storage: "registers" | "bram" | "uram" };
+
+export interface WindowTap {
+  /** Offset on each of the 3 axes. */
+  offset: [number, number, number];
+  /** Linear offset in elements (row-major over the domain). */
+  linear: number;
+}
+
+export interface PEInput {
+  field: string;
+  channel: string;
+  /** Type of the elements stored in the window (the producer's type). */
+  dtype: DType;
+  boundary: BoundaryCondition;
+  taps: WindowTap[];
+  /** Lowest and highest linear offset the window covers (includes 0 for copy/shrink). */
+  lo: number;
+  hi: number;
+  /** Vectors read ahead of the current output vector: ceil(max(hi,0) / W). */
+  lead: number;
+  /** Window length in vectors; vector 0 is the oldest, `vectors-1` the newest. */
+  vectors: number;
+  /** Where each part of the window lives. */
+  parts: WindowPart[];
+}
+
+export interface ProcessingElement {
+  name: string;
+  stencil: string;
+  dtype: DType;
+  code: Assignment[];
+  inputs: PEInput[];
+  /** Scalar inputs the code reads. */
+  scalars: string[];
+  outputs: string[];
+  /** Cycles before the first output: max lead over the inputs. */
+  latency: number;
+  /** Cycle at which its first output vector leaves, counted from the readers' start. */
+  arrival: number;
+}
+
+export interface ScalarArgument { name: string; dtype: DType }
+
+export interface Pipeline {
+  name: string;
+  /** The domain padded to 3 axes (leading extents 1). */
+  domain: [number, number, number];
+  /** The program's own rank and iterator names. */
+  rank: number;
+  vectorWidth: number;
+  replicas: number;
+  /** Vectors streamed per field: I*J*K / W. */
+  vectors: number;
+  readers: MemoryReader[];
+  pes: ProcessingElement[];
+  writers: MemoryWriter[];
+  channels: Channel[];
+  scalars: ScalarArgument[];
+  constants: Record<string, Constant>;
+}
+
+/** Linear offset of a 3-axis offset in a row-major (I, J, K) domain. */
+export function linearOffset(offset: readonly number[], domain: readonly number[]): number {
+  return offset[0]! * domain[1]! * domain[2]! + offset[1]! * domain[2]! + offset[2]!;
+}
+
+/** Window vector and lane holding the element at linear offset `l + L` of output lane `l`. */
+export function windowSlot(input: Pick<PEInput, "lo">, linear: number, lane: number, W: number): { vector: number; lane: number } {
+  const e = lane + linear;
+  return { vector: Math.floor(e / W) - Math.floor(input.lo / W), lane: ((e % W) + W) % W };
+}
