@@ -46,12 +46,12 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
   w.line();
   w.block("int main(int argc, char** argv)", () => {
     w.line('if (argc != 3) { std::fprintf(stderr, "usage: reference INPUT_DIR OUTPUT_DIR\\n"); return 2; }');
-    w.line("const std::string in = argv[1], out = argv[2];");
+    w.line("const std::string in_dir_ = argv[1], out_dir_ = argv[2];");
     w.block("try", () => {
       for (const { name, shape } of iface.inputs) {
         const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
-        if (sdfg.arrays[name]!.kind === "scalar") w.line(`const ${T} ${name} = sdfg_npy::load<${T}>(in + "/${name}.npy", {})[0];`);
-        else w.line(`const std::vector<${T}> ${name} = sdfg_npy::load<${T}>(in + "/${name}.npy", {${shape.join(", ")}});`);
+        if (sdfg.arrays[name]!.kind === "scalar") w.line(`const ${T} ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {})[0];`);
+        else w.line(`const std::vector<${T}> ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}});`);
       }
       for (const s of stencils) {
         const name = outputData(sdfg, s);
@@ -61,11 +61,11 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
       for (const s of stencils) emitStencilLoop(w, sdfg, s, outputData(sdfg, s), sources[s.label]);
       for (const { name, shape } of iface.outputs) {
         const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
-        w.line(`sdfg_npy::save<${T}>(out + "/${name}.npy", {${shape.join(", ")}}, ${name}.data());`);
+        w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${name}.npy", {${shape.join(", ")}}, ${name}.data());`);
       }
     });
-    w.block("catch (const std::exception& e)", () => {
-      w.line('std::fprintf(stderr, "error: %s\\n", e.what());');
+    w.block("catch (const std::exception& e_)", () => {
+      w.line('std::fprintf(stderr, "error: %s\\n", e_.what());');
       w.line("return 2;");
     });
     w.line("return 0;");

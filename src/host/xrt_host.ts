@@ -31,12 +31,12 @@ export function emitXrtHost(p: Pipeline): string {
   w.directive('#include "sdfg_npy.h"');
   w.directive(`#include "${KERNEL_NAME}.h"`);
   w.directive("#ifndef SDFG_FPGA_SIM");
-  for (const h of ["xrt/xrt_device.h", "xrt/xrt_kernel.h", "xrt/xrt_bo.h", "xrt/xrt_hw_context.h", "xrt/experimental/xrt_xclbin.h"]) w.directive(`#include <${h}>`);
+  for (const h of ["xrt/xrt_device.h", "xrt/xrt_kernel.h", "xrt/xrt_bo_.h", "xrt/xrt_hw_context.h", "xrt/experimental/xrt_xclbin.h"]) w.directive(`#include <${h}>`);
   w.directive("#endif");
   w.line();
   w.comment("Element-wise comparison with a relative and an absolute tolerance; NaN matches NaN.");
   w.line("template <typename T>");
-  w.block("static bool close_enough(const std::vector<T>& got, const std::vector<T>& want, double rtol, double atol, const char* name)", () => {
+  w.block("static bool close_enough_(const std::vector<T>& got, const std::vector<T>& want, double rtol, double atol, const char* name)", () => {
     w.line("std::size_t bad = 0;");
     w.block("for (std::size_t n = 0; n < got.size(); ++n)", () => {
       w.line("const double a = got[n], b = want[n];");
@@ -51,83 +51,83 @@ export function emitXrtHost(p: Pipeline): string {
   });
   w.line();
   w.block("int main(int argc, char** argv)", () => {
-    w.line(`std::string xclbin = "${KERNEL_NAME}.xclbin", inputs = "data", outputs = ".", verify;`);
-    w.block("for (int a = 1; a + 1 < argc; a += 2)", () => {
-      w.line("const std::string flag = argv[a], value = argv[a + 1];");
-      w.line('if (flag == "--xclbin") xclbin = value;');
-      w.line('else if (flag == "--inputs") inputs = value;');
-      w.line('else if (flag == "--outputs") outputs = value;');
-      w.line('else if (flag == "--verify") verify = value;');
-      w.line('else { std::fprintf(stderr, "unknown option %s\\n", flag.c_str()); return 2; }');
+    w.line(`std::string xclbin_ = "${KERNEL_NAME}.xclbin", inputs_ = "data", outputs_ = ".", verify_;`);
+    w.block("for (int a_ = 1; a_ + 1 < argc; a_ += 2)", () => {
+      w.line("const std::string flag_ = argv[a_], value_ = argv[a_ + 1];");
+      w.line('if (flag_ == "--xclbin") xclbin_ = value_;');
+      w.line('else if (flag_ == "--inputs") inputs_ = value_;');
+      w.line('else if (flag_ == "--outputs") outputs_ = value_;');
+      w.line('else if (flag_ == "--verify") verify_ = value_;');
+      w.line('else { std::fprintf(stderr, "unknown option %s\\n", flag_.c_str()); return 2; }');
     });
-    w.line("(void)xclbin;");
+    w.line("(void)xclbin_;");
     w.block("try", () => {
       w.comment("Host buffers, in the order of the kernel's arguments.");
       for (const a of args) {
         const T = DTYPE_INFO[a.dtype].cType;
         const shape = shapeOfArgument(p, a.name);
         const shapeText = `{${shape.join(", ")}}`;
-        if (a.kind === "input") w.line(`const std::vector<${T}> ${a.name}_host = sdfg_npy::load<${T}>(inputs + "/${a.name}.npy", ${shapeText});`);
-        if (a.kind === "scalar") w.line(`const ${T} ${a.name} = sdfg_npy::load<${T}>(inputs + "/${a.name}.npy", {})[0];`);
-        if (a.kind === "output") w.line(`std::vector<${T}> ${a.name}_host(${a.elements});`);
+        if (a.kind === "input") w.line(`const std::vector<${T}> ${a.name}_host_ = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", ${shapeText});`);
+        if (a.kind === "scalar") w.line(`const ${T} ${a.name} = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", {})[0];`);
+        if (a.kind === "output") w.line(`std::vector<${T}> ${a.name}_host_(${a.elements});`);
       }
       w.line();
-      w.line("const auto start = std::chrono::steady_clock::now();");
+      w.line("const auto start_ = std::chrono::steady_clock::now();");
       w.directive("#ifdef SDFG_FPGA_SIM");
       w.comment("Emulation: the kernel is an ordinary function; its dataflow processes run as threads.");
       const ports = args.filter((a) => a.kind !== "scalar");
       for (const a of ports) {
         const vt = a.wide ? vecType(a.dtype) : DTYPE_INFO[a.dtype].cType;
         const count = a.wide ? `${a.elements} / W_` : `${a.elements}`;
-        w.line(`std::vector<${vt}> ${a.name}_port(${count});`);
-        if (a.kind === "input") w.line(`std::memcpy(static_cast<void*>(${a.name}_port.data()), ${a.name}_host.data(), ${a.name}_host.size() * sizeof(${DTYPE_INFO[a.dtype].cType}));`);
+        w.line(`std::vector<${vt}> ${a.name}_port_(${count});`);
+        if (a.kind === "input") w.line(`std::memcpy(static_cast<void*>(${a.name}_port_.data()), ${a.name}_host_.data(), ${a.name}_host_.size() * sizeof(${DTYPE_INFO[a.dtype].cType}));`);
       }
-      w.line(`${KERNEL_NAME}(${args.map((a) => (a.kind === "scalar" ? a.name : `${a.name}_port.data()`)).join(", ")});`);
+      w.line(`${KERNEL_NAME}(${args.map((a) => (a.kind === "scalar" ? a.name : `${a.name}_port_.data()`)).join(", ")});`);
       for (const a of ports.filter((x) => x.kind === "output")) {
-        w.line(`std::memcpy(${a.name}_host.data(), static_cast<const void*>(${a.name}_port.data()), ${a.name}_host.size() * sizeof(${DTYPE_INFO[a.dtype].cType}));`);
+        w.line(`std::memcpy(${a.name}_host_.data(), static_cast<const void*>(${a.name}_port_.data()), ${a.name}_host_.size() * sizeof(${DTYPE_INFO[a.dtype].cType}));`);
       }
       w.directive("#else");
-      w.line("xrt::device device(0);");
-      w.line("const xrt::xclbin binary{std::string(xclbin)};");
-      w.line("const auto uuid = device.register_xclbin(binary);");
-      w.line("xrt::hw_context context(device, uuid);");
-      w.line(`xrt::kernel kernel(context, "${KERNEL_NAME}");`);
+      w.line("xrt::device device_(0);");
+      w.line("const xrt::xclbin binary_{std::string(xclbin_)};");
+      w.line("const auto uuid_ = device_.register_xclbin(binary_);");
+      w.line("xrt::hw_context context_(device_, uuid_);");
+      w.line(`xrt::kernel kernel_(context_, "${KERNEL_NAME}");`);
       args.forEach((a, n) => {
         if (a.kind === "scalar") return;
         const bytes = `${a.elements} * sizeof(${DTYPE_INFO[a.dtype].cType})`;
-        w.line(`xrt::bo ${a.name}_bo(device, ${bytes}, kernel.group_id(${n}));`);
+        w.line(`xrt::bo ${a.name}_bo_(device_, ${bytes}, kernel_.group_id(${n}));`);
         if (a.kind === "input") {
-          w.line(`${a.name}_bo.write(${a.name}_host.data());`);
-          w.line(`${a.name}_bo.sync(XCL_BO_SYNC_BO_TO_DEVICE);`);
+          w.line(`${a.name}_bo_.write(${a.name}_host_.data());`);
+          w.line(`${a.name}_bo_.sync(XCL_BO_SYNC_BO_TO_DEVICE);`);
         }
       });
-      w.line(`auto run = kernel(${args.map((a) => (a.kind === "scalar" ? a.name : `${a.name}_bo`)).join(", ")});`);
-      w.line("run.wait();");
+      w.line(`auto run_ = kernel_(${args.map((a) => (a.kind === "scalar" ? a.name : `${a.name}_bo_`)).join(", ")});`);
+      w.line("run_.wait();");
       for (const a of ports.filter((x) => x.kind === "output")) {
-        w.line(`${a.name}_bo.sync(XCL_BO_SYNC_BO_FROM_DEVICE);`);
-        w.line(`${a.name}_bo.read(${a.name}_host.data());`);
+        w.line(`${a.name}_bo_.sync(XCL_BO_SYNC_BO_FROM_DEVICE);`);
+        w.line(`${a.name}_bo_.read(${a.name}_host_.data());`);
       }
       w.directive("#endif");
-      w.line("const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();");
+      w.line("const double seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
       const cells = p.domain[0] * p.domain[1] * p.domain[2];
-      w.line(`std::printf("kernel: %.6f s, %.3e cells/s\\n", seconds, ${cells} / seconds);`);
+      w.line(`std::printf("kernel: %.6f s, %.3e cells/s\\n", seconds_, ${cells} / seconds_);`);
       w.line();
-      w.line("bool ok = true;");
+      w.line("bool ok_ = true;");
       for (const a of args.filter((x) => x.kind === "output")) {
         const T = DTYPE_INFO[a.dtype].cType;
         const shape = shapeOfArgument(p, a.name);
-        w.line(`sdfg_npy::save<${T}>(outputs + "/${a.name}.npy", {${shape.join(", ")}}, ${a.name}_host.data());`);
+        w.line(`sdfg_npy::save<${T}>(outputs_ + "/${a.name}.npy", {${shape.join(", ")}}, ${a.name}_host_.data());`);
         const tol = TOLERANCE[a.dtype];
-        w.block("if (!verify.empty())", () => {
-          w.line(`const std::vector<${T}> want = sdfg_npy::load<${T}>(verify + "/${a.name}.npy", {${shape.join(", ")}});`);
-          w.line(`ok = close_enough(${a.name}_host, want, ${tol.rtol}, ${tol.atol}, "${a.name}") && ok;`);
+        w.block("if (!verify_.empty())", () => {
+          w.line(`const std::vector<${T}> want_ = sdfg_npy::load<${T}>(verify_ + "/${a.name}.npy", {${shape.join(", ")}});`);
+          w.line(`ok_ = close_enough_(${a.name}_host_, want_, ${tol.rtol}, ${tol.atol}, "${a.name}") && ok_;`);
         });
       }
-      w.line('if (!verify.empty()) std::printf(ok ? "verification passed\\n" : "verification FAILED\\n");');
-      w.line("return ok ? 0 : 1;");
+      w.line('if (!verify_.empty()) std::printf(ok_ ? "verification passed\\n" : "verification FAILED\\n");');
+      w.line("return ok_ ? 0 : 1;");
     }, "");
-    w.block("catch (const std::exception& e)", () => {
-      w.line('std::fprintf(stderr, "error: %s\\n", e.what());');
+    w.block("catch (const std::exception& e_)", () => {
+      w.line('std::fprintf(stderr, "error: %s\\n", e_.what());');
       w.line("return 2;");
     });
   });

@@ -1,0 +1,55 @@
+// Benchmarks (make bench): prints figures, asserts nothing. Uses the built dist/ tree.
+//   1. generation time of the hdiff Vitis project (parse → SDFG → pipeline → files), in process;
+//   2. emulation throughput (cells/s) of hdiff at 128 x 128 x 64, W = 1, threads and real FIFOs.
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadProgram, parseProgram } from "../dist/src/frontend/load_program.js";
+import { lowerToPipeline } from "../dist/src/spatial/lower.js";
+import { vitisProject } from "../dist/src/targets/vitis_project.js";
+import { loadPlatform } from "../dist/src/platform/platform.js";
+import { emulate } from "../dist/src/emulate/emulate.js";
+import { encodeNpy } from "../dist/src/data/npy.js";
+
+const fmt = (x) => x.toPrecision(4);
+
+// 1. Generation time.
+{
+  const platform = loadPlatform("u280");
+  const runs = 20;
+  const t0 = process.hrtime.bigint();
+  for (let n = 0; n < runs; n++) {
+    const bundle = loadProgram("stencils/hdiff.json");
+    const p = lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 });
+    vitisProject(bundle, p, platform);
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6 / runs;
+  console.log(`generate hdiff (xilinx, u280): ${fmt(ms)} ms per project (mean of ${runs})`);
+}
+
+// 2. Emulation throughput at 128 x 128 x 64.
+{
+  const dims = [128, 128, 64];
+  const work = mkdtempSync(join(tmpdir(), "bench-"));
+  const prog = JSON.parse(readFileSync("stencils/hdiff.json", "utf8"));
+  prog.dimensions = dims;
+  for (const inp of Object.values(prog.inputs)) inp.data = "constant:0";
+  const file = join(work, "hdiff_128x128x64.json");
+  writeFileSync(file, JSON.stringify(prog));
+  const inputs = join(work, "in");
+  mkdirSync(inputs);
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const cells = dims.reduce((a, b) => a * b, 1);
+  for (const name of Object.keys(prog.inputs)) {
+    const values = Float64Array.from({ length: cells }, rnd);
+    writeFileSync(join(inputs, `${name}.npy`), encodeNpy("float32", dims, values));
+  }
+  const bundle = parseProgram(readFileSync(file, "utf8"), file, work);
+  for (const W of [1]) {
+    // First run may compile; the second is measured on the cached build.
+    await emulate(bundle, { target: "xilinx", spatial: { vectorWidth: W, replicas: 1 }, inputsDir: inputs });
+    const r = await emulate(bundle, { target: "xilinx", spatial: { vectorWidth: W, replicas: 1 }, inputsDir: inputs });
+    console.log(`emulate hdiff 128x128x64 W=${W}: ${fmt(r.cellsPerSecond)} cells/s (${fmt(r.kernelSeconds)} s kernel), ${r.ok ? "matches" : "DIFFERS FROM"} the CPU reference`);
+  }
+}
