@@ -7,6 +7,7 @@ import { UserError } from "../ir/diagnostics.js";
 import { accessesOf, namesOf } from "../ir/expr.js";
 import { stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
 import { foldAlwaysOutOfDomainAccesses } from "./fold_boundaries.js";
+import { estimatePipelineDepth } from "./op_latency.js";
 import {
   linearOffset, windowSlot, type Channel, type MemoryReader, type MemoryWriter, type PEInput,
   type Pipeline, type ProcessingElement, type SpatialOptions, type WindowPart, type WindowTap,
@@ -46,7 +47,11 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   };
 
   const producerOf = new Map<string, string>();
+  // Arrival of each process's first output, in vectors (arrival) and in cycles with the
+  // arithmetic pipelines (arrivalCycles).
   const arrival = new Map<string, number>();
+  const arrivalCycles = new Map<string, number>();
+  const hardwareDelay = new Map<string, number>();
   const readers: MemoryReader[] = [];
   const channels: Channel[] = [];
   const written = new Set(stencils.map((s) => outputOf(sdfg, s)));
@@ -63,6 +68,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     readers.push(reader);
     producerOf.set(array, reader.name);
     arrival.set(reader.name, 0);
+    arrivalCycles.set(reader.name, 0);
     return reader.name;
   };
 
@@ -99,15 +105,22 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     }
     const latency = Math.max(0, ...inputs.map((i) => i.lead));
     const arrive = Math.max(0, ...inputs.map((i) => arrival.get(producerOf.get(i.field)!)! + i.lead));
+    const start = Math.max(0, ...inputs.map((i) => arrivalCycles.get(producerOf.get(i.field)!)! + i.lead));
+    const pipelineDepth = estimatePipelineDepth(s.code, s.dtype);
     for (const i of inputs) {
       const ch = channels.find((c) => c.name === i.channel)!;
       ch.delay = arrive - arrival.get(ch.from)! - i.lead;
+      hardwareDelay.set(ch.name, start - arrivalCycles.get(ch.from)! - i.lead);
     }
     const scalars = [...namesOf(s.code)].filter((n) => sdfg.arrays[s.inputs[n]?.data ?? ""]?.kind === "scalar").map((n) => s.inputs[n]!.data).sort();
     const out = outputOf(sdfg, s);
     producerOf.set(out, peName);
     arrival.set(peName, arrive);
-    pes.push({ name: peName, stencil: s.label, dtype: s.dtype, code: s.code, inputs, scalars, outputs: [], latency, arrival: arrive });
+    arrivalCycles.set(peName, start + pipelineDepth);
+    pes.push({
+      name: peName, stencil: s.label, dtype: s.dtype, code: s.code, inputs, scalars, outputs: [], latency, arrival: arrive,
+      pipelineDepth, arrivalCycles: start + pipelineDepth,
+    });
   }
 
   const writers: MemoryWriter[] = [];
@@ -121,7 +134,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   }
 
   for (const c of channels) {
-    c.depth = c.delay + CHANNEL_SLACK;
+    c.depth = Math.max(c.delay, hardwareDelay.get(c.name) ?? 0) + CHANNEL_SLACK;
     const from = readers.find((r) => r.name === c.from) ?? pes.find((p) => p.name === c.from)!;
     from.outputs.push(c.name);
   }

@@ -27,11 +27,14 @@ export interface Channel {
   from: string;
   to: string;
   /**
-   * How many vectors the consumer lags behind the producer on this edge in a steady
-   * one-vector-per-cycle schedule: the least capacity that cannot deadlock.
+   * How many vectors the consumer lags behind the producer on this edge when every process
+   * moves one vector per cycle: the capacity below which the pipeline deadlocks.
    */
   delay: number;
-  /** FIFO capacity in vectors: delay plus slack for pipeline latency. */
+  /**
+   * FIFO capacity in vectors: the delay once the PEs' arithmetic pipeline depths are added to
+   * the paths (what hardware needs), plus a fixed slack.
+   */
   depth: number;
 }
 
@@ -93,8 +96,12 @@ export interface ProcessingElement {
   outputs: string[];
   /** Cycles before the first output: max lead over the inputs. */
   latency: number;
-  /** Cycle at which its first output vector leaves, counted from the readers' start. */
+  /** Vector index of the first output relative to the readers' start, ignoring arithmetic. */
   arrival: number;
+  /** Estimated cycles of its arithmetic pipeline. */
+  pipelineDepth: number;
+  /** Cycle at which its first output leaves, arithmetic pipeline depths included. */
+  arrivalCycles: number;
 }
 
 export interface ScalarArgument { name: string; dtype: DType }
