@@ -33,6 +33,7 @@ const program = new Command()
 
 const targetOption = (choices: string[], dflt: string) => new Option("-t, --target <target>", "backend").choices(choices).default(dflt);
 const widthOption = () => new Option("-W, --vector-width <n>", "vectorization width W (overrides the program's)").argParser(positiveInt("--vector-width"));
+const replicasOption = () => new Option("-P, --replicas <n>", "temporal replication P: time steps per pass (needs a time_loop)").argParser(positiveInt("--replicas"));
 
 program.command("generate")
   .description("write a complete project for PROGRAM")
@@ -40,8 +41,9 @@ program.command("generate")
   .addOption(targetOption(["xilinx", "cpu"], "xilinx"))
   .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`)", "u280")
   .addOption(widthOption())
+  .addOption(replicasOption())
   .requiredOption("-o, --output <dir>", "output directory (replaced)")
-  .action((file: string, opts: { target: string; platform: string; output: string; vectorWidth?: number }) => {
+  .action((file: string, opts: { target: string; platform: string; output: string; vectorWidth?: number; replicas?: number }) => {
     const bundle = loadProgram(file);
     if (opts.target === "cpu") {
       writeProject(opts.output, cpuProject(bundle));
@@ -59,10 +61,11 @@ program.command("emulate")
   .argument("<program>", "stencil program (.json)")
   .addOption(targetOption(["xilinx", "cpu"], "xilinx"))
   .addOption(widthOption())
+  .addOption(replicasOption())
   .option("--inputs <dir>", "read <input>.npy from DIR (else the program's data)")
   .option("--outputs <dir>", "write <output>.npy to DIR")
   .option("--json", "print the result as JSON")
-  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number }) => {
+  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number; replicas?: number }) => {
     const bundle = loadProgram(file);
     const result = await emulate(bundle, {
       target: opts.target, spatial: spatialOptions(bundle, opts),

@@ -13,6 +13,19 @@ export interface CExprContext {
   name(name: string): string;
   /** Function-call spelling: C++ uses `std::sqrt`, OpenCL C plain `sqrt`. */
   mathPrefix: string;
+  /** How conversions are spelled (default C++ `float(x)`; OpenCL C needs `(float)(x)`). */
+  cast?: CastStyle;
+}
+
+/**
+ * Spelling of a conversion: `functional` is C++'s `float(x)`, `c` the C cast `(float)(x)` that
+ * OpenCL C (which has no functional casts) and C++ both accept.
+ */
+export type CastStyle = "functional" | "c";
+
+/** `text` converted to the C type `type`. */
+export function castTo(type: string, text: string, style: CastStyle = "functional"): string {
+  return style === "c" ? `(${type})(${text})` : `${type}(${text})`;
 }
 
 /** A double literal that C parses to exactly the same double as JavaScript holds. */
@@ -24,9 +37,9 @@ export function doubleLiteral(v: number): string {
 }
 
 /** A literal of type `dtype`: a double literal converted once, like NumPy converts a Python float. */
-export function typedLiteral(v: number, dtype: DType): string {
+export function typedLiteral(v: number, dtype: DType, style: CastStyle = "functional"): string {
   const lit = doubleLiteral(v);
-  return dtype === "float64" ? lit : `${DTYPE_INFO[dtype].cType}(${lit})`;
+  return dtype === "float64" ? lit : castTo(DTYPE_INFO[dtype].cType, lit, style);
 }
 
 const PRECEDENCE: Record<string, number> = {
@@ -42,9 +55,13 @@ export function printCExpr(e: Expr, ctx: CExprContext): string {
 
 function print(e: Expr, ctx: CExprContext): { text: string; prec: number } {
   const T = DTYPE_INFO[ctx.dtype].cType;
+  const style = ctx.cast ?? "functional";
+  const conv = (text: string) => castTo(T, text, style);
+  // A C cast binds like a unary operator; a functional cast is an atom.
+  const convPrec = style === "c" ? PRECEDENCE.unary! : PRECEDENCE.atom!;
   const wrap = (x: { text: string; prec: number }, min: number) => (x.prec < min ? `(${x.text})` : x.text);
   switch (e.kind) {
-    case "number": return { text: typedLiteral(e.value, ctx.dtype), prec: PRECEDENCE.atom! };
+    case "number": return { text: typedLiteral(e.value, ctx.dtype, style), prec: ctx.dtype === "float64" ? PRECEDENCE.atom! : convPrec };
     case "name": return { text: ctx.name(e.name), prec: PRECEDENCE.atom! };
     case "access": return { text: ctx.access(e), prec: PRECEDENCE.atom! };
     case "unary": {
@@ -55,24 +72,24 @@ function print(e: Expr, ctx: CExprContext): { text: string; prec: number } {
     case "binary": {
       const l = print(e.left, ctx);
       const r = print(e.right, ctx);
-      if (e.op === "**") return { text: `${ctx.mathPrefix}pow(${T}(${l.text}), ${T}(${r.text}))`, prec: PRECEDENCE.atom! };
+      if (e.op === "**") return { text: `${ctx.mathPrefix}pow(${conv(l.text)}, ${conv(r.text)})`, prec: PRECEDENCE.atom! };
       const p = PRECEDENCE[e.op]!;
       // Arithmetic on a comparison result (bool) is done in T, as NumPy does.
       const arith = ["+", "-", "*", "/"].includes(e.op);
-      const lt = arith && isBoolean(e.left) ? `${T}(${l.text})` : wrap(l, p);
-      const rt = arith && isBoolean(e.right) ? `${T}(${r.text})` : wrap(r, p + 1);
+      const lt = arith && isBoolean(e.left) ? conv(l.text) : wrap(l, p);
+      const rt = arith && isBoolean(e.right) ? conv(r.text) : wrap(r, p + 1);
       return { text: `${lt} ${C_OPS[e.op] ?? e.op} ${rt}`, prec: p };
     }
     case "call": {
       const fn = e.fn === "abs" ? "fabs" : e.fn;
-      const args = e.args.map((a) => `${T}(${print(a, ctx).text})`);
+      const args = e.args.map((a) => conv(print(a, ctx).text));
       return { text: `${ctx.mathPrefix}${fn}(${args.join(", ")})`, prec: PRECEDENCE.atom! };
     }
     case "ternary": {
       const c = print(e.cond, ctx);
       const a = print(e.then, ctx);
       const b = print(e.otherwise, ctx);
-      const branch = (x: { text: string }, ex: Expr) => (isBoolean(ex) ? `${T}(${x.text})` : wrap(x as { text: string; prec: number }, PRECEDENCE.ternary! + 1));
+      const branch = (x: { text: string }, ex: Expr) => (isBoolean(ex) ? conv(x.text) : wrap(x as { text: string; prec: number }, PRECEDENCE.ternary! + 1));
       return { text: `${wrap(c, PRECEDENCE.ternary! + 1)} ? ${branch(a, e.then)} : ${branch(b, e.otherwise)}`, prec: PRECEDENCE.ternary! };
     }
   }
@@ -102,7 +119,7 @@ export function printAssignments(code: Assignment[], ctx: CExprContext, rename: 
     seen.set(s.target, count + 1);
     const base = rename(s.target);
     const name = count === 0 ? base : `${base}_${count}_`;
-    const typed = isBoolean(s.value) ? `${T}(${value})` : value;
+    const typed = isBoolean(s.value) ? castTo(T, value, ctx.cast) : value;
     statements.push(`const ${T} ${name} = ${typed};`);
     current.set(s.target, name);
   }

@@ -48,17 +48,28 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
     w.line('if (argc != 3) { std::fprintf(stderr, "usage: reference INPUT_DIR OUTPUT_DIR\\n"); return 2; }');
     w.line("const std::string in_dir_ = argv[1], out_dir_ = argv[2];");
     w.block("try", () => {
+      const fedBack = new Set(Object.values(sdfg.timeLoop?.feedback ?? {}));
       for (const { name, shape } of iface.inputs) {
         const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
-        if (sdfg.arrays[name]!.kind === "scalar") w.line(`const ${T} ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {})[0];`);
-        else w.line(`const std::vector<${T}> ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}});`);
+        const qualifier = fedBack.has(name) ? "" : "const ";
+        if (sdfg.arrays[name]!.kind === "scalar") w.line(`${qualifier}${T} ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {})[0];`);
+        else w.line(`${qualifier}std::vector<${T}> ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}});`);
       }
       for (const s of stencils) {
         const name = outputData(sdfg, s);
         const size = s.domain.reduce((a, b) => a * b, 1);
         w.line(`std::vector<${DTYPE_INFO[s.dtype].cType}> ${name}(${size});`);
       }
-      for (const s of stencils) emitStencilLoop(w, sdfg, s, outputData(sdfg, s), sources[s.label]);
+      const loop = sdfg.timeLoop;
+      if (loop) {
+        w.comment(`Time loop: ${loop.steps} steps, then ${Object.entries(loop.feedback).map(([o, i]) => `${o} → ${i}`).join(", ")} before the next.`);
+        w.block(`for (int step_ = 0; step_ < ${loop.steps}; ++step_)`, () => {
+          for (const s of stencils) emitStencilLoop(w, sdfg, s, outputData(sdfg, s), sources[s.label]);
+          for (const [o, i] of Object.entries(loop.feedback)) w.line(`if (step_ + 1 < ${loop.steps}) ${i} = ${o};`);
+        });
+      } else {
+        for (const s of stencils) emitStencilLoop(w, sdfg, s, outputData(sdfg, s), sources[s.label]);
+      }
       for (const { name, shape } of iface.outputs) {
         const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
         w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${name}.npy", {${shape.join(", ")}}, ${name}.data());`);

@@ -16,10 +16,12 @@ import type { Pipeline, SpatialOptions } from "../spatial/pipeline.js";
 import { inputFiles } from "../targets/program_data.js";
 import { programSources } from "../targets/sources.js";
 import { EMULATION_FLAGS, vitisSources } from "../targets/vitis_project.js";
+import { DEFAULT_INTEL_PLATFORM, intelEmulationBuild } from "../targets/intel_project.js";
+import { loadPlatform } from "../platform/platform.js";
 import { compileCached } from "./build_cache.js";
 import { compareArrays, type Comparison } from "./compare.js";
 
-export type EmulationTarget = "xilinx" | "cpu";
+export type EmulationTarget = "xilinx" | "intel" | "cpu";
 
 export interface EmulateOptions {
   target: EmulationTarget;
@@ -81,11 +83,12 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
       if (!ch) throw new Error(`no channel '${name}' (channels: ${pipeline.channels.map((c) => c.name).join(", ")})`);
       ch.depth = depth;
     }
-    const kernel = await compileCached({
-      files: vitisSources(bundle, pipeline),
-      compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"],
-      includeDirs: [join(SIM_DIR, "include")], localIncludes: ["kernel"], flags: EMULATION_FLAGS, output: "host_sim",
-    });
+    // Per target: the generated sources and how g++ compiles them (xilinx: HLS C++; intel: the
+    // OpenCL kernels as C++ through sim/include/intel_channels.h).
+    const build = options.target === "intel"
+      ? intelEmulationBuild(bundle, pipeline, loadPlatform(DEFAULT_INTEL_PLATFORM))
+      : { files: vitisSources(bundle, pipeline), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
+    const kernel = await compileCached({ ...build, includeDirs: [join(SIM_DIR, "include")], output: "host_sim" });
     const emuDir = join(work, "emulated");
     mkdirSync(emuDir);
     const run = await execa(kernel.binary, ["--inputs", inDir, "--outputs", emuDir], { reject: false, all: true });

@@ -122,6 +122,7 @@ export function parseProgram(text: string, file: string, baseDir: string): Progr
     const st = stencils.get(s)!;
     b.addStencil({ label: s, dtype: st.dtype, iterators, domain, inputs: st.inputs, output: s, code: st.code });
   }
+  if (timeLoop) b.setTimeLoop(timeLoop.steps, timeLoop.feedback);
 
   const bundle: ProgramBundle = {
     file, name, sdfg: b.build(), domain, iterators, inputs, outputs: prog.outputs, stencils: order,
@@ -216,6 +217,8 @@ function checkTimeLoop(prog: ProgramJson, inputs: ProgramInput[], at: (...p: (st
     const target = inputs.find((x) => x.name === inp);
     if (!target) throw new UserError(where, `'${inp}' is not an input of the program`);
     if (targets.has(inp)) throw new UserError(where, `input '${inp}' is fed back from two outputs`);
+    const outType = prog.program[out]?.data_type ?? inputs.find((x) => x.name === out)?.dtype;
+    if (outType !== target.dtype) throw new UserError(where, `output '${out}' is ${outType} but input '${inp}' is ${target.dtype}; feedback needs one type`);
     targets.add(inp);
     const outAxes = inputs.find((x) => x.name === out)?.axes ?? rankAxes;
     if (outAxes.join() !== target.axes.join()) {

@@ -2,11 +2,11 @@
 // function, and the per-lane calls with boundary conditions. The Vitis and Intel emitters wrap it
 // in their own function signatures, streams and pragmas.
 
-import { printAssignments, typedLiteral, type CExprContext } from "../codegen/c_expr.js";
+import { castTo, printAssignments, typedLiteral, type CastStyle, type CExprContext } from "../codegen/c_expr.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
-import type { Expr } from "../ir/expr.js";
+import { accessesOf, type Expr } from "../ir/expr.js";
 import type { PEInput, Pipeline, ProcessingElement, WindowTap } from "../spatial/pipeline.js";
-import { inDomainCondition, tapElement } from "./window_code.js";
+import { inDomainCondition, subscriptLane, tapElement, type LaneAccess } from "./window_code.js";
 
 const AXIS_NAMES = ["i", "j", "k"];
 
@@ -24,47 +24,63 @@ export interface CellFunction {
   /** Body statements and the returned name. */
   statements: string[];
   result: string;
+  /** How the body and the lane arguments spell conversions. */
+  cast: CastStyle;
+}
+
+/** Language details of a backend that the vendor-neutral PE code must follow. */
+export interface CellDialect {
+  /** Conversion spelling (OpenCL C has no functional casts); default C++'s `float(x)`. */
+  cast?: CastStyle;
 }
 
 /** The arithmetic of one output element as a function of its taps (already boundary-resolved). */
-export function cellFunction(pipeline: Pipeline, pe: ProcessingElement, mathPrefix: string): CellFunction {
+export function cellFunction(pipeline: Pipeline, pe: ProcessingElement, mathPrefix: string, dialect: CellDialect = {}): CellFunction {
   const pad = 3 - pipeline.rank;
   const T = DTYPE_INFO[pe.dtype].cType;
+  const cast = dialect.cast ?? "functional";
   const constants = pipeline.constants;
   const ctx: CExprContext = {
     dtype: pe.dtype,
     mathPrefix,
+    cast,
     access: (e: Extract<Expr, { kind: "access" }>) => tapName(e.field, [...Array(pad).fill(0), ...e.offset]),
     name: (n: string) => {
       const c = constants[n];
       // A constant is first a value of its own type, then converted like any input.
-      if (c) return typedLiteral(c.dtype === "float32" ? Math.fround(c.value) : c.value, pe.dtype);
+      if (c) return typedLiteral(c.dtype === "float32" ? Math.fround(c.value) : c.value, pe.dtype, cast);
       const s = pipeline.scalars.find((x) => x.name === n);
-      return s && s.dtype !== pe.dtype ? `${T}(${n})` : n;
+      return s && s.dtype !== pe.dtype ? castTo(T, n, cast) : n;
     },
   };
   const { statements, result } = printAssignments(pe.code, ctx, (t) => `${t}_t_`);
+  const read = new Set(accessesOf(pe.code).map((a) => tapName(a.field, [...Array(pad).fill(0), ...a.offset])));
   return {
     name: `${pe.stencil}_cell_`,
-    taps: pe.inputs.flatMap((input) => input.taps.map((tap) => ({ input, tap }))),
+    // Only the taps the code reads: windows may hold more (the centre for copy boundaries and bypass).
+    taps: pe.inputs.flatMap((input) => input.taps.filter((tap) => read.has(tapName(input.field, tap.offset))).map((tap) => ({ input, tap }))),
     scalars: pe.scalars,
     statements,
     result,
+    cast,
   };
 }
 
-/** The arguments of one lane's call of the cell function: taps with their boundary conditions. */
-export function laneArguments(pipeline: Pipeline, pe: ProcessingElement, cell: CellFunction, lane: number): string[] {
+/**
+ * The arguments of one lane's call of the cell function: taps with their boundary conditions.
+ * `laneOf` spells one lane of a window vector (`v[2]` in C++, `v.s2` for OpenCL vectors).
+ */
+export function laneArguments(pipeline: Pipeline, pe: ProcessingElement, cell: CellFunction, lane: number, laneOf: LaneAccess = subscriptLane): string[] {
   const W = pipeline.vectorWidth;
   const T = DTYPE_INFO[pe.dtype].cType;
-  const convert = (input: PEInput, text: string) => (input.dtype === pe.dtype ? text : `${T}(${text})`);
+  const convert = (input: PEInput, text: string) => (input.dtype === pe.dtype ? text : castTo(T, text, cell.cast));
   const args = cell.taps.map(({ input, tap }) => {
-    const value = convert(input, tapElement(input, tap.linear, lane, W));
+    const value = convert(input, tapElement(input, tap.linear, lane, W, laneOf));
     const inside = inDomainCondition(tap.offset, pipeline.domain, lane, W);
     if (inside === null) return value;
     const outside = input.boundary.type === "constant"
-      ? typedLiteral(input.boundary.value, pe.dtype)
-      : convert(input, tapElement(input, 0, lane, W));
+      ? typedLiteral(input.boundary.value, pe.dtype, cell.cast)
+      : convert(input, tapElement(input, 0, lane, W, laneOf));
     return `(${inside}) ? ${value} : ${outside}`;
   });
   return [...args, ...cell.scalars];

@@ -7,7 +7,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Channel, MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
 import { cellFunction, laneArguments, tapName } from "./pe_code.js";
-import { delayLines, emitWindowShift, registerIndex, windowNames } from "./window_code.js";
+import { delayLines, emitWindowShift, registerIndex, tapElement, windowNames } from "./window_code.js";
 
 export const KERNEL_NAME = "top";
 
@@ -32,6 +32,23 @@ export interface TopArgument {
   elements: number;
   /** Whether the port moves W-wide vectors (else single elements, broadcast on chip). */
   wide: boolean;
+}
+
+/**
+ * With P > 1 the kernel takes `steps_`, the time steps of this pass (1..P): replicas past it
+ * forward their input, so the last pass of a time loop can do fewer than P steps.
+ */
+export const STEPS_ARGUMENT = "steps_";
+
+export function hasStepsArgument(p: Pipeline): boolean {
+  return p.replicas > 1;
+}
+
+/** The top function's parameter list as C++ text. */
+export function topSignature(p: Pipeline): string {
+  const params = topArguments(p).map((a) => `${a.cType} ${a.name}`);
+  if (hasStepsArgument(p)) params.push(`const int ${STEPS_ARGUMENT}`);
+  return params.join(", ");
 }
 
 export function topArguments(p: Pipeline): TopArgument[] {
@@ -63,8 +80,7 @@ export function emitKernelHeader(p: Pipeline): string {
   const dtypes = new Set<DType>([...p.readers.map((r) => r.dtype), ...p.writers.map((x) => x.dtype), ...p.channels.map((c) => c.dtype)]);
   for (const d of [...dtypes].sort()) w.line(`typedef hls::vector<${DTYPE_INFO[d].cType}, W_> ${vecType(d)};`);
   w.line();
-  const args = topArguments(p).map((a) => `${a.cType} ${a.name}`);
-  w.line(`extern "C" void ${KERNEL_NAME}(${args.join(", ")});`);
+  w.line(`extern "C" void ${KERNEL_NAME}(${topSignature(p)});`);
   return w.toString();
 }
 
@@ -148,18 +164,21 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: KernelS
   const vt = vecType(pe.dtype);
   const cell = cellFunction(p, pe, "std::");
   const src = info.sources[pe.stencil];
-  w.comment(`Stencil '${pe.stencil}'${src ? `: ${src}` : ""}`);
-  w.comment("The arithmetic of one output element; taps arrive with boundary conditions applied.");
-  const cellParams = [
-    ...cell.taps.map(({ input, tap }) => `${T} ${tapName(input.field, tap.offset)}`),
-    ...cell.scalars.map((s) => `${scalarType(p, s)} ${s}`),
-  ];
-  w.block(`static ${T} ${cell.name}(${cellParams.join(", ")})`, () => {
-    w.directive("#pragma HLS INLINE");
-    w.many(cell.statements);
-    w.line(`return ${cell.result};`);
-  });
-  w.line();
+  if (pe.replica === 0) {
+    // Replicas of the PE chain share one cell function per stencil.
+    w.comment(`Stencil '${pe.stencil}'${src ? `: ${src}` : ""}`);
+    w.comment("The arithmetic of one output element; taps arrive with boundary conditions applied.");
+    const cellParams = [
+      ...cell.taps.map(({ input, tap }) => `${T} ${tapName(input.field, tap.offset)}`),
+      ...cell.scalars.map((s) => `${scalarType(p, s)} ${s}`),
+    ];
+    w.block(`static ${T} ${cell.name}(${cellParams.join(", ")})`, () => {
+      w.directive("#pragma HLS INLINE");
+      w.many(cell.statements);
+      w.line(`return ${cell.result};`);
+    });
+    w.line();
+  }
 
   const ins = pe.inputs;
   const outs = channelsOf(p, pe.outputs);
@@ -167,9 +186,12 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: KernelS
     ...ins.map((i) => streamParam(channelsOf(p, [i.channel])[0]!, "in")),
     ...outs.map((c) => streamParam(c, "out")),
     ...pe.scalars.map((s) => `const ${scalarType(p, s)} ${s}`),
+    ...(pe.bypass ? [`const int ${STEPS_ARGUMENT}`] : []),
   ];
-  w.comment(`Processing element of '${pe.stencil}': latency ${pe.latency} vector(s), first output at cycle ${pe.arrival}.`);
+  const replica = p.replicas > 1 ? ` (time step ${pe.replica + 1} of ${p.replicas} in a pass)` : "";
+  w.comment(`Processing element of '${pe.stencil}'${replica}: latency ${pe.latency} vector(s), first output at cycle ${pe.arrival}.`);
   w.block(`static void ${pe.name}(${params.join(", ")})`, () => {
+    if (pe.bypass) w.line(`const bool active_ = ${pe.replica} < ${STEPS_ARGUMENT}; // else forward '${pe.bypass}' unchanged`);
     for (const input of ins) {
       const names = windowNames(input);
       const regs = registerIndex(input).size;
@@ -197,8 +219,12 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: KernelS
       }
       w.block(`if (t_ >= ${pe.latency})`, () => {
         const calls = [];
-        for (let lane = 0; lane < p.vectorWidth; lane++) calls.push(`out_[${lane}] = ${cell.name}(${laneArguments(p, pe, cell, lane).join(", ")});`);
-        if (calls.some((c) => c.includes("k0_"))) w.line("const int k0_ = kv_ * W_; // innermost index of lane 0");
+        const bypass = pe.inputs.find((i) => i.field === pe.bypass);
+        for (let lane = 0; lane < p.vectorWidth; lane++) {
+          const value = `${cell.name}(${laneArguments(p, pe, cell, lane).join(", ")})`;
+          calls.push(`out_[${lane}] = ${bypass ? `active_ ? ${value} : ${tapElement(bypass, 0, lane, p.vectorWidth)}` : value};`);
+        }
+        if (calls.some((c) => /\bk0_(?![A-Za-z0-9_])/.test(c))) w.line("const int k0_ = kv_ * W_; // innermost index of lane 0");
         w.line(`${vt} out_;`);
         w.many(calls);
         for (const c of outs) w.line(`${c.name}.write(out_);`);
@@ -216,7 +242,7 @@ function scalarType(p: Pipeline, name: string): string {
 function emitTop(w: CodeWriter, p: Pipeline): void {
   const args = topArguments(p);
   w.comment("Top function: one AXI master bundle per array, scalars over AXI-Lite, a DATAFLOW region.");
-  w.block(`extern "C" void ${KERNEL_NAME}(${args.map((a) => `${a.cType} ${a.name}`).join(", ")})`, () => {
+  w.block(`extern "C" void ${KERNEL_NAME}(${topSignature(p)})`, () => {
     let bundle = 0;
     for (const a of args) {
       if (a.kind === "scalar") {
@@ -227,6 +253,7 @@ function emitTop(w: CodeWriter, p: Pipeline): void {
       w.directive(`#pragma HLS INTERFACE m_axi port=${a.name} offset=slave bundle=gmem${bundle++} depth=${depth}`);
       w.directive(`#pragma HLS INTERFACE s_axilite port=${a.name}`);
     }
+    if (hasStepsArgument(p)) w.directive(`#pragma HLS INTERFACE s_axilite port=${STEPS_ARGUMENT}`);
     w.directive("#pragma HLS INTERFACE s_axilite port=return");
     w.directive("#pragma HLS DATAFLOW");
     w.line();
@@ -237,7 +264,7 @@ function emitTop(w: CodeWriter, p: Pipeline): void {
     w.line();
     w.line("SDFG_DATAFLOW_BEGIN();");
     for (const r of p.readers) w.line(`SDFG_DATAFLOW_CALL(${[r.name, r.array, ...r.outputs].join(", ")});`);
-    for (const pe of p.pes) w.line(`SDFG_DATAFLOW_CALL(${[pe.name, ...pe.inputs.map((i) => i.channel), ...pe.outputs, ...pe.scalars].join(", ")});`);
+    for (const pe of p.pes) w.line(`SDFG_DATAFLOW_CALL(${[pe.name, ...pe.inputs.map((i) => i.channel), ...pe.outputs, ...pe.scalars, ...(pe.bypass ? [STEPS_ARGUMENT] : [])].join(", ")});`);
     for (const wr of p.writers) w.line(`SDFG_DATAFLOW_CALL(${[wr.name, wr.input, wr.array].join(", ")});`);
     w.line("SDFG_DATAFLOW_END();");
   });

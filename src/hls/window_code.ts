@@ -37,20 +37,28 @@ export function delayLines(input: PEInput): Extract<WindowPart, { kind: "delay" 
   return input.parts.filter((p): p is Extract<WindowPart, { kind: "delay" }> => p.kind === "delay");
 }
 
+/** How one lane of a vector-typed expression is spelled in the target language. */
+export type LaneAccess = (vector: string, lane: number) => string;
+
+/** C++ element access: `v[lane]` (hls::vector, arrays). */
+export const subscriptLane: LaneAccess = (vector, lane) => `${vector}[${lane}]`;
+
 /** `win[c][lane]` for the element at linear offset `linear` of output lane `lane`. */
-export function tapElement(input: PEInput, linear: number, lane: number, W: number): string {
+export function tapElement(input: PEInput, linear: number, lane: number, W: number, laneOf: LaneAccess = subscriptLane): string {
   const slot = windowSlot(input, linear, lane, W);
   const c = registerIndex(input).get(slot.vector);
   if (c === undefined) throw new Error(`tap ${linear} of ${input.field} is not in a register`);
-  return `${windowNames(input).registers}[${c}][${slot.lane}]`;
+  return laneOf(`${windowNames(input).registers}[${c}]`, slot.lane);
 }
 
 /**
  * Writes the per-cycle shift: oldest to newest, so every register reads its neighbour's old value;
  * a delay line hands its oldest vector to the register before it and takes the register after it.
- * The newest register receives `incoming`.
+ * The newest register receives `incoming`. The register loop is fully unrolled by `unrollPragma`,
+ * written as the loop body's first line (`#pragma HLS UNROLL`) or, with `placement` "before", in
+ * front of the loop (OpenCL's `#pragma unroll`).
  */
-export function emitWindowShift(w: CodeWriter, input: PEInput, incoming: string, unrollPragma: string): void {
+export function emitWindowShift(w: CodeWriter, input: PEInput, incoming: string, unrollPragma: string, placement: "body" | "before" = "body"): void {
   const names = windowNames(input);
   const index = registerIndex(input);
   let line = 0;
@@ -61,8 +69,9 @@ export function emitWindowShift(w: CodeWriter, input: PEInput, incoming: string,
     const first = index.get(part.first)!;
     const last = index.get(part.first + part.count - 1)!;
     if (last > first) {
+      if (placement === "before") w.directive(unrollPragma);
       w.block(`for (int s_ = ${first}; s_ < ${last}; ++s_)`, () => {
-        w.directive(unrollPragma);
+        if (placement === "body") w.directive(unrollPragma);
         w.line(`${names.registers}[s_] = ${names.registers}[s_ + 1];`);
       });
     }

@@ -6,17 +6,10 @@
 import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import type { Pipeline } from "../spatial/pipeline.js";
-import { KERNEL_NAME, topArguments, vecType } from "../hls/vitis_kernel.js";
+import { hasStepsArgument, KERNEL_NAME, STEPS_ARGUMENT, topArguments, vecType } from "../hls/vitis_kernel.js";
+import { emitCloseEnough, emitFinish, emitHostBuffers, emitOptionParsing, emitPasses } from "./host_common.js";
 
-/** Relative and absolute tolerances the generated verifiers use, per type. */
-export const TOLERANCE = { float32: { rtol: 1e-5, atol: 1e-6 }, float64: { rtol: 1e-12, atol: 1e-14 } } as const;
-
-export function shapeOfArgument(p: Pipeline, name: string): number[] {
-  const r = p.readers.find((x) => x.array === name);
-  if (r) return r.shape;
-  if (p.scalars.some((s) => s.name === name)) return [];
-  return p.domain.slice(3 - p.rank);
-}
+export { shapeOfArgument, TOLERANCE } from "./host_common.js";
 
 export function emitXrtHost(p: Pipeline): string {
   const w = new CodeWriter();
@@ -27,62 +20,36 @@ export function emitXrtHost(p: Pipeline): string {
     "Reads DIR/<input>.npy, runs the kernel once, writes DIR/<output>.npy; with --verify compares",
     "every output with DIR/<output>.npy and exits 1 on a mismatch.",
   ].join("\n"));
-  for (const h of ["chrono", "cmath", "cstdio", "cstring", "stdexcept", "string", "vector"]) w.directive(`#include <${h}>`);
+  for (const h of ["algorithm", "chrono", "cmath", "cstdio", "cstring", "filesystem", "stdexcept", "string", "utility", "vector"]) w.directive(`#include <${h}>`);
   w.directive('#include "sdfg_npy.h"');
   w.directive(`#include "${KERNEL_NAME}.h"`);
   w.directive("#ifndef SDFG_FPGA_SIM");
-  for (const h of ["xrt/xrt_device.h", "xrt/xrt_kernel.h", "xrt/xrt_bo_.h", "xrt/xrt_hw_context.h", "xrt/experimental/xrt_xclbin.h"]) w.directive(`#include <${h}>`);
+  for (const h of ["xrt/xrt_device.h", "xrt/xrt_kernel.h", "xrt/xrt_bo.h", "xrt/xrt_hw_context.h", "xrt/experimental/xrt_xclbin.h"]) w.directive(`#include <${h}>`);
   w.directive("#endif");
   w.line();
-  w.comment("Element-wise comparison with a relative and an absolute tolerance; NaN matches NaN.");
-  w.line("template <typename T>");
-  w.block("static bool close_enough_(const std::vector<T>& got, const std::vector<T>& want, double rtol, double atol, const char* name)", () => {
-    w.line("std::size_t bad = 0;");
-    w.block("for (std::size_t n = 0; n < got.size(); ++n)", () => {
-      w.line("const double a = got[n], b = want[n];");
-      w.line("if (std::isnan(a) && std::isnan(b)) continue;");
-      w.block("if (!(std::fabs(a - b) <= atol + rtol * std::fabs(b)))", () => {
-        w.line('if (bad < 5) std::fprintf(stderr, "%s[%zu]: got %.9g, expected %.9g\\n", name, n, a, b);');
-        w.line("++bad;");
-      });
-    });
-    w.line('if (bad > 0) std::fprintf(stderr, "%s: %zu of %zu elements differ\\n", name, bad, got.size());');
-    w.line("return bad == 0;");
-  });
+  emitCloseEnough(w);
   w.line();
   w.block("int main(int argc, char** argv)", () => {
-    w.line(`std::string xclbin_ = "${KERNEL_NAME}.xclbin", inputs_ = "data", outputs_ = ".", verify_;`);
-    w.block("for (int a_ = 1; a_ + 1 < argc; a_ += 2)", () => {
-      w.line("const std::string flag_ = argv[a_], value_ = argv[a_ + 1];");
-      w.line('if (flag_ == "--xclbin") xclbin_ = value_;');
-      w.line('else if (flag_ == "--inputs") inputs_ = value_;');
-      w.line('else if (flag_ == "--outputs") outputs_ = value_;');
-      w.line('else if (flag_ == "--verify") verify_ = value_;');
-      w.line('else { std::fprintf(stderr, "unknown option %s\\n", flag_.c_str()); return 2; }');
-    });
+    emitOptionParsing(w, [{ flag: "--xclbin", variable: "xclbin_", value: `${KERNEL_NAME}.xclbin` }]);
     w.line("(void)xclbin_;");
     w.block("try", () => {
       w.comment("Host buffers, in the order of the kernel's arguments.");
-      for (const a of args) {
-        const T = DTYPE_INFO[a.dtype].cType;
-        const shape = shapeOfArgument(p, a.name);
-        const shapeText = `{${shape.join(", ")}}`;
-        if (a.kind === "input") w.line(`const std::vector<${T}> ${a.name}_host_ = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", ${shapeText});`);
-        if (a.kind === "scalar") w.line(`const ${T} ${a.name} = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", {})[0];`);
-        if (a.kind === "output") w.line(`std::vector<${T}> ${a.name}_host_(${a.elements});`);
-      }
+      emitHostBuffers(w, p, args);
       w.line();
       w.line("const auto start_ = std::chrono::steady_clock::now();");
       w.directive("#ifdef SDFG_FPGA_SIM");
       w.comment("Emulation: the kernel is an ordinary function; its dataflow processes run as threads.");
       const ports = args.filter((a) => a.kind !== "scalar");
+      const steps = hasStepsArgument(p) ? [STEPS_ARGUMENT] : [];
       for (const a of ports) {
         const vt = a.wide ? vecType(a.dtype) : DTYPE_INFO[a.dtype].cType;
         const count = a.wide ? `${a.elements} / W_` : `${a.elements}`;
         w.line(`std::vector<${vt}> ${a.name}_port_(${count});`);
         if (a.kind === "input") w.line(`std::memcpy(static_cast<void*>(${a.name}_port_.data()), ${a.name}_host_.data(), ${a.name}_host_.size() * sizeof(${DTYPE_INFO[a.dtype].cType}));`);
       }
-      w.line(`${KERNEL_NAME}(${args.map((a) => (a.kind === "scalar" ? a.name : `${a.name}_port_.data()`)).join(", ")});`);
+      emitPasses(w, p, args, () => {
+        w.line(`${KERNEL_NAME}(${[...args.map((a) => (a.kind === "scalar" ? a.name : `${a.name}_port_.data()`)), ...steps].join(", ")});`);
+      }, (i, o) => `std::swap(${i}_port_, ${o}_port_);`);
       for (const a of ports.filter((x) => x.kind === "output")) {
         w.line(`std::memcpy(${a.name}_host_.data(), static_cast<const void*>(${a.name}_port_.data()), ${a.name}_host_.size() * sizeof(${DTYPE_INFO[a.dtype].cType}));`);
       }
@@ -101,30 +68,16 @@ export function emitXrtHost(p: Pipeline): string {
           w.line(`${a.name}_bo_.sync(XCL_BO_SYNC_BO_TO_DEVICE);`);
         }
       });
-      w.line(`auto run_ = kernel_(${args.map((a) => (a.kind === "scalar" ? a.name : `${a.name}_bo_`)).join(", ")});`);
-      w.line("run_.wait();");
+      emitPasses(w, p, args, () => {
+        w.line(`auto run_ = kernel_(${[...args.map((a) => (a.kind === "scalar" ? a.name : `${a.name}_bo_`)), ...steps].join(", ")});`);
+        w.line("run_.wait();");
+      }, (i, o) => `std::swap(${i}_bo_, ${o}_bo_);`);
       for (const a of ports.filter((x) => x.kind === "output")) {
         w.line(`${a.name}_bo_.sync(XCL_BO_SYNC_BO_FROM_DEVICE);`);
         w.line(`${a.name}_bo_.read(${a.name}_host_.data());`);
       }
       w.directive("#endif");
-      w.line("const double seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
-      const cells = p.domain[0] * p.domain[1] * p.domain[2];
-      w.line(`std::printf("kernel: %.6f s, %.3e cells/s\\n", seconds_, ${cells} / seconds_);`);
-      w.line();
-      w.line("bool ok_ = true;");
-      for (const a of args.filter((x) => x.kind === "output")) {
-        const T = DTYPE_INFO[a.dtype].cType;
-        const shape = shapeOfArgument(p, a.name);
-        w.line(`sdfg_npy::save<${T}>(outputs_ + "/${a.name}.npy", {${shape.join(", ")}}, ${a.name}_host_.data());`);
-        const tol = TOLERANCE[a.dtype];
-        w.block("if (!verify_.empty())", () => {
-          w.line(`const std::vector<${T}> want_ = sdfg_npy::load<${T}>(verify_ + "/${a.name}.npy", {${shape.join(", ")}});`);
-          w.line(`ok_ = close_enough_(${a.name}_host_, want_, ${tol.rtol}, ${tol.atol}, "${a.name}") && ok_;`);
-        });
-      }
-      w.line('if (!verify_.empty()) std::printf(ok_ ? "verification passed\\n" : "verification FAILED\\n");');
-      w.line("return ok_ ? 0 : 1;");
+      emitFinish(w, p, args);
     }, "");
     w.block("catch (const std::exception& e_)", () => {
       w.line('std::fprintf(stderr, "error: %s\\n", e_.what());');

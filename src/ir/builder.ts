@@ -50,6 +50,12 @@ export class SDFGBuilder {
     return this;
   }
 
+  /** Makes the program a time loop of `steps` steps feeding outputs back into inputs. */
+  setTimeLoop(steps: number, feedback: Record<string, string>): this {
+    this.sdfg.timeLoop = { steps, feedback: { ...feedback } };
+    return this;
+  }
+
   addSymbol(name: string, value?: number): this {
     this.sdfg.symbols[name] = value === undefined ? { dtype: "int64" } : { dtype: "int64", value };
     return this;

@@ -140,8 +140,19 @@ export interface Symbol { dtype: "int64"; value?: number }
 
 export interface Constant { value: number; dtype: DType }
 
+/**
+ * Repeats the whole dataflow `steps` times; after each repetition every `feedback` output is
+ * copied to its input (a time-stepping loop, what temporal replication accelerates).
+ */
+export interface TimeLoop {
+  steps: number;
+  /** Output data → the input data it becomes for the next step. */
+  feedback: Record<string, string>;
+}
+
 export interface SDFG {
   name: string;
+  timeLoop?: TimeLoop;
   symbols: Record<string, Symbol>;
   constants: Record<string, Constant>;
   arrays: Record<string, DataDesc>;

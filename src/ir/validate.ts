@@ -38,6 +38,18 @@ export function validateSDFG(sdfg: SDFG): Issue[] {
     validateState(sdfg, state, `states[${si}]`, report);
   });
   if (!stateNames.has(sdfg.startState)) report("startState", `no state named '${sdfg.startState}'`);
+  if (sdfg.timeLoop) {
+    for (const [out, inp] of Object.entries(sdfg.timeLoop.feedback)) {
+      const o = sdfg.arrays[out];
+      const i = sdfg.arrays[inp];
+      const p = `timeLoop.feedback.${out}`;
+      if (!o || o.transient) report(p, `'${out}' is not an output array`);
+      else if (!i || i.transient) report(p, `'${inp}' is not an input`);
+      else if (o.dtype !== i.dtype || o.kind !== i.kind || (o.kind === "array" && i.kind === "array" && o.shape.join() !== i.shape.join())) {
+        report(p, `'${out}' and '${inp}' differ in type or shape`);
+      }
+    }
+  }
   sdfg.interstate.forEach((e, i) => {
     if (!stateNames.has(e.src)) report(`interstate[${i}].src`, `no state named '${e.src}'`);
     if (!stateNames.has(e.dst)) report(`interstate[${i}].dst`, `no state named '${e.dst}'`);

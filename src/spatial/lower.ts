@@ -46,6 +46,22 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     return name;
   };
 
+  const P = options.replicas;
+  if (!Number.isInteger(P) || P < 1) throw new UserError("--replicas", `must be a positive integer, got ${P}`);
+  const loop = sdfg.timeLoop;
+  if (P > 1 && !loop) throw new UserError("--replicas", `replication (P=${P}) chains time steps; the program has no time_loop`);
+  const feedback = loop?.feedback ?? {};
+  const fedBackFrom = new Map(Object.entries(feedback).map(([o, i]) => [i, o]));
+  if (P > 1) {
+    for (const s of stencils) {
+      const out = outputOf(sdfg, s);
+      if (!sdfg.arrays[out]!.transient && !(out in feedback)) {
+        throw new UserError("--replicas", `with P > 1 every output must be fed back by the time_loop; '${out}' is not`);
+      }
+    }
+  }
+
+  // Producer of each data item in each replica, keyed `data@replica`.
   const producerOf = new Map<string, string>();
   // Arrival of each process's first output, in vectors (arrival) and in cycles with the
   // arithmetic pipelines (arrivalCycles).
@@ -66,61 +82,80 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
       shape: desc.shape.map(Number), outputs: [],
     };
     readers.push(reader);
-    producerOf.set(array, reader.name);
     arrival.set(reader.name, 0);
     arrivalCycles.set(reader.name, 0);
     return reader.name;
   };
 
+  /** Who produces `data` for replica `r`: a PE of this replica, the previous one, or memory. */
+  const producer = (data: string, axes: number[], r: number): string => {
+    if (written.has(data)) return producerOf.get(`${data}@${r}`)!;
+    const from = fedBackFrom.get(data);
+    if (from !== undefined && r > 0) return producerOf.get(`${from}@${r - 1}`)!;
+    return readerFor(data, axes);
+  };
+
   const pes: ProcessingElement[] = [];
-  for (const s of stencils) {
-    const peName = unique(`pe_${s.label}_`);
-    const inputs: PEInput[] = [];
-    const accesses = accessesOf(s.code);
-    for (const [conn, inp] of Object.entries(s.inputs)) {
-      const desc = sdfg.arrays[inp.data]!;
-      if (desc.kind !== "array") continue;
-      const own = accesses.filter((a) => a.field === conn);
-      if (own.length === 0) continue; // every access was folded to a boundary value
-      if (!written.has(inp.data)) readerFor(inp.data, inp.axes);
-      const taps = uniqueTaps(own.map((a) => [...Array(pad).fill(0), ...a.offset] as [number, number, number]), domain);
-      if (inp.boundary.type !== "constant" && taps.some((t) => t.linear !== 0) && !taps.some((t) => t.linear === 0)) {
-        taps.push({ offset: [0, 0, 0], linear: 0 });
+  for (let r = 0; r < P; r++) {
+    const suffix = P > 1 ? `_r${r}` : "";
+    for (const s of stencils) {
+      const out = outputOf(sdfg, s);
+      const peName = unique(`pe_${s.label}${suffix}_`);
+      // In a replica past the pass's step count, a PE producing a fed-back output forwards the
+      // centre value of the input it replaces, so a pass can do fewer than P steps.
+      const bypass = P > 1 && out in feedback ? feedback[out]! : undefined;
+      const inputs: PEInput[] = [];
+      const accesses = accessesOf(s.code);
+      const fields = Object.entries(s.inputs).filter(([, inp]) => sdfg.arrays[inp.data]!.kind === "array");
+      if (bypass !== undefined && !fields.some(([, inp]) => inp.data === bypass)) {
+        const desc = sdfg.arrays[bypass]!;
+        fields.push([bypass, { data: bypass, axes: desc.kind === "array" ? desc.shape.map((_, a) => a) : [], boundary: { type: "constant", value: 0 } }]);
       }
-      taps.sort((a, b) => a.linear - b.linear);
-      const lo = taps[0]!.linear;
-      const hi = taps[taps.length - 1]!.linear;
-      const lead = Math.ceil(Math.max(hi, 0) / W);
-      const vectors = lead - Math.floor(lo / W) + 1;
-      const partial = { lo };
-      const needed = new Set<number>([vectors - 1]);
-      for (const t of taps) for (let l = 0; l < W; l++) needed.add(windowSlot(partial, t.linear, l, W).vector);
-      const producer = producerOf.get(inp.data)!;
-      const channel = unique(`${inp.data}_to_${s.label}_`);
-      channels.push({ name: channel, field: inp.data, dtype: desc.dtype, from: producer, to: peName, delay: 0, depth: 0 });
-      inputs.push({
-        field: inp.data, channel, dtype: desc.dtype, boundary: inp.boundary, taps, lo, hi, lead, vectors,
-        parts: windowParts([...needed].sort((a, b) => a - b), vectors, W * DTYPE_INFO[desc.dtype].bytes * 8),
+      for (const [conn, inp] of fields) {
+        const desc = sdfg.arrays[inp.data]!;
+        const offsets = accesses.filter((a) => a.field === conn).map((a) => [...Array(pad).fill(0), ...a.offset] as [number, number, number]);
+        if (inp.data === bypass) offsets.push([0, 0, 0]);
+        if (offsets.length === 0) continue; // every access was folded to a boundary value
+        const from = producer(inp.data, inp.axes, r);
+        const taps = uniqueTaps(offsets, domain);
+        if (inp.boundary.type !== "constant" && taps.some((t) => t.linear !== 0) && !taps.some((t) => t.linear === 0)) {
+          taps.push({ offset: [0, 0, 0], linear: 0 });
+        }
+        taps.sort((a, b) => a.linear - b.linear);
+        const lo = taps[0]!.linear;
+        const hi = taps[taps.length - 1]!.linear;
+        const lead = Math.ceil(Math.max(hi, 0) / W);
+        const vectors = lead - Math.floor(lo / W) + 1;
+        const needed = new Set<number>([vectors - 1]);
+        for (const t of taps) for (let l = 0; l < W; l++) needed.add(windowSlot({ lo }, t.linear, l, W).vector);
+        const dtype = channelType(sdfg, inp.data);
+        const channel = unique(`${inp.data}_to_${s.label}${suffix}_`);
+        channels.push({ name: channel, field: inp.data, dtype, from, to: peName, delay: 0, depth: 0 });
+        inputs.push({
+          field: inp.data, channel, dtype, boundary: inp.boundary, taps, lo, hi, lead, vectors,
+          parts: windowParts([...needed].sort((a, b) => a - b), vectors, W * DTYPE_INFO[desc.dtype].bytes * 8),
+        });
+      }
+      const latency = Math.max(0, ...inputs.map((i) => i.lead));
+      const arriveAt = (i: PEInput) => arrival.get(channels.find((c) => c.name === i.channel)!.from)!;
+      const cyclesAt = (i: PEInput) => arrivalCycles.get(channels.find((c) => c.name === i.channel)!.from)!;
+      const arrive = Math.max(0, ...inputs.map((i) => arriveAt(i) + i.lead));
+      const start = Math.max(0, ...inputs.map((i) => cyclesAt(i) + i.lead));
+      const pipelineDepth = estimatePipelineDepth(s.code, s.dtype);
+      for (const i of inputs) {
+        const ch = channels.find((c) => c.name === i.channel)!;
+        ch.delay = arrive - arriveAt(i) - i.lead;
+        hardwareDelay.set(ch.name, start - cyclesAt(i) - i.lead);
+      }
+      const scalars = [...namesOf(s.code)].filter((n) => sdfg.arrays[s.inputs[n]?.data ?? ""]?.kind === "scalar").map((n) => s.inputs[n]!.data).sort();
+      producerOf.set(`${out}@${r}`, peName);
+      arrival.set(peName, arrive);
+      arrivalCycles.set(peName, start + pipelineDepth);
+      pes.push({
+        name: peName, stencil: s.label, replica: r, dtype: s.dtype, code: s.code, inputs, scalars, outputs: [], latency,
+        arrival: arrive, pipelineDepth, arrivalCycles: start + pipelineDepth, ...(bypass !== undefined ? { bypass } : {}),
       });
     }
-    const latency = Math.max(0, ...inputs.map((i) => i.lead));
-    const arrive = Math.max(0, ...inputs.map((i) => arrival.get(producerOf.get(i.field)!)! + i.lead));
-    const start = Math.max(0, ...inputs.map((i) => arrivalCycles.get(producerOf.get(i.field)!)! + i.lead));
-    const pipelineDepth = estimatePipelineDepth(s.code, s.dtype);
-    for (const i of inputs) {
-      const ch = channels.find((c) => c.name === i.channel)!;
-      ch.delay = arrive - arrival.get(ch.from)! - i.lead;
-      hardwareDelay.set(ch.name, start - arrivalCycles.get(ch.from)! - i.lead);
-    }
-    const scalars = [...namesOf(s.code)].filter((n) => sdfg.arrays[s.inputs[n]?.data ?? ""]?.kind === "scalar").map((n) => s.inputs[n]!.data).sort();
-    const out = outputOf(sdfg, s);
-    producerOf.set(out, peName);
-    arrival.set(peName, arrive);
-    arrivalCycles.set(peName, start + pipelineDepth);
-    pes.push({
-      name: peName, stencil: s.label, dtype: s.dtype, code: s.code, inputs, scalars, outputs: [], latency, arrival: arrive,
-      pipelineDepth, arrivalCycles: start + pipelineDepth,
-    });
   }
 
   const writers: MemoryWriter[] = [];
@@ -129,7 +164,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     if (sdfg.arrays[out]!.transient) continue;
     const name = unique(`write_${out}_`);
     const channel = unique(`${out}_to_memory_`);
-    channels.push({ name: channel, field: out, dtype: s.dtype, from: producerOf.get(out)!, to: name, delay: 0, depth: 0 });
+    channels.push({ name: channel, field: out, dtype: s.dtype, from: producerOf.get(`${out}@${P - 1}`)!, to: name, delay: 0, depth: 0 });
     writers.push({ name, array: out, dtype: s.dtype, input: channel });
   }
 
@@ -141,12 +176,18 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
 
   const scalarNames = [...new Set(pes.flatMap((p) => p.scalars))].sort();
   return {
-    name: sdfg.name, domain, rank, vectorWidth: W, replicas: options.replicas,
+    name: sdfg.name, domain, rank, vectorWidth: W, replicas: P,
+    timeSteps: loop?.steps ?? 1, feedback: { ...feedback },
     vectors: (domain[0] * domain[1] * domain[2]) / W,
     readers, pes, writers, channels,
     scalars: scalarNames.map((n) => ({ name: n, dtype: sdfg.arrays[n]!.dtype })),
     constants: sdfg.constants,
   };
+}
+
+/** Elements on a channel have the type of the data they carry. */
+function channelType(sdfg: SDFG, data: string) {
+  return sdfg.arrays[data]!.dtype;
 }
 
 function outputOf(sdfg: SDFG, s: StencilNode): string {

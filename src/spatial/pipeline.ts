@@ -88,6 +88,13 @@ export interface PEInput {
 export interface ProcessingElement {
   name: string;
   stencil: string;
+  /** Which copy of the PE chain (time step within a pass) it belongs to. */
+  replica: number;
+  /**
+   * With P > 1: the input whose centre value this PE forwards instead of computing when its
+   * replica is past the pass's step count (the last pass of a time loop with T % P ≠ 0).
+   */
+  bypass?: string;
   dtype: DType;
   code: Assignment[];
   inputs: PEInput[];
@@ -114,6 +121,10 @@ export interface Pipeline {
   rank: number;
   vectorWidth: number;
   replicas: number;
+  /** Time steps of the program's time loop (1 without one); the host makes ceil(T/P) passes. */
+  timeSteps: number;
+  /** Output → input fed back between time steps. */
+  feedback: Record<string, string>;
   /** Vectors streamed per field: I*J*K / W. */
   vectors: number;
   readers: MemoryReader[];

@@ -1,0 +1,310 @@
+// Intel FPGA SDK for OpenCL kernels for a spatial pipeline (design.md §4): one `.cl` file with a
+// channel per pipeline FIFO (`channel float8 c __attribute__((depth(N)))`), memory readers and
+// writers as single work-item kernels with `__global` pointers that the host launches, and one
+// kernel per processing element. A PE without scalar inputs is an autorun kernel: it starts with
+// the bitstream, has no arguments, and processes one whole domain per iteration of its outer
+// `while (1)`, so the host may launch the readers and writers any number of times. A PE that reads
+// scalar inputs cannot be autorun (autorun kernels take no arguments): it is an ordinary single
+// work-item kernel taking the scalars as arguments, launched by the host with the readers.
+//
+// Windows (register runs shifted by fully unrolled loops, delay lines as circular buffers in
+// private arrays that aoc maps to M20K) and the per-element arithmetic come from the
+// vendor-neutral helpers in src/hls/. The same file compiles as C++17 with g++ against
+// sim/include/intel_channels.h under SDFG_FPGA_SIM, which is how it is emulated.
+
+import { CodeWriter } from "../codegen/code_writer.js";
+import { UserError } from "../ir/diagnostics.js";
+import { DTYPE_INFO, type DType } from "../ir/dtype.js";
+import { cellFunction, laneArguments, tapName } from "../hls/pe_code.js";
+import { delayLines, emitWindowShift, registerIndex, windowNames, type LaneAccess } from "../hls/window_code.js";
+import type { HostArgument } from "../host/host_common.js";
+import type { Channel, MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
+
+/** Base name of the kernel source and binary: `kernel/kernels.cl` → `kernels.aocx`. */
+export const CL_NAME = "kernels";
+
+/** Vector widths with an OpenCL vector type (float, float2, …, float16). */
+export const OPENCL_WIDTHS = [1, 2, 4, 8, 16] as const;
+
+export interface OpenclSourceInfo {
+  /** Stencil program text for comments, by stencil name. */
+  sources: Record<string, string>;
+  programFile: string;
+}
+
+export function checkOpenclWidth(W: number): void {
+  if (!(OPENCL_WIDTHS as readonly number[]).includes(W)) {
+    throw new UserError("--vector-width", `the intel target needs an OpenCL vector width (1, 2, 4, 8 or 16), got W=${W}`);
+  }
+}
+
+/** `float8` (or `float` for W = 1): the type of channels and wide memory words. */
+export function clVecType(dtype: DType, W: number): string {
+  return W === 1 ? DTYPE_INFO[dtype].cType : `${DTYPE_INFO[dtype].cType}${W}`;
+}
+
+/** Lane `l` of an OpenCL vector: `v.s3` (`v` itself for W = 1). */
+export function clLane(W: number): LaneAccess {
+  return (vector, lane) => (W === 1 ? vector : `${vector}.s${"0123456789abcdef"[lane]}`);
+}
+
+/** An all-zero vector literal, valid OpenCL C and (through intel_channels.h) C++. */
+function zeroVector(dtype: DType, W: number): string {
+  const zero = dtype === "float64" ? "0.0" : "0.0f";
+  return W === 1 ? zero : `(${clVecType(dtype, W)})(${zero})`;
+}
+
+export interface KernelParam {
+  name: string;
+  kind: "input" | "output" | "scalar";
+  dtype: DType;
+  /** Whether the pointer moves W-wide vectors (else single elements, broadcast on chip). */
+  wide: boolean;
+  /** OpenCL C parameter declaration, e.g. `__global const float8* restrict u`. */
+  cl: string;
+  /** The same parameter as plain C++ (the emulation's prototypes), e.g. `const float8* u`. */
+  cpp: string;
+}
+
+export interface OpenclKernel {
+  name: string;
+  role: "reader" | "pe" | "writer";
+  /** Autorun kernels start with the FPGA and are never launched by the host. */
+  autorun: boolean;
+  params: KernelParam[];
+}
+
+/** Every kernel of the pipeline in launch order: readers, PEs, writers. */
+export function openclKernels(p: Pipeline): OpenclKernel[] {
+  const W = p.vectorWidth;
+  const scalarType = (name: string) => p.scalars.find((s) => s.name === name)!.dtype;
+  const kernels: OpenclKernel[] = [];
+  for (const r of p.readers) {
+    const wide = r.axes.includes(2);
+    const t = wide ? clVecType(r.dtype, W) : DTYPE_INFO[r.dtype].cType;
+    kernels.push({
+      name: r.name, role: "reader", autorun: false,
+      params: [{ name: r.array, kind: "input", dtype: r.dtype, wide, cl: `__global const ${t}* restrict ${r.array}`, cpp: `const ${t}* ${r.array}` }],
+    });
+  }
+  for (const pe of p.pes) {
+    kernels.push({
+      name: pe.name, role: "pe", autorun: pe.scalars.length === 0,
+      params: pe.scalars.map((s) => {
+        const t = DTYPE_INFO[scalarType(s)].cType;
+        return { name: s, kind: "scalar" as const, dtype: scalarType(s), wide: false, cl: `const ${t} ${s}`, cpp: `${t} ${s}` };
+      }),
+    });
+  }
+  for (const wr of p.writers) {
+    const t = clVecType(wr.dtype, W);
+    kernels.push({
+      name: wr.name, role: "writer", autorun: false,
+      params: [{ name: wr.array, kind: "output", dtype: wr.dtype, wide: true, cl: `__global ${t}* restrict ${wr.array}`, cpp: `${t}* ${wr.array}` }],
+    });
+  }
+  return kernels;
+}
+
+/** The arrays and scalars the host provides: inputs, outputs, scalars (each once). */
+export function openclHostArguments(p: Pipeline): (HostArgument & { wide: boolean })[] {
+  const cells = p.domain[0] * p.domain[1] * p.domain[2];
+  return [
+    ...p.readers.map((r) => ({ name: r.array, kind: "input" as const, dtype: r.dtype, elements: r.shape.reduce((a, b) => a * b, 1), wide: r.axes.includes(2) })),
+    ...p.writers.map((w) => ({ name: w.array, kind: "output" as const, dtype: w.dtype, elements: cells, wide: true })),
+    ...p.scalars.map((s) => ({ name: s.name, kind: "scalar" as const, dtype: s.dtype, elements: 1, wide: false })),
+  ];
+}
+
+export function emitOpenclKernels(p: Pipeline, info: OpenclSourceInfo): string {
+  const W = p.vectorWidth;
+  checkOpenclWidth(W);
+  const [I, J, K] = p.domain;
+  const w = new CodeWriter();
+  const kernels = openclKernels(p);
+  const autorun = kernels.filter((k) => k.autorun).map((k) => k.name);
+  const launched = kernels.filter((k) => !k.autorun).map((k) => k.name);
+  w.comment([
+    `Intel FPGA SDK for OpenCL kernels for '${p.name}' (from ${info.programFile}), generated by sdfg-fpga.`,
+    `Domain ${p.domain.slice(3 - p.rank).join(" x ")}, W = ${W}: ${p.vectors} vectors per field, one per cycle.`,
+    `${p.readers.length} memory reader(s), ${p.pes.length} processing element(s), ${p.writers.length} writer(s), ${p.channels.length} channel(s).`,
+    "",
+    "Launched by the host (single work-item kernels): " + (launched.join(", ") || "none") + ".",
+    "Autorun (start with the FPGA, one whole domain per iteration of while (1)): " + (autorun.join(", ") || "none") + ".",
+    ...(p.pes.some((pe) => pe.scalars.length > 0) ? [
+      "PEs that read scalar inputs take them as kernel arguments, which autorun kernels cannot have,",
+      "so the host launches them together with the readers and writers.",
+    ] : []),
+    "",
+    "Build: aoc -board=<bsp> kernels.cl. Under -DSDFG_FPGA_SIM the file compiles as C++17 with g++",
+    "against sim/include/intel_channels.h (channels become bounded FIFOs of the same depths).",
+  ].join("\n"));
+  w.directive("#pragma OPENCL EXTENSION cl_intel_channels : enable");
+  const dtypes = new Set<DType>([...p.readers.map((r) => r.dtype), ...p.writers.map((x) => x.dtype), ...p.channels.map((c) => c.dtype), ...p.pes.map((x) => x.dtype), ...p.scalars.map((s) => s.dtype)]);
+  if (dtypes.has("float64")) w.directive("#pragma OPENCL EXTENSION cl_khr_fp64 : enable");
+  w.line();
+  w.directive("#ifdef SDFG_FPGA_SIM");
+  w.directive('#include "intel_channels.h"');
+  w.directive("#else");
+  w.directive("#define SDFG_AUTORUN_LOOP while (1)");
+  w.directive("#endif");
+  w.line();
+  w.comment("Domain, padded to three axes; vectors per row and per field.");
+  w.directive(`#define I_ ${I}`);
+  w.directive(`#define J_ ${J}`);
+  w.directive(`#define K_ ${K}`);
+  w.directive(`#define W_ ${W}`);
+  w.directive("#define KV_ (K_ / W_)");
+  w.directive(`#define V_ ${p.vectors}`);
+  w.line();
+  emitChannels(w, p);
+  for (const r of p.readers) emitReader(w, p, r);
+  for (const pe of p.pes) emitPE(w, p, pe, info, kernels.find((k) => k.name === pe.name)!);
+  for (const wr of p.writers) emitWriter(w, p, wr);
+  return w.toString();
+}
+
+function emitChannels(w: CodeWriter, p: Pipeline): void {
+  const W = p.vectorWidth;
+  w.comment("Channels (FIFOs between kernels); depths in vectors: the delay of the path plus slack.");
+  w.directive("#ifndef SDFG_FPGA_SIM");
+  for (const c of p.channels) w.line(`channel ${clVecType(c.dtype, W)} ${c.name} __attribute__((depth(${c.depth}))); // ${c.from} -> ${c.to}, delay ${c.delay}`);
+  w.directive("#else");
+  for (const c of p.channels) w.line(`SDFG_SIM_CHANNEL(${clVecType(c.dtype, W)}, ${c.name}, ${c.depth});`);
+  w.directive("#endif");
+  w.line();
+}
+
+function channelsOf(p: Pipeline, names: string[]): Channel[] {
+  return names.map((n) => p.channels.find((c) => c.name === n)!);
+}
+
+function kernelHead(w: CodeWriter, k: OpenclKernel): void {
+  if (k.autorun) w.line("__attribute__((autorun))");
+  w.line("__attribute__((max_global_work_dim(0)))");
+}
+
+/** Row-major position counters (i_, j_, kv_) advanced once per vector. */
+function emitAdvance(w: CodeWriter): void {
+  w.block("if (++kv_ == KV_)", () => {
+    w.line("kv_ = 0;");
+    w.block("if (++j_ == J_)", () => { w.line("j_ = 0;"); w.line("++i_;"); });
+  });
+}
+
+function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader): void {
+  const W = p.vectorWidth;
+  const outs = channelsOf(p, r.outputs);
+  const wide = r.axes.includes(2);
+  const vt = clVecType(r.dtype, W);
+  w.comment(`Memory reader: streams '${r.array}' (${r.shape.length === 3 ? "full domain" : `axes ${r.axes.map((a) => "ijk"[a]).join(",") || "none"}, broadcast over the others`}) to ${outs.length} consumer(s).`);
+  const k = openclKernels(p).find((x) => x.name === r.name)!;
+  kernelHead(w, k);
+  w.block(`__kernel void ${r.name}(${k.params.map((x) => x.cl).join(", ")})`, () => {
+    w.line("int i_ = 0, j_ = 0, kv_ = 0;");
+    w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
+      const axisExpr = ["i_", "j_", wide ? "kv_" : "(kv_ * W_)"];
+      const extents = [p.domain[0], p.domain[1], wide ? "KV_" : "K_"];
+      let index = "";
+      for (const a of r.axes) index = index === "" ? axisExpr[a]! : `(${index}) * ${extents[a]} + ${axisExpr[a]}`;
+      if (index === "") index = "0";
+      if (wide) w.line(`const ${vt} x_ = ${r.array}[${r.axes.length === 3 ? "v_" : index}];`);
+      else w.line(`const ${vt} x_ = (${vt})(${r.array}[${index}]); // broadcast along k`);
+      for (const c of outs) w.line(`write_channel_intel(${c.name}, x_);`);
+      emitAdvance(w);
+    });
+  });
+  w.line();
+}
+
+function emitWriter(w: CodeWriter, p: Pipeline, wr: MemoryWriter): void {
+  const input = channelsOf(p, [wr.input])[0]!;
+  const k = openclKernels(p).find((x) => x.name === wr.name)!;
+  w.comment(`Memory writer: streams '${wr.array}' back to memory.`);
+  kernelHead(w, k);
+  w.block(`__kernel void ${wr.name}(${k.params.map((x) => x.cl).join(", ")})`, () => {
+    w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
+      w.line(`${wr.array}[v_] = read_channel_intel(${input.name});`);
+    });
+  });
+  w.line();
+}
+
+function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: OpenclSourceInfo, k: OpenclKernel): void {
+  const W = p.vectorWidth;
+  const T = DTYPE_INFO[pe.dtype].cType;
+  const vt = clVecType(pe.dtype, W);
+  const lane = clLane(W);
+  const cell = cellFunction(p, pe, "", { cast: "c" });
+  const src = info.sources[pe.stencil];
+  w.comment(`Stencil '${pe.stencil}'${src ? `: ${src}` : ""}`);
+  w.comment("The arithmetic of one output element; taps arrive with boundary conditions applied.");
+  const cellParams = [
+    ...cell.taps.map(({ input, tap }) => `${T} ${tapName(input.field, tap.offset)}`),
+    ...cell.scalars.map((s) => `${DTYPE_INFO[p.scalars.find((x) => x.name === s)!.dtype].cType} ${s}`),
+  ];
+  w.block(`${T} ${cell.name}(${cellParams.join(", ")})`, () => {
+    w.many(cell.statements);
+    w.line(`return ${cell.result};`);
+  });
+  w.line();
+
+  const ins = pe.inputs;
+  const outs = channelsOf(p, pe.outputs);
+  w.comment(`Processing element of '${pe.stencil}': latency ${pe.latency} vector(s), first output at cycle ${pe.arrival}.`);
+  if (k.autorun) w.comment("Autorun: no arguments; every iteration of SDFG_AUTORUN_LOOP (while (1) under aoc) is one whole domain.");
+  else w.comment(`Launched by the host with its scalar argument(s) ${pe.scalars.join(", ")}; one whole domain per launch.`);
+  kernelHead(w, k);
+  w.block(`__kernel void ${pe.name}(${k.params.map((x) => x.cl).join(", ")})`, () => {
+    const lines: number[] = [];
+    for (const input of ins) {
+      const names = windowNames(input);
+      const regs = registerIndex(input).size;
+      const dl = delayLines(input);
+      const ivt = clVecType(input.dtype, W);
+      w.comment(`Window of '${input.field}': ${input.vectors} vector(s) covering linear offsets ${input.lo}..${input.hi}; ${regs} in registers${dl.length > 0 ? `, delay line(s) of ${dl.map((l) => l.count).join(", ")}` : ""}.`);
+      w.line(`${ivt} ${names.registers}[${regs}];`);
+      // Registers start at zero (what the taps read before the stream fills them is out of the
+      // domain and never used, but zeros keep every run deterministic); delay lines are left
+      // uninitialised so that aoc can map them to M20K.
+      w.directive("#pragma unroll");
+      w.line(`for (int s_ = 0; s_ < ${regs}; ++s_) ${names.registers}[s_] = ${zeroVector(input.dtype, W)};`);
+      dl.forEach((line, n) => {
+        lines.push(line.count);
+        w.line(`${ivt} ${names.line(n)}[${line.count}]; // ${line.storage === "registers" ? "small: registers" : "circular buffer: M20K"}`);
+        w.line(`int ${names.pointer(n)} = 0;`);
+      });
+    }
+    const body = () => {
+      w.line("int i_ = 0, j_ = 0, kv_ = 0; // position of the next output vector");
+      // Delay-line slots are rewritten after exactly `count` iterations, never sooner.
+      if (lines.length > 0) w.directive(`#pragma ivdep safelen(${Math.min(...lines)})`);
+      w.block(`for (int t_ = 0; t_ < V_ + ${pe.latency}; ++t_)`, () => {
+        for (const input of ins) {
+          const start = pe.latency - input.lead;
+          const reading = start === 0 ? "t_ < V_" : `t_ >= ${start} && t_ < V_ + ${start}`;
+          const ivt = clVecType(input.dtype, W);
+          // Read while this input's stream lasts; afterwards shift in zeros that no tap uses.
+          w.line(`const ${ivt} ${input.field}_in_ = (${reading}) ? read_channel_intel(${input.channel}) : ${zeroVector(input.dtype, W)};`);
+          emitWindowShift(w, input, `${input.field}_in_`, "#pragma unroll", "before");
+        }
+        w.block(`if (t_ >= ${pe.latency})`, () => {
+          const values = [];
+          for (let l = 0; l < W; l++) values.push(`${cell.name}(${laneArguments(p, pe, cell, l, lane).join(", ")})`);
+          if (values.some((c) => /\bk0_(?![A-Za-z0-9_])/.test(c))) w.line("const int k0_ = kv_ * W_; // innermost index of lane 0");
+          if (W === 1) {
+            w.line(`const ${vt} out_ = ${values[0]};`);
+          } else {
+            w.line(`${vt} out_;`);
+            values.forEach((v, l) => w.line(`${lane("out_", l)} = ${v};`));
+          }
+          for (const c of outs) w.line(`write_channel_intel(${c.name}, out_);`);
+          emitAdvance(w);
+        });
+      });
+    };
+    if (k.autorun) w.block("SDFG_AUTORUN_LOOP", body);
+    else body();
+  });
+  w.line();
+}
