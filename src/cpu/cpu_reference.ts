@@ -65,7 +65,9 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
         w.comment(`Time loop: ${loop.steps} steps, then ${Object.entries(loop.feedback).map(([o, i]) => `${o} → ${i}`).join(", ")} before the next.`);
         w.block(`for (int step_ = 0; step_ < ${loop.steps}; ++step_)`, () => {
           for (const s of stencils) emitStencilLoop(w, sdfg, s, outputData(sdfg, s), sources[s.label]);
-          for (const [o, i] of Object.entries(loop.feedback)) w.line(`if (step_ + 1 < ${loop.steps}) ${i} = ${o};`);
+          // An input no stencil reads is not loaded, and feeding it back changes nothing.
+          const loaded = new Set(iface.inputs.map((x) => x.name));
+          for (const [o, i] of Object.entries(loop.feedback)) if (loaded.has(i)) w.line(`if (step_ + 1 < ${loop.steps}) ${i} = ${o};`);
         });
       } else {
         for (const s of stencils) emitStencilLoop(w, sdfg, s, outputData(sdfg, s), sources[s.label]);
