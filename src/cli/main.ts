@@ -11,6 +11,10 @@ import type { SpatialOptions } from "../spatial/pipeline.js";
 import { cpuProject } from "../targets/cpu_project.js";
 import { writeProject } from "../targets/project_files.js";
 import { vitisProject } from "../targets/vitis_project.js";
+import { checkIntelPlatform, DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
+
+/** The board each FPGA target uses when --platform is not given. */
+const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -26,7 +30,7 @@ function spatialOptions(bundle: ProgramBundle, opts: { vectorWidth?: number; rep
 
 const program = new Command()
   .name("sdfg-fpga")
-  .description("FPGA stencil design generator: program → SDFG → spatial pipeline → Vitis HLS project, emulation and reports")
+  .description("FPGA stencil design generator: program → SDFG → spatial pipeline → Vitis HLS or Intel OpenCL project, emulation and reports")
   .version("0.1.0")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -38,19 +42,24 @@ const replicasOption = () => new Option("-P, --replicas <n>", "temporal replicat
 program.command("generate")
   .description("write a complete project for PROGRAM")
   .argument("<program>", "stencil program (.json)")
-  .addOption(targetOption(["xilinx", "cpu"], "xilinx"))
-  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`)", "u280")
+  .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
+  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`; default u280 for xilinx, 520n for intel)")
   .addOption(widthOption())
   .addOption(replicasOption())
   .requiredOption("-o, --output <dir>", "output directory (replaced)")
-  .action((file: string, opts: { target: string; platform: string; output: string; vectorWidth?: number; replicas?: number }) => {
+  .action((file: string, opts: { target: string; platform?: string; output: string; vectorWidth?: number; replicas?: number }) => {
     const bundle = loadProgram(file);
     if (opts.target === "cpu") {
       writeProject(opts.output, cpuProject(bundle));
-    } else {
-      const platform = loadPlatform(opts.platform);
-      if (platform.vendor !== "xilinx") throw new UserError("--platform", `'${platform.shortName}' is an ${platform.vendor} board; --target xilinx needs a Xilinx board`);
+    } else if (opts.target === "intel") {
+      const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM.intel!);
+      checkIntelPlatform(platform);
       const pipeline = lowerToPipeline(bundle.sdfg, spatialOptions(bundle, opts));
+      writeProject(opts.output, intelProject(bundle, pipeline, platform));
+    } else {
+      const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM.xilinx!);
+      if (platform.vendor !== "xilinx") throw new UserError("--platform", `'${platform.shortName}' is an ${platform.vendor} board; --target xilinx needs a Xilinx board`);
+      const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
       writeProject(opts.output, vitisProject(bundle, pipeline, platform));
     }
     process.stdout.write(`wrote ${opts.target} project for '${bundle.name}' to ${opts.output}\n`);
@@ -59,7 +68,7 @@ program.command("generate")
 program.command("emulate")
   .description("generate, compile with g++ against sim/, run and compare with the CPU reference")
   .argument("<program>", "stencil program (.json)")
-  .addOption(targetOption(["xilinx", "cpu"], "xilinx"))
+  .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
   .addOption(widthOption())
   .addOption(replicasOption())
   .option("--inputs <dir>", "read <input>.npy from DIR (else the program's data)")

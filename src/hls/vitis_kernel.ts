@@ -126,9 +126,22 @@ function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader): void {
   const wide = r.axes.includes(2);
   const vt = vecType(r.dtype);
   const elemT = DTYPE_INFO[r.dtype].cType;
-  w.comment(`Memory reader: streams '${r.array}' (${r.shape.length === 3 ? "full domain" : `axes ${r.axes.map((a) => "ijk"[a]).join(",") || "none"}, broadcast over the others`}) to ${outs.length} consumer(s).`);
+  const full = r.axes.length === p.rank;
+  w.comment(`Memory reader: streams '${r.array}' (${full ? "full domain" : `axes ${r.axes.map((a) => "ijk"[a]).join(",") || "none"}, broadcast over the others`}) to ${outs.length} consumer(s).`);
   const params = [`const ${wide ? vt : elemT}* ${r.array}`, ...outs.map((c) => streamParam(c, "out"))];
+  const words = r.shape.reduce((a, b) => a * b, 1) / (wide ? p.vectorWidth : 1);
   w.block(`static void ${r.name}(${params.join(", ")})`, () => {
+    let source = r.array;
+    if (r.onChip) {
+      source = "local_";
+      w.comment(`'${r.array}' is small: read it once into on-chip memory and broadcast it from there.`);
+      w.line(`${wide ? vt : elemT} local_[${words}];`);
+      w.directive("#pragma HLS BIND_STORAGE variable=local_ type=ram_2p impl=bram");
+      w.block(`for (int n_ = 0; n_ < ${words}; ++n_)`, () => {
+        w.directive("#pragma HLS PIPELINE II=1");
+        w.line(`local_[n_] = ${r.array}[n_];`);
+      });
+    }
     w.line("int i_ = 0, j_ = 0, kv_ = 0;");
     w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
       w.directive("#pragma HLS PIPELINE II=1");
@@ -138,8 +151,8 @@ function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader): void {
       let index = "";
       for (const a of r.axes) index = index === "" ? axisExpr[a]! : `(${index}) * ${extents[a]} + ${axisExpr[a]}`;
       if (index === "") index = "0";
-      if (wide) w.line(`const ${vt} x_ = ${r.array}[${r.axes.length === 3 ? "v_" : index}];`);
-      else w.line(`const ${vt} x_(${r.array}[${index}]); // broadcast along k`);
+      if (wide) w.line(`const ${vt} x_ = ${source}[${full ? "v_" : index}];`);
+      else w.line(`const ${vt} x_(${source}[${index}]); // broadcast along k`);
       for (const c of outs) w.line(`${c.name}.write(x_);`);
       emitAdvance(w);
     });

@@ -17,6 +17,10 @@ import {
 const MAX_REGISTER_GAP = 4;
 /** Delay lines up to this many bits are shift registers (SRL/LUTRAM); longer ones use BRAM. */
 const MAX_REGISTER_DELAY_BITS = 1024;
+/** Delay lines from this many bits on go to UltraRAM (288 Kbit blocks) where the board has it. */
+const MIN_URAM_DELAY_BITS = 128 * 1024;
+/** Lower-dimensional inputs up to this many elements are held on chip. */
+const MAX_ON_CHIP_ELEMENTS = 16384;
 /**
  * Capacity beyond the computed delay: one vector so a producer can write while the consumer
  * reads in the same cycle, one for the register stage HLS puts on every FIFO.
@@ -80,6 +84,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     const reader: MemoryReader = {
       name: unique(`read_${array}_`), array, dtype: desc.dtype, axes: axes.map((a) => a + pad),
       shape: desc.shape.map(Number), outputs: [],
+      onChip: axes.length < rank && desc.shape.map(Number).reduce((a, b) => a * b, 1) <= MAX_ON_CHIP_ELEMENTS,
     };
     readers.push(reader);
     arrival.set(reader.name, 0);
@@ -133,7 +138,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         channels.push({ name: channel, field: inp.data, dtype, from, to: peName, delay: 0, depth: 0 });
         inputs.push({
           field: inp.data, channel, dtype, boundary: inp.boundary, taps, lo, hi, lead, vectors,
-          parts: windowParts([...needed].sort((a, b) => a - b), vectors, W * DTYPE_INFO[desc.dtype].bytes * 8),
+          parts: windowParts([...needed].sort((a, b) => a - b), vectors, W * DTYPE_INFO[desc.dtype].bytes * 8, options.uram ?? false),
         });
       }
       const latency = Math.max(0, ...inputs.map((i) => i.lead));
@@ -202,7 +207,9 @@ function uniqueTaps(offsets: [number, number, number][], domain: number[]): Wind
 }
 
 /** Splits a window of `vectors` vectors into register runs and delay lines over the gaps. */
-function windowParts(needed: number[], vectors: number, bitsPerVector: number): WindowPart[] {
+function windowParts(needed: number[], vectors: number, bitsPerVector: number, uram: boolean): WindowPart[] {
+  const storage = (bits: number): "registers" | "bram" | "uram" =>
+    bits <= MAX_REGISTER_DELAY_BITS ? "registers" : uram && bits >= MIN_URAM_DELAY_BITS ? "uram" : "bram";
   const parts: WindowPart[] = [];
   let pos = 0;
   let run: { first: number; count: number } | null = null;
@@ -211,7 +218,7 @@ function windowParts(needed: number[], vectors: number, bitsPerVector: number): 
     const gap = n - pos;
     if (gap > MAX_REGISTER_GAP) {
       flushRun();
-      parts.push({ kind: "delay", first: pos, count: gap, storage: gap * bitsPerVector <= MAX_REGISTER_DELAY_BITS ? "registers" : "bram" });
+      parts.push({ kind: "delay", first: pos, count: gap, storage: storage(gap * bitsPerVector) });
       run = { first: n, count: 1 };
     } else if (run) {
       run.count = n - run.first + 1;

@@ -15,6 +15,8 @@ export interface SpatialOptions {
   vectorWidth: number;
   /** Systolic / temporal replication P (copies of the PE chain, one time step each). */
   replicas: number;
+  /** Whether the board has UltraRAM for long delay lines (else BRAM). */
+  uram?: boolean;
 }
 
 export const DEFAULT_OPTIONS: SpatialOptions = { vectorWidth: 1, replicas: 1 };
@@ -46,6 +48,11 @@ export interface MemoryReader {
   axes: number[];
   shape: number[];
   outputs: string[];
+  /**
+   * A small lower-dimensional array (a coefficient column, say) is copied on chip once and
+   * broadcast from there instead of being re-read from memory for every cell.
+   */
+  onChip: boolean;
 }
 
 export interface MemoryWriter {
