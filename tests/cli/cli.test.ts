@@ -57,6 +57,20 @@ describe("sdfg-fpga generate", () => {
     expect(ok.all).toMatch(/verification passed/);
   });
 
+  it("at W = 8 puts every array on its own HBM pseudo-channel and moves wide memory words", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "gen-"));
+    const r = await cli(["generate", "stencils/hdiff.json", "--target", "xilinx", "--platform", "u280", "-W", "8", "-o", join(tmp, "w8")]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const link = readFileSync(join(tmp, "w8", "link.cfg"), "utf8");
+    const banks = [...link.matchAll(/^sp=top_1\.(\w+):(HBM\[\d+\])$/gm)].map((m) => [m[1], m[2]]);
+    expect(banks.map((b) => b[0]).sort()).toEqual(["coeff", "out", "u"]);
+    expect(new Set(banks.map((b) => b[1])).size).toBe(3);
+    const header = readFileSync(join(tmp, "w8", "kernel", "top.h"), "utf8");
+    expect(header).toMatch(/constexpr int W_ = 8;/);
+    expect(header).toMatch(/typedef hls::vector<float, W_> float_vec_;/);
+    expect(header).toMatch(/void top\(const float_vec_\* u, const float_vec_\* coeff, float_vec_\* out\)/);
+  });
+
   it("writes a CPU project", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "gen-"));
     const r = await cli(["generate", "stencils/jacobi2d.json", "--target", "cpu", "-o", join(tmp, "cpu")]);

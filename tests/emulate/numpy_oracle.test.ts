@@ -31,13 +31,21 @@ const programs = [
   join(PEERS, "varying_dimensionality.json"), join(PEERS, "simulator12.json"), join(PEERS, "horidiff_min_ext.json"),
 ];
 
+const cases: [string, string, string[]][] = [
+  ...programs.map((p): [string, string, string[]] => [basename(p), p, []]),
+  // Time loops of T = 7 steps at W = 8 in passes of P = 3 (3 + 3 + 1).
+  ["hdiff_t7.json -W 8 -P 3", "stencils/hdiff_t7.json", ["-W", "8", "-P", "3"]],
+  ["diffusion3d_t7.json -W 8 -P 3", "stencils/diffusion3d_t7.json", ["-W", "8", "-P", "3"]],
+  ["diffusion3d_t7.json -W 4 -P 2", "stencils/diffusion3d_t7.json", ["-W", "4", "-P", "2"]],
+];
+
 describe("emulated outputs equal NumPy", () => {
-  it.each(programs.map((p) => [basename(p), p]))("%s", async (_n, program) => {
+  it.each(cases)("%s", async (_n, program, options) => {
     const tmp = mkdtempSync(join(tmpdir(), "np-"));
     const inDir = join(tmp, "in"), emuDir = join(tmp, "emu"), npDir = join(tmp, "np");
     await execa("mkdir", ["-p", inDir, npDir]);
     await randomInputs(program, inDir, 7);
-    const r = await cli(["emulate", program, "--inputs", inDir, "--outputs", emuDir]);
+    const r = await cli(["emulate", program, ...options, "--inputs", inDir, "--outputs", emuDir]);
     expect(r.exitCode, r.stderr + r.stdout).toBe(0);
     await execa(PY, ["tests/numpy_ref/evaluate.py", program, "--inputs", inDir, "--outputs", npDir]);
     for (const out of loadProgram(program).outputs) {
