@@ -1,6 +1,8 @@
 // Benchmarks (make bench): prints figures, asserts nothing. Uses the built dist/ tree.
 //   1. generation time of the hdiff Vitis project (parse → SDFG → pipeline → files), in process;
-//   2. emulation throughput (cells/s) of hdiff at 128 x 128 x 64, W = 1, threads and real FIFOs.
+//   2. generation time of synthetic programs of 100 and 1,000 stencils (should grow linearly);
+//   3. emulation throughput (cells/s) of hdiff at 128 x 128 x 64, W = 1 and W = 8, threads and
+//      real FIFO depths.
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,7 +29,36 @@ const fmt = (x) => x.toPrecision(4);
   console.log(`generate hdiff (xilinx, u280): ${fmt(ms)} ms per project (mean of ${runs})`);
 }
 
-// 2. Emulation throughput at 128 x 128 x 64.
+// 2. Generation time against program size: a DAG where stencil n reads stencils n-1 and n-3.
+{
+  const synthetic = (n) => {
+    const program = {};
+    const name = (m) => (m < 0 ? "a" : `s${m}`);
+    for (let m = 0; m < n; m++) {
+      const x = name(m - 1), y = name(m - 3);
+      program[`s${m}`] = {
+        computation_string: `s${m} = 0.5 * (${x}[i, j-1, k] + ${x}[i, j, k+1]) - 0.25 * ${y}[i, j, k]`,
+        boundary_conditions: { [x]: { type: "constant", value: 0 }, [y]: { type: "copy" } },
+        data_type: "float32",
+      };
+    }
+    return JSON.stringify({ inputs: { a: { data: "constant:1", data_type: "float32" } }, outputs: [`s${n - 1}`], dimensions: [4, 16, 16], program });
+  };
+  const platform = loadPlatform("u280");
+  const times = {};
+  for (const n of [100, 1000]) {
+    const text = synthetic(n);
+    const t0 = process.hrtime.bigint();
+    const bundle = parseProgram(text, `synthetic_${n}.json`, ".");
+    const p = lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 });
+    vitisProject(bundle, p, platform);
+    times[n] = Number(process.hrtime.bigint() - t0) / 1e6;
+    console.log(`generate synthetic ${n} stencils: ${fmt(times[n])} ms`);
+  }
+  console.log(`  1,000 / 100 stencils: ${fmt(times[1000] / times[100])}x the time for 10x the stencils`);
+}
+
+// 3. Emulation throughput at 128 x 128 x 64.
 {
   const dims = [128, 128, 64];
   const work = mkdtempSync(join(tmpdir(), "bench-"));
@@ -46,7 +77,7 @@ const fmt = (x) => x.toPrecision(4);
     writeFileSync(join(inputs, `${name}.npy`), encodeNpy("float32", dims, values));
   }
   const bundle = parseProgram(readFileSync(file, "utf8"), file, work);
-  for (const W of [1]) {
+  for (const W of [1, 8]) {
     // First run may compile; the second is measured on the cached build.
     await emulate(bundle, { target: "xilinx", spatial: { vectorWidth: W, replicas: 1 }, inputsDir: inputs });
     const r = await emulate(bundle, { target: "xilinx", spatial: { vectorWidth: W, replicas: 1 }, inputsDir: inputs });
