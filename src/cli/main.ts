@@ -8,6 +8,7 @@ import { listPlatforms, loadPlatform } from "../platform/platform.js";
 import { emulate, type EmulationTarget } from "../emulate/emulate.js";
 import { lowerToPipeline } from "../spatial/lower.js";
 import type { SpatialOptions } from "../spatial/pipeline.js";
+import { buildReport, formatReport } from "../report/report.js";
 import { cpuProject } from "../targets/cpu_project.js";
 import { writeProject } from "../targets/project_files.js";
 import { vitisProject } from "../targets/vitis_project.js";
@@ -93,6 +94,22 @@ program.command("emulate")
       if (result.cellsPerSecond) process.stdout.write(`emulated kernel: ${result.kernelSeconds!.toFixed(3)} s, ${result.cellsPerSecond.toExponential(3)} cells/s${result.cached.kernel ? " (cached build)" : ""}\n`);
     }
     process.exitCode = result.ok ? 0 : 1;
+  });
+
+program.command("report")
+  .description("estimate resources, run time and the roofline of PROGRAM on a board")
+  .argument("<program>", "stencil program (.json)")
+  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`)", "u280")
+  .addOption(widthOption())
+  .addOption(replicasOption())
+  .addOption(new Option("--clock <MHz>", "clock frequency (default: the middle of the board's achieved range)").argParser(positiveInt("--clock")))
+  .option("--json", "print as JSON")
+  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean }) => {
+    const bundle = loadProgram(file);
+    const platform = loadPlatform(opts.platform);
+    const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
+    const report = buildReport(pipeline, platform, opts.clock);
+    process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, platform));
   });
 
 program.command("platforms")

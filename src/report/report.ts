@@ -1,0 +1,63 @@
+// The report a performance engineer reads before synthesis: will the pipeline fit on the board,
+// how fast will it run, and what bounds it.
+
+import { CodeWriter } from "../codegen/code_writer.js";
+import type { Platform } from "../platform/platform.js";
+import type { Pipeline } from "../spatial/pipeline.js";
+import { estimatePerformance, type Performance } from "./performance.js";
+import { estimateResources, utilisation, type Utilisation } from "./resources.js";
+
+export interface Report {
+  program: string;
+  platform: string;
+  vectorWidth: number;
+  replicas: number;
+  timeSteps: number;
+  resources: Utilisation[];
+  fits: boolean;
+  performance: Performance;
+  delayBuffers: { pe: string; field: string; vectors: number; storage: string[] }[];
+}
+
+/** Designs that use more than this fraction of any resource rarely route at a good clock. */
+export const ROUTABLE_FRACTION = 0.8;
+
+export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number): Report {
+  const used = estimateResources(p, platform);
+  // Intel boards count logic in ALMs (about two LUTs each).
+  if (platform.resources.lutUnit === "ALM") used.lut = Math.ceil(used.lut / 2);
+  const resources = utilisation(used, platform);
+  return {
+    program: p.name, platform: platform.shortName, vectorWidth: p.vectorWidth, replicas: p.replicas, timeSteps: p.timeSteps,
+    resources, fits: resources.every((r) => r.fraction <= ROUTABLE_FRACTION),
+    performance: estimatePerformance(p, platform, clockMHz),
+    delayBuffers: p.pes.flatMap((pe) => pe.inputs.map((i) => ({
+      pe: pe.name, field: i.field, vectors: i.vectors,
+      storage: i.parts.map((x) => (x.kind === "registers" ? `${x.count} reg` : `${x.count} ${x.storage}`)),
+    }))),
+  };
+}
+
+export function formatReport(r: Report, platform: Platform): string {
+  const w = new CodeWriter();
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const perf = r.performance;
+  w.line(`${r.program} on ${platform.name}: W = ${r.vectorWidth}, P = ${r.replicas}, ${r.timeSteps} time step(s)`);
+  w.line();
+  w.line("resources (estimate, shell included)");
+  const unit = (k: string) => (k === "lut" ? platform.resources.lutUnit : k === "bram" ? platform.resources.bramKind : k.toUpperCase());
+  for (const u of r.resources) w.line(`  ${unit(u.resource).padEnd(7)} ${String(u.used).padStart(10)} / ${String(u.available).padEnd(10)} ${pct(u.fraction).padStart(7)}`);
+  const worst = [...r.resources].sort((a, b) => b.fraction - a.fraction)[0]!;
+  w.line(r.fits ? `  fits (most used: ${unit(worst.resource)} at ${pct(worst.fraction)})` : `  does NOT fit: ${unit(worst.resource)} at ${pct(worst.fraction)} (over ${pct(ROUTABLE_FRACTION)} does not route)`);
+  w.line();
+  w.line(`performance at ${perf.clockMHz.toFixed(0)} MHz`);
+  w.line(`  ${perf.passes} pass(es) of ${perf.cyclesPerPass} cycles: ${(perf.seconds * 1e3).toFixed(3)} ms`);
+  w.line(`  ${perf.opsPerCell} op/cell/step, ${perf.gops.toFixed(1)} GOp/s, ${perf.gbs.toFixed(1)} GB/s off-chip`);
+  w.line(`  roofline: intensity ${perf.intensity.toFixed(2)} op/B; ceilings ${perf.computeCeiling.toFixed(1)} GOp/s (pipeline), ${(perf.intensity * perf.bandwidthCeilingGBs).toFixed(1)} GOp/s (bandwidth ${perf.bandwidthCeilingGBs.toFixed(1)} GB/s)`);
+  w.line(`  bound by: ${perf.bound === "memory" ? "memory bandwidth (a port needs more than its bank gives)" : "the pipeline (one vector per cycle); raise W or P"}`);
+  for (const x of perf.ports) w.line(`  port ${x.port.padEnd(12)} ${x.bank.padEnd(8)} ${x.demandGBs.toFixed(2)} of ${x.bankGBs.toFixed(2)} GB/s`);
+  w.line();
+  w.line("delay buffers (vectors: registers and delay lines, oldest first)");
+  for (const d of r.delayBuffers) w.line(`  ${d.pe} ${d.field}: ${d.vectors} = ${d.storage.join(" + ")}`);
+  return w.toString();
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadProgram, parseProgram } from "../../src/frontend/load_program.js";
+import { loadPlatform } from "../../src/platform/platform.js";
+import { buildReport, formatReport } from "../../src/report/report.js";
+import { lowerToPipeline } from "../../src/spatial/lower.js";
+
+const u280 = loadPlatform("u280");
+const hdiff = loadProgram("stencils/hdiff.json");
+const report = (W: number, P = 1, bundle = hdiff, platform = u280) =>
+  buildReport(lowerToPipeline(bundle.sdfg, { vectorWidth: W, replicas: P, uram: platform.resources.uram > 0 }), platform);
+const used = (r: ReturnType<typeof report>, k: string) => r.resources.find((x) => x.resource === k)!.used;
+
+describe("resource and roofline report", () => {
+  it("hdiff fits the U280 and is bound by its one-vector-per-cycle pipeline at W = 1", () => {
+    const r = report(1);
+    expect(r.fits).toBe(true);
+    expect(r.performance.bound).toBe("pipeline");
+    // 64 x 64 x 16 cells, one per cycle plus the pipeline fill.
+    expect(r.performance.cyclesPerPass).toBeGreaterThan(65536);
+    expect(r.performance.cyclesPerPass).toBeLessThan(65536 + 400);
+  });
+
+  it("scales arithmetic with W and run time inversely", () => {
+    const r1 = report(1);
+    const r8 = report(8);
+    expect(used(r8, "dsp")).toBe(8 * used(r1, "dsp"));
+    expect(r8.performance.seconds).toBeLessThan(r1.performance.seconds / 6);
+    expect(r8.performance.gops).toBeGreaterThan(6 * r1.performance.gops);
+  });
+
+  it("becomes memory-bound when a port needs more than its HBM pseudo-channel gives", () => {
+    // W = 16 floats at 280 MHz is 17.9 GB/s per port; a U280 pseudo-channel gives 14.4 GB/s.
+    const r = report(16);
+    expect(r.performance.bound).toBe("memory");
+    for (const p of r.performance.ports) expect(p.demandGBs).toBeLessThanOrEqual(p.bankGBs + 1e-9);
+    expect(formatReport(r, u280)).toMatch(/bound by: memory bandwidth/);
+  });
+
+  it("says when a design does not fit", () => {
+    const prog = JSON.parse(readFileSync("stencils/hdiff.json", "utf8"));
+    prog.time_loop = { steps: 24, feedback: { out: "u" } };
+    for (const i of Object.values(prog.inputs) as { data: unknown }[]) i.data = "constant:1";
+    const big = parseProgram(JSON.stringify(prog), "big.json", ".");
+    const r = report(16, 24, big, loadPlatform("u50"));
+    expect(r.fits).toBe(false);
+    expect(formatReport(r, loadPlatform("u50"))).toMatch(/does NOT fit: DSP/);
+  });
+
+  it("counts passes of a time loop", () => {
+    const t7 = loadProgram("stencils/hdiff_t7.json");
+    expect(report(8, 3, t7).performance.passes).toBe(3);
+    expect(report(8, 7, t7).performance.passes).toBe(1);
+  });
+});
