@@ -36,6 +36,8 @@ export interface ProgramBundle {
   stencils: string[];
   vectorization?: number;
   timeLoop?: { steps: number; feedback: Record<string, string> };
+  /** Each stencil's computation_string, whitespace collapsed: quoted in generated code. */
+  sources: Record<string, string>;
 }
 
 const ALL_ITERATORS = ["i", "j", "k"];
@@ -126,6 +128,7 @@ export function parseProgram(text: string, file: string, baseDir: string): Progr
 
   const bundle: ProgramBundle = {
     file, name, sdfg: b.build(), domain, iterators, inputs, outputs: prog.outputs, stencils: order,
+    sources: Object.fromEntries(order.map((s) => [s, prog.program[s]!.computation_string.replace(/\s+/g, " ").trim()])),
   };
   if (prog.vectorization !== undefined) bundle.vectorization = prog.vectorization;
   if (timeLoop) bundle.timeLoop = timeLoop;
