@@ -220,13 +220,13 @@ function checkTimeLoop(prog: ProgramJson, inputs: ProgramInput[], at: (...p: (st
     const target = inputs.find((x) => x.name === inp);
     if (!target) throw new UserError(where, `'${inp}' is not an input of the program`);
     if (targets.has(inp)) throw new UserError(where, `input '${inp}' is fed back from two outputs`);
-    const outType = prog.program[out]?.data_type ?? inputs.find((x) => x.name === out)?.dtype;
-    if (outType !== target.dtype) throw new UserError(where, `output '${out}' is ${outType} but input '${inp}' is ${target.dtype}; feedback needs one type`);
     targets.add(inp);
     const outAxes = inputs.find((x) => x.name === out)?.axes ?? rankAxes;
     if (outAxes.join() !== target.axes.join()) {
       throw new UserError(where, `output '${out}' has shape ${shapeOf(outAxes, prog.dimensions)} but input '${inp}' has shape ${shapeOf(target.axes, prog.dimensions)}`);
     }
+    const outType = prog.program[out]?.data_type ?? inputs.find((x) => x.name === out)?.dtype;
+    if (outType !== target.dtype) throw new UserError(where, `output '${out}' is ${outType} but input '${inp}' is ${target.dtype}; feedback needs one type`);
   }
   if (Object.keys(tl.feedback).length === 0) throw new UserError(at("time_loop", "feedback"), "feedback must map at least one output to an input");
   return { steps: tl.steps, feedback: { ...tl.feedback } };

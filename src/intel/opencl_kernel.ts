@@ -3,9 +3,11 @@
 // writers as single work-item kernels with `__global` pointers that the host launches, and one
 // kernel per processing element. A PE without scalar inputs is an autorun kernel: it starts with
 // the bitstream, has no arguments, and processes one whole domain per iteration of its outer
-// `while (1)`, so the host may launch the readers and writers any number of times. A PE that reads
-// scalar inputs cannot be autorun (autorun kernels take no arguments): it is an ordinary single
-// work-item kernel taking the scalars as arguments, launched by the host with the readers.
+// `while (1)`, so the host may launch the readers and writers any number of times (once per pass
+// of a time loop). A PE that reads scalar inputs, or (with temporal replication P > 1) takes the
+// pass's step count `steps_` to forward its input unchanged in replicas past it, cannot be
+// autorun (autorun kernels take no arguments): it is an ordinary single work-item kernel taking
+// them as arguments, launched by the host with the readers and writers.
 //
 // Windows (register runs shifted by fully unrolled loops, delay lines as circular buffers in
 // private arrays that aoc maps to M20K) and the per-element arithmetic come from the
@@ -15,8 +17,10 @@
 import { CodeWriter } from "../codegen/code_writer.js";
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
+import { castTo } from "../codegen/c_expr.js";
 import { cellFunction, laneArguments, tapName } from "../hls/pe_code.js";
-import { delayLines, emitWindowShift, registerIndex, windowNames, type LaneAccess } from "../hls/window_code.js";
+import { STEPS_ARGUMENT } from "../hls/vitis_kernel.js";
+import { delayLines, emitWindowShift, registerIndex, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
 import type { Channel, MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
 
@@ -56,7 +60,9 @@ function zeroVector(dtype: DType, W: number): string {
 
 export interface KernelParam {
   name: string;
-  kind: "input" | "output" | "scalar";
+  /** `steps`: the time steps of the current pass (int), for PEs that can forward their input. */
+  kind: "input" | "output" | "scalar" | "steps";
+  /** Element type (meaningless for `steps`). */
   dtype: DType;
   /** Whether the pointer moves W-wide vectors (else single elements, broadcast on chip). */
   wide: boolean;
@@ -88,13 +94,12 @@ export function openclKernels(p: Pipeline): OpenclKernel[] {
     });
   }
   for (const pe of p.pes) {
-    kernels.push({
-      name: pe.name, role: "pe", autorun: pe.scalars.length === 0,
-      params: pe.scalars.map((s) => {
-        const t = DTYPE_INFO[scalarType(s)].cType;
-        return { name: s, kind: "scalar" as const, dtype: scalarType(s), wide: false, cl: `const ${t} ${s}`, cpp: `${t} ${s}` };
-      }),
+    const params: KernelParam[] = pe.scalars.map((s) => {
+      const t = DTYPE_INFO[scalarType(s)].cType;
+      return { name: s, kind: "scalar" as const, dtype: scalarType(s), wide: false, cl: `const ${t} ${s}`, cpp: `${t} ${s}` };
     });
+    if (pe.bypass) params.push({ name: STEPS_ARGUMENT, kind: "steps", dtype: "float32", wide: false, cl: `const int ${STEPS_ARGUMENT}`, cpp: `int ${STEPS_ARGUMENT}` });
+    kernels.push({ name: pe.name, role: "pe", autorun: params.length === 0, params });
   }
   for (const wr of p.writers) {
     const t = clVecType(wr.dtype, W);
@@ -131,9 +136,9 @@ export function emitOpenclKernels(p: Pipeline, info: OpenclSourceInfo): string {
     "",
     "Launched by the host (single work-item kernels): " + (launched.join(", ") || "none") + ".",
     "Autorun (start with the FPGA, one whole domain per iteration of while (1)): " + (autorun.join(", ") || "none") + ".",
-    ...(p.pes.some((pe) => pe.scalars.length > 0) ? [
-      "PEs that read scalar inputs take them as kernel arguments, which autorun kernels cannot have,",
-      "so the host launches them together with the readers and writers.",
+    ...(launched.some((n) => p.pes.some((pe) => pe.name === n)) ? [
+      "PEs that read scalar inputs or the pass's step count (steps_) take them as kernel arguments,",
+      "which autorun kernels cannot have, so the host launches them with the readers and writers.",
     ] : []),
     "",
     "Build: aoc -board=<bsp> kernels.cl. Under -DSDFG_FPGA_SIM the file compiles as C++17 with g++",
@@ -237,25 +242,30 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: OpenclS
   const lane = clLane(W);
   const cell = cellFunction(p, pe, "", { cast: "c" });
   const src = info.sources[pe.stencil];
-  w.comment(`Stencil '${pe.stencil}'${src ? `: ${src}` : ""}`);
-  w.comment("The arithmetic of one output element; taps arrive with boundary conditions applied.");
-  const cellParams = [
-    ...cell.taps.map(({ input, tap }) => `${T} ${tapName(input.field, tap.offset)}`),
-    ...cell.scalars.map((s) => `${DTYPE_INFO[p.scalars.find((x) => x.name === s)!.dtype].cType} ${s}`),
-  ];
-  w.block(`${T} ${cell.name}(${cellParams.join(", ")})`, () => {
-    w.many(cell.statements);
-    w.line(`return ${cell.result};`);
-  });
-  w.line();
+  if (pe.replica === 0) {
+    // Replicas of the PE chain share one cell function per stencil.
+    w.comment(`Stencil '${pe.stencil}'${src ? `: ${src}` : ""}`);
+    w.comment("The arithmetic of one output element; taps arrive with boundary conditions applied.");
+    const cellParams = [
+      ...cell.taps.map(({ input, tap }) => `${T} ${tapName(input.field, tap.offset)}`),
+      ...cell.scalars.map((s) => `${DTYPE_INFO[p.scalars.find((x) => x.name === s)!.dtype].cType} ${s}`),
+    ];
+    w.block(`${T} ${cell.name}(${cellParams.join(", ")})`, () => {
+      w.many(cell.statements);
+      w.line(`return ${cell.result};`);
+    });
+    w.line();
+  }
 
   const ins = pe.inputs;
   const outs = channelsOf(p, pe.outputs);
-  w.comment(`Processing element of '${pe.stencil}': latency ${pe.latency} vector(s), first output at cycle ${pe.arrival}.`);
+  const replica = p.replicas > 1 ? ` (time step ${pe.replica + 1} of ${p.replicas} in a pass)` : "";
+  w.comment(`Processing element of '${pe.stencil}'${replica}: latency ${pe.latency} vector(s), first output at cycle ${pe.arrival}.`);
   if (k.autorun) w.comment("Autorun: no arguments; every iteration of SDFG_AUTORUN_LOOP (while (1) under aoc) is one whole domain.");
-  else w.comment(`Launched by the host with its scalar argument(s) ${pe.scalars.join(", ")}; one whole domain per launch.`);
+  else w.comment(`Launched by the host with its argument(s) ${k.params.map((x) => x.name).join(", ")}; one whole domain per launch.`);
   kernelHead(w, k);
   w.block(`__kernel void ${pe.name}(${k.params.map((x) => x.cl).join(", ")})`, () => {
+    if (pe.bypass) w.line(`const bool active_ = ${pe.replica} < ${STEPS_ARGUMENT}; // else forward '${pe.bypass}' unchanged`);
     const lines: number[] = [];
     for (const input of ins) {
       const names = windowNames(input);
@@ -290,7 +300,13 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: OpenclS
         }
         w.block(`if (t_ >= ${pe.latency})`, () => {
           const values = [];
-          for (let l = 0; l < W; l++) values.push(`${cell.name}(${laneArguments(p, pe, cell, l, lane).join(", ")})`);
+          const bypass = pe.inputs.find((i) => i.field === pe.bypass);
+          for (let l = 0; l < W; l++) {
+            const value = `${cell.name}(${laneArguments(p, pe, cell, l, lane).join(", ")})`;
+            if (!bypass) { values.push(value); continue; }
+            const centre = tapElement(bypass, 0, l, W, lane);
+            values.push(`active_ ? ${value} : ${bypass.dtype === pe.dtype ? centre : castTo(T, centre, "c")}`);
+          }
           if (values.some((c) => /\bk0_(?![A-Za-z0-9_])/.test(c))) w.line("const int k0_ = kv_ * W_; // innermost index of lane 0");
           if (W === 1) {
             w.line(`const ${vt} out_ = ${values[0]};`);

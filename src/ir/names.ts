@@ -12,6 +12,8 @@ unsigned using virtual void volatile wchar_t while xor xor_eq restrict _Bool _Co
 __kernel kernel __global global __local local __constant constant __private private read_only
 write_only read_write image1d_t image2d_t image3d_t sampler_t event_t half uchar ushort uint ulong
 size_t ptrdiff_t intptr_t uintptr_t channel pipe
+float2 float3 float4 float8 float16 double2 double3 double4 double8 double16 autorun
+read_channel_intel write_channel_intel read_channel_nb_intel write_channel_nb_intel get_compute_id
 always always_comb always_ff always_latch assign automatic begin bit buf byte cell cmos config deassign
 defparam design disable edge end endcase endconfig endfunction endgenerate endmodule endprimitive
 endspecify endtable endtask event for force forever fork function generate genvar highz0 highz1 ifnone

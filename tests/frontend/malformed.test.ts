@@ -180,7 +180,7 @@ test("valid variations are accepted", () => {
   // Constants, a boundary condition for a field that is not read, fields read only at the centre
   // without a boundary condition, a 1-D program, a time loop, nested inline data, an input as output.
   const text = JSON.stringify({
-    inputs: { u: { data: [[1, 2], [3, 4]], data_type: "float64", input_dims: ["k"] }, v: { data: "constant:2", data_type: "float32", input_dims: ["k"] } },
+    inputs: { u: { data: [[1, 2], [3, 4]], data_type: "float64", input_dims: ["k"] }, v: { data: "constant:2", data_type: "float64", input_dims: ["k"] } },
     outputs: ["w", "v"],
     dimensions: [4],
     constants: { alpha: { value: 0.5, data_type: "float64" } },

@@ -5,6 +5,7 @@
 //   big:   direct FIFO depth 64  -> completes, exit code 0
 //   slow:  big FIFOs, but A sleeps between elements for longer than the watchdog timeout
 //          -> must still complete (exit code 0): a slow but progressing run is no deadlock
+//   single: no dataflow threads; main reads an empty stream -> exit code 3
 #include <hls_stream.h>
 #include <sdfg_dataflow.h>
 
@@ -72,8 +73,11 @@ int main(int argc, char** argv) {
     const char* ms = std::getenv("SDFG_SIM_DEADLOCK_MS");
     const int sleep_ms = ms != nullptr ? 2 * std::atoi(ms) : 2000;
     top<64>(kN, sleep_ms, &errors);
+  } else if (mode == "single") {
+    hls::stream<int> lonely("lonely");
+    errors = lonely.read();
   } else {
-    std::fprintf(stderr, "usage: deadlock small|big|slow\n");
+    std::fprintf(stderr, "usage: deadlock small|big|slow|single\n");
     return 2;
   }
   CHECK(errors == 0);

@@ -2,13 +2,13 @@
 //
 //  * sdfg_sim::Fifo<T>: a bounded FIFO with a fixed capacity and a name. Blocking read()/write(),
 //    non-blocking try_read()/try_write(). The fast path is a lock-free single-producer /
-//    single-consumer ring (one reader thread and one writer thread at a time, which is what an
-//    HLS stream or an OpenCL channel is); a side that finds the ring empty/full spins briefly,
-//    yields, and then sleeps on a condition variable. The other side only touches the mutex when
-//    somebody sleeps.
+//    single-consumer ring (one reader thread and one writer thread at a time -- they may take
+//    turns -- which is what an HLS stream or an OpenCL channel is); a side that finds the ring
+//    empty/full spins briefly, yields, and then sleeps on a condition variable. The other side
+//    only touches the mutex when somebody sleeps.
 //  * A registry of live FIFOs and of threads, and a watchdog thread that reports a deadlock
-//    (every thread blocked in a FIFO, nothing moved for SDFG_SIM_DEADLOCK_MS, default 1000 ms)
-//    on stderr and ends the process with exit code 3.
+//    (every dataflow thread blocked in a FIFO or a join, nothing moved for SDFG_SIM_DEADLOCK_MS,
+//    default 1000 ms) on stderr and ends the process with exit code 3.
 //  * sdfg_sim::DataflowRegion: runs each dataflow function in its own thread (hlslib's model).
 //
 // Header-only, C++17, Linux/POSIX (falls back to std::thread elsewhere).
@@ -56,37 +56,42 @@ inline void cpu_relax() {
 #endif
 }
 
-// Spin/yield budget before a blocked side goes to sleep on its condition variable.
-// Measured on a 2-core VM with 2..30 threads: spinning pays off while every dataflow thread can
-// have a core of its own (the partner is running); with more threads than cores sched_yield
-// (~0.5 us) hands the core to a thread that can progress, while a futex sleep/wake costs
-// 5-20 us there. Override with -D.
-#ifndef SDFG_SIM_SPIN_LONG
-#define SDFG_SIM_SPIN_LONG 4000
+// Waiting strategy of a side that finds the ring empty/full: spin (cheap while the partner runs
+// on another core), then sched_yield (~0.5 us; with more threads than cores it hands the core to
+// a thread that can progress), then sleep on a condition variable (a futex sleep/wake costs
+// 5-20 us on a small VM). The spin budget adapts per FIFO side, like glibc's adaptive mutexes:
+// it doubles when spinning succeeded and halves when it did not, between SDFG_SIM_SPIN_MIN and
+// SDFG_SIM_SPIN_MAX, so it stays short on a loaded machine or with many threads per core. The
+// yield phase ends after SDFG_SIM_YIELD yields or SDFG_SIM_YIELD_US microseconds: on a loaded
+// machine one yield can give the core away for a whole time slice, and sleeping is then the
+// better deal (the scheduler favours a woken sleeper). Measured on a 2-core VM, 2..30 threads.
+#ifndef SDFG_SIM_SPIN_MIN
+#define SDFG_SIM_SPIN_MIN 16
 #endif
-#ifndef SDFG_SIM_SPIN
-#define SDFG_SIM_SPIN 16
+#ifndef SDFG_SIM_SPIN_MAX
+#define SDFG_SIM_SPIN_MAX 4096
 #endif
 #ifndef SDFG_SIM_YIELD
-#define SDFG_SIM_YIELD 100
+#define SDFG_SIM_YIELD 1000
 #endif
-constexpr int kSpinIterationsLong = SDFG_SIM_SPIN_LONG;
-constexpr int kSpinIterations = SDFG_SIM_SPIN;
+#ifndef SDFG_SIM_YIELD_US
+#define SDFG_SIM_YIELD_US 50
+#endif
+constexpr int kSpinMin = SDFG_SIM_SPIN_MIN;
+constexpr int kSpinMax = SDFG_SIM_SPIN_MAX;
 constexpr int kYieldIterations = SDFG_SIM_YIELD;
+constexpr long kYieldMicros = SDFG_SIM_YIELD_US;
 
-/// Number of running dataflow threads (maintained by DataflowRegion).
-inline std::atomic<int>& live_dataflow_threads() {
-  static std::atomic<int> n{0};
-  return n;
-}
-inline int hardware_threads() {
-  static const int n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return n;
-}
-/// Spin budget of a blocked FIFO side: long while the dataflow threads fit on the cores.
-inline int spin_budget() {
-  const int live = live_dataflow_threads().load(std::memory_order_relaxed);
-  return (live > 0 && live <= hardware_threads()) ? kSpinIterationsLong : kSpinIterations;
+// Yields until ready() or the yield budget is spent; true when ready.
+template <typename Ready>
+inline bool yield_until(Ready ready) {
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kYieldIterations; ++i) {
+    std::this_thread::yield();
+    if (ready()) return true;
+    if (kYieldMicros > 0 && std::chrono::steady_clock::now() - start > std::chrono::microseconds(kYieldMicros)) break;
+  }
+  return false;
 }
 
 class FifoBase;
@@ -111,6 +116,7 @@ struct Registry {
   std::uint64_t generation = 0;  // bumped whenever fifos/threads are added or removed
   std::once_flag watchdog_once;
   std::uint64_t unnamed_counter = 0;
+  long starting = 0;  // dataflow threads created but not yet registered
 
   static Registry& get() {
     static Registry* r = new Registry();
@@ -225,10 +231,12 @@ class FifoBase {
   alignas(64) std::atomic<std::uint64_t> head_{0};  // number of elements read so far
   std::size_t rpos_ = 0;                             // slot of the next read
   std::uint64_t cached_tail_ = 0;                    // consumer's last view of tail_
+  int read_spin_ = kSpinMin;                         // adaptive spin budget of the consumer
   // ---- producer side ----
   alignas(64) std::atomic<std::uint64_t> tail_{0};  // number of elements written so far
   std::size_t wpos_ = 0;                             // slot of the next write
   std::uint64_t cached_head_ = 0;                    // producer's last view of head_
+  int write_spin_ = kSpinMin;                        // adaptive spin budget of the producer
   // ---- sleeping ----
   alignas(64) std::atomic<int> readers_sleeping_{0};
   std::atomic<int> writers_sleeping_{0};
@@ -262,14 +270,15 @@ class FifoBase {
   // Waits until tail_ != h (an element is available); returns the new tail.
   std::uint64_t wait_not_empty(std::uint64_t h) {
     std::uint64_t t;
-    for (int i = 0, n = spin_budget(); i < n; ++i) {
-      if ((t = tail_.load(std::memory_order_acquire)) != h) return t;
+    for (int i = 0; i < read_spin_; ++i) {
+      if ((t = tail_.load(std::memory_order_acquire)) != h) {
+        read_spin_ = std::min(kSpinMax, read_spin_ * 2);
+        return t;
+      }
       cpu_relax();
     }
-    for (int i = 0; i < kYieldIterations; ++i) {
-      std::this_thread::yield();
-      if ((t = tail_.load(std::memory_order_acquire)) != h) return t;
-    }
+    read_spin_ = std::max(kSpinMin, read_spin_ / 2);
+    if (yield_until([&] { return (t = tail_.load(std::memory_order_acquire)) != h; })) return t;
     start_watchdog();
     ThreadRecord& rec = current_thread();
     rec.block_kind.store(kBlockedRead, std::memory_order_relaxed);
@@ -288,14 +297,15 @@ class FifoBase {
   // Waits until the ring has room for element number t (head_ + capacity > t); returns head.
   std::uint64_t wait_not_full(std::uint64_t t) {
     std::uint64_t h;
-    for (int i = 0, n = spin_budget(); i < n; ++i) {
-      if (t - (h = head_.load(std::memory_order_acquire)) < capacity_) return h;
+    for (int i = 0; i < write_spin_; ++i) {
+      if (t - (h = head_.load(std::memory_order_acquire)) < capacity_) {
+        write_spin_ = std::min(kSpinMax, write_spin_ * 2);
+        return h;
+      }
       cpu_relax();
     }
-    for (int i = 0; i < kYieldIterations; ++i) {
-      std::this_thread::yield();
-      if (t - (h = head_.load(std::memory_order_acquire)) < capacity_) return h;
-    }
+    write_spin_ = std::max(kSpinMin, write_spin_ / 2);
+    if (yield_until([&] { return t - (h = head_.load(std::memory_order_acquire)) < capacity_; })) return h;
     start_watchdog();
     ThreadRecord& rec = current_thread();
     rec.block_kind.store(kBlockedWrite, std::memory_order_relaxed);
@@ -352,7 +362,13 @@ inline WatchdogSample watchdog_sample_locked(Registry& r) {
 
   long blocked_in_fifo = 0, waiting = 0, dataflow = 0, dataflow_waiting = 0, other_running = 0;
   for (const ThreadRecord* t : r.threads) {
-    const bool b = t->blocked_on.load(std::memory_order_acquire) != nullptr;
+    const FifoBase* f = t->blocked_on.load(std::memory_order_acquire);
+    if (f != nullptr) {
+      // A sleeper whose FIFO has changed state has been (or is being) woken: not stuck.
+      const bool still = t->block_kind.load(std::memory_order_relaxed) == kBlockedWrite ? f->full() : f->empty();
+      if (!still) return s;
+    }
+    const bool b = f != nullptr;
     const bool w = b || t->joining.load(std::memory_order_acquire) > 0;
     blocked_in_fifo += b;
     waiting += w;
@@ -363,7 +379,7 @@ inline WatchdogSample watchdog_sample_locked(Registry& r) {
       ++other_running;
     }
   }
-  if (blocked_in_fifo == 0) return s;
+  if (blocked_in_fifo == 0 || r.starting > 0) return s;
   // (1) Every dataflow thread waits in a FIFO or joins a nested region, and no other thread
   //     known to use FIFOs (one that has blocked in one or joined a region before) is running.
   //     Threads that never touch FIFOs (sanitizer or runtime helpers) do not count.
@@ -590,15 +606,23 @@ class DataflowRegion {
   void spawn(const char* name, std::function<void()> body) {
     detail::ensure_watchdog();
     auto* job = new Job{std::string(name), std::move(body)};
+    detail::Registry& r = detail::Registry::get();
+    {
+      std::lock_guard<std::mutex> g(r.mx);
+      ++r.starting;
+    }
 #if defined(SDFG_SIM_HAVE_PTHREAD)
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, detail::dataflow_stack_bytes());
     pthread_t tid;
-    const int rc = pthread_create(&tid, &attr, &DataflowRegion::thread_entry, job);
+    int rc = pthread_create(&tid, &attr, &DataflowRegion::thread_entry, job);
     pthread_attr_destroy(&attr);
+    if (rc != 0) rc = pthread_create(&tid, nullptr, &DataflowRegion::thread_entry, job);  // default stack
     if (rc != 0) {
       delete job;
+      std::lock_guard<std::mutex> g(r.mx);
+      --r.starting;
       throw std::runtime_error("sdfg_sim: cannot start a thread for dataflow function '" + std::string(name) + "'");
     }
     threads_.push_back(tid);
@@ -637,9 +661,9 @@ class DataflowRegion {
       std::lock_guard<std::mutex> g(r.mx);
       rec.dataflow = true;
       rec.function = job->name;
+      --r.starting;
       ++r.generation;
     }
-    detail::live_dataflow_threads().fetch_add(1, std::memory_order_relaxed);
     try {
       job->body();
     } catch (const std::exception& e) {
@@ -651,7 +675,6 @@ class DataflowRegion {
       std::fprintf(stderr, "sdfg_sim: dataflow function '%s' threw an exception\n", job->name.c_str());
       std::_Exit(1);
     }
-    detail::live_dataflow_threads().fetch_sub(1, std::memory_order_relaxed);
     {
       detail::Registry& r = detail::Registry::get();
       std::lock_guard<std::mutex> g(r.mx);

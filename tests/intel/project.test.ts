@@ -1,0 +1,146 @@
+// `generate --target intel`: the Intel FPGA SDK for OpenCL project for the Bittware 520N as a user
+// meets it — deterministic, complete, its Makefile's `sim` target builds and verifies, bad boards
+// and widths are one-line errors — and `emulate --target intel` through the CLI.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { execa } from "execa";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers.js";
+
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("sdfg-fpga generate --target intel", () => {
+  let tmp: string;
+  let files: Map<string, Buffer>;
+  const text = (f: string) => files.get(f)!.toString();
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), "gen-intel-"));
+    const a = await cli(["generate", "stencils/hdiff.json", "--target", "intel", "--platform", "520n", "-o", join(tmp, "a")]);
+    expect(a.exitCode, a.stderr).toBe(0);
+    files = tree(join(tmp, "a"));
+  });
+
+  it("writes the same tree byte for byte on a rerun", async () => {
+    const b = await cli(["generate", "stencils/hdiff.json", "--target", "intel", "--platform", "520n", "-o", join(tmp, "b")]);
+    expect(b.exitCode, b.stderr).toBe(0);
+    const tb = tree(join(tmp, "b"));
+    expect([...files.keys()]).toEqual([...tb.keys()]);
+    for (const [k, v] of files) expect(v.equals(tb.get(k)!), k).toBe(true);
+  });
+
+  it("has the kernels, host, Makefile, README, SDFG, data and sim headers", () => {
+    for (const f of ["kernel/kernels.cl", "host/host.cpp", "host/sdfg_npy.h", "Makefile", "README.md", "hdiff.sdfg.json", "data/u.npy", "data/coeff.npy",
+      "sim/include/intel_channels.h", "sim/include/sdfg_sim/fifo.h", "sim/include/sdfg_npy.h"]) {
+      expect(files.has(f), f).toBe(true);
+    }
+  });
+
+  it("the .cl declares every channel with its depth, autorun PEs and single work-item memory kernels", () => {
+    const cl = text("kernel/kernels.cl");
+    expect(cl).toMatch(/^#pragma OPENCL EXTENSION cl_intel_channels : enable$/m);
+    expect(cl).toMatch(/^channel float u_to_lap_ __attribute__\(\(depth\(\d+\)\)\);/m);
+    expect(cl).toMatch(/^channel float u_to_out_ __attribute__\(\(depth\(1\d\d\)\)\);/m);
+    expect(cl.match(/^channel float \w+ __attribute__\(\(depth\(\d+\)\)\);/gm)!.length).toBe(10);
+    expect(cl).toMatch(/__attribute__\(\(max_global_work_dim\(0\)\)\)\n__kernel void read_u_\(__global const float\* restrict u\)/);
+    expect(cl).toMatch(/__attribute__\(\(max_global_work_dim\(0\)\)\)\n__kernel void write_out_\(__global float\* restrict out\)/);
+    expect(cl).toMatch(/__attribute__\(\(autorun\)\)\n__attribute__\(\(max_global_work_dim\(0\)\)\)\n__kernel void pe_lap_\(\)/);
+    expect(cl).toMatch(/#define SDFG_AUTORUN_LOOP while \(1\)/);
+    expect(cl).toContain("read_channel_intel(u_to_lap_)");
+    expect(cl).toContain("write_channel_intel(lap_to_flx_, out_);");
+    expect(cl).toMatch(/^#pragma unroll$/m);
+    // OpenCL C has no functional casts: conversions are C casts.
+    expect(cl).not.toMatch(/[^(\w]float\(/);
+    expect(cl).toContain("(float)(4.0)");
+  });
+
+  it("the Makefile builds for the emulator, the board, the report, the host and the g++ sim", () => {
+    const make = text("Makefile");
+    expect(make).toContain("-board=p520_max_sg280l");
+    expect(make).toMatch(/^\taoc -march=emulator /m);
+    expect(make).toMatch(/^\taoc \$\(AOC_BOARD\) \$\(AOC_HW_FLAGS\)/m);
+    expect(make).toContain("-fp-relaxed -fpc");
+    expect(make).toMatch(/^\taoc -rtl -report /m);
+    expect(make).toContain("aocl compile-config");
+    expect(make).toContain("aocl link-config");
+    for (const t of ["emulator:", "hardware:", "report:", "host:", "sim:"]) expect(make).toMatch(new RegExp(`^${t}`, "m"));
+  });
+
+  it("the host spreads the arrays over the DDR banks", () => {
+    const host = text("host/host.cpp");
+    expect(host).toContain("cl::Buffer u_buffer_(context_, CL_MEM_READ_ONLY | CL_CHANNEL_1_INTELFPGA,");
+    expect(host).toContain("cl::Buffer coeff_buffer_(context_, CL_MEM_READ_ONLY | CL_CHANNEL_2_INTELFPGA,");
+    expect(host).toContain("cl::Buffer out_buffer_(context_, CL_MEM_WRITE_ONLY | CL_CHANNEL_3_INTELFPGA,");
+    expect(host).toContain("cl::Program program_(context_, devices_, binaries_);");
+  });
+
+  it("the README names the board and lists every FIFO", () => {
+    const readme = text("README.md");
+    expect(readme).toContain("Bittware 520N");
+    expect(readme).toContain("p520_max_sg280l");
+    expect(readme).toMatch(/^\| `u_to_out_` \| read_u_ \| pe_out_ \| 128 \| \d+ \|$/m);
+  });
+
+  it("`make sim` builds the kernels and host with g++ and the result verifies against the CPU reference", async () => {
+    const dir = join(tmp, "a");
+    const ref = join(tmp, "ref");
+    const cpu = await cli(["emulate", "stencils/hdiff.json", "--target", "cpu", "--outputs", ref]);
+    expect(cpu.exitCode, cpu.stderr).toBe(0);
+    const make = await execa("make", ["-s", "host_sim"], { cwd: dir, reject: false, all: true });
+    expect(make.exitCode, make.all).toBe(0);
+    const run = await execa("./host_sim", ["--inputs", "data", "--outputs", "out_sim", "--verify", ref], { cwd: dir, reject: false, all: true });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toContain("verification passed");
+    expect(existsSync(join(dir, "out_sim", "out.npy"))).toBe(true);
+  });
+
+  // The hardware host (CL/opencl.hpp): only where OpenCL C++ headers are installed
+  // (Debian: opencl-clhpp-headers), or SDFG_FPGA_OPENCL_INCLUDE names their directory.
+  const openclInclude = process.env.SDFG_FPGA_OPENCL_INCLUDE ?? (existsSync("/usr/include/CL/opencl.hpp") ? "/usr/include" : undefined);
+  it.skipIf(openclInclude === undefined)("the hardware host compiles against the OpenCL C++ headers with -Wall -Werror", () => {
+    execFileSync("g++", ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-fsyntax-only", `-isystem${openclInclude}`, "-I", join(tmp, "a", "host"), join(tmp, "a", "host", "host.cpp")]);
+  });
+});
+
+describe("generate --target intel defaults and errors", () => {
+  it("uses the 520N when no platform is given", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "gen-intel-"));
+    const r = await cli(["generate", "stencils/jacobi2d.json", "--target", "intel", "-o", join(tmp, "p")]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(join(tmp, "p", "Makefile"), "utf8")).toContain("-board=p520_max_sg280l");
+  });
+
+  const cases: [string, string[], RegExp][] = [
+    ["a Xilinx board", ["generate", "stencils/hdiff.json", "--target", "intel", "--platform", "u280", "-o", "OUT"], /^--platform: 'u280' is a xilinx board; --target intel needs an Intel board$/],
+    ["a width without an OpenCL vector type", ["generate", "stencils/hdiff.json", "--target", "intel", "-W", "32", "-o", "OUT"], /^--vector-width: the intel target needs an OpenCL vector width \(1, 2, 4, 8 or 16\), got W=32$/],
+  ];
+  it.each(cases)("%s: one line, exit 2, nothing written", async (_n, args, message) => {
+    const tmp = mkdtempSync(join(tmpdir(), "bad-intel-"));
+    const out = join(tmp, "out");
+    const r = await cli(args.map((a) => (a === "OUT" ? out : a)));
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("sdfg-fpga emulate --target intel", () => {
+  it("emulates jacobi2d and reports the match", async () => {
+    const r = await cli(["emulate", "stencils/jacobi2d.json", "--target", "intel"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/jacobi2d: b \(\d+ elements\) matches the CPU reference/);
+  });
+});
