@@ -124,6 +124,12 @@ program.command("platforms")
     }
   });
 
+// `sdfg-fpga … | head` closes the pipe early: that is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@
 import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Channel, MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
+import { readerAddressing, readerSummary } from "./memory_code.js";
 import { cellFunction, laneArguments, tapName } from "./pe_code.js";
 import { delayLines, emitWindowShift, registerIndex, tapElement, windowNames } from "./window_code.js";
 
@@ -123,21 +124,19 @@ function emitAdvance(w: CodeWriter): void {
 
 function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader): void {
   const outs = channelsOf(p, r.outputs);
-  const wide = r.axes.includes(2);
+  const at = readerAddressing(p, r);
   const vt = vecType(r.dtype);
-  const elemT = DTYPE_INFO[r.dtype].cType;
-  const full = r.axes.length === p.rank;
-  w.comment(`Memory reader: streams '${r.array}' (${full ? "full domain" : `axes ${r.axes.map((a) => "ijk"[a]).join(",") || "none"}, broadcast over the others`}) to ${outs.length} consumer(s).`);
-  const params = [`const ${wide ? vt : elemT}* ${r.array}`, ...outs.map((c) => streamParam(c, "out"))];
-  const words = r.shape.reduce((a, b) => a * b, 1) / (wide ? p.vectorWidth : 1);
+  const word = at.wide ? vt : DTYPE_INFO[r.dtype].cType;
+  w.comment(readerSummary(p, r));
+  const params = [`const ${word}* ${r.array}`, ...outs.map((c) => streamParam(c, "out"))];
   w.block(`static void ${r.name}(${params.join(", ")})`, () => {
     let source = r.array;
     if (r.onChip) {
       source = "local_";
       w.comment(`'${r.array}' is small: read it once into on-chip memory and broadcast it from there.`);
-      w.line(`${wide ? vt : elemT} local_[${words}];`);
+      w.line(`${word} local_[${at.words}];`);
       w.directive("#pragma HLS BIND_STORAGE variable=local_ type=ram_2p impl=bram");
-      w.block(`for (int n_ = 0; n_ < ${words}; ++n_)`, () => {
+      w.block(`for (int n_ = 0; n_ < ${at.words}; ++n_)`, () => {
         w.directive("#pragma HLS PIPELINE II=1");
         w.line(`local_[n_] = ${r.array}[n_];`);
       });
@@ -145,14 +144,8 @@ function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader): void {
     w.line("int i_ = 0, j_ = 0, kv_ = 0;");
     w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
       w.directive("#pragma HLS PIPELINE II=1");
-      // Index of the current vector (or element) in the array's own shape.
-      const axisExpr = ["i_", "j_", wide ? "kv_" : "(kv_ * W_)"];
-      const extents = [p.domain[0], p.domain[1], wide ? "KV_" : "K_"];
-      let index = "";
-      for (const a of r.axes) index = index === "" ? axisExpr[a]! : `(${index}) * ${extents[a]} + ${axisExpr[a]}`;
-      if (index === "") index = "0";
-      if (wide) w.line(`const ${vt} x_ = ${source}[${full ? "v_" : index}];`);
-      else w.line(`const ${vt} x_(${source}[${index}]); // broadcast along k`);
+      if (at.wide) w.line(`const ${vt} x_ = ${source}[${at.index}];`);
+      else w.line(`const ${vt} x_(${source}[${at.index}]); // broadcast along k`);
       for (const c of outs) w.line(`${c.name}.write(x_);`);
       emitAdvance(w);
     });

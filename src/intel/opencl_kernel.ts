@@ -14,6 +14,7 @@
 // vendor-neutral helpers in src/hls/. The same file compiles as C++17 with g++ against
 // sim/include/intel_channels.h under SDFG_FPGA_SIM, which is how it is emulated.
 
+import { readerAddressing, readerSummary } from "../hls/memory_code.js";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
@@ -198,23 +199,24 @@ function emitAdvance(w: CodeWriter): void {
 }
 
 function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader): void {
-  const W = p.vectorWidth;
   const outs = channelsOf(p, r.outputs);
-  const wide = r.axes.includes(2);
-  const vt = clVecType(r.dtype, W);
-  w.comment(`Memory reader: streams '${r.array}' (${r.shape.length === 3 ? "full domain" : `axes ${r.axes.map((a) => "ijk"[a]).join(",") || "none"}, broadcast over the others`}) to ${outs.length} consumer(s).`);
+  const at = readerAddressing(p, r);
+  const vt = clVecType(r.dtype, p.vectorWidth);
+  w.comment(readerSummary(p, r));
   const k = openclKernels(p).find((x) => x.name === r.name)!;
   kernelHead(w, k);
   w.block(`__kernel void ${r.name}(${k.params.map((x) => x.cl).join(", ")})`, () => {
+    let source = r.array;
+    if (r.onChip) {
+      source = "local_";
+      w.comment(`'${r.array}' is small: read it once into on-chip memory (M20K) and broadcast it from there.`);
+      w.line(`${at.wide ? vt : DTYPE_INFO[r.dtype].cType} local_[${at.words}];`);
+      w.block(`for (int n_ = 0; n_ < ${at.words}; ++n_)`, () => w.line(`local_[n_] = ${r.array}[n_];`));
+    }
     w.line("int i_ = 0, j_ = 0, kv_ = 0;");
     w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
-      const axisExpr = ["i_", "j_", wide ? "kv_" : "(kv_ * W_)"];
-      const extents = [p.domain[0], p.domain[1], wide ? "KV_" : "K_"];
-      let index = "";
-      for (const a of r.axes) index = index === "" ? axisExpr[a]! : `(${index}) * ${extents[a]} + ${axisExpr[a]}`;
-      if (index === "") index = "0";
-      if (wide) w.line(`const ${vt} x_ = ${r.array}[${r.axes.length === 3 ? "v_" : index}];`);
-      else w.line(`const ${vt} x_ = (${vt})(${r.array}[${index}]); // broadcast along k`);
+      if (at.wide) w.line(`const ${vt} x_ = ${source}[${at.index}];`);
+      else w.line(`const ${vt} x_ = (${vt})(${source}[${at.index}]); // broadcast along k`);
       for (const c of outs) w.line(`write_channel_intel(${c.name}, x_);`);
       emitAdvance(w);
     });
