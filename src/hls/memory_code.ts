@@ -1,7 +1,23 @@
-// Vendor-neutral addressing of memory readers: which word of an array holds the vector (or the
-// broadcast element) at stream position (i_, j_, kv_). Shared by the Vitis and Intel emitters.
+// Vendor-neutral stream bookkeeping shared by the Vitis and Intel emitters: the row-major position
+// counters every process keeps, and which word of an array holds the vector (or the broadcast
+// element) at stream position (i_, j_, kv_).
 
-import type { MemoryReader, Pipeline } from "../spatial/pipeline.js";
+import type { CodeWriter } from "../codegen/code_writer.js";
+import type { Channel, MemoryReader, Pipeline } from "../spatial/pipeline.js";
+
+export /** Row-major position counters (i_, j_, kv_) advanced once per vector. */
+function emitAdvance(w: CodeWriter): void {
+  w.block("if (++kv_ == KV_)", () => {
+    w.line("kv_ = 0;");
+    w.block("if (++j_ == J_)", () => { w.line("j_ = 0;"); w.line("++i_;"); });
+  });
+}
+
+/** The channels with these names, in order. */
+export function channelsOf(p: Pipeline, names: string[]): Channel[] {
+  return names.map((n) => p.channels.find((c) => c.name === n)!);
+}
+
 
 export interface ReaderAddressing {
   /** The array has the innermost axis: its words are W-wide vectors; else single elements. */
@@ -32,4 +48,14 @@ export function readerSummary(p: Pipeline, r: MemoryReader): string {
   const full = r.axes.length === p.rank;
   const what = full ? "full domain" : `axes ${r.axes.map((a) => "ijk"[a]).join(",") || "none"}, broadcast over the others`;
   return `Memory reader: streams '${r.array}' (${what}) to ${r.outputs.length} consumer(s).`;
+}
+
+/**
+ * With P > 1 the kernel takes `steps_`, the time steps of this pass (1..P): replicas past it
+ * forward their input, so the last pass of a time loop can do fewer than P steps.
+ */
+export const STEPS_ARGUMENT = "steps_";
+
+export function hasStepsArgument(p: Pipeline): boolean {
+  return p.replicas > 1;
 }

@@ -6,7 +6,7 @@
 import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Channel, MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
-import { readerAddressing, readerSummary } from "./memory_code.js";
+import { channelsOf, emitAdvance, hasStepsArgument, readerAddressing, readerSummary, STEPS_ARGUMENT } from "./memory_code.js";
 import { cellFunction, laneArguments, tapName } from "./pe_code.js";
 import { delayLines, emitWindowShift, registerIndex, tapElement, windowNames } from "./window_code.js";
 
@@ -35,15 +35,7 @@ export interface TopArgument {
   wide: boolean;
 }
 
-/**
- * With P > 1 the kernel takes `steps_`, the time steps of this pass (1..P): replicas past it
- * forward their input, so the last pass of a time loop can do fewer than P steps.
- */
-export const STEPS_ARGUMENT = "steps_";
-
-export function hasStepsArgument(p: Pipeline): boolean {
-  return p.replicas > 1;
-}
+export { hasStepsArgument, STEPS_ARGUMENT } from "./memory_code.js";
 
 /** The top function's parameter list as C++ text. */
 export function topSignature(p: Pipeline): string {
@@ -110,17 +102,7 @@ export function emitVitisKernel(p: Pipeline, info: KernelSourceInfo): string {
   return w.toString();
 }
 
-function channelsOf(p: Pipeline, names: string[]): Channel[] {
-  return names.map((n) => p.channels.find((c) => c.name === n)!);
-}
 
-/** Row-major position counters (i_, j_, kv_) advanced once per vector. */
-function emitAdvance(w: CodeWriter): void {
-  w.block("if (++kv_ == KV_)", () => {
-    w.line("kv_ = 0;");
-    w.block("if (++j_ == J_)", () => { w.line("j_ = 0;"); w.line("++i_;"); });
-  });
-}
 
 function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader): void {
   const outs = channelsOf(p, r.outputs);

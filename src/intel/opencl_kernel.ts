@@ -14,16 +14,15 @@
 // vendor-neutral helpers in src/hls/. The same file compiles as C++17 with g++ against
 // sim/include/intel_channels.h under SDFG_FPGA_SIM, which is how it is emulated.
 
-import { readerAddressing, readerSummary } from "../hls/memory_code.js";
+import { channelsOf, emitAdvance, readerAddressing, readerSummary, STEPS_ARGUMENT } from "../hls/memory_code.js";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { castTo } from "../codegen/c_expr.js";
 import { cellFunction, laneArguments, tapName } from "../hls/pe_code.js";
-import { STEPS_ARGUMENT } from "../hls/vitis_kernel.js";
 import { delayLines, emitWindowShift, registerIndex, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
-import type { Channel, MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
+import type { MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
 
 /** Base name of the kernel source and binary: `kernel/kernels.cl` → `kernels.aocx`. */
 export const CL_NAME = "kernels";
@@ -181,22 +180,12 @@ function emitChannels(w: CodeWriter, p: Pipeline): void {
   w.line();
 }
 
-function channelsOf(p: Pipeline, names: string[]): Channel[] {
-  return names.map((n) => p.channels.find((c) => c.name === n)!);
-}
 
 function kernelHead(w: CodeWriter, k: OpenclKernel): void {
   if (k.autorun) w.line("__attribute__((autorun))");
   w.line("__attribute__((max_global_work_dim(0)))");
 }
 
-/** Row-major position counters (i_, j_, kv_) advanced once per vector. */
-function emitAdvance(w: CodeWriter): void {
-  w.block("if (++kv_ == KV_)", () => {
-    w.line("kv_ = 0;");
-    w.block("if (++j_ == J_)", () => { w.line("j_ = 0;"); w.line("++i_;"); });
-  });
-}
 
 function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader): void {
   const outs = channelsOf(p, r.outputs);

@@ -5,10 +5,9 @@ import { join } from "node:path";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { emitCpuReference } from "../cpu/cpu_reference.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
-import { sdfgToJSON } from "../ir/serialize.js";
 import { SIM_DIR } from "../package_root.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
-import { inputFiles } from "./program_data.js";
+import { programFiles } from "./program_data.js";
 import { programSources } from "./sources.js";
 
 export function cpuProject(bundle: ProgramBundle): ProjectFiles {
@@ -27,7 +26,6 @@ export function cpuProject(bundle: ProgramBundle): ProjectFiles {
   w.line("clean:");
   w.indent().line("rm -rf reference out").dedent();
   files.set("Makefile", w.toString());
-  files.set(`${bundle.name}.sdfg.json`, sdfgToJSON(bundle.sdfg));
-  for (const [name, content] of inputFiles(bundle)) files.set(`data/${name}`, content);
+  for (const [path, content] of programFiles(bundle)) files.set(path, content);
   return files;
 }

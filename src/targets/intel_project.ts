@@ -6,14 +6,13 @@ import { join } from "node:path";
 import { CodeWriter } from "../codegen/code_writer.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
 import { UserError } from "../ir/diagnostics.js";
-import { sdfgToJSON } from "../ir/serialize.js";
 import { emitOpenclHost } from "../intel/opencl_host.js";
 import { CL_NAME, emitOpenclKernels, openclHostArguments, openclKernels } from "../intel/opencl_kernel.js";
 import { SIM_DIR } from "../package_root.js";
 import { memoryBanks, type Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
-import { inputFiles } from "./program_data.js";
+import { programFiles } from "./program_data.js";
 import { programSources } from "./sources.js";
 import { EMULATION_FLAGS } from "./vitis_project.js";
 
@@ -67,8 +66,7 @@ export function intelProject(bundle: ProgramBundle, p: Pipeline, platform: Platf
   files.set("host/sdfg_npy.h", sim.get("sdfg_npy.h")!);
   files.set("Makefile", makefile(p, platform));
   files.set("README.md", readme(bundle, p, platform));
-  files.set(`${p.name}.sdfg.json`, sdfgToJSON(bundle.sdfg));
-  for (const [name, content] of inputFiles(bundle)) files.set(`data/${name}`, content);
+  for (const [path, content] of programFiles(bundle)) files.set(path, content);
   return files;
 }
 

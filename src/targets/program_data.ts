@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeNpy, encodeNpy } from "../data/npy.js";
 import { UserError } from "../ir/diagnostics.js";
+import { sdfgToJSON } from "../ir/serialize.js";
 import { readInputValues, type ProgramBundle, type ProgramInput } from "../frontend/load_program.js";
 
 /** `<name>.npy` for every input, from `inputsDir/<name>.npy` when present, else the program's data. */
@@ -25,4 +26,11 @@ function readGivenInput(path: string, input: ProgramInput): Float64Array {
     throw new UserError(path, `shape (${arr.shape.join(", ")}) does not match input '${input.name}' of shape (${input.shape.join(", ")})`);
   }
   return arr.values;
+}
+
+/** What every generated project carries of the program: its SDFG as JSON and its input data. */
+export function programFiles(bundle: ProgramBundle): Map<string, string | Buffer> {
+  const files = new Map<string, string | Buffer>([[`${bundle.name}.sdfg.json`, sdfgToJSON(bundle.sdfg)]]);
+  for (const [name, content] of inputFiles(bundle)) files.set(`data/${name}`, content);
+  return files;
 }

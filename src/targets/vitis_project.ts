@@ -7,12 +7,11 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
 import { emitKernelHeader, emitVitisKernel, KERNEL_NAME, topArguments } from "../hls/vitis_kernel.js";
 import { emitXrtHost } from "../host/xrt_host.js";
-import { sdfgToJSON } from "../ir/serialize.js";
 import { SIM_DIR } from "../package_root.js";
 import { memoryBanks, type Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
-import { inputFiles } from "./program_data.js";
+import { programFiles } from "./program_data.js";
 import { programSources } from "./sources.js";
 
 export const EMULATION_FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-pthread", "-DSDFG_FPGA_SIM"];
@@ -46,8 +45,7 @@ export function vitisProject(bundle: ProgramBundle, p: Pipeline, platform: Platf
   files.set("link.cfg", linkConfig(p, platform));
   files.set("Makefile", makefile(p, platform));
   files.set("README.md", readme(bundle, p, platform));
-  files.set(`${p.name}.sdfg.json`, sdfgToJSON(bundle.sdfg));
-  for (const [name, content] of inputFiles(bundle)) files.set(`data/${name}`, content);
+  for (const [path, content] of programFiles(bundle)) files.set(path, content);
   return files;
 }
 

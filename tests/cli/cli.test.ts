@@ -4,20 +4,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { cli } from "../helpers.js";
+import { cli, tree } from "../helpers.js";
 
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("sdfg-fpga generate", () => {
   it("writes the complete Vitis project for hdiff on the U280, byte-identical on a rerun", async () => {

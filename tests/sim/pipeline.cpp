@@ -1,6 +1,7 @@
 // A 3-stage dataflow pipeline written like a generated Vitis HLS kernel. Built with
 // -DSDFG_FPGA_SIM every stage runs in its own thread; without it the calls are sequential (only
 // valid while n fits into the FIFOs). Usage: pipeline [n] [--bench]
+// produce() takes hls::stream<float>& (any depth, as in Vitis) and gets a 64-deep stream.
 #include <hls_stream.h>
 #include <sdfg_dataflow.h>
 
@@ -19,7 +20,7 @@ static void produce(hls::stream<float>& out, int n) {
   }
 }
 
-static void scale(hls::stream<float>& in, hls::stream<float, 16>& out, int n) {
+static void scale(hls::stream<float, 64>& in, hls::stream<float, 16>& out, int n) {
   for (int i = 0; i < n; ++i) {
 #pragma HLS PIPELINE II = 1
     float v;
@@ -38,7 +39,7 @@ static void consume(hls::stream<float, 16>& in, float* result, int n) {
 extern "C" void top(float* result, int n) {
 #pragma HLS INTERFACE m_axi port = result bundle = gmem0
 #pragma HLS DATAFLOW
-  hls::stream<float> s0("s0");
+  hls::stream<float, 64> s0("s0");
   hls::stream<float, 16> s1("s1");
   SDFG_DATAFLOW_BEGIN();
   SDFG_DATAFLOW_CALL(produce, s0, n);

@@ -71,7 +71,7 @@ describe("hls::stream dataflow emulation", () => {
   }, 60_000);
 
   it("expands SDFG_DATAFLOW_CALL to sequential calls without SDFG_FPGA_SIM", async () => {
-    // Sequential calls only work while everything fits into the FIFOs (depth 2 here).
+    // Sequential calls only work while everything fits into the FIFOs (depths 64 and 16).
     const r = await run("pipeline_seq", ["2"]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain("pipeline ok: 2 elements");
