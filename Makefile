@@ -24,7 +24,9 @@ demo: build
 	npx sdfg-fpga platforms
 	npx sdfg-fpga emulate stencils/hdiff.json --outputs out/demo/emulated
 	npx sdfg-fpga generate stencils/hdiff.json --target xilinx --platform u280 -o out/demo/hdiff_u280
-	@echo "Vitis project for hdiff on the U280: out/demo/hdiff_u280 (see its README.md)"
+	npx sdfg-fpga generate stencils/hdiff.json --target intel --platform 520n -o out/demo/hdiff_520n
+	npx sdfg-fpga report stencils/hdiff.json --platform u280 -W 8
+	@echo "Projects for hdiff: out/demo/hdiff_u280 (Vitis, U280) and out/demo/hdiff_520n (Intel OpenCL, 520N); see their README.md"
 
 test: build
 	npx tsc -p tsconfig.json --noEmit
