@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { cli } from "../helpers.js";
 import { describe, expect, test } from "vitest";
 import { loadProgram, parseProgram } from "../../src/frontend/load_program.js";
 import { UserError } from "../../src/ir/diagnostics.js";
@@ -149,6 +150,20 @@ describe("malformed programs are rejected with a located UserError", () => {
     expect(e.where).toBe(where);
     expect(e.message.startsWith(`${where}: `)).toBe(true);
     expect(e.detail).toContain(msg);
+  });
+});
+
+describe("the command line refuses every malformed program: one line, exit 2, nothing written", () => {
+  test.concurrent.each(CASES)("$name", async ({ content }) => {
+    const path = write(content);
+    const expected = loadError(path).message;
+    const out = join(dir, `out-${basename(path, ".json")}`);
+    const r = await cli(["generate", path, "-o", out]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toBe(expected);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stdout).toBe("");
+    expect(existsSync(out)).toBe(false);
   });
 });
 
