@@ -5,6 +5,7 @@
 import { castTo, printAssignments, typedLiteral, type CastStyle, type CExprContext } from "../codegen/c_expr.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { accessesOf, type Expr } from "../ir/expr.js";
+import type { CodeWriter } from "../codegen/code_writer.js";
 import type { PEInput, Pipeline, ProcessingElement, WindowTap } from "../spatial/pipeline.js";
 import { inDomainCondition, subscriptLane, tapElement, type LaneAccess } from "./window_code.js";
 
@@ -84,4 +85,26 @@ export function laneArguments(pipeline: Pipeline, pe: ProcessingElement, cell: C
     return `(${inside}) ? ${value} : ${outside}`;
   });
   return [...args, ...cell.scalars];
+}
+
+/**
+ * Writes the cell function once per stencil (replicas of the chain share it), quoting the
+ * stencil's source. `head` is the vendor's spelling before the return type (`static`, or
+ * nothing in OpenCL C); `pragma`, when given, goes first in the body (`#pragma HLS INLINE`).
+ */
+export function emitCellFunction(w: CodeWriter, p: Pipeline, pe: ProcessingElement, cell: CellFunction, source: string | undefined, head: string, pragma?: string): void {
+  if (pe.replica !== 0) return;
+  const T = DTYPE_INFO[pe.dtype].cType;
+  w.comment(`Stencil '${pe.stencil}'${source ? `: ${source}` : ""}`);
+  w.comment("The arithmetic of one output element; taps arrive with boundary conditions applied.");
+  const params = [
+    ...cell.taps.map(({ input, tap }) => `${T} ${tapName(input.field, tap.offset)}`),
+    ...cell.scalars.map((s) => `${DTYPE_INFO[p.scalars.find((x) => x.name === s)!.dtype].cType} ${s}`),
+  ];
+  w.block(`${head}${T} ${cell.name}(${params.join(", ")})`, () => {
+    if (pragma) w.directive(pragma);
+    w.many(cell.statements);
+    w.line(`return ${cell.result};`);
+  });
+  w.line();
 }

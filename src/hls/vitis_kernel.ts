@@ -7,7 +7,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Channel, MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
 import { channelsOf, emitAdvance, hasStepsArgument, readerAddressing, readerSummary, STEPS_ARGUMENT } from "./memory_code.js";
-import { cellFunction, laneArguments, tapName } from "./pe_code.js";
+import { cellFunction, emitCellFunction, laneArguments } from "./pe_code.js";
 import { delayLines, emitWindowShift, registerIndex, tapElement, windowNames } from "./window_code.js";
 
 export const KERNEL_NAME = "top";
@@ -148,25 +148,10 @@ function emitWriter(w: CodeWriter, p: Pipeline, wr: MemoryWriter): void {
 }
 
 function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: KernelSourceInfo): void {
-  const T = DTYPE_INFO[pe.dtype].cType;
   const vt = vecType(pe.dtype);
   const cell = cellFunction(p, pe, "std::");
   const src = info.sources[pe.stencil];
-  if (pe.replica === 0) {
-    // Replicas of the PE chain share one cell function per stencil.
-    w.comment(`Stencil '${pe.stencil}'${src ? `: ${src}` : ""}`);
-    w.comment("The arithmetic of one output element; taps arrive with boundary conditions applied.");
-    const cellParams = [
-      ...cell.taps.map(({ input, tap }) => `${T} ${tapName(input.field, tap.offset)}`),
-      ...cell.scalars.map((s) => `${scalarType(p, s)} ${s}`),
-    ];
-    w.block(`static ${T} ${cell.name}(${cellParams.join(", ")})`, () => {
-      w.directive("#pragma HLS INLINE");
-      w.many(cell.statements);
-      w.line(`return ${cell.result};`);
-    });
-    w.line();
-  }
+  emitCellFunction(w, p, pe, cell, src, "static ", "#pragma HLS INLINE");
 
   const ins = pe.inputs;
   const outs = channelsOf(p, pe.outputs);

@@ -19,7 +19,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { castTo } from "../codegen/c_expr.js";
-import { cellFunction, laneArguments, tapName } from "../hls/pe_code.js";
+import { cellFunction, emitCellFunction, laneArguments } from "../hls/pe_code.js";
 import { delayLines, emitWindowShift, registerIndex, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
 import type { MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
@@ -233,20 +233,7 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: OpenclS
   const lane = clLane(W);
   const cell = cellFunction(p, pe, "", { cast: "c" });
   const src = info.sources[pe.stencil];
-  if (pe.replica === 0) {
-    // Replicas of the PE chain share one cell function per stencil.
-    w.comment(`Stencil '${pe.stencil}'${src ? `: ${src}` : ""}`);
-    w.comment("The arithmetic of one output element; taps arrive with boundary conditions applied.");
-    const cellParams = [
-      ...cell.taps.map(({ input, tap }) => `${T} ${tapName(input.field, tap.offset)}`),
-      ...cell.scalars.map((s) => `${DTYPE_INFO[p.scalars.find((x) => x.name === s)!.dtype].cType} ${s}`),
-    ];
-    w.block(`${T} ${cell.name}(${cellParams.join(", ")})`, () => {
-      w.many(cell.statements);
-      w.line(`return ${cell.result};`);
-    });
-    w.line();
-  }
+  emitCellFunction(w, p, pe, cell, src, "");
 
   const ins = pe.inputs;
   const outs = channelsOf(p, pe.outputs);
