@@ -4,7 +4,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadProgram, type ProgramBundle } from "../frontend/load_program.js";
 import { UserError } from "../ir/diagnostics.js";
-import { listPlatforms, loadPlatform } from "../platform/platform.js";
+import { listPlatforms, loadPlatform, requireVendor } from "../platform/platform.js";
 import { emulate, type EmulationTarget } from "../emulate/emulate.js";
 import { lowerToPipeline } from "../spatial/lower.js";
 import type { SpatialOptions } from "../spatial/pipeline.js";
@@ -12,7 +12,7 @@ import { buildReport, formatReport } from "../report/report.js";
 import { cpuProject } from "../targets/cpu_project.js";
 import { writeProject } from "../targets/project_files.js";
 import { vitisProject } from "../targets/vitis_project.js";
-import { checkIntelPlatform, DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
+import { DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
 
 /** The board each FPGA target uses when --platform is not given. */
 const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
@@ -52,16 +52,12 @@ program.command("generate")
     const bundle = loadProgram(file);
     if (opts.target === "cpu") {
       writeProject(opts.output, cpuProject(bundle));
-    } else if (opts.target === "intel") {
-      const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM.intel!);
-      checkIntelPlatform(platform);
-      const pipeline = lowerToPipeline(bundle.sdfg, spatialOptions(bundle, opts));
-      writeProject(opts.output, intelProject(bundle, pipeline, platform));
     } else {
-      const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM.xilinx!);
-      if (platform.vendor !== "xilinx") throw new UserError("--platform", `'${platform.shortName}' is an ${platform.vendor} board; --target xilinx needs a Xilinx board`);
+      const vendor = opts.target as "xilinx" | "intel";
+      const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM[vendor]!);
+      requireVendor(platform, vendor);
       const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
-      writeProject(opts.output, vitisProject(bundle, pipeline, platform));
+      writeProject(opts.output, (vendor === "intel" ? intelProject : vitisProject)(bundle, pipeline, platform));
     }
     process.stdout.write(`wrote ${opts.target} project for '${bundle.name}' to ${opts.output}\n`);
   });

@@ -14,7 +14,6 @@ import { SIM_DIR } from "../package_root.js";
 import { lowerToPipeline } from "../spatial/lower.js";
 import type { Pipeline, SpatialOptions } from "../spatial/pipeline.js";
 import { inputFiles } from "../targets/program_data.js";
-import { programSources } from "../targets/sources.js";
 import { EMULATION_FLAGS, vitisSources } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelEmulationBuild } from "../targets/intel_project.js";
 import { loadPlatform } from "../platform/platform.js";
@@ -62,7 +61,7 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
     const refDir = join(work, "reference");
     mkdirSync(refDir);
     const reference = await compileCached({
-      files: new Map([["reference.cpp", emitCpuReference(bundle.sdfg, programSources(bundle))]]),
+      files: new Map([["reference.cpp", emitCpuReference(bundle.sdfg, bundle.sources)]]),
       compile: ["reference.cpp"], includeDirs: [join(SIM_DIR, "include")], localIncludes: [], flags: REFERENCE_FLAGS, output: "reference",
     });
     const refRun = await execa(reference.binary, [inDir, refDir], { reject: false, all: true });

@@ -218,3 +218,11 @@ export function preferredMemory(platform: Platform): MemoryGroup {
 export function peakBandwidthGBs(group: MemoryGroup): number {
   return group.count * group.bandwidthGBsPerBank;
 }
+
+/** Refuses a board of the wrong vendor for a target (one line, naming --platform). */
+export function requireVendor(platform: Platform, vendor: Vendor): void {
+  if (platform.vendor === vendor) return;
+  const an = (w: string) => (/^[aeiou]/i.test(w) ? "an" : "a");
+  const name = vendor[0]!.toUpperCase() + vendor.slice(1);
+  throw new UserError("--platform", `'${platform.shortName}' is ${an(platform.vendor)} ${platform.vendor} board; --target ${vendor} needs ${an(vendor)} ${name} board`);
+}

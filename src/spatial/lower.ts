@@ -133,7 +133,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         const vectors = lead - Math.floor(lo / W) + 1;
         const needed = new Set<number>([vectors - 1]);
         for (const t of taps) for (let l = 0; l < W; l++) needed.add(windowSlot({ lo }, t.linear, l, W).vector);
-        const dtype = channelType(sdfg, inp.data);
+        const dtype = desc.dtype; // a channel carries elements of the data's own type
         const channel = unique(`${inp.data}_to_${s.label}${suffix}_`);
         channels.push({ name: channel, field: inp.data, dtype, from, to: peName, delay: 0, depth: 0 });
         inputs.push({
@@ -188,11 +188,6 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     scalars: scalarNames.map((n) => ({ name: n, dtype: sdfg.arrays[n]!.dtype })),
     constants: sdfg.constants,
   };
-}
-
-/** Elements on a channel have the type of the data they carry. */
-function channelType(sdfg: SDFG, data: string) {
-  return sdfg.arrays[data]!.dtype;
 }
 
 function outputOf(sdfg: SDFG, s: StencilNode): string {

@@ -8,11 +8,10 @@ import type { ProgramBundle } from "../frontend/load_program.js";
 import { SIM_DIR } from "../package_root.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
 import { programFiles } from "./program_data.js";
-import { programSources } from "./sources.js";
 
 export function cpuProject(bundle: ProgramBundle): ProjectFiles {
   const files: ProjectFiles = new Map();
-  files.set("reference.cpp", emitCpuReference(bundle.sdfg, programSources(bundle)));
+  files.set("reference.cpp", emitCpuReference(bundle.sdfg, bundle.sources));
   const npy = filesFromDirectory(join(SIM_DIR, "include"), "").get("sdfg_npy.h")!;
   files.set("sdfg_npy.h", npy);
   const w = new CodeWriter("\t");

@@ -5,7 +5,6 @@
 import { join } from "node:path";
 import { CodeWriter } from "../codegen/code_writer.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
-import { UserError } from "../ir/diagnostics.js";
 import { emitOpenclHost } from "../intel/opencl_host.js";
 import { CL_NAME, emitOpenclKernels, openclHostArguments, openclKernels } from "../intel/opencl_kernel.js";
 import { SIM_DIR } from "../package_root.js";
@@ -13,7 +12,6 @@ import { memoryBanks, type Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
 import { programFiles } from "./program_data.js";
-import { programSources } from "./sources.js";
 import { EMULATION_FLAGS } from "./vitis_project.js";
 
 /** The board `--target intel` uses when no --platform is given. */
@@ -21,10 +19,6 @@ export const DEFAULT_INTEL_PLATFORM = "520n";
 
 /** The sim/include headers the emulation of an Intel project needs. */
 const SIM_HEADERS = ["intel_channels.h", "sdfg_npy.h", "sdfg_sim/fifo.h"];
-
-export function checkIntelPlatform(platform: Platform): void {
-  if (platform.vendor !== "intel") throw new UserError("--platform", `'${platform.shortName}' is a ${platform.vendor} board; --target intel needs an Intel board`);
-}
 
 /** The bank (and host buffer flag) of every array: round-robin over the preferred memory's banks. */
 export function intelBankAssignment(p: Pipeline, platform: Platform): { array: string; bank: string; flag?: string }[] {
@@ -43,7 +37,7 @@ export function intelSources(bundle: ProgramBundle, p: Pipeline, platform: Platf
   const bankFlags: Record<string, string> = {};
   for (const b of intelBankAssignment(p, platform)) if (b.flag) bankFlags[b.array] = b.flag;
   return new Map<string, string | Buffer>([
-    [`kernel/${CL_NAME}.cl`, emitOpenclKernels(p, { sources: programSources(bundle), programFile: bundle.file })],
+    [`kernel/${CL_NAME}.cl`, emitOpenclKernels(p, { sources: bundle.sources, programFile: bundle.file })],
     ["host/host.cpp", emitOpenclHost(p, { bankFlags })],
   ]);
 }
@@ -59,7 +53,6 @@ export function intelEmulationBuild(bundle: ProgramBundle, p: Pipeline, platform
 }
 
 export function intelProject(bundle: ProgramBundle, p: Pipeline, platform: Platform): ProjectFiles {
-  checkIntelPlatform(platform);
   const files = intelSources(bundle, p, platform);
   const sim = filesFromDirectory(join(SIM_DIR, "include"), "");
   for (const h of SIM_HEADERS) files.set(`sim/include/${h}`, sim.get(h)!);

@@ -2,7 +2,7 @@
 // it: into a temporary sibling first, then renamed into place, so a failure never leaves a
 // half-written output directory behind.
 
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 export type ProjectFiles = Map<string, string | Buffer>;
@@ -40,9 +40,4 @@ export function writeProject(dir: string, files: ProjectFiles): void {
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-}
-
-/** Copies a file tree (used for the sim/ headers that ship inside generated projects). */
-export function copyTree(from: string, to: string): void {
-  cpSync(from, to, { recursive: true });
 }

@@ -12,7 +12,6 @@ import { memoryBanks, type Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
 import { programFiles } from "./program_data.js";
-import { programSources } from "./sources.js";
 
 export const EMULATION_FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-pthread", "-DSDFG_FPGA_SIM"];
 
@@ -28,9 +27,8 @@ export function bankAssignment(p: Pipeline, platform: Platform): { port: string;
 
 /** Kernel and host sources only: what emulation compiles. */
 export function vitisSources(bundle: ProgramBundle, p: Pipeline): ProjectFiles {
-  const sources = programSources(bundle);
   return new Map<string, string | Buffer>([
-    [`kernel/${KERNEL_NAME}.cpp`, emitVitisKernel(p, { sources, programFile: bundle.file })],
+    [`kernel/${KERNEL_NAME}.cpp`, emitVitisKernel(p, { sources: bundle.sources, programFile: bundle.file })],
     [`kernel/${KERNEL_NAME}.h`, emitKernelHeader(p)],
     ["host/host.cpp", emitXrtHost(p)],
   ]);

@@ -71,7 +71,9 @@ describe("bad input", () => {
   const cases: [string, string[], RegExp][] = [
     ["a missing program file", ["generate", "nope.json", "-o", "OUT"], /^nope\.json: program file does not exist$/],
     ["an unknown platform", ["generate", "stencils/hdiff.json", "--platform", "vu9p", "-o", "OUT"], /^--platform: unknown platform 'vu9p'/],
-    ["an Intel board for the Xilinx target", ["generate", "stencils/hdiff.json", "--platform", "520n", "-o", "OUT"], /^--platform: '520n' is an intel board/],
+    ["an Intel board for the Xilinx target", ["generate", "stencils/hdiff.json", "--platform", "520n", "-o", "OUT"], /^--platform: '520n' is an intel board; --target xilinx needs a Xilinx board$/],
+    ["a Xilinx board for the Intel target", ["generate", "stencils/hdiff.json", "--target", "intel", "--platform", "u280", "-o", "OUT"], /^--platform: 'u280' is a xilinx board; --target intel needs an Intel board$/],
+    ["a width without an OpenCL vector type", ["generate", "stencils/hdiff.json", "--target", "intel", "-W", "32", "-o", "OUT"], /^--vector-width: the intel target needs an OpenCL vector width \(1, 2, 4, 8 or 16\), got W=32$/],
     ["a vector width that does not divide the innermost extent", ["generate", "stencils/hdiff.json", "-W", "3", "-o", "OUT"], /^--vector-width: the innermost extent 64 is not a multiple of W=3$/],
     ["a bad target", ["generate", "stencils/hdiff.json", "--target", "asic", "-o", "OUT"], /argument 'asic' is invalid/],
   ];

@@ -113,18 +113,7 @@ describe("generate --target intel defaults and errors", () => {
     expect(readFileSync(join(tmp, "p", "Makefile"), "utf8")).toContain("-board=p520_max_sg280l");
   });
 
-  const cases: [string, string[], RegExp][] = [
-    ["a Xilinx board", ["generate", "stencils/hdiff.json", "--target", "intel", "--platform", "u280", "-o", "OUT"], /^--platform: 'u280' is a xilinx board; --target intel needs an Intel board$/],
-    ["a width without an OpenCL vector type", ["generate", "stencils/hdiff.json", "--target", "intel", "-W", "32", "-o", "OUT"], /^--vector-width: the intel target needs an OpenCL vector width \(1, 2, 4, 8 or 16\), got W=32$/],
-  ];
-  it.each(cases)("%s: one line, exit 2, nothing written", async (_n, args, message) => {
-    const tmp = mkdtempSync(join(tmpdir(), "bad-intel-"));
-    const out = join(tmp, "out");
-    const r = await cli(args.map((a) => (a === "OUT" ? out : a)));
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim()).toMatch(message);
-    expect(existsSync(out)).toBe(false);
-  });
+  // Its bad-input cases (a Xilinx board, a width without an OpenCL vector type) are in tests/cli/cli.test.ts.
 });
 
 describe("sdfg-fpga emulate --target intel", () => {
