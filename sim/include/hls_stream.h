@@ -2,8 +2,8 @@
 //
 // Unlike Vitis's own C-simulation model (an unbounded std::deque), this stream is bounded: it
 // holds at most DEPTH elements, a write to a full stream blocks, and a read from an empty stream
-// blocks. With one thread per dataflow function (sdfg_dataflow.h) this behaves like the
-// hardware FIFOs, and a too-small depth shows up as a deadlock reported by the watchdog
+// blocks (the dataflow function yields to the next ready one, sdfg_dataflow.h). This behaves
+// like the hardware FIFOs, and a too-small depth shows up as a deadlock reported at once
 // (exit code 3) instead of a silent hang. Give the depth as the template argument
 // (hls::stream<T, N>); `#pragma HLS STREAM depth=N` is invisible to g++.
 #ifndef SDFG_SIM_HLS_STREAM_H

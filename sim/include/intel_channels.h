@@ -5,7 +5,7 @@
 //  * channels: the .cl declares each channel twice, `channel float8 c __attribute__((depth(N)));`
 //    for aoc and `SDFG_SIM_CHANNEL(float8, c, N);` for g++. The latter is a bounded FIFO of
 //    capacity N named "c" (sdfg_sim::Fifo), so a too-small depth deadlocks here as it would on
-//    the FPGA, and the sdfg_sim watchdog reports it ("deadlock detected", exit code 3);
+//    the FPGA, and the sdfg_sim scheduler reports it ("deadlock detected", exit code 3);
 //  * read_channel_intel / write_channel_intel (blocking) and the _nb_ variants;
 //  * the OpenCL vector types float2..float16 and double2..double16, with lanes .s0 .. .sf, a
 //    broadcast conversion `(float8)(x)`, zero-initialised by default; their size and alignment
@@ -19,9 +19,12 @@
 //  * get_compute_id(): 0 (each emulated kernel is one compute unit);
 //  * SDFG_AUTORUN_LOOP: an autorun kernel's outer `while (1)` (what aoc sees). On the FPGA an
 //    autorun kernel starts with the bitstream and processes one whole domain per iteration, for
-//    ever. In the emulation the host starts it as a thread like every other kernel, and the loop
-//    runs exactly sdfg_ocl::autorun_passes() times (default 1: the number of times the host
-//    launches the readers and writers), so that the thread ends and can be joined.
+//    ever. In the emulation the host starts it as a fiber like every other kernel (all kernels
+//    share one thread, sdfg_sim/fifo.h), and the loop runs exactly sdfg_ocl::autorun_passes()
+//    times (default 1: the number of times the host launches the readers and writers), so that
+//    the fiber ends and can be joined: an autorun kernel that consumed too little or too much
+//    is reported as a deadlock. Each pass ends like the hardware loop does: outputs held back by
+//    the latency stress (SDFG_SIM_HOLD_BACK) are released.
 //
 // Include it after every other header: it defines macros (`restrict`, `__global`...) that could
 // otherwise change what those headers mean.
@@ -109,13 +112,13 @@ inline std::atomic<long>& autorun_passes_storage() {
   static std::atomic<long> n{1};
   return n;
 }
-/// How many domains every autorun kernel processes before its thread ends.
+/// How many domains every autorun kernel processes before its fiber ends.
 inline long autorun_passes() { return autorun_passes_storage().load(std::memory_order_acquire); }
 /// Set by the host before it starts the kernels: once per launch of the readers and writers.
 inline void set_autorun_passes(long n) { autorun_passes_storage().store(n, std::memory_order_release); }
 
 inline int& compute_id_storage() {
-  thread_local int id = 0;
+  static int id = 0;
   return id;
 }
 
@@ -163,7 +166,8 @@ inline double max(double x, double y) { return x < y ? y : x; }
 #define SDFG_SIM_CHANNEL(T, name, depth) static ::sdfg_ocl::channel<T> name(depth, #name)
 
 /// The outer loop of an autorun kernel: `while (1)` under aoc, autorun_passes() passes here.
-#define SDFG_AUTORUN_LOOP for (long sdfg_pass_ = 0; sdfg_pass_ < ::sdfg_ocl::autorun_passes(); ++sdfg_pass_)
+#define SDFG_AUTORUN_LOOP \
+  for (long sdfg_pass_ = 0; ::sdfg_sim::detail::flush_current_held(), sdfg_pass_ < ::sdfg_ocl::autorun_passes(); ++sdfg_pass_)
 
 #define __kernel
 #define __global

@@ -11,10 +11,11 @@
 //   }
 //
 // With SDFG_FPGA_SIM defined (the sdfg-fpga g++ emulation, not under __SYNTHESIS__), every
-// SDFG_DATAFLOW_CALL starts its function in a thread of its own (hlslib's model): parameters
-// declared as references (hls::stream<T>&, T&) receive the caller's objects, all others get a
-// copy taken at the call. SDFG_DATAFLOW_END() waits for all of them; threads that block on each
-// other forever are reported by the sdfg_sim watchdog (exit code 3).
+// SDFG_DATAFLOW_CALL creates a fiber for its function (sdfg_sim/fifo.h: cooperative processes
+// in one thread, switching when a FIFO is empty or full): parameters declared as references
+// (hls::stream<T>&, T&) receive the caller's objects, all others get a copy taken at the call.
+// SDFG_DATAFLOW_END() runs them all to completion; processes that block on each other forever
+// are reported at once as a deadlock (exit code 3).
 //
 // Without SDFG_FPGA_SIM (Vitis HLS synthesis, Vitis sw_emu/hw_emu) the macros are plain
 // sequential calls and the surrounding `#pragma HLS DATAFLOW` region is a normal one.

@@ -1,11 +1,11 @@
 // Reconvergent dataflow: A -> B -> C and A -> C directly. B holds back kDelay elements before it
 // emits anything (like a delay line), so the direct FIFO A -> C must buffer more than kDelay
 // elements. Usage: deadlock small|big|slow
-//   small: direct FIFO depth 4   -> deadlock, the watchdog ends the process with exit code 3
+//   small: direct FIFO depth 4   -> deadlock, reported at once, exit code 3
 //   big:   direct FIFO depth 64  -> completes, exit code 0
-//   slow:  big FIFOs, but A sleeps between elements for longer than the watchdog timeout
-//          -> must still complete (exit code 0): a slow but progressing run is no deadlock
-//   single: no dataflow threads; main reads an empty stream -> exit code 3
+//   slow:  big FIFOs, but A sleeps between elements (2 x SDFG_SIM_DEADLOCK_MS, the old
+//          watchdog's timeout) -> must still complete (exit code 0): slow is no deadlock
+//   single: no dataflow processes; main reads an empty stream -> exit code 3
 #include <hls_stream.h>
 #include <sdfg_dataflow.h>
 

@@ -1,6 +1,6 @@
 // A 3-stage dataflow pipeline written like a generated Vitis HLS kernel. Built with
-// -DSDFG_FPGA_SIM every stage runs in its own thread; without it the calls are sequential (only
-// valid while n fits into the FIFOs). Usage: pipeline [n] [--bench]
+// -DSDFG_FPGA_SIM every stage runs as a fiber of its own; without it the calls are sequential
+// (only valid while n fits into the FIFOs). Usage: pipeline [n] [--bench|--stats]
 // produce() takes hls::stream<float>& (any depth, as in Vitis) and gets a 64-deep stream.
 #include <hls_stream.h>
 #include <sdfg_dataflow.h>
@@ -111,6 +111,9 @@ int main(int argc, char** argv) {
   }
   std::printf("pipeline ok: %d elements in %.3f s (%.3g elements/s)\n", n, dt, n / dt);
 #ifdef SDFG_FPGA_SIM
+  if (argc > 2 && std::strcmp(argv[2], "--stats") == 0) {
+    std::printf("context switches: %llu\n", static_cast<unsigned long long>(sdfg_sim::context_switches()));
+  }
   if (argc > 2 && std::strcmp(argv[2], "--bench") == 0) {
     bench<2>(4000000);
     bench<16>(8000000);

@@ -1,151 +1,113 @@
 // sdfg_sim/fifo.h -- vendor-neutral core of the sdfg-fpga software emulation.
 //
+//  * Cooperative scheduling: every dataflow process (an SDFG_DATAFLOW_CALL, an Intel kernel the
+//    emulated host starts, an autorun kernel) runs as a fiber -- a user-space context with a
+//    stack of its own -- inside ONE OS thread. A read from an empty FIFO or a write to a full
+//    one parks the fiber and switches to the next ready one; the read/write that unblocks it
+//    puts it back at the end of the ready queue. A process therefore runs until it really
+//    blocks (a whole row when the FIFOs allow), and the schedule depends only on the program
+//    and its inputs: same inputs, same schedule, same bytes, on any machine load.
+//  * Deadlock detection is exact and immediate: when a process must block and no process is
+//    ready, every unfinished process (the host thread included) is blocked for good. The
+//    blocked FIFOs are reported on stderr ("deadlock detected:", one line per blocked process)
+//    and the program ends with exit code 3. No timer is involved.
 //  * sdfg_sim::Fifo<T>: a bounded FIFO with a fixed capacity and a name. Blocking read()/write(),
-//    non-blocking try_read()/try_write(). The fast path is a lock-free single-producer /
-//    single-consumer ring (one reader thread and one writer thread at a time -- they may take
-//    turns -- which is what an HLS stream or an OpenCL channel is); a side that finds the ring
-//    empty/full spins briefly, yields, and then sleeps on a condition variable. The other side
-//    only touches the mutex when somebody sleeps.
-//  * A registry of live FIFOs and of threads, and a watchdog thread that reports a deadlock
-//    (every dataflow thread blocked in a FIFO or a join, nothing moved for SDFG_SIM_DEADLOCK_MS,
-//    default 1000 ms) on stderr and ends the process with exit code 3.
-//  * sdfg_sim::DataflowRegion: runs each dataflow function in its own thread (hlslib's model).
+//    non-blocking try_read()/try_write(). The fast path is a ring buffer with one counter; the
+//    only extra work is one test whether the other side is parked (to make it ready).
+//  * sdfg_sim::DataflowRegion: call("f", f)(args...) creates a fiber for f(args...); join()
+//    runs the scheduler until every fiber of the region has finished.
+//  * Latency stress (SDFG_SIM_HOLD_BACK, see hold_back_for): the FIFOs a named process writes
+//    hold back its last D outputs, like a stall-style (non-flushing) pipeline of depth D whose
+//    results only leave when D more have entered behind them or the loop ends.
 //
-// Header-only, C++17, Linux/POSIX (falls back to std::thread elsewhere).
+// There is no threaded mode: nothing needs one (the generated hosts call the kernel from one
+// thread, and the emulation's point is the FIFO semantics, not parallel speed). All FIFOs and
+// regions belong to the thread that drives them; using them from several OS threads is not
+// supported.
+//
+// Context switch: a few instructions of hand-written assembly on x86-64 (saves the callee-saved
+// registers and the stack pointer; about 100x cheaper than swapcontext, which makes a
+// sigprocmask system call per switch); ucontext (makecontext/swapcontext) elsewhere, or with
+// -DSDFG_SIM_UCONTEXT. Fiber stacks are mmap'd (SDFG_SIM_STACK_MB, default 64 MiB each,
+// committed only as touched: PEs keep windows and delay lines as local arrays) with a guard
+// page below; a stack overflow is reported with the function's name.
+//
+// Header-only, C++17, Linux/POSIX.
 #ifndef SDFG_SIM_FIFO_H
 #define SDFG_SIM_FIFO_H
 
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <dirent.h>
-#include <pthread.h>
-#define SDFG_SIM_HAVE_PTHREAD 1
+#if !defined(__x86_64__) && !defined(SDFG_SIM_UCONTEXT)
+#define SDFG_SIM_UCONTEXT 1
+#endif
+#if defined(SDFG_SIM_UCONTEXT)
+#include <ucontext.h>
+#endif
+
+#if !defined(SDFG_SIM_UCONTEXT)
+// sdfg_sim_switch(void** save_sp, void* load_sp): pushes the callee-saved registers, stores the
+// stack pointer in *save_sp, loads load_sp and pops the other context's registers; `ret` resumes
+// it. A new fiber's stack is laid out so that the pops load its entry function into r12 and its
+// argument into rbx and `ret` enters sdfg_sim_fiber_start. Weak symbols: every translation unit
+// that includes this header defines them, the linker keeps one.
+__asm__(
+    ".text\n"
+    ".weak sdfg_sim_switch\n"
+    ".type sdfg_sim_switch,@function\n"
+    "sdfg_sim_switch:\n"
+    "  pushq %rbp\n"
+    "  pushq %rbx\n"
+    "  pushq %r12\n"
+    "  pushq %r13\n"
+    "  pushq %r14\n"
+    "  pushq %r15\n"
+    "  movq %rsp, (%rdi)\n"
+    "  movq %rsi, %rsp\n"
+    "  popq %r15\n"
+    "  popq %r14\n"
+    "  popq %r13\n"
+    "  popq %r12\n"
+    "  popq %rbx\n"
+    "  popq %rbp\n"
+    "  ret\n"
+    ".size sdfg_sim_switch,.-sdfg_sim_switch\n"
+    ".weak sdfg_sim_fiber_start\n"
+    ".type sdfg_sim_fiber_start,@function\n"
+    "sdfg_sim_fiber_start:\n"
+    "  movq %rbx, %rdi\n"
+    "  callq *%r12\n"
+    "  ud2\n"
+    ".size sdfg_sim_fiber_start,.-sdfg_sim_fiber_start\n");
+extern "C" void sdfg_sim_switch(void** save_sp, void* load_sp);
+extern "C" void sdfg_sim_fiber_start();
 #endif
 
 namespace sdfg_sim {
 
-/// Exit code of a process ended by the deadlock watchdog.
+/// Exit code of a process ended by deadlock detection.
 constexpr int kDeadlockExitCode = 3;
 
 namespace detail {
-
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__) || defined(__arm__)
-  __asm__ __volatile__("yield");
-#endif
-}
-
-// Waiting strategy of a side that finds the ring empty/full: spin (cheap while the partner runs
-// on another core), then sched_yield (~0.5 us; with more threads than cores it hands the core to
-// a thread that can progress), then sleep on a condition variable (a futex sleep/wake costs
-// 5-20 us on a small VM). The spin budget adapts per FIFO side, like glibc's adaptive mutexes:
-// it doubles when spinning succeeded and halves when it did not, between SDFG_SIM_SPIN_MIN and
-// SDFG_SIM_SPIN_MAX, so it stays short on a loaded machine or with many threads per core. The
-// yield phase ends after SDFG_SIM_YIELD yields or SDFG_SIM_YIELD_US microseconds: on a loaded
-// machine one yield can give the core away for a whole time slice, and sleeping is then the
-// better deal (the scheduler favours a woken sleeper). Measured on a 2-core VM, 2..30 threads.
-#ifndef SDFG_SIM_SPIN_MIN
-#define SDFG_SIM_SPIN_MIN 16
-#endif
-#ifndef SDFG_SIM_SPIN_MAX
-#define SDFG_SIM_SPIN_MAX 4096
-#endif
-#ifndef SDFG_SIM_YIELD
-#define SDFG_SIM_YIELD 1000
-#endif
-#ifndef SDFG_SIM_YIELD_US
-#define SDFG_SIM_YIELD_US 50
-#endif
-constexpr int kSpinMin = SDFG_SIM_SPIN_MIN;
-constexpr int kSpinMax = SDFG_SIM_SPIN_MAX;
-constexpr int kYieldIterations = SDFG_SIM_YIELD;
-constexpr long kYieldMicros = SDFG_SIM_YIELD_US;
-
-// Yields until ready() or the yield budget is spent; true when ready.
-template <typename Ready>
-inline bool yield_until(Ready ready) {
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kYieldIterations; ++i) {
-    std::this_thread::yield();
-    if (ready()) return true;
-    if (kYieldMicros > 0 && std::chrono::steady_clock::now() - start > std::chrono::microseconds(kYieldMicros)) break;
-  }
-  return false;
-}
-
-class FifoBase;
-
-enum BlockKind : int { kNotBlocked = 0, kBlockedRead = 1, kBlockedWrite = 2 };
-
-/// Per-thread state seen by the watchdog. Created lazily the first time a thread blocks in a
-/// FIFO, starts a dataflow function, or joins a dataflow region.
-struct ThreadRecord {
-  std::string function;  // dataflow function name ("" for other threads); guarded by registry
-  bool dataflow = false;  // guarded by the registry mutex
-  std::atomic<const FifoBase*> blocked_on{nullptr};
-  std::atomic<int> block_kind{kNotBlocked};
-  std::atomic<int> joining{0};  // > 0 while inside DataflowRegion::join()
-};
-
-/// Process-wide registry. Never destroyed (the watchdog may run during static destruction).
-struct Registry {
-  std::mutex mx;
-  std::vector<FifoBase*> fifos;
-  std::vector<ThreadRecord*> threads;
-  std::uint64_t generation = 0;  // bumped whenever fifos/threads are added or removed
-  std::once_flag watchdog_once;
-  std::uint64_t unnamed_counter = 0;
-  long starting = 0;  // dataflow threads created but not yet registered
-
-  static Registry& get() {
-    static Registry* r = new Registry();
-    return *r;
-  }
-};
-
-struct ThreadRecordHolder {
-  ThreadRecord rec;
-  ThreadRecordHolder() {
-    Registry& r = Registry::get();
-    std::lock_guard<std::mutex> g(r.mx);
-    r.threads.push_back(&rec);
-    ++r.generation;
-  }
-  ~ThreadRecordHolder() {
-    Registry& r = Registry::get();
-    std::lock_guard<std::mutex> g(r.mx);
-    r.threads.erase(std::remove(r.threads.begin(), r.threads.end(), &rec), r.threads.end());
-    ++r.generation;
-  }
-  ThreadRecordHolder(const ThreadRecordHolder&) = delete;
-  ThreadRecordHolder& operator=(const ThreadRecordHolder&) = delete;
-};
-
-inline ThreadRecord& current_thread() {
-  thread_local ThreadRecordHolder holder;
-  return holder.rec;
-}
 
 inline long env_long(const char* name, long fallback) {
   const char* s = std::getenv(name);
@@ -159,288 +121,339 @@ inline long env_long(const char* name, long fallback) {
   return v;
 }
 
-/// Deadlock timeout in ms (SDFG_SIM_DEADLOCK_MS, default 1000; <= 0 disables the watchdog).
-inline long deadlock_timeout_ms() {
-  static const long ms = env_long("SDFG_SIM_DEADLOCK_MS", 1000);
-  return ms;
+/// Stack size of a fiber: SDFG_SIM_STACK_MB (default 64 MiB).
+inline std::size_t fiber_stack_bytes() {
+  static const long mb = env_long("SDFG_SIM_STACK_MB", 64);
+  return static_cast<std::size_t>(std::max(1L, mb)) << 20;
 }
 
-/// Number of threads in this process, or -1 when it cannot be determined.
-inline long process_thread_count() {
-#if defined(__linux__)
-  DIR* d = opendir("/proc/self/task");
-  if (d == nullptr) return -1;
-  long n = 0;
-  while (struct dirent* e = readdir(d)) {
-    if (e->d_name[0] != '.') ++n;
-  }
-  closedir(d);
-  return n;
-#else
-  return -1;
-#endif
+inline std::size_t page_bytes() {
+  static const std::size_t p = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  return p;
 }
+
+class FifoBase;
+struct Region;
+
+enum BlockKind : int { kNotBlocked = 0, kBlockedRead = 1, kBlockedWrite = 2, kBlockedJoin = 3 };
+
+/// A process: a fiber with its own stack, or the host thread itself (the first Fiber, no stack).
+struct Fiber {
+  std::string name;
+  std::function<void()> body;
+  Region* region = nullptr;
+  void* sp = nullptr;  // saved stack pointer while switched out
+#if defined(SDFG_SIM_UCONTEXT)
+  ucontext_t uc;
+#endif
+  char* mapping = nullptr;  // mmap'd stack, guard page at the low end
+  std::size_t mapping_bytes = 0;
+  Fiber* next_ready = nullptr;
+  bool queued = false;
+  bool finished = false;
+  const FifoBase* blocked_on = nullptr;
+  int block_kind = kNotBlocked;
+  long hold_back = 0;                 // latency stress: outputs held back per written FIFO
+  std::vector<FifoBase*> held_fifos;  // FIFOs this process writes with hold_back > 0
+  std::uint64_t serial = 0;           // creation order (reports)
+};
+
+/// Dataflow region bookkeeping: how many of its fibers are unfinished, who waits for them.
+struct Region {
+  long remaining = 0;
+  Fiber* joiner = nullptr;
+};
+
+/// Names and hold-back counts from SDFG_SIM_HOLD_BACK="name=D,name=D,...", parsed once.
+struct HoldBackTable {
+  std::vector<std::pair<std::string, long>> entries;
+  HoldBackTable() {
+    const char* s = std::getenv("SDFG_SIM_HOLD_BACK");
+    if (s == nullptr) return;
+    std::string spec(s);
+    std::size_t pos = 0;
+    while (pos < spec.size()) {
+      std::size_t comma = spec.find(',', pos);
+      if (comma == std::string::npos) comma = spec.size();
+      const std::string item = spec.substr(pos, comma - pos);
+      const std::size_t eq = item.find('=');
+      char* end = nullptr;
+      const long d = eq == std::string::npos ? -1 : std::strtol(item.c_str() + eq + 1, &end, 10);
+      if (eq == std::string::npos || eq == 0 || d < 0 || end == nullptr || *end != '\0') {
+        std::fprintf(stderr, "sdfg_sim: SDFG_SIM_HOLD_BACK: bad entry \"%s\" (want name=count)\n", item.c_str());
+        std::exit(2);
+      }
+      entries.emplace_back(item.substr(0, eq), d);
+      pos = comma + 1;
+    }
+  }
+  long lookup(const std::string& name) const {
+    for (const auto& e : entries)
+      if (e.first == name) return e.second;
+    return 0;
+  }
+};
+
+/// The scheduler of this program: one ready queue, run in order (deterministic).
+struct Scheduler {
+  Fiber host;  // the thread that calls main(): blocks in FIFOs and joins like a fiber
+  Fiber* current = &host;
+  Fiber* ready_head = nullptr;
+  Fiber* ready_tail = nullptr;
+  std::vector<Fiber*> live;      // unfinished fibers, in creation order (reports)
+  std::vector<Fiber*> pool;      // finished fibers whose stacks can be reused
+  std::uint64_t serial = 0;
+  std::uint64_t switches = 0;    // context switches so far (SDFG_SIM_STATS)
+  void* scratch_sp = nullptr;    // where a finishing fiber's stack pointer goes
+  std::vector<FifoBase*> fifos;  // every live FIFO (deadlock reports)
+  std::uint64_t unnamed_counter = 0;
+  HoldBackTable hold_back;
+
+  Scheduler() { host.name = "host"; }
+
+  static Scheduler& get() {
+    static Scheduler* s = new Scheduler();  // never destroyed: FIFOs may outlive static destruction order
+    return *s;
+  }
+
+  void make_ready(Fiber* f) {
+    if (f->queued) return;
+    f->queued = true;
+    f->next_ready = nullptr;
+    if (ready_tail != nullptr) ready_tail->next_ready = f;
+    else ready_head = f;
+    ready_tail = f;
+  }
+  Fiber* pop_ready() {
+    Fiber* f = ready_head;
+    if (f == nullptr) return nullptr;
+    ready_head = f->next_ready;
+    if (ready_head == nullptr) ready_tail = nullptr;
+    f->queued = false;
+    return f;
+  }
+
+  [[noreturn]] void report_deadlock();
+
+  /// Switches from the current process (which has recorded why it waits, or has finished) to
+  /// the next ready one; returns when somebody makes the current process ready again and the
+  /// scheduler reaches it. No ready process: deadlock.
+  void block() {
+    Fiber* next = pop_ready();
+    if (next == nullptr) report_deadlock();
+    switch_to(next, &current->sp);
+  }
+
+  /// Puts the current process at the end of the ready queue and runs the others first.
+  void yield() {
+    if (ready_head == nullptr) return;
+    make_ready(current);
+    block();
+  }
+
+  void switch_to(Fiber* next, void** save_sp) {
+    Fiber* prev = current;
+    current = next;
+    ++switches;
+    if (next == prev) return;
+#if defined(SDFG_SIM_UCONTEXT)
+    (void)save_sp;
+    swapcontext(&prev->uc, &next->uc);
+#else
+    sdfg_sim_switch(save_sp, next->sp);
+#endif
+  }
+
+  Fiber* spawn(std::string name, std::function<void()> body, Region* region);
+  [[noreturn]] void finish_current();
+  static void entry(Fiber* f);
+#if defined(SDFG_SIM_UCONTEXT)
+  static void uc_entry(unsigned lo, unsigned hi) {
+    entry(reinterpret_cast<Fiber*>((static_cast<std::uintptr_t>(hi) << 32) | lo));
+  }
+#endif
+};
+
+// ---- stack overflow reports ----
+
+inline void on_segv(int sig, siginfo_t* info, void*) {
+  Scheduler& s = Scheduler::get();
+  Fiber* f = s.current;
+  const char* a = static_cast<const char*>(info->si_addr);
+  if (f != nullptr && f->mapping != nullptr && a >= f->mapping && a < f->mapping + page_bytes()) {
+    const char* head = "sdfg_sim: stack overflow in dataflow function '";
+    const char* tail = "' (raise SDFG_SIM_STACK_MB)\n";
+    ssize_t ignored = write(2, head, std::strlen(head));
+    ignored = write(2, f->name.c_str(), f->name.size());
+    ignored = write(2, tail, std::strlen(tail));
+    (void)ignored;
+    _exit(1);
+  }
+  signal(sig, SIG_DFL);  // any other fault: the default action when the instruction re-runs
+}
+
+inline void install_overflow_handler() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  static char alt[64 * 1024];
+  stack_t ss{};
+  ss.ss_sp = alt;
+  ss.ss_size = sizeof(alt);
+  sigaltstack(&ss, nullptr);
+  struct sigaction sa {};
+  sa.sa_sigaction = on_segv;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, nullptr);
+}
+
+inline Fiber* Scheduler::spawn(std::string name, std::function<void()> body, Region* region) {
+  Fiber* f;
+  if (!pool.empty()) {
+    f = pool.back();
+    pool.pop_back();
+  } else {
+    f = new Fiber();
+    const std::size_t bytes = fiber_stack_bytes() + page_bytes();
+    void* m = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (m == MAP_FAILED) throw std::runtime_error("sdfg_sim: cannot map a stack for dataflow function '" + name + "'");
+    mprotect(m, page_bytes(), PROT_NONE);  // guard page: an overflow faults instead of corrupting
+    f->mapping = static_cast<char*>(m);
+    f->mapping_bytes = bytes;
+    install_overflow_handler();
+  }
+  f->name = std::move(name);
+  f->body = std::move(body);
+  f->region = region;
+  f->finished = false;
+  f->blocked_on = nullptr;
+  f->block_kind = kNotBlocked;
+  f->hold_back = hold_back.lookup(f->name);
+  f->held_fifos.clear();
+  f->serial = ++serial;
+  char* top = f->mapping + f->mapping_bytes;
+#if defined(SDFG_SIM_UCONTEXT)
+  getcontext(&f->uc);
+  f->uc.uc_stack.ss_sp = f->mapping + page_bytes();
+  f->uc.uc_stack.ss_size = f->mapping_bytes - page_bytes();
+  f->uc.uc_link = nullptr;
+  const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(f);
+  makecontext(&f->uc, reinterpret_cast<void (*)()>(&Scheduler::uc_entry), 2, static_cast<unsigned>(p & 0xffffffffu),
+              static_cast<unsigned>(p >> 32));
+  (void)top;
+#else
+  // Initial frame popped by sdfg_sim_switch: r15 r14 r13 r12 rbx rbp, then the return address.
+  // top is 16-byte aligned; after `ret` the stack pointer is top - 16, so the call in
+  // sdfg_sim_fiber_start enters Scheduler::entry with the ABI's alignment.
+  void** sp = reinterpret_cast<void**>(top - 72);
+  sp[0] = nullptr;                                               // r15
+  sp[1] = nullptr;                                               // r14
+  sp[2] = nullptr;                                               // r13
+  sp[3] = reinterpret_cast<void*>(&Scheduler::entry);            // r12: entry function
+  sp[4] = f;                                                     // rbx: its argument
+  sp[5] = nullptr;                                               // rbp
+  sp[6] = reinterpret_cast<void*>(&sdfg_sim_fiber_start);        // return address
+  sp[7] = nullptr;
+  f->sp = sp;
+#endif
+  live.push_back(f);
+  if (region != nullptr) ++region->remaining;
+  make_ready(f);
+  return f;
+}
+
+}  // namespace detail
+
+// ------------------------------------------------------------------------------------------
+// FIFOs
+// ------------------------------------------------------------------------------------------
+
+namespace detail {
 
 class FifoBase {
  public:
   FifoBase(std::size_t capacity, std::string name) : capacity_(capacity), name_(std::move(name)) {
     if (capacity_ == 0) throw std::invalid_argument("sdfg_sim::Fifo '" + name_ + "': capacity must be >= 1");
-    Registry& r = Registry::get();
-    std::lock_guard<std::mutex> g(r.mx);
-    if (name_.empty()) name_ = "fifo#" + std::to_string(++r.unnamed_counter);
-    r.fifos.push_back(this);
-    ++r.generation;
+    Scheduler& s = Scheduler::get();
+    if (name_.empty()) name_ = "fifo#" + std::to_string(++s.unnamed_counter);
+    s.fifos.push_back(this);
   }
   virtual ~FifoBase() {
-    Registry& r = Registry::get();
-    std::lock_guard<std::mutex> g(r.mx);
-    r.fifos.erase(std::remove(r.fifos.begin(), r.fifos.end(), this), r.fifos.end());
-    ++r.generation;
+    Scheduler& s = Scheduler::get();
+    s.fifos.erase(std::remove(s.fifos.begin(), s.fifos.end(), this), s.fifos.end());
   }
   FifoBase(const FifoBase&) = delete;
   FifoBase& operator=(const FifoBase&) = delete;
 
   const std::string& name() const { return name_; }
   std::size_t capacity() const { return capacity_; }
+  void set_name(std::string name) { name_ = std::move(name); }
 
-  /// Renames the FIFO (used by hls::stream::set_name). Not thread-safe with respect to a
-  /// concurrently reporting watchdog, so call it before the FIFO is in use.
-  void set_name(std::string name) {
-    Registry& r = Registry::get();
-    std::lock_guard<std::mutex> g(r.mx);
-    name_ = std::move(name);
-  }
+  /// Number of elements the reader can see (held-back elements are still in the producer).
+  std::size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  bool full() const { return count_ >= capacity_; }
 
-  /// Number of elements currently stored (exact when no read/write is in flight).
-  std::size_t size() const {
-    std::uint64_t t = tail_.load(std::memory_order_acquire);
-    std::uint64_t h = head_.load(std::memory_order_acquire);
-    if (t <= h) return 0;
-    return static_cast<std::size_t>(std::min<std::uint64_t>(t - h, capacity_));
-  }
-  bool empty() const { return size() == 0; }
-  bool full() const { return size() >= capacity_; }
-
-  /// Total elements read plus written since construction (used to detect progress).
-  std::uint64_t progress() const {
-    return head_.load(std::memory_order_relaxed) + tail_.load(std::memory_order_relaxed);
-  }
+  /// Moves every held-back element into the FIFO (blocking while it is full).
+  virtual void flush_held() = 0;
 
  protected:
-  // ---- consumer side ----
-  alignas(64) std::atomic<std::uint64_t> head_{0};  // number of elements read so far
-  std::size_t rpos_ = 0;                             // slot of the next read
-  std::uint64_t cached_tail_ = 0;                    // consumer's last view of tail_
-  int read_spin_ = kSpinMin;                         // adaptive spin budget of the consumer
-  // ---- producer side ----
-  alignas(64) std::atomic<std::uint64_t> tail_{0};  // number of elements written so far
-  std::size_t wpos_ = 0;                             // slot of the next write
-  std::uint64_t cached_head_ = 0;                    // producer's last view of head_
-  int write_spin_ = kSpinMin;                        // adaptive spin budget of the producer
-  // ---- sleeping ----
-  alignas(64) std::atomic<int> readers_sleeping_{0};
-  std::atomic<int> writers_sleeping_{0};
-  std::mutex wait_mx_;
-  std::condition_variable not_empty_;
-  std::condition_variable not_full_;
-
+  std::size_t count_ = 0;     // elements stored
+  std::size_t write_limit_ = 0;  // write() takes its slow path when count_ >= write_limit_:
+                                 // 0 until the first write (which identifies the writer), then
+                                 // capacity_, or 0 for good when the writer holds outputs back
+  Fiber* waiter_ = nullptr;   // the process parked on this FIFO (reader if empty, writer if full)
   const std::size_t capacity_;
   std::string name_;
 
-  void start_watchdog();
-
-  // Sleeping without lost wake-ups (a Dekker handshake in the seq_cst total order): the
-  // publishing side stores head_/tail_ seq_cst and then loads the other side's sleeping
-  // counter seq_cst; the sleeping side increments its counter seq_cst and then re-reads
-  // head_/tail_ seq_cst. At least one of them sees the other.
-  // Called by the consumer after publishing head_, by the producer after publishing tail_.
-  void wake_writers() {
-    if (writers_sleeping_.load(std::memory_order_seq_cst) != 0) {
-      { std::lock_guard<std::mutex> g(wait_mx_); }
-      not_full_.notify_all();
-    }
-  }
-  void wake_readers() {
-    if (readers_sleeping_.load(std::memory_order_seq_cst) != 0) {
-      { std::lock_guard<std::mutex> g(wait_mx_); }
-      not_empty_.notify_all();
-    }
+  // Makes the parked process ready (called after an element moved).
+  void wake() {
+    Scheduler::get().make_ready(waiter_);
+    waiter_ = nullptr;
   }
 
-  // Waits until tail_ != h (an element is available); returns the new tail.
-  std::uint64_t wait_not_empty(std::uint64_t h) {
-    std::uint64_t t;
-    for (int i = 0; i < read_spin_; ++i) {
-      if ((t = tail_.load(std::memory_order_acquire)) != h) {
-        read_spin_ = std::min(kSpinMax, read_spin_ * 2);
-        return t;
-      }
-      cpu_relax();
+  void park(int kind) {
+    Scheduler& s = Scheduler::get();
+    Fiber* me = s.current;
+    if (waiter_ != nullptr && waiter_ != me) {
+      std::fprintf(stderr, "sdfg_sim: FIFO '%s' is used by more than one reader or writer ('%s' and '%s')\n",
+                   name_.c_str(), waiter_->name.c_str(), me->name.c_str());
+      std::exit(1);
     }
-    read_spin_ = std::max(kSpinMin, read_spin_ / 2);
-    if (yield_until([&] { return (t = tail_.load(std::memory_order_acquire)) != h; })) return t;
-    start_watchdog();
-    ThreadRecord& rec = current_thread();
-    rec.block_kind.store(kBlockedRead, std::memory_order_relaxed);
-    rec.blocked_on.store(this, std::memory_order_release);
-    {
-      std::unique_lock<std::mutex> lk(wait_mx_);
-      readers_sleeping_.fetch_add(1, std::memory_order_seq_cst);
-      while ((t = tail_.load(std::memory_order_seq_cst)) == h) not_empty_.wait(lk);
-      readers_sleeping_.fetch_sub(1, std::memory_order_relaxed);
-    }
-    rec.blocked_on.store(nullptr, std::memory_order_release);
-    rec.block_kind.store(kNotBlocked, std::memory_order_relaxed);
-    return t;
+    waiter_ = me;
+    me->blocked_on = this;
+    me->block_kind = kind;
+    s.block();
+    me->blocked_on = nullptr;
+    me->block_kind = kNotBlocked;
   }
 
-  // Waits until the ring has room for element number t (head_ + capacity > t); returns head.
-  std::uint64_t wait_not_full(std::uint64_t t) {
-    std::uint64_t h;
-    for (int i = 0; i < write_spin_; ++i) {
-      if (t - (h = head_.load(std::memory_order_acquire)) < capacity_) {
-        write_spin_ = std::min(kSpinMax, write_spin_ * 2);
-        return h;
-      }
-      cpu_relax();
-    }
-    write_spin_ = std::max(kSpinMin, write_spin_ / 2);
-    if (yield_until([&] { return t - (h = head_.load(std::memory_order_acquire)) < capacity_; })) return h;
-    start_watchdog();
-    ThreadRecord& rec = current_thread();
-    rec.block_kind.store(kBlockedWrite, std::memory_order_relaxed);
-    rec.blocked_on.store(this, std::memory_order_release);
-    {
-      std::unique_lock<std::mutex> lk(wait_mx_);
-      writers_sleeping_.fetch_add(1, std::memory_order_seq_cst);
-      while (t - (h = head_.load(std::memory_order_seq_cst)) >= capacity_) not_full_.wait(lk);
-      writers_sleeping_.fetch_sub(1, std::memory_order_relaxed);
-    }
-    rec.blocked_on.store(nullptr, std::memory_order_release);
-    rec.block_kind.store(kNotBlocked, std::memory_order_relaxed);
-    return h;
+  // Waits until an element is available.
+  void wait_not_empty() {
+    while (count_ == 0) park(kBlockedRead);
   }
+  // Waits until there is room for one element.
+  void wait_not_full() {
+    while (count_ >= capacity_) park(kBlockedWrite);
+  }
+
+  // First write: remember the writer's hold-back (latency stress), set the fast-path limit.
+  long first_write() {
+    Fiber* me = Scheduler::get().current;
+    const long hold = me->hold_back;
+    if (hold > 0) me->held_fifos.push_back(this);
+    write_limit_ = hold > 0 ? 0 : capacity_;
+    return hold;
+  }
+
+  friend struct Scheduler;
 };
-
-// ------------------------------------------------------------------------------------------
-// Watchdog
-// ------------------------------------------------------------------------------------------
-
-[[noreturn]] inline void report_deadlock_locked(Registry& r) {
-  std::fflush(stdout);
-  std::string msg = "deadlock detected:\n";
-  for (const ThreadRecord* t : r.threads) {
-    const FifoBase* f = t->blocked_on.load(std::memory_order_acquire);
-    if (f == nullptr) continue;
-    const std::size_t n = f->capacity();
-    const std::size_t s = f->size();
-    if (t->block_kind.load(std::memory_order_relaxed) == kBlockedWrite) {
-      msg += "  " + f->name() + ": full (" + std::to_string(s) + "/" + std::to_string(n) +
-             "), writer blocked\n";
-    } else {
-      msg += "  " + f->name() + ": empty (" + std::to_string(s) + "/" + std::to_string(n) +
-             "), reader blocked\n";
-    }
-  }
-  std::fputs(msg.c_str(), stderr);
-  std::fflush(stderr);
-  std::_Exit(kDeadlockExitCode);
-}
-
-/// One watchdog observation: is every relevant thread waiting, and what is the progress
-/// signature (changes whenever any element moves or a FIFO/thread appears or disappears)?
-struct WatchdogSample {
-  bool stuck = false;
-  std::uint64_t signature = 0;
-};
-
-inline WatchdogSample watchdog_sample_locked(Registry& r) {
-  WatchdogSample s;
-  std::uint64_t sig = r.generation * 0x9E3779B97F4A7C15ull;
-  for (const FifoBase* f : r.fifos) sig += f->progress();
-  s.signature = sig;
-
-  long blocked_in_fifo = 0, waiting = 0, dataflow = 0, dataflow_waiting = 0, other_running = 0;
-  for (const ThreadRecord* t : r.threads) {
-    const FifoBase* f = t->blocked_on.load(std::memory_order_acquire);
-    if (f != nullptr) {
-      // A sleeper whose FIFO has changed state has been (or is being) woken: not stuck.
-      const bool still = t->block_kind.load(std::memory_order_relaxed) == kBlockedWrite ? f->full() : f->empty();
-      if (!still) return s;
-    }
-    const bool b = f != nullptr;
-    const bool w = b || t->joining.load(std::memory_order_acquire) > 0;
-    blocked_in_fifo += b;
-    waiting += w;
-    if (t->dataflow) {
-      ++dataflow;
-      dataflow_waiting += w;
-    } else if (!w) {
-      ++other_running;
-    }
-  }
-  if (blocked_in_fifo == 0 || r.starting > 0) return s;
-  // (1) Every dataflow thread waits in a FIFO or joins a nested region, and no other thread
-  //     known to use FIFOs (one that has blocked in one or joined a region before) is running.
-  //     Threads that never touch FIFOs (sanitizer or runtime helpers) do not count.
-  if (dataflow > 0 && dataflow_waiting == dataflow && other_running == 0) {
-    s.stuck = true;
-    return s;
-  }
-  // (2) Without dataflow threads (plain std::threads, or a single thread reading an empty
-  //     stream): every thread of the process but the watchdog waits in a FIFO or a join.
-  const long n_threads = process_thread_count();
-  s.stuck = n_threads > 0 && n_threads - 1 <= waiting;
-  return s;
-}
-
-inline void watchdog_main(long timeout_ms) {
-  using clock = std::chrono::steady_clock;
-  const auto period = std::chrono::milliseconds(std::max(1L, std::min(100L, timeout_ms / 10)));
-  const auto timeout = std::chrono::milliseconds(timeout_ms);
-  Registry& r = Registry::get();
-  bool stuck_before = false;
-  std::uint64_t last_sig = 0;
-  clock::time_point since{};
-  for (;;) {
-    std::this_thread::sleep_for(period);
-    std::lock_guard<std::mutex> g(r.mx);
-    const WatchdogSample s = watchdog_sample_locked(r);
-    const auto now = clock::now();
-    if (!s.stuck) {
-      stuck_before = false;
-      continue;
-    }
-    if (!stuck_before || s.signature != last_sig) {
-      stuck_before = true;
-      last_sig = s.signature;
-      since = now;
-      continue;
-    }
-    if (now - since >= timeout) report_deadlock_locked(r);
-  }
-}
-
-inline void ensure_watchdog() {
-  Registry& r = Registry::get();
-  std::call_once(r.watchdog_once, [] {
-    const long ms = deadlock_timeout_ms();
-    if (ms <= 0) return;
-    std::thread(watchdog_main, ms).detach();
-  });
-}
-
-inline void FifoBase::start_watchdog() { ensure_watchdog(); }
 
 }  // namespace detail
 
-// ------------------------------------------------------------------------------------------
-// Fifo<T>
-// ------------------------------------------------------------------------------------------
-
-/// Bounded FIFO of capacity `capacity` (>= 1). At most one thread reads and one thread writes
-/// at any time (different threads may take turns). T must be default-constructible and
-/// copy- or move-assignable.
+/// Bounded FIFO of capacity `capacity` (>= 1), read by one process and written by one process.
+/// T must be default-constructible and copy- or move-assignable.
 template <typename T>
 class Fifo final : public detail::FifoBase {
  public:
@@ -449,77 +462,182 @@ class Fifo final : public detail::FifoBase {
 
   /// Blocking read.
   T read() {
-    const std::uint64_t h = head_.load(std::memory_order_relaxed);
-    if (h == cached_tail_) {
-      cached_tail_ = tail_.load(std::memory_order_acquire);
-      if (h == cached_tail_) cached_tail_ = wait_not_empty(h);
-    }
+    if (__builtin_expect(count_ == 0, 0)) wait_not_empty();
     T v = std::move(buf_[rpos_]);
-    if (++rpos_ == capacity_) rpos_ = 0;
-    head_.store(h + 1, std::memory_order_seq_cst);
-    wake_writers();
+    rpos_ = rpos_ + 1 == capacity_ ? 0 : rpos_ + 1;
+    --count_;
+    if (__builtin_expect(waiter_ != nullptr, 0)) wake();
     return v;
   }
   void read(T& out) { out = read(); }
 
   /// Blocking write.
   void write(const T& v) {
-    const std::uint64_t t = tail_.load(std::memory_order_relaxed);
-    if (t - cached_head_ >= capacity_) {
-      cached_head_ = head_.load(std::memory_order_acquire);
-      if (t - cached_head_ >= capacity_) cached_head_ = wait_not_full(t);
+    if (__builtin_expect(count_ >= write_limit_, 0)) {
+      write_slow(v);
+      return;
     }
-    buf_[wpos_] = v;
-    if (++wpos_ == capacity_) wpos_ = 0;
-    tail_.store(t + 1, std::memory_order_seq_cst);
-    wake_readers();
+    put(v);
   }
 
-  /// Non-blocking read: false (and `out` untouched) when empty.
+  /// Non-blocking read: false (and `out` untouched) when empty. A failed attempt lets the
+  /// other processes run first, so that a process polling in a loop lets its producer progress.
   bool try_read(T& out) {
-    const std::uint64_t h = head_.load(std::memory_order_relaxed);
-    if (h == cached_tail_) {
-      cached_tail_ = tail_.load(std::memory_order_acquire);
-      if (h == cached_tail_) return false;
+    if (count_ == 0) {
+      detail::Scheduler::get().yield();
+      if (count_ == 0) return false;
     }
-    out = std::move(buf_[rpos_]);
-    if (++rpos_ == capacity_) rpos_ = 0;
-    head_.store(h + 1, std::memory_order_seq_cst);
-    wake_writers();
+    out = read();
     return true;
   }
 
-  /// Non-blocking write: false (nothing written) when full.
+  /// Non-blocking write: false (nothing written) when full (after letting the others run).
   bool try_write(const T& v) {
-    const std::uint64_t t = tail_.load(std::memory_order_relaxed);
-    if (t - cached_head_ >= capacity_) {
-      cached_head_ = head_.load(std::memory_order_acquire);
-      if (t - cached_head_ >= capacity_) return false;
+    if (write_limit_ == 0 && !held_) {
+      if (first_write() > 0) held_ = true;
     }
-    buf_[wpos_] = v;
-    if (++wpos_ == capacity_) wpos_ = 0;
-    tail_.store(t + 1, std::memory_order_seq_cst);
-    wake_readers();
+    if (held_) {
+      write_held(v);  // the stressed pipeline accepts the value and may stall on older ones
+      return true;
+    }
+    if (count_ >= capacity_) {
+      detail::Scheduler::get().yield();
+      if (count_ >= capacity_) return false;
+    }
+    put(v);
     return true;
+  }
+
+  void flush_held() override {
+    while (!held_queue_.empty()) {
+      wait_not_full();
+      put(held_queue_.front());
+      held_queue_.pop_front();
+    }
   }
 
  private:
   std::unique_ptr<T[]> buf_;
+  std::size_t rpos_ = 0;  // slot of the next read
+  std::size_t wpos_ = 0;  // slot of the next write
+  bool held_ = false;     // the writer holds outputs back (latency stress)
+  long hold_ = 0;
+  std::deque<T> held_queue_;
+
+  void put(const T& v) {
+    buf_[wpos_] = v;
+    wpos_ = wpos_ + 1 == capacity_ ? 0 : wpos_ + 1;
+    ++count_;
+    if (__builtin_expect(waiter_ != nullptr, 0)) wake();
+  }
+
+  __attribute__((noinline)) void write_slow(const T& v) {
+    if (write_limit_ == 0 && !held_) {
+      hold_ = first_write();
+      held_ = hold_ > 0;
+    }
+    if (held_) {
+      write_held(v);
+      return;
+    }
+    wait_not_full();
+    put(v);
+  }
+
+  // A non-flushing pipeline of depth hold_: the n-th output leaves once output n + hold_ exists.
+  void write_held(const T& v) {
+    held_queue_.push_back(v);
+    while (held_queue_.size() > static_cast<std::size_t>(hold_)) {
+      wait_not_full();
+      put(held_queue_.front());
+      held_queue_.pop_front();
+    }
+  }
 };
 
 // ------------------------------------------------------------------------------------------
-// Dataflow regions: one thread per dataflow function
+// Scheduler pieces that need the FIFOs
 // ------------------------------------------------------------------------------------------
 
 namespace detail {
 
-// A reference to a caller's object, stored in the thread's argument tuple.
+[[noreturn]] inline void Scheduler::report_deadlock() {
+  std::fflush(stdout);
+  std::string msg = "deadlock detected:\n";
+  std::vector<Fiber*> procs;
+  procs.push_back(&host);
+  procs.insert(procs.end(), live.begin(), live.end());
+  for (const Fiber* t : procs) {
+    const FifoBase* f = t->blocked_on;
+    if (f == nullptr) continue;
+    const std::size_t n = f->capacity();
+    const std::size_t sz = f->size();
+    if (t->block_kind == kBlockedWrite) {
+      msg += "  " + f->name() + ": full (" + std::to_string(sz) + "/" + std::to_string(n) + "), writer blocked\n";
+    } else {
+      msg += "  " + f->name() + ": empty (" + std::to_string(sz) + "/" + std::to_string(n) + "), reader blocked\n";
+    }
+  }
+  std::fputs(msg.c_str(), stderr);
+  std::fflush(stderr);
+  std::_Exit(kDeadlockExitCode);
+}
+
+/// Releases what the finished fiber holds back, then switches away for good.
+[[noreturn]] inline void Scheduler::finish_current() {
+  Fiber* me = current;
+  // End of the process's loop: a pipeline drains (blocking while the consumer is full).
+  for (FifoBase* f : me->held_fifos) f->flush_held();
+  me->held_fifos.clear();
+  me->finished = true;
+  me->body = nullptr;
+  live.erase(std::find(live.begin(), live.end(), me));
+  if (Region* r = me->region) {
+    if (--r->remaining == 0 && r->joiner != nullptr) {
+      make_ready(r->joiner);
+      r->joiner = nullptr;
+    }
+  }
+  pool.push_back(me);  // safe: nothing runs on this stack after the switch below
+  Fiber* next = pop_ready();
+  if (next == nullptr) report_deadlock();
+  switch_to(next, &scratch_sp);
+  std::abort();  // unreachable: a finished fiber is never switched to
+}
+
+inline void Scheduler::entry(Fiber* f) {
+  try {
+    f->body();
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "sdfg_sim: dataflow function '%s' threw: %s\n", f->name.c_str(), e.what());
+    std::_Exit(1);
+  } catch (...) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "sdfg_sim: dataflow function '%s' threw an exception\n", f->name.c_str());
+    std::_Exit(1);
+  }
+  Scheduler::get().finish_current();
+}
+
+/// Releases what the current process holds back (latency stress) -- the end of an Intel
+/// autorun kernel's pass, where its pipelined loop drains.
+inline void flush_current_held() {
+  Fiber* me = Scheduler::get().current;
+  for (FifoBase* f : me->held_fifos) f->flush_held();
+}
+
+// ------------------------------------------------------------------------------------------
+// Argument binding of dataflow calls
+// ------------------------------------------------------------------------------------------
+
+// A reference to a caller's object, stored in the fiber's argument tuple.
 template <typename T>
 struct ArgRef {
   T* p;
 };
 
-// How an argument of a dataflow call reaches the thread: a parameter declared as an lvalue
+// How an argument of a dataflow call reaches the fiber: a parameter declared as an lvalue
 // reference gets a reference to the caller's object (streams, arrays, scalars passed by
 // reference); anything else is copied when the call is made, exactly like a sequential call.
 template <typename P, typename A>
@@ -543,7 +661,7 @@ auto bind_dataflow_arg_generic(A&& a) {
 }
 
 // A stored argument reaches the function as the referenced object or as the stored copy,
-// moved (each thread calls its function once).
+// moved (each fiber calls its function once).
 template <typename T>
 T& unwrap_dataflow_arg(ArgRef<T>& r) {
   return *r.p;
@@ -553,17 +671,18 @@ T&& unwrap_dataflow_arg(T& v) {
   return std::move(v);
 }
 
-/// Stack size of dataflow threads: SDFG_SIM_STACK_MB (default 64 MiB; PEs keep their delay
-/// lines and windows as local arrays, like on the FPGA).
-inline std::size_t dataflow_stack_bytes() {
-  static const long mb = env_long("SDFG_SIM_STACK_MB", 64);
-  return static_cast<std::size_t>(std::max(1L, mb)) << 20;
-}
-
 }  // namespace detail
 
-/// A dataflow region: call() starts each function in its own thread, join() waits for all of
-/// them. The destructor joins as well.
+/// Context switches made so far (for profiling the scheduler).
+inline std::uint64_t context_switches() { return detail::Scheduler::get().switches; }
+
+// ------------------------------------------------------------------------------------------
+// Dataflow regions
+// ------------------------------------------------------------------------------------------
+
+/// A dataflow region: call() creates a fiber per function, join() runs the scheduler until all
+/// of them have finished (the fibers of other regions run too, as they become ready). The
+/// destructor joins as well.
 class DataflowRegion {
  public:
   explicit DataflowRegion(const char* name = "dataflow") : name_(name) {}
@@ -582,7 +701,7 @@ class DataflowRegion {
     }
   };
 
-  /// region.call("f", f)(args...) starts f(args...) in a new thread.
+  /// region.call("f", f)(args...) creates a fiber that runs f(args...).
   template <typename F>
   Caller<F> call(const char* name, F f) {
     return Caller<F>{this, name, f};
@@ -602,94 +721,29 @@ class DataflowRegion {
     });
   }
 
-  /// Starts body() in a new dataflow thread named `name`.
+  /// Creates a fiber named `name` running body(); it starts when the caller blocks or joins.
   void spawn(const char* name, std::function<void()> body) {
-    detail::ensure_watchdog();
-    auto* job = new Job{std::string(name), std::move(body)};
-    detail::Registry& r = detail::Registry::get();
-    {
-      std::lock_guard<std::mutex> g(r.mx);
-      ++r.starting;
-    }
-#if defined(SDFG_SIM_HAVE_PTHREAD)
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, detail::dataflow_stack_bytes());
-    pthread_t tid;
-    int rc = pthread_create(&tid, &attr, &DataflowRegion::thread_entry, job);
-    pthread_attr_destroy(&attr);
-    if (rc != 0) rc = pthread_create(&tid, nullptr, &DataflowRegion::thread_entry, job);  // default stack
-    if (rc != 0) {
-      delete job;
-      std::lock_guard<std::mutex> g(r.mx);
-      --r.starting;
-      throw std::runtime_error("sdfg_sim: cannot start a thread for dataflow function '" + std::string(name) + "'");
-    }
-    threads_.push_back(tid);
-#else
-    threads_.emplace_back([job] { thread_entry(job); });
-#endif
+    detail::Scheduler::get().spawn(std::string(name), std::move(body), &region_);
   }
 
-  /// Waits for every function started so far.
+  /// Runs the scheduler until every function started so far has finished.
   void join() {
-    if (threads_.empty()) return;
-    detail::ThreadRecord& rec = detail::current_thread();
-    rec.joining.fetch_add(1, std::memory_order_acq_rel);
-#if defined(SDFG_SIM_HAVE_PTHREAD)
-    for (pthread_t t : threads_) pthread_join(t, nullptr);
-#else
-    for (std::thread& t : threads_) t.join();
-#endif
-    threads_.clear();
-    rec.joining.fetch_sub(1, std::memory_order_acq_rel);
+    detail::Scheduler& s = detail::Scheduler::get();
+    while (region_.remaining > 0) {
+      detail::Fiber* me = s.current;
+      region_.joiner = me;
+      me->block_kind = detail::kBlockedJoin;
+      s.block();
+      me->block_kind = detail::kNotBlocked;
+    }
+    region_.joiner = nullptr;
   }
 
   const char* name() const { return name_; }
 
  private:
-  struct Job {
-    std::string name;
-    std::function<void()> body;
-  };
-
-  static void* thread_entry(void* p) {
-    std::unique_ptr<Job> job(static_cast<Job*>(p));
-    detail::ThreadRecord& rec = detail::current_thread();
-    {
-      detail::Registry& r = detail::Registry::get();
-      std::lock_guard<std::mutex> g(r.mx);
-      rec.dataflow = true;
-      rec.function = job->name;
-      --r.starting;
-      ++r.generation;
-    }
-    try {
-      job->body();
-    } catch (const std::exception& e) {
-      std::fflush(stdout);
-      std::fprintf(stderr, "sdfg_sim: dataflow function '%s' threw: %s\n", job->name.c_str(), e.what());
-      std::_Exit(1);
-    } catch (...) {
-      std::fflush(stdout);
-      std::fprintf(stderr, "sdfg_sim: dataflow function '%s' threw an exception\n", job->name.c_str());
-      std::_Exit(1);
-    }
-    {
-      detail::Registry& r = detail::Registry::get();
-      std::lock_guard<std::mutex> g(r.mx);
-      rec.dataflow = false;
-      ++r.generation;
-    }
-    return nullptr;
-  }
-
   const char* name_;
-#if defined(SDFG_SIM_HAVE_PTHREAD)
-  std::vector<pthread_t> threads_;
-#else
-  std::vector<std::thread> threads_;
-#endif
+  detail::Region region_;
 };
 
 }  // namespace sdfg_sim
