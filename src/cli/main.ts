@@ -25,6 +25,13 @@ function positiveInt(name: string) {
   };
 }
 
+function stressLatency(v: string): number | "2x" {
+  if (v === "2x") return v;
+  const n = Number(v);
+  if (!/^[0-9]+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("--stress-latency must be a number of cycles (0 or more) or 2x");
+  return n;
+}
+
 function spatialOptions(bundle: ProgramBundle, opts: { vectorWidth?: number; replicas?: number }): SpatialOptions {
   return { vectorWidth: opts.vectorWidth ?? bundle.vectorization ?? 1, replicas: opts.replicas ?? 1 };
 }
@@ -71,10 +78,12 @@ program.command("emulate")
   .option("--inputs <dir>", "read <input>.npy from DIR (else the program's data)")
   .option("--outputs <dir>", "write <output>.npy to DIR")
   .option("--json", "print the result as JSON")
-  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number; replicas?: number }) => {
+  .addOption(new Option("--stress-latency <cycles|2x>", "every PE holds back its last N outputs (a non-flushing pipeline N deep); 2x: twice its estimated depth").argParser(stressLatency))
+  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x" }) => {
     const bundle = loadProgram(file);
     const result = await emulate(bundle, {
       target: opts.target, spatial: spatialOptions(bundle, opts),
+      ...(opts.stressLatency !== undefined ? { stressLatency: opts.stressLatency } : {}),
       ...(opts.inputs ? { inputsDir: opts.inputs } : {}), ...(opts.outputs ? { outputsDir: opts.outputs } : {}),
     });
     if (opts.json) {

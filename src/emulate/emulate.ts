@@ -1,6 +1,6 @@
 // Emulation without vendor tools: generate the kernel and host, compile them with g++ against
-// sim/ (cached by content), run the dataflow processes as threads with the real FIFO depths, run
-// the CPU reference on the same inputs, and compare.
+// sim/ (cached by content), run the dataflow processes as cooperative fibers in one thread with
+// the real FIFO depths, run the CPU reference on the same inputs, and compare.
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +10,7 @@ import { emitCpuReference, referenceInterface } from "../cpu/cpu_reference.js";
 import { decodeNpy } from "../data/npy.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
 import { KERNEL_NAME } from "../hls/vitis_kernel.js";
+import { stencilsInOrder } from "../ir/sdfg.js";
 import { SIM_DIR } from "../package_root.js";
 import { lowerToPipeline } from "../spatial/lower.js";
 import type { Pipeline, SpatialOptions } from "../spatial/pipeline.js";
@@ -31,6 +32,13 @@ export interface EmulateOptions {
   outputsDir?: string;
   /** Replaces computed FIFO depths (channel name → depth); for experiments and tests. */
   depthOverrides?: Record<string, number>;
+  /**
+   * Latency stress: every PE holds back its last D outputs on each FIFO it writes (a
+   * non-flushing pipeline D cycles deep: output n becomes visible once output n + D exists, or
+   * when the PE's loop ends). A number is D for every PE; "2x" is twice each PE's estimated
+   * arithmetic pipeline depth. Readers and writers are not PEs and hold nothing back.
+   */
+  stressLatency?: number | "2x";
 }
 
 export interface EmulateResult {
@@ -41,7 +49,16 @@ export interface EmulateResult {
   /** Set when the emulation stopped on a deadlock: the watchdog's report. */
   deadlock?: string;
   kernelSeconds?: number;
+  /** Cells computed: the domain times the time steps. */
+  cells?: number;
+  /** Seconds spent compiling in this run (0 when the build came from the cache). */
+  buildSeconds?: number;
+  /** Seconds the emulated kernel ran (for --target cpu: the reference's computation). */
+  runSeconds?: number;
   cellsPerSecond?: number;
+  /** CPU seconds of that run (the reference: of all its threads), and cells per CPU second. */
+  cpuSeconds?: number;
+  cellsPerCpuSecond?: number;
   cached: { kernel: boolean; reference: boolean };
   pipeline?: Pipeline;
 }
@@ -68,10 +85,13 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
     if (refRun.exitCode !== 0) throw new Error(`the CPU reference failed:\n${refRun.all}`);
     const outputs = referenceInterface(bundle.sdfg).outputs;
 
+    const cells = domainCells(bundle);
     if (options.target === "cpu") {
       copyOutputs(refDir, outputs.map((o) => o.name), options.outputsDir);
+      const refSeconds = kernelSecondsOf(refRun.stdout);
       return {
         target: "cpu", ok: true, cached: { kernel: reference.cached, reference: reference.cached },
+        ...timing(cells, reference.seconds, refSeconds, numberAfter(/^kernel: .* CPU ([0-9.e+-]+) s/m, refRun.stdout)),
         outputs: outputs.map((o) => ({ name: o.name, elements: o.shape.reduce((a, b) => a * b, 1), mismatches: 0, maxAbsError: 0 })),
       };
     }
@@ -90,13 +110,15 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
     const kernel = await compileCached({ ...build, includeDirs: [join(SIM_DIR, "include")], output: "host_sim" });
     const emuDir = join(work, "emulated");
     mkdirSync(emuDir);
-    const run = await execa(kernel.binary, ["--inputs", inDir, "--outputs", emuDir], { reject: false, all: true });
+    const env: Record<string, string> = { SDFG_SIM_STATS: "1" };
+    if (options.stressLatency !== undefined) env.SDFG_SIM_HOLD_BACK = holdBackSpec(pipeline, options.stressLatency);
+    const run = await execa(kernel.binary, ["--inputs", inDir, "--outputs", emuDir], { reject: false, all: true, env });
     const cached = { kernel: kernel.cached, reference: reference.cached };
     if (run.exitCode === DEADLOCK_EXIT_CODE) {
       return { target: options.target, ok: false, outputs: [], deadlock: run.all ?? "", cached, pipeline };
     }
     if (run.exitCode !== 0) throw new Error(`the emulated kernel failed (exit ${run.exitCode}):\n${run.all}`);
-    const timing = /kernel: ([0-9.e+-]+) s, ([0-9.e+-]+) cells\/s/.exec(run.stdout);
+    const runSeconds = kernelSecondsOf(run.stdout);
 
     const comparisons = outputs.map((o) => {
       const got = decodeNpy(readFileSync(join(emuDir, `${o.name}.npy`)), o.name);
@@ -109,11 +131,48 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
       target: options.target,
       ok: comparisons.every((c) => c.mismatches === 0),
       outputs: comparisons, cached, pipeline,
-      ...(timing ? { kernelSeconds: Number(timing[1]), cellsPerSecond: Number(timing[2]) } : {}),
+      ...timing(cells, kernel.seconds, runSeconds, numberAfter(/^sdfg_sim: kernel CPU ([0-9.e+-]+) s/m, run.stderr)),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Cells one run computes: the domain times the time steps. */
+function domainCells(bundle: ProgramBundle): number {
+  const domain = stencilsInOrder(bundle.sdfg.states[0]!)[0]?.domain ?? [0];
+  return domain.reduce((a, b) => a * b, 1) * (bundle.sdfg.timeLoop?.steps ?? 1);
+}
+
+/** The "kernel: S s" line the generated hosts and the reference print. */
+function kernelSecondsOf(stdout: string): number | undefined {
+  const m = /^kernel: ([0-9.e+-]+) s/m.exec(stdout);
+  return m ? Number(m[1]) : undefined;
+}
+
+function numberAfter(re: RegExp, text: string): number | undefined {
+  const m = re.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The timing fields of a result. runSeconds is wall-clock time; cpuSeconds the CPU time the
+ * kernel's processes used (all threads of the reference): on a shared machine the wall clock
+ * mostly measures the other tenants.
+ */
+function timing(cells: number, buildSeconds: number, runSeconds: number | undefined, cpuSeconds?: number) {
+  if (runSeconds === undefined) return { cells, buildSeconds };
+  // A run below the clock's resolution still gets a finite rate.
+  const cellsPerSecond = cells / Math.max(runSeconds, 1e-6);
+  return {
+    cells, buildSeconds, runSeconds, kernelSeconds: runSeconds, cellsPerSecond,
+    ...(cpuSeconds !== undefined ? { cpuSeconds, cellsPerCpuSecond: cells / Math.max(cpuSeconds, 1e-6) } : {}),
+  };
+}
+
+/** SDFG_SIM_HOLD_BACK for the latency stress: "pe=D,..." over every PE. */
+export function holdBackSpec(pipeline: Pipeline, stress: number | "2x"): string {
+  return pipeline.pes.map((p) => `${p.name}=${stress === "2x" ? 2 * p.pipelineDepth : stress}`).join(",");
 }
 
 function copyOutputs(from: string, names: string[], to: string | undefined): void {

@@ -180,8 +180,11 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: KernelS
       });
     }
     w.line("int i_ = 0, j_ = 0, kv_ = 0; // position of the next output vector");
+    // A flushable (free-running) pipeline: the default stall style holds computed results back
+    // while an input is missing, which deadlocks reconvergent paths (UG1448 "Pipeline Styles").
+    // frp is not allowed on loops with m_axi ports; PEs only touch streams.
     w.block(`for (int t_ = 0; t_ < V_ + ${pe.latency}; ++t_)`, () => {
-      w.directive("#pragma HLS PIPELINE II=1");
+      w.directive("#pragma HLS PIPELINE II=1 style=frp");
       for (const input of ins) {
         const start = pe.latency - input.lead;
         const ch = input.channel;

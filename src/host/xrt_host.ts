@@ -38,7 +38,7 @@ export function emitXrtHost(p: Pipeline): string {
       w.line();
       w.line("const auto start_ = std::chrono::steady_clock::now();");
       w.directive("#ifdef SDFG_FPGA_SIM");
-      w.comment("Emulation: the kernel is an ordinary function; its dataflow processes run as threads.");
+      w.comment("Emulation: the kernel is an ordinary function; its dataflow processes run as fibers.");
       const ports = args.filter((a) => a.kind !== "scalar");
       const steps = hasStepsArgument(p) ? [STEPS_ARGUMENT] : [];
       for (const a of ports) {

@@ -7,11 +7,11 @@
 // the outputs back. Same command line, .npy I/O and --verify as the XRT host.
 //
 // Built with -DSDFG_FPGA_SIM it calls the kernels of kernels.cl (compiled as C++ against
-// sim/include/intel_channels.h) directly instead: every kernel runs in a thread of its own and
-// channels are bounded FIFOs. The autorun kernels are started once and process one domain per
-// pass (sdfg_ocl::set_autorun_passes), the others are started and joined in every pass, and the
-// autorun threads are joined at the end, so an autorun kernel that consumed too little or too
-// much shows up as a deadlock instead of a silently lost thread.
+// sim/include/intel_channels.h) directly instead: every kernel runs as a fiber of its own (all in
+// one thread, sdfg_sim/fifo.h) and channels are bounded FIFOs. The autorun kernels are started
+// once and process one domain per pass (sdfg_ocl::set_autorun_passes), the others are started
+// and joined in every pass, and the autorun fibers are joined at the end, so an autorun kernel
+// that consumed too little or too much shows up as a deadlock instead of a silently lost one.
 
 import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
@@ -92,7 +92,7 @@ export function emitOpenclHost(p: Pipeline, options: OpenclHostOptions): string 
       w.line("auto start_ = std::chrono::steady_clock::now();");
       w.directive("#ifdef SDFG_FPGA_SIM");
       w.comment([
-        "Emulation: every kernel, the autorun ones included, runs in a thread of its own; the channels",
+        "Emulation: every kernel, the autorun ones included, runs as a fiber of its own; the channels",
         "are bounded FIFOs. Autorun kernels process sdfg_ocl::autorun_passes() domains (one per launch).",
       ].join("\n"));
       const ports = args.filter((a) => a.kind !== "scalar");

@@ -267,6 +267,10 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: OpenclS
       w.line("int i_ = 0, j_ = 0, kv_ = 0; // position of the next output vector");
       // Delay-line slots are rewritten after exactly `count` iterations, never sooner.
       if (lines.length > 0) w.directive(`#pragma ivdep safelen(${Math.min(...lines)})`);
+      // No pipeline-style pragma exists for aoc (Vitis PEs say style=frp): what covers a loop
+      // pipeline deeper than estimated here is the channel depth margin (twice the estimated
+      // arithmetic depths plus slack, src/spatial/lower.ts), checked by
+      // `emulate --target intel --stress-latency 2x`.
       w.block(`for (int t_ = 0; t_ < V_ + ${pe.latency}; ++t_)`, () => {
         for (const input of ins) {
           const start = pe.latency - input.lead;

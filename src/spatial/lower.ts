@@ -22,10 +22,23 @@ const MIN_URAM_DELAY_BITS = 128 * 1024;
 /** Lower-dimensional inputs up to this many elements are held on chip. */
 const MAX_ON_CHIP_ELEMENTS = 16384;
 /**
- * Capacity beyond the computed delay: one vector so a producer can write while the consumer
- * reads in the same cycle, one for the register stage HLS puts on every FIFO.
+ * Hardware FIFO depths count every PE's estimated arithmetic pipeline depth this many times.
+ * The estimate (op_latency.ts) is a table of typical operator latencies; the real schedule can be
+ * deeper (clock target, DSP packing, routing registers). A stall-style HLS pipeline does not
+ * flush, so results in flight are held back as long as an input is missing: a PE whose real
+ * latency exceeds what the FIFOs of its reconvergent paths absorb deadlocks the design (hdiff's
+ * lap deadlocked from 26 extra cycles on, its estimate being 23). Twice the estimate covers an
+ * error of 100%; `emulate --stress-latency 2x` checks exactly that model.
  */
-export const CHANNEL_SLACK = 2;
+export const PIPELINE_DEPTH_MARGIN = 2;
+/**
+ * Capacity beyond the delay and the pipeline margin, fixed per FIFO whatever the arithmetic:
+ * one vector so a producer can write while the consumer reads in the same cycle, one for the
+ * register stage HLS puts on every FIFO, and one vector in hand at each end (the consumer's
+ * read register and the producer's output register, which hold a vector of the short path
+ * while the long path is still missing its partner).
+ */
+export const CHANNEL_SLACK = 4;
 
 export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline {
   const sdfg = foldAlwaysOutOfDomainAccesses(input);
@@ -71,6 +84,9 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   // arithmetic pipelines (arrivalCycles).
   const arrival = new Map<string, number>();
   const arrivalCycles = new Map<string, number>();
+  // The same in cycles with PIPELINE_DEPTH_MARGIN times every estimated pipeline depth: what the
+  // hardware FIFO depths are sized for.
+  const marginCycles = new Map<string, number>();
   const hardwareDelay = new Map<string, number>();
   const readers: MemoryReader[] = [];
   const channels: Channel[] = [];
@@ -89,6 +105,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     readers.push(reader);
     arrival.set(reader.name, 0);
     arrivalCycles.set(reader.name, 0);
+    marginCycles.set(reader.name, 0);
     return reader.name;
   };
 
@@ -146,16 +163,19 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
       const cyclesAt = (i: PEInput) => arrivalCycles.get(channels.find((c) => c.name === i.channel)!.from)!;
       const arrive = Math.max(0, ...inputs.map((i) => arriveAt(i) + i.lead));
       const start = Math.max(0, ...inputs.map((i) => cyclesAt(i) + i.lead));
+      const marginAt = (i: PEInput) => marginCycles.get(channels.find((c) => c.name === i.channel)!.from)!;
+      const marginStart = Math.max(0, ...inputs.map((i) => marginAt(i) + i.lead));
       const pipelineDepth = estimatePipelineDepth(s.code, s.dtype);
       for (const i of inputs) {
         const ch = channels.find((c) => c.name === i.channel)!;
         ch.delay = arrive - arriveAt(i) - i.lead;
-        hardwareDelay.set(ch.name, start - cyclesAt(i) - i.lead);
+        hardwareDelay.set(ch.name, marginStart - marginAt(i) - i.lead);
       }
       const scalars = [...namesOf(s.code)].filter((n) => sdfg.arrays[s.inputs[n]?.data ?? ""]?.kind === "scalar").map((n) => s.inputs[n]!.data).sort();
       producerOf.set(`${out}@${r}`, peName);
       arrival.set(peName, arrive);
       arrivalCycles.set(peName, start + pipelineDepth);
+      marginCycles.set(peName, marginStart + PIPELINE_DEPTH_MARGIN * pipelineDepth);
       pes.push({
         name: peName, stencil: s.label, replica: r, dtype: s.dtype, code: s.code, inputs, scalars, outputs: [], latency,
         arrival: arrive, pipelineDepth, arrivalCycles: start + pipelineDepth, ...(bypass !== undefined ? { bypass } : {}),

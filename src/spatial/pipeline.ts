@@ -34,8 +34,9 @@ export interface Channel {
    */
   delay: number;
   /**
-   * FIFO capacity in vectors: the delay once the PEs' arithmetic pipeline depths are added to
-   * the paths (what hardware needs), plus a fixed slack.
+   * FIFO capacity in vectors: the delay once twice the PEs' estimated arithmetic pipeline
+   * depths are added to the paths (what hardware needs, with a margin for estimate error;
+   * PIPELINE_DEPTH_MARGIN), plus a fixed slack (CHANNEL_SLACK).
    */
   depth: number;
 }

@@ -15,6 +15,7 @@ const HLS_FORMS = [
   new RegExp(`^#pragma HLS INTERFACE s_axilite port=(${ID}|return)$`),
   /^#pragma HLS DATAFLOW$/,
   /^#pragma HLS PIPELINE II=1$/,
+  /^#pragma HLS PIPELINE II=1 style=frp$/,
   /^#pragma HLS UNROLL$/,
   /^#pragma HLS INLINE$/,
   new RegExp(`^#pragma HLS STREAM variable=${ID} depth=\\d+$`),
@@ -42,6 +43,9 @@ describe.each(configs)("%s (W=%i, P=%i)", (file, W, P, uram) => {
     expect(src).not.toMatch(/RESOURCE\s+core=/);
     // One DATAFLOW region, one bundle per memory port, every stream's depth stated.
     expect(src.match(/#pragma HLS DATAFLOW/g)).toHaveLength(1);
+    // Every PE loop, and only those (readers and writers use m_axi, which frp does not allow),
+    // is a flushable pipeline.
+    expect(src.match(/#pragma HLS PIPELINE II=1 style=frp/g)).toHaveLength(pipeline.pes.length);
     const streams = src.match(/hls::stream<\w+, (\d+)> (\w+)\(/g) ?? [];
     expect(streams).toHaveLength(pipeline.channels.length);
     for (const c of pipeline.channels) expect(src).toContain(`#pragma HLS STREAM variable=${c.name} depth=${c.depth}`);

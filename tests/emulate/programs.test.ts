@@ -1,5 +1,5 @@
 // Every example program and every StencilFlow test program, emulated on the Xilinx pipeline
-// (threads, real FIFO depths) and compared with the CPU reference.
+// (cooperative fibers, real FIFO depths) and compared with the CPU reference.
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emulate } from "../../src/emulate/emulate.js";

@@ -1,5 +1,5 @@
 // The Intel OpenCL backend emulated with g++ (the .cl compiled as C++ through
-// sim/include/intel_channels.h, every kernel a thread, channels bounded FIFOs of the generated
+// sim/include/intel_channels.h, every kernel a fiber, channels bounded FIFOs of the generated
 // depths): every example and StencilFlow program equals the CPU reference, other vector widths
 // and temporal replication too, and a too-small channel depth is a reported deadlock.
 import { basename } from "node:path";

@@ -10,9 +10,15 @@
 // Delay of an edge = consumer arrival - producer arrival - lead:
 //   u→lap 0, u→flx 128-0-64 = 64, u→fly 65-0-1 = 64, u→out 128, coeff→out 128,
 //   lap→flx 128-64-64 = 0, lap→fly 65-64-1 = 0, flx→out 0, fly→out 128-65 = 63, out→memory 0.
+// Hardware depths: the same arrivals in cycles with twice each PE's estimated arithmetic depth
+// (lap 23, flx 15, fly 15, out 27 cycles), plus CHANNEL_SLACK = 4:
+//   lap leaves at 0+64 + 2*23 = 110; flx starts at max(110+64, 0+64) = 174, leaves at 174+30 = 204;
+//   fly starts at max(110+1, 0+1) = 111, leaves at 141; out starts at max(0, 0, 204, 141) = 204.
+//   u→flx 174-0-64 = 110 → 114, u→fly 111-0-1 = 110 → 114, u→out 204 → 208, coeff→out 204 → 208,
+//   fly→out 204-141 = 63 → 67, the others 0 → 4.
 import { describe, expect, it } from "vitest";
 import { loadProgram } from "../../src/frontend/load_program.js";
-import { CHANNEL_SLACK, lowerToPipeline } from "../../src/spatial/lower.js";
+import { CHANNEL_SLACK, lowerToPipeline, PIPELINE_DEPTH_MARGIN } from "../../src/spatial/lower.js";
 
 const pipeline = lowerToPipeline(loadProgram("stencils/hdiff.json").sdfg, { vectorWidth: 1, replicas: 1 });
 const pe = (name: string) => pipeline.pes.find((p) => p.stencil === name)!;
@@ -71,16 +77,15 @@ describe("hdiff spatial pipeline (W = 1)", () => {
     for (const c of pipeline.channels) expect(c.depth).toBeGreaterThanOrEqual(c.delay + CHANNEL_SLACK);
   });
 
-  it("adds the arithmetic pipeline depths of the longer path to hardware FIFO depths", () => {
-    // u reaches out directly and through lap → flx: in cycles, the long path is longer by the
-    // pipeline depths of lap and flx, which the direct FIFO must absorb.
-    const lap = pe("lap").pipelineDepth;
-    const flx = pe("flx").pipelineDepth;
-    expect(lap).toBeGreaterThan(0);
-    const uOut = pipeline.channels.find((c) => c.field === "u" && c.to === "pe_out_")!;
-    expect(uOut.depth).toBe(128 + lap + flx + CHANNEL_SLACK);
-    const flxOut = pipeline.channels.find((c) => c.field === "flx" && c.to === "pe_out_")!;
-    expect(flxOut.depth).toBe(CHANNEL_SLACK);
+  it("adds twice the arithmetic pipeline depths of the longer path to hardware FIFO depths", () => {
+    expect(pipeline.pes.map((p) => [p.stencil, p.pipelineDepth])).toEqual([["lap", 23], ["flx", 15], ["fly", 15], ["out", 27]]);
+    expect(PIPELINE_DEPTH_MARGIN).toBe(2);
+    expect(CHANNEL_SLACK).toBe(4);
+    const depths = Object.fromEntries(pipeline.channels.map((c) => [`${c.field}->${c.to}`, c.depth]));
+    expect(depths).toEqual({
+      "u->pe_lap_": 4, "u->pe_flx_": 114, "u->pe_fly_": 114, "u->pe_out_": 208, "coeff->pe_out_": 208,
+      "lap->pe_flx_": 4, "lap->pe_fly_": 4, "flx->pe_out_": 4, "fly->pe_out_": 67, "out->write_out_": 4,
+    });
   });
 
   it("counts in vectors when W = 8", () => {

@@ -38,6 +38,7 @@
 
 #include <signal.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -204,6 +205,7 @@ struct Scheduler {
   std::vector<Fiber*> pool;      // finished fibers whose stacks can be reused
   std::uint64_t serial = 0;
   std::uint64_t switches = 0;    // context switches so far (SDFG_SIM_STATS)
+  double join_cpu_seconds = 0;   // CPU time spent in the host's joins: running the processes
   void* scratch_sp = nullptr;    // where a finishing fiber's stack pointer goes
   std::vector<FifoBase*> fifos;  // every live FIFO (deadlock reports)
   std::uint64_t unnamed_counter = 0;
@@ -676,6 +678,30 @@ T&& unwrap_dataflow_arg(T& v) {
 /// Context switches made so far (for profiling the scheduler).
 inline std::uint64_t context_switches() { return detail::Scheduler::get().switches; }
 
+namespace detail {
+
+inline double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+/// With SDFG_SIM_STATS set, the program prints on stderr at exit: the CPU time spent running
+/// the dataflow processes (the host's joins) and the context switches. Wall-clock time says
+/// little on a shared machine; this says what the emulation itself costs.
+inline void print_stats_at_exit() {
+  static bool registered = false;
+  if (registered || std::getenv("SDFG_SIM_STATS") == nullptr) return;
+  registered = true;
+  std::atexit([] {
+    const Scheduler& s = Scheduler::get();
+    std::fprintf(stderr, "sdfg_sim: kernel CPU %.6f s, %llu context switches\n", s.join_cpu_seconds,
+                 static_cast<unsigned long long>(s.switches));
+  });
+}
+
+}  // namespace detail
+
 // ------------------------------------------------------------------------------------------
 // Dataflow regions
 // ------------------------------------------------------------------------------------------
@@ -729,6 +755,10 @@ class DataflowRegion {
   /// Runs the scheduler until every function started so far has finished.
   void join() {
     detail::Scheduler& s = detail::Scheduler::get();
+    if (region_.remaining == 0) return;
+    detail::print_stats_at_exit();
+    const bool host = s.current == &s.host;
+    const double cpu0 = host ? detail::process_cpu_seconds() : 0.0;
     while (region_.remaining > 0) {
       detail::Fiber* me = s.current;
       region_.joiner = me;
@@ -737,6 +767,7 @@ class DataflowRegion {
       me->block_kind = detail::kNotBlocked;
     }
     region_.joiner = nullptr;
+    if (host) s.join_cpu_seconds += detail::process_cpu_seconds() - cpu0;
   }
 
   const char* name() const { return name_; }
