@@ -44,6 +44,7 @@ beforeAll(async () => {
     ["pipeline", "pipeline.cpp", ["-DSDFG_FPGA_SIM"]],
     ["pipeline_seq", "pipeline.cpp", []],
     ["deadlock", "deadlock.cpp", ["-DSDFG_FPGA_SIM"]],
+    ["overflow", "overflow.cpp", ["-DSDFG_FPGA_SIM"]],
     ["npy", "npy.cpp", []],
     ["ap_int", "ap_int.cpp", []],
     ["vector", "vector.cpp", []],
@@ -117,6 +118,14 @@ describe("hls::stream dataflow emulation", () => {
     const switches = /context switches: (\d+)/.exec(a.stdout)?.[1];
     expect(Number(switches)).toBeGreaterThan(1000); // a 16-deep FIFO: a switch per <= 16 elements
     expect(/context switches: (\d+)/.exec(b.stdout)?.[1]).toBe(switches);
+  }, 30_000);
+
+  it("names the dataflow function whose frame overflows its fiber stack", async () => {
+    const fits = await run("overflow", []);
+    expect(fits.stdout).toContain("overflow: ok");
+    const small = await run("overflow", [], { SDFG_SIM_STACK_MB: "4" });
+    expect(small.exitCode).toBe(1);
+    expect(small.stderr).toBe("sdfg_sim: stack overflow in dataflow function 'big_frame' (raise SDFG_SIM_STACK_MB)");
   }, 30_000);
 
   it("does not fire on a slow but progressing run", async () => {

@@ -29,8 +29,8 @@
 // registers and the stack pointer; about 100x cheaper than swapcontext, which makes a
 // sigprocmask system call per switch); ucontext (makecontext/swapcontext) elsewhere, or with
 // -DSDFG_SIM_UCONTEXT. Fiber stacks are mmap'd (SDFG_SIM_STACK_MB, default 64 MiB each,
-// committed only as touched: PEs keep windows and delay lines as local arrays) with a guard
-// page below; a stack overflow is reported with the function's name.
+// committed only as touched: PEs keep windows and delay lines as local arrays) with a 16 MiB
+// guard region below; a stack overflow is reported with the function's name.
 //
 // Header-only, C++17, Linux/POSIX.
 #ifndef SDFG_SIM_FIFO_H
@@ -128,9 +128,12 @@ inline std::size_t fiber_stack_bytes() {
   return static_cast<std::size_t>(std::max(1L, mb)) << 20;
 }
 
-inline std::size_t page_bytes() {
-  static const std::size_t p = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  return p;
+/// Guard region below each fiber stack: 16 MiB of inaccessible address space (costs no memory),
+/// so that a frame much larger than a page (a PE's delay lines) still lands in it on overflow.
+inline std::size_t guard_bytes() {
+  static const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  static const std::size_t g = ((std::size_t{16} << 20) + page - 1) / page * page;
+  return g;
 }
 
 class FifoBase;
@@ -282,7 +285,7 @@ inline void on_segv(int sig, siginfo_t* info, void*) {
   Scheduler& s = Scheduler::get();
   Fiber* f = s.current;
   const char* a = static_cast<const char*>(info->si_addr);
-  if (f != nullptr && f->mapping != nullptr && a >= f->mapping && a < f->mapping + page_bytes()) {
+  if (f != nullptr && f->mapping != nullptr && a >= f->mapping && a < f->mapping + guard_bytes()) {
     const char* head = "sdfg_sim: stack overflow in dataflow function '";
     const char* tail = "' (raise SDFG_SIM_STACK_MB)\n";
     ssize_t ignored = write(2, head, std::strlen(head));
@@ -317,10 +320,10 @@ inline Fiber* Scheduler::spawn(std::string name, std::function<void()> body, Reg
     pool.pop_back();
   } else {
     f = new Fiber();
-    const std::size_t bytes = fiber_stack_bytes() + page_bytes();
+    const std::size_t bytes = fiber_stack_bytes() + guard_bytes();
     void* m = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (m == MAP_FAILED) throw std::runtime_error("sdfg_sim: cannot map a stack for dataflow function '" + name + "'");
-    mprotect(m, page_bytes(), PROT_NONE);  // guard page: an overflow faults instead of corrupting
+    mprotect(m, guard_bytes(), PROT_NONE);  // guard: an overflow faults instead of corrupting
     f->mapping = static_cast<char*>(m);
     f->mapping_bytes = bytes;
     install_overflow_handler();
@@ -337,8 +340,8 @@ inline Fiber* Scheduler::spawn(std::string name, std::function<void()> body, Reg
   char* top = f->mapping + f->mapping_bytes;
 #if defined(SDFG_SIM_UCONTEXT)
   getcontext(&f->uc);
-  f->uc.uc_stack.ss_sp = f->mapping + page_bytes();
-  f->uc.uc_stack.ss_size = f->mapping_bytes - page_bytes();
+  f->uc.uc_stack.ss_sp = f->mapping + guard_bytes();
+  f->uc.uc_stack.ss_size = f->mapping_bytes - guard_bytes();
   f->uc.uc_link = nullptr;
   const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(f);
   makecontext(&f->uc, reinterpret_cast<void (*)()>(&Scheduler::uc_entry), 2, static_cast<unsigned>(p & 0xffffffffu),
