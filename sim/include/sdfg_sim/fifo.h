@@ -400,8 +400,9 @@ class FifoBase {
   bool empty() const { return count_ == 0; }
   bool full() const { return count_ >= capacity_; }
 
-  /// Moves every held-back element into the FIFO (blocking while it is full).
-  virtual void flush_held() = 0;
+  /// Moves the oldest held-back element into the FIFO (blocking while it is full); false when
+  /// nothing is held back.
+  virtual bool release_one() = 0;
 
  protected:
   std::size_t count_ = 0;     // elements stored
@@ -513,12 +514,12 @@ class Fifo final : public detail::FifoBase {
     return true;
   }
 
-  void flush_held() override {
-    while (!held_queue_.empty()) {
-      wait_not_full();
-      put(held_queue_.front());
-      held_queue_.pop_front();
-    }
+  bool release_one() override {
+    if (held_queue_.empty()) return false;
+    wait_not_full();
+    put(held_queue_.front());
+    held_queue_.pop_front();
+    return true;
   }
 
  private:
@@ -527,6 +528,8 @@ class Fifo final : public detail::FifoBase {
   std::size_t wpos_ = 0;  // slot of the next write
   bool held_ = false;     // the writer holds outputs back (latency stress)
   long hold_ = 0;
+  std::uint64_t held_owner_ = 0;  // serial of the writer whose held_fifos lists this FIFO
+                                 // (serials are unique; Fiber objects are reused)
   std::deque<T> held_queue_;
 
   void put(const T& v) {
@@ -551,6 +554,14 @@ class Fifo final : public detail::FifoBase {
 
   // A non-flushing pipeline of depth hold_: the n-th output leaves once output n + hold_ exists.
   void write_held(const T& v) {
+    detail::Fiber* me = detail::Scheduler::get().current;
+    if (me->serial != held_owner_) {
+      // A new writer (the same kernel launched again for the next pass of a time loop): it
+      // drains what it holds back when it ends.
+      held_owner_ = me->serial;
+      hold_ = me->hold_back;
+      if (std::find(me->held_fifos.begin(), me->held_fifos.end(), this) == me->held_fifos.end()) me->held_fifos.push_back(this);
+    }
     held_queue_.push_back(v);
     while (held_queue_.size() > static_cast<std::size_t>(hold_)) {
       wait_not_full();
@@ -588,11 +599,21 @@ namespace detail {
   std::_Exit(kDeadlockExitCode);
 }
 
+/// The end of a process's loop: its pipeline drains, releasing what it held back in the order
+/// it was produced -- one element per output FIFO in turn, as every iteration wrote one to
+/// each -- blocking while a consumer is full. (Draining one FIFO completely before the next
+/// could deadlock a correct design: the consumer of the first may wait for the second.)
+inline void flush_held(Fiber* me) {
+  for (bool more = true; more;) {
+    more = false;
+    for (FifoBase* f : me->held_fifos) more = f->release_one() || more;
+  }
+}
+
 /// Releases what the finished fiber holds back, then switches away for good.
 [[noreturn]] inline void Scheduler::finish_current() {
   Fiber* me = current;
-  // End of the process's loop: a pipeline drains (blocking while the consumer is full).
-  for (FifoBase* f : me->held_fifos) f->flush_held();
+  flush_held(me);
   me->held_fifos.clear();
   me->finished = true;
   me->body = nullptr;
@@ -627,10 +648,7 @@ inline void Scheduler::entry(Fiber* f) {
 
 /// Releases what the current process holds back (latency stress) -- the end of an Intel
 /// autorun kernel's pass, where its pipelined loop drains.
-inline void flush_current_held() {
-  Fiber* me = Scheduler::get().current;
-  for (FifoBase* f : me->held_fifos) f->flush_held();
-}
+inline void flush_current_held() { flush_held(Scheduler::get().current); }
 
 // ------------------------------------------------------------------------------------------
 // Argument binding of dataflow calls
