@@ -96,7 +96,7 @@ program.command("emulate")
         const status = o.mismatches === 0 ? "matches the CPU reference" : `${o.mismatches} of ${o.elements} elements differ from the CPU reference (first at ${o.first?.index}: ${o.first?.got} vs ${o.first?.want})`;
         process.stdout.write(`${bundle.name}: ${o.name} (${o.elements} elements) ${status}, max abs error ${o.maxAbsError.toExponential(2)}\n`);
       }
-      if (result.cellsPerSecond) process.stdout.write(`emulated kernel: ${result.kernelSeconds!.toFixed(3)} s, ${result.cellsPerSecond.toExponential(3)} cells/s${result.cached.kernel ? " (cached build)" : ""}\n`);
+      if (result.cellsPerSecond) process.stdout.write(`${opts.target === "cpu" ? "reference run" : "emulated kernel"}: ${result.kernelSeconds!.toFixed(3)} s, ${result.cellsPerSecond.toExponential(3)} cells/s${result.cached.kernel ? " (cached build)" : ""}\n`);
     }
     process.exitCode = result.ok ? 0 : 1;
   });
