@@ -8,7 +8,7 @@ import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Channel, MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
 import { channelsOf, emitAdvance, hasStepsArgument, readerAddressing, readerSummary, STEPS_ARGUMENT } from "./memory_code.js";
 import { cellFunction, emitCellFunction, laneArguments } from "./pe_code.js";
-import { delayLines, emitWindowShift, registerIndex, tapElement, windowNames } from "./window_code.js";
+import { delayLines, emitWindowShift, isShiftRegister, registerIndex, tapElement, windowNames } from "./window_code.js";
 
 export const KERNEL_NAME = "top";
 
@@ -171,12 +171,20 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: KernelS
       const lines = delayLines(input);
       w.comment(`Window of '${input.field}': ${input.vectors} vector(s) covering linear offsets ${input.lo}..${input.hi}; ${regs} in registers${lines.length > 0 ? `, delay line(s) of ${lines.map((l) => l.count).join(", ")}` : ""}.`);
       w.line(`${vecType(input.dtype)} ${names.registers}[${regs}];`);
-      w.directive(`#pragma HLS ARRAY_PARTITION variable=${names.registers} complete dim=1`);
+      w.directive(`#pragma HLS ARRAY_PARTITION variable=${names.registers} type=complete dim=1`);
       lines.forEach((line, n) => {
         w.line(`${vecType(input.dtype)} ${names.line(n)}[${line.count}];`);
+        if (isShiftRegister(line)) {
+          // Shifted every cycle as a whole: registers that synthesis packs into SRLs.
+          w.directive(`#pragma HLS ARRAY_PARTITION variable=${names.line(n)} type=complete dim=1`);
+          return;
+        }
         w.line(`int ${names.pointer(n)} = 0;`);
-        w.directive(`#pragma HLS BIND_STORAGE variable=${names.line(n)} type=ram_2p impl=${line.storage === "bram" ? "bram" : line.storage === "uram" ? "uram" : "lutram"}`);
-        w.directive(`#pragma HLS DEPENDENCE variable=${names.line(n)} inter false`);
+        // One port reads the oldest slot, the other writes it back with the newest vector.
+        w.directive(`#pragma HLS BIND_STORAGE variable=${names.line(n)} type=ram_s2p impl=${line.storage}`);
+        // A slot written in iteration t is read again in iteration t + count: a true
+        // read-after-write dependence at that distance (never declare it false, UG1399).
+        w.directive(`#pragma HLS DEPENDENCE variable=${names.line(n)} type=inter direction=RAW dependent=true distance=${line.count}`);
       });
     }
     w.line("int i_ = 0, j_ = 0, kv_ = 0; // position of the next output vector");
@@ -236,6 +244,7 @@ function emitTop(w: CodeWriter, p: Pipeline): void {
     for (const c of p.channels) {
       w.line(`hls::stream<${vecType(c.dtype)}, ${c.depth}> ${c.name}("${c.name}"); // ${c.from} -> ${c.to}, delay ${c.delay}`);
       w.directive(`#pragma HLS STREAM variable=${c.name} depth=${c.depth}`);
+      w.directive(`#pragma HLS BIND_STORAGE variable=${c.name} type=fifo impl=${c.storage}`);
     }
     w.line();
     w.line("SDFG_DATAFLOW_BEGIN();");

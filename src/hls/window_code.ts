@@ -1,6 +1,6 @@
 // Emits the on-chip window of one PE input: register runs (fully partitioned) holding the
-// vectors that taps read, and delay lines (circular buffers in LUTRAM/BRAM) over the gaps
-// between them. Each cycle the whole window shifts by one vector; shared by the Vitis and the
+// vectors that taps read, and delay lines over the gaps between them: shift registers (SRL) when
+// short, circular buffers in LUTRAM/BRAM/URAM otherwise (the choice is spatial/storage.ts's). Each cycle the whole window shifts by one vector; shared by the Vitis and the
 // Intel emitters, which differ only in how they spell declarations and pragmas.
 
 import type { CodeWriter } from "../codegen/code_writer.js";
@@ -31,6 +31,11 @@ export function registerIndex(input: PEInput): Map<number, number> {
     for (let v = p.first; v < p.first + p.count; v++) index.set(v, c++);
   }
   return index;
+}
+
+/** Whether a delay line is a shifted register array (SRL) rather than a circular buffer in RAM. */
+export function isShiftRegister(line: Extract<WindowPart, { kind: "delay" }>): boolean {
+  return line.storage === "srl";
 }
 
 export function delayLines(input: PEInput): Extract<WindowPart, { kind: "delay" }>[] {
@@ -81,9 +86,23 @@ export function emitWindowShift(w: CodeWriter, input: PEInput, incoming: string,
     } else if (next.kind === "delay") {
       const n = line;
       const after = index.get(next.first + next.count)!;
-      w.line(`${names.registers}[${last}] = ${names.line(n)}[${names.pointer(n)}];`);
-      w.line(`${names.line(n)}[${names.pointer(n)}] = ${names.registers}[${after}];`);
-      w.line(`${names.pointer(n)} = ${names.pointer(n)} == ${next.count - 1} ? 0 : ${names.pointer(n)} + 1;`);
+      if (isShiftRegister(next)) {
+        // A shift register (SRL): oldest at index 0, every element moves down by one.
+        w.line(`${names.registers}[${last}] = ${names.line(n)}[0];`);
+        if (next.count > 1) {
+          if (placement === "before") w.directive(unrollPragma);
+          w.block(`for (int s_ = 0; s_ < ${next.count - 1}; ++s_)`, () => {
+            if (placement === "body") w.directive(unrollPragma);
+            w.line(`${names.line(n)}[s_] = ${names.line(n)}[s_ + 1];`);
+          });
+        }
+        w.line(`${names.line(n)}[${next.count - 1}] = ${names.registers}[${after}];`);
+      } else {
+        // A circular buffer in RAM: the slot read now was written `count` iterations ago.
+        w.line(`${names.registers}[${last}] = ${names.line(n)}[${names.pointer(n)}];`);
+        w.line(`${names.line(n)}[${names.pointer(n)}] = ${names.registers}[${after}];`);
+        w.line(`${names.pointer(n)} = ${names.pointer(n)} == ${next.count - 1} ? 0 : ${names.pointer(n)} + 1;`);
+      }
     } else {
       throw new Error("two register runs without a delay line between them");
     }

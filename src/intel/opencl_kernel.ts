@@ -20,9 +20,13 @@ import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { castTo } from "../codegen/c_expr.js";
 import { cellFunction, emitCellFunction, laneArguments } from "../hls/pe_code.js";
-import { delayLines, emitWindowShift, registerIndex, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
+import { delayLines, emitWindowShift, isShiftRegister, registerIndex, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
 import type { MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
+import type { Storage } from "../spatial/storage.js";
+
+/** Memory-attribute macro per storage kind (Intel has no UltraRAM: M20K like BRAM). */
+const INTEL_MEMORY_MACRO: Record<Storage, string> = { srl: "SDFG_REGISTERS_", lutram: "SDFG_MLAB_", bram: "SDFG_BLOCK_RAM_", uram: "SDFG_BLOCK_RAM_" };
 
 /** Base name of the kernel source and binary: `kernel/kernels.cl` → `kernels.aocx`. */
 export const CL_NAME = "kernels";
@@ -153,6 +157,15 @@ export function emitOpenclKernels(p: Pipeline, info: OpenclSourceInfo): string {
   w.directive("#else");
   w.directive("#define SDFG_AUTORUN_LOOP while (1)");
   w.directive("#endif");
+  w.comment("Where delay lines live (aoc memory attributes; g++ ignores them): registers for shift");
+  w.comment("registers, MLABs for short circular buffers, M20K block RAM for long ones.");
+  w.directive("#ifdef SDFG_FPGA_SIM");
+  for (const m of new Set(Object.values(INTEL_MEMORY_MACRO))) w.directive(`#define ${m}`);
+  w.directive("#else");
+  w.directive(`#define ${INTEL_MEMORY_MACRO.srl} __attribute__((register))`);
+  w.directive(`#define ${INTEL_MEMORY_MACRO.lutram} __attribute__((memory("MLAB")))`);
+  w.directive(`#define ${INTEL_MEMORY_MACRO.bram} __attribute__((memory("BLOCK_RAM")))`);
+  w.directive("#endif");
   w.line();
   w.comment("Domain, padded to three axes; vectors per row and per field.");
   w.directive(`#define I_ ${I}`);
@@ -258,8 +271,12 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: OpenclS
       w.directive("#pragma unroll");
       w.line(`for (int s_ = 0; s_ < ${regs}; ++s_) ${names.registers}[s_] = ${zeroVector(input.dtype, W)};`);
       dl.forEach((line, n) => {
+        if (isShiftRegister(line)) {
+          w.line(`${ivt} ${INTEL_MEMORY_MACRO.srl} ${names.line(n)}[${line.count}]; // shift register`);
+          return;
+        }
         lines.push(line.count);
-        w.line(`${ivt} ${names.line(n)}[${line.count}]; // ${line.storage === "registers" ? "small: registers" : "circular buffer: M20K"}`);
+        w.line(`${ivt} ${INTEL_MEMORY_MACRO[line.storage]} ${names.line(n)}[${line.count}]; // circular buffer: ${line.storage === "lutram" ? "MLAB" : "M20K"}`);
         w.line(`int ${names.pointer(n)} = 0;`);
       });
     }

@@ -7,6 +7,7 @@ import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { walkExpr, type Assignment } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
+import { bram36Blocks, lutramLuts, srlLuts, uramBlocks, type Storage } from "../spatial/storage.js";
 
 export interface Resources { lut: number; ff: number; dsp: number; bram: number; uram: number }
 
@@ -52,16 +53,20 @@ export function arithmeticCost(code: Assignment[], dtype: DType): Resources {
 
 /** BRAM36 / M20K blocks for a memory of `depth` words of `width` bits. */
 function blocks(width: number, depth: number, platform: Platform): number {
-  const kbits = platform.resources.bramKbits;
-  // Widest aspect ratio: 72 x 512 for BRAM36, 40 x 512 for M20K.
-  const maxWidth = kbits === 36 ? 72 : 40;
-  return Math.ceil(width / maxWidth) * Math.ceil(depth / 512);
+  if (platform.resources.bramKbits === 36) return bram36Blocks(width, depth);
+  // M20K: 512 × 40 at its widest (2048 × 10 … 16384 × 1 when narrow).
+  return Math.min(...[[40, 512], [20, 1024], [10, 2048], [5, 4096], [2, 8192], [1, 16384]].map(([w, d]) => Math.ceil(width / w!) * Math.ceil(depth / d!)));
 }
 
-const uramBlocks = (width: number, depth: number) => Math.ceil(width / 72) * Math.ceil(depth / 4096);
-
-/** A FIFO of up to this many bits lives in shift registers (SRL), else in block RAM. */
-const SRL_FIFO_BITS = 1024;
+/** What a buffer of `depth` words of `width` bits costs in the storage the kernel declares for it. */
+export function storageResources(storage: Storage, width: number, depth: number, platform: Platform): Partial<Resources> {
+  switch (storage) {
+    case "srl": return { lut: srlLuts(width, depth) };
+    case "lutram": return { lut: lutramLuts(width, depth) };
+    case "uram": return platform.resources.uram > 0 ? { uram: uramBlocks(width, depth) } : { bram: blocks(width, depth, platform) };
+    case "bram": return { bram: blocks(width, depth, platform) };
+  }
+}
 
 export function estimateResources(p: Pipeline, platform: Platform): Resources {
   const W = p.vectorWidth;
@@ -74,16 +79,15 @@ export function estimateResources(p: Pipeline, platform: Platform): Resources {
       const bits = W * DTYPE_INFO[input.dtype].bytes * 8;
       for (const part of input.parts) {
         if (part.kind === "registers") add({ ff: part.count * bits });
-        else if (part.storage === "registers") add({ lut: Math.ceil((part.count * bits) / 32) });
-        else if (part.storage === "uram") add({ uram: uramBlocks(bits, part.count) });
-        else add({ bram: blocks(bits, part.count, platform) });
+        else add(storageResources(part.storage, bits, part.count, platform));
       }
     }
   }
+  // FIFOs: the storage the kernel binds them to, plus control logic and an output register.
   for (const c of p.channels) {
     const bits = W * DTYPE_INFO[c.dtype].bytes * 8;
-    if (c.depth * bits <= SRL_FIFO_BITS || c.depth <= 32) add({ lut: Math.ceil((c.depth * bits) / 32) + 20, ff: bits });
-    else add({ bram: blocks(bits, c.depth, platform), lut: 60, ff: 2 * bits });
+    add(storageResources(c.storage, bits, c.depth, platform));
+    add({ lut: c.storage === "srl" ? 20 : 60, ff: c.storage === "srl" ? bits : 2 * bits });
   }
   // Each memory port: an AXI master with burst buffers.
   const ports = p.readers.length + p.writers.length;

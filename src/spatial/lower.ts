@@ -8,6 +8,7 @@ import { accessesOf, namesOf } from "../ir/expr.js";
 import { stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
 import { foldAlwaysOutOfDomainAccesses } from "./fold_boundaries.js";
 import { estimatePipelineDepth } from "./op_latency.js";
+import { chooseStorage } from "./storage.js";
 import {
   linearOffset, windowSlot, type Channel, type MemoryReader, type MemoryWriter, type PEInput,
   type Pipeline, type ProcessingElement, type SpatialOptions, type WindowPart, type WindowTap,
@@ -15,10 +16,6 @@ import {
 
 /** Gaps between needed window vectors up to this length stay in registers. */
 const MAX_REGISTER_GAP = 4;
-/** Delay lines up to this many bits are shift registers (SRL/LUTRAM); longer ones use BRAM. */
-const MAX_REGISTER_DELAY_BITS = 1024;
-/** Delay lines from this many bits on go to UltraRAM (288 Kbit blocks) where the board has it. */
-const MIN_URAM_DELAY_BITS = 128 * 1024;
 /** Lower-dimensional inputs up to this many elements are held on chip. */
 const MAX_ON_CHIP_ELEMENTS = 16384;
 /**
@@ -152,7 +149,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         for (const t of taps) for (let l = 0; l < W; l++) needed.add(windowSlot({ lo }, t.linear, l, W).vector);
         const dtype = desc.dtype; // a channel carries elements of the data's own type
         const channel = unique(`${inp.data}_to_${s.label}${suffix}_`);
-        channels.push({ name: channel, field: inp.data, dtype, from, to: peName, delay: 0, depth: 0 });
+        channels.push({ name: channel, field: inp.data, dtype, from, to: peName, delay: 0, depth: 0, storage: "srl" });
         inputs.push({
           field: inp.data, channel, dtype, boundary: inp.boundary, taps, lo, hi, lead, vectors,
           parts: windowParts([...needed].sort((a, b) => a - b), vectors, W * DTYPE_INFO[desc.dtype].bytes * 8, options.uram ?? false),
@@ -189,12 +186,13 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     if (sdfg.arrays[out]!.transient) continue;
     const name = unique(`write_${out}_`);
     const channel = unique(`${out}_to_memory_`);
-    channels.push({ name: channel, field: out, dtype: s.dtype, from: producerOf.get(`${out}@${P - 1}`)!, to: name, delay: 0, depth: 0 });
+    channels.push({ name: channel, field: out, dtype: s.dtype, from: producerOf.get(`${out}@${P - 1}`)!, to: name, delay: 0, depth: 0, storage: "srl" });
     writers.push({ name, array: out, dtype: s.dtype, input: channel });
   }
 
   for (const c of channels) {
     c.depth = Math.max(c.delay, hardwareDelay.get(c.name) ?? 0) + CHANNEL_SLACK;
+    c.storage = chooseStorage(c.depth, W * DTYPE_INFO[c.dtype].bytes * 8, options.uram ?? false);
     const from = readers.find((r) => r.name === c.from) ?? pes.find((p) => p.name === c.from)!;
     from.outputs.push(c.name);
   }
@@ -223,8 +221,6 @@ function uniqueTaps(offsets: [number, number, number][], domain: number[]): Wind
 
 /** Splits a window of `vectors` vectors into register runs and delay lines over the gaps. */
 function windowParts(needed: number[], vectors: number, bitsPerVector: number, uram: boolean): WindowPart[] {
-  const storage = (bits: number): "registers" | "bram" | "uram" =>
-    bits <= MAX_REGISTER_DELAY_BITS ? "registers" : uram && bits >= MIN_URAM_DELAY_BITS ? "uram" : "bram";
   const parts: WindowPart[] = [];
   let pos = 0;
   let run: { first: number; count: number } | null = null;
@@ -233,7 +229,7 @@ function windowParts(needed: number[], vectors: number, bitsPerVector: number, u
     const gap = n - pos;
     if (gap > MAX_REGISTER_GAP) {
       flushRun();
-      parts.push({ kind: "delay", first: pos, count: gap, storage: storage(gap * bitsPerVector) });
+      parts.push({ kind: "delay", first: pos, count: gap, storage: chooseStorage(gap, bitsPerVector, uram) });
       run = { first: n, count: 1 };
     } else if (run) {
       run.count = n - run.first + 1;

@@ -8,6 +8,7 @@
 import type { DType } from "../ir/dtype.js";
 import type { Assignment } from "../ir/expr.js";
 import type { BoundaryCondition, Constant } from "../ir/sdfg.js";
+import type { Storage } from "./storage.js";
 
 /** Schedule choices (the "how"), kept apart from the program (the "what"). */
 export interface SpatialOptions {
@@ -39,6 +40,8 @@ export interface Channel {
    * PIPELINE_DEPTH_MARGIN), plus a fixed slack (CHANNEL_SLACK).
    */
   depth: number;
+  /** Where the FIFO lives (storage.ts): declared by the kernels, counted by `report`. */
+  storage: Storage;
 }
 
 export interface MemoryReader {
@@ -66,7 +69,7 @@ export interface MemoryWriter {
 /** One register segment or delay line of a window, oldest first. */
 export type WindowPart =
   | { kind: "registers"; first: number; count: number }
-  | { kind: "delay"; first: number; count: number; storage: "registers" | "bram" | "uram" };
+  | { kind: "delay"; first: number; count: number; storage: Storage };
 
 export interface WindowTap {
   /** Offset on each of the 3 axes. */

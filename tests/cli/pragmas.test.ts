@@ -19,9 +19,13 @@ const HLS_FORMS = [
   /^#pragma HLS UNROLL$/,
   /^#pragma HLS INLINE$/,
   new RegExp(`^#pragma HLS STREAM variable=${ID} depth=\\d+$`),
-  new RegExp(`^#pragma HLS ARRAY_PARTITION variable=${ID} complete dim=1$`),
-  new RegExp(`^#pragma HLS BIND_STORAGE variable=${ID} type=ram_2p impl=(bram|uram|lutram)$`),
-  new RegExp(`^#pragma HLS DEPENDENCE variable=${ID} inter false$`),
+  // UG1399 (2022.2+) spellings: `type=complete`, BIND_STORAGE with a storage type and impl, and
+  // DEPENDENCE only as a true dependence with its distance (never `false`, which is wrong here).
+  new RegExp(`^#pragma HLS ARRAY_PARTITION variable=${ID} type=complete dim=1$`),
+  new RegExp(`^#pragma HLS BIND_STORAGE variable=${ID} type=ram_2p impl=bram$`),
+  new RegExp(`^#pragma HLS BIND_STORAGE variable=${ID} type=ram_s2p impl=(bram|uram|lutram)$`),
+  new RegExp(`^#pragma HLS BIND_STORAGE variable=${ID} type=fifo impl=(bram|uram|lutram|srl)$`),
+  new RegExp(`^#pragma HLS DEPENDENCE variable=${ID} type=inter direction=RAW dependent=true distance=\\d+$`),
 ];
 
 const configs: [string, number, number, boolean][] = [
@@ -49,6 +53,29 @@ describe.each(configs)("%s (W=%i, P=%i)", (file, W, P, uram) => {
     const streams = src.match(/hls::stream<\w+, (\d+)> (\w+)\(/g) ?? [];
     expect(streams).toHaveLength(pipeline.channels.length);
     for (const c of pipeline.channels) expect(src).toContain(`#pragma HLS STREAM variable=${c.name} depth=${c.depth}`);
+    for (const c of pipeline.channels) expect(src).toContain(`#pragma HLS BIND_STORAGE variable=${c.name} type=fifo impl=${c.storage}`);
+  });
+
+  it("declares each RAM delay line's true read-after-write distance (its length), and no false dependence", () => {
+    const src = emitVitisKernel(pipeline, { sources: bundle.sources, programFile: file });
+    expect(src).not.toMatch(/DEPENDENCE.*\bfalse\b/);
+    expect(src).not.toMatch(/DEPENDENCE variable=\w+ inter /);
+    for (const pe of pipeline.pes) {
+      for (const input of pe.inputs) {
+        let n = 0;
+        for (const part of input.parts) {
+          if (part.kind !== "delay") continue;
+          const name = `${input.field}_line${n++}_`;
+          if (part.storage === "srl") {
+            expect(src).toContain(`#pragma HLS ARRAY_PARTITION variable=${name} type=complete dim=1`);
+            expect(src).not.toContain(`DEPENDENCE variable=${name} `);
+          } else {
+            expect(src).toContain(`#pragma HLS BIND_STORAGE variable=${name} type=ram_s2p impl=${part.storage}`);
+            expect(src).toContain(`#pragma HLS DEPENDENCE variable=${name} type=inter direction=RAW dependent=true distance=${part.count}`);
+          }
+        }
+      }
+    }
   });
 
   it("uses only documented Intel OpenCL attributes and pragmas", () => {
@@ -56,7 +83,8 @@ describe.each(configs)("%s (W=%i, P=%i)", (file, W, P, uram) => {
     const pragmas = src.split("\n").filter((l) => l.trim().startsWith("#pragma"));
     for (const p of pragmas) expect(p.trim(), p).toMatch(/^#pragma (OPENCL EXTENSION (cl_intel_channels|cl_khr_fp64) : enable|unroll|ivdep( safelen\(\d+\))?)$/);
     const attributes = [...src.matchAll(/__attribute__\(\((\w+)/g)].map((m) => m[1]);
-    for (const a of attributes) expect(["depth", "autorun", "max_global_work_dim"]).toContain(a);
+    for (const a of attributes) expect(["depth", "autorun", "max_global_work_dim", "register", "memory"]).toContain(a);
+    for (const m of src.matchAll(/__attribute__\(\(memory\(([^)]*)\)\)\)/g)) expect(m[1]).toMatch(/^"(MLAB|BLOCK_RAM)"$/);
     for (const c of pipeline.channels) expect(src).toMatch(new RegExp(`channel \\w+ ${c.name} __attribute__\\(\\(depth\\(${c.depth}\\)\\)\\);`));
   });
 });

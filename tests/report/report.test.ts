@@ -4,6 +4,9 @@ import { loadProgram, parseProgram } from "../../src/frontend/load_program.js";
 import { loadPlatform } from "../../src/platform/platform.js";
 import { buildReport, formatReport } from "../../src/report/report.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
+import { emitVitisKernel } from "../../src/hls/vitis_kernel.js";
+import { estimateResources } from "../../src/report/resources.js";
+import { bram36Blocks, uramBlocks } from "../../src/spatial/storage.js";
 
 const u280 = loadPlatform("u280");
 const hdiff = loadProgram("stencils/hdiff.json");
@@ -51,5 +54,48 @@ describe("resource and roofline report", () => {
     const t7 = loadProgram("stencils/hdiff_t7.json");
     expect(report(8, 3, t7).performance.passes).toBe(3);
     expect(report(8, 7, t7).performance.passes).toBe(1);
+  });
+});
+
+describe("report counts the storage the generated kernel declares", () => {
+  // Reads the Vitis kernel text only: every delay line and FIFO with its declared size and the
+  // storage its pragma binds it to; the report's block-RAM / UltraRAM figures must match them.
+  const declared = (src: string, width: (type: string) => number) => {
+    let bram = 0;
+    let uram = 0;
+    const kinds: string[] = [];
+    for (const m of src.matchAll(/^\s*(\w+) (\w+_line\d+_)\[(\d+)\];\n(?:.*\n)?(?:\s*\/\/.*\n)*#pragma HLS (BIND_STORAGE variable=\2 type=ram_s2p impl=(\w+)|ARRAY_PARTITION variable=\2 type=complete dim=1)$/gm)) {
+      const impl = m[5] ?? "srl";
+      kinds.push(impl);
+      if (impl === "bram") bram += bram36Blocks(width(m[1]!), Number(m[3]));
+      if (impl === "uram") uram += uramBlocks(width(m[1]!), Number(m[3]));
+    }
+    for (const m of src.matchAll(/hls::stream<(\w+), (\d+)> (\w+)\(.*\n#pragma HLS STREAM.*\n#pragma HLS BIND_STORAGE variable=\3 type=fifo impl=(\w+)$/gm)) {
+      kinds.push(m[4]!);
+      if (m[4] === "bram") bram += bram36Blocks(width(m[1]!), Number(m[2]));
+      if (m[4] === "uram") uram += uramBlocks(width(m[1]!), Number(m[2]));
+    }
+    return { bram, uram, kinds };
+  };
+  const cases: [string, number, number[]][] = [["stencils/hdiff.json", 1, [64, 64, 16]], ["stencils/jacobi3d.json", 1, [8, 128, 128]], ["stencils/jacobi3d.json", 4, [32, 32, 32]], ["stencils/jacobi3d.json", 1, [32, 32, 32]]];
+  it.each(cases)("%s at W=%i (domain %j)", (file, W, dims) => {
+    const prog = JSON.parse(readFileSync(file, "utf8"));
+    prog.dimensions = dims;
+    for (const i of Object.values(prog.inputs) as { data: unknown }[]) i.data = "constant:1";
+    const bundle = parseProgram(JSON.stringify(prog), "p.json", ".");
+    const platform = { ...u280, shellOverhead: undefined };
+    const pipeline = lowerToPipeline(bundle.sdfg, { vectorWidth: W, replicas: 1, uram: true });
+    const src = emitVitisKernel(pipeline, { sources: bundle.sources, programFile: "p.json" });
+    const d = declared(src, (t) => (t.startsWith("double") ? 64 : 32) * W);
+    // Every delay line and every FIFO was found in the text.
+    const lines = pipeline.pes.flatMap((pe) => pe.inputs.flatMap((i) => i.parts.filter((x) => x.kind === "delay")));
+    expect(d.kinds).toHaveLength(lines.length + pipeline.channels.length);
+    const r = estimateResources(pipeline, platform);
+    const ports = pipeline.readers.length + pipeline.writers.length;
+    const onChip = pipeline.readers.filter((x) => x.onChip).length;
+    expect(onChip).toBe(0);
+    expect(r.bram - 2 * ports).toBe(d.bram);
+    expect(r.uram).toBe(d.uram);
+    if (file.includes("jacobi") && W === 1) expect(d.bram + d.uram).toBeGreaterThan(0);
   });
 });

@@ -52,12 +52,13 @@ describe("hdiff spatial pipeline (W = 1)", () => {
 
   it("keeps taps in registers and the gaps between them in delay lines", () => {
     // lap's window of u: taps at vectors 0, 63, 64, 65, 128 → registers {0}, {63,64,65}, {128}
-    // and two delay lines of 62 vectors.
+    // and two delay lines of 62 vectors. 62 × 32 bit: an SRL needs 32 × 2 = 64 LUTs, LUTRAM
+    // 5 RAM64M8 × 8 = 40 LUTs, BRAM a whole BRAM36 (645 LUT-equivalents): LUTRAM.
     expect(input("lap", "u").parts).toEqual([
       { kind: "registers", first: 0, count: 1 },
-      { kind: "delay", first: 1, count: 62, storage: "bram" },
+      { kind: "delay", first: 1, count: 62, storage: "lutram" },
       { kind: "registers", first: 63, count: 3 },
-      { kind: "delay", first: 66, count: 62, storage: "bram" },
+      { kind: "delay", first: 66, count: 62, storage: "lutram" },
       { kind: "registers", first: 128, count: 1 },
     ]);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { loadProgram, parseProgram } from "../../src/frontend/load_program.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
+import { chooseStorage } from "../../src/spatial/storage.js";
 import { PEERS } from "../helpers.js";
 import { join } from "node:path";
 
@@ -34,22 +35,46 @@ describe("delay-line storage", () => {
   const sdfg = loadProgram("stencils/jacobi3d.json").sdfg; // 32x32x32: an i offset is 1024 elements
   const lines = (uram: boolean) => lowerToPipeline(sdfg, { vectorWidth: 1, replicas: 1, uram }).pes[0]!.inputs[0]!.parts.filter((p) => p.kind === "delay");
 
-  it("puts short gaps in registers, long ones in BRAM, very long ones in URAM where the board has it", () => {
-    // jacobi3d taps: i±1 (±1024), j±1 (±32), k±1 → gaps of 991, 30, 30, 991 elements.
-    expect(lines(false).map((l) => [l.count, l.storage])).toEqual([[991, "bram"], [30, "registers"], [30, "registers"], [991, "bram"]]);
-    // 991 × 32 bits ≈ 31 Kbit: below the URAM threshold, so still BRAM.
-    expect(lines(true).map((l) => l.storage)).toEqual(["bram", "registers", "registers", "bram"]);
+  it("puts short gaps in shift registers and long ones in BRAM (cheapest by depth and width)", () => {
+    // jacobi3d taps: i±1 (±1024), j±1 (±32), k±1 → gaps of 991, 30, 30, 991 elements of 32 bits.
+    // 30 deep: SRL 32 LUTs. 991 deep: SRL 992 LUTs, LUTRAM 5×8×16 + 32×5 = 800, one BRAM36 (645).
+    expect(lines(false).map((l) => [l.count, l.storage])).toEqual([[991, "bram"], [30, "srl"], [30, "srl"], [991, "bram"]]);
+    // URAM (4096 × 72) would hold 991 × 32 bits too, but costs 1355 LUT-equivalents.
+    expect(lines(true).map((l) => l.storage)).toEqual(["bram", "srl", "srl", "bram"]);
   });
 
-  it("uses URAM for plane-sized delay lines on boards with URAM", () => {
+  it("uses URAM for plane-sized delay lines on boards with URAM, LUTRAM for medium ones", () => {
     const prog = JSON.parse(readFileSync("stencils/jacobi3d.json", "utf8"));
     prog.dimensions = [8, 128, 128];
     for (const i of Object.values(prog.inputs) as { data: unknown }[]) i.data = "constant:1";
     const big = parseProgram(JSON.stringify(prog), "big.json", ".").sdfg;
     const parts = (uram: boolean) => lowerToPipeline(big, { vectorWidth: 1, replicas: 1, uram }).pes[0]!.inputs[0]!.parts.filter((p) => p.kind === "delay");
-    // i±1 gaps: 16384 - 128 - 1 = 16255 elements ≈ 508 Kbit; j±1 gaps: 126 elements ≈ 4 Kbit.
-    expect(parts(true).map((l) => [l.count, l.storage])).toEqual([[16255, "uram"], [126, "bram"], [126, "bram"], [16255, "uram"]]);
-    expect(parts(false).map((l) => l.storage)).toEqual(["bram", "bram", "bram", "bram"]);
+    // i±1 gaps: 16384 - 128 - 1 = 16255 elements: 4 URAM (5420) < 16 BRAM36 at 4096×9 (10320).
+    // j±1 gaps: 126 elements: LUTRAM 5×8×2 + 32 = 112 LUTs < SRL 128 < BRAM36 645.
+    expect(parts(true).map((l) => [l.count, l.storage])).toEqual([[16255, "uram"], [126, "lutram"], [126, "lutram"], [16255, "uram"]]);
+    expect(parts(false).map((l) => l.storage)).toEqual(["bram", "lutram", "lutram", "bram"]);
+  });
+
+  it("weighs the width: wide short lines stay out of BRAM, wide long ones go in", () => {
+    // hdiff at W=8 (256-bit vectors): its j±1 gaps are 6–7 vectors: 256 SRL LUTs, not 4 BRAM36.
+    const p = lowerToPipeline(loadProgram("stencils/hdiff.json").sdfg, { vectorWidth: 8, replicas: 1, uram: true });
+    const delays = p.pes.flatMap((pe) => pe.inputs.flatMap((i) => i.parts)).filter((x) => x.kind === "delay");
+    expect(delays.length).toBeGreaterThan(0);
+    for (const d of delays) expect([d.count, d.storage]).toEqual([d.count, "srl"]);
+    expect(chooseStorage(10, 256, true)).toBe("srl");
+    expect(chooseStorage(100, 512, false)).toBe("lutram");
+    expect(chooseStorage(500, 512, false)).toBe("bram"); // 8 BRAM36 (5160) < LUTRAM 8×74×8 + 512×3 (6272)
+    expect(chooseStorage(2000, 512, true)).toBe("uram");
+    expect(chooseStorage(2000, 512, false)).toBe("bram");
+  });
+
+  it("gives every FIFO a storage kind the kernel binds it to", () => {
+    const p = lowerToPipeline(loadProgram("stencils/hdiff.json").sdfg, { vectorWidth: 1, replicas: 1 });
+    // Depth 168 × 32 bit: LUTRAM (5×8×3 + 32 = 152 LUTs); depth 2: SRL.
+    const by = Object.fromEntries(p.channels.map((c) => [c.name, [c.depth, c.storage]]));
+    for (const c of p.channels) expect(c.storage).toBe(chooseStorage(c.depth, 32, false));
+    expect(Object.values(by).filter(([d]) => d === 2).every(([, s]) => s === "srl")).toBe(true);
+    expect(Object.values(by).some(([, s]) => s === "lutram")).toBe(true);
   });
 });
 
