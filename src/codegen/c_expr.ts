@@ -3,7 +3,7 @@
 // float32 program with Python float literals (weak scalars).
 
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
-import type { Assignment, Expr } from "../ir/expr.js";
+import { walkExpr, type Assignment, type Expr } from "../ir/expr.js";
 
 export interface CExprContext {
   dtype: DType;
@@ -72,7 +72,16 @@ function print(e: Expr, ctx: CExprContext): { text: string; prec: number } {
     case "binary": {
       const l = print(e.left, ctx);
       const r = print(e.right, ctx);
-      if (e.op === "**") return { text: `${ctx.mathPrefix}pow(${conv(l.text)}, ${conv(r.text)})`, prec: PRECEDENCE.atom! };
+      if (e.op === "**") {
+        // Small integer powers are multiplications (cheaper in hardware than a pow core, and
+        // exact for x**2); the base is printed once per factor, so keep it small.
+        const n = smallIntegerExponent(e.right);
+        if (n !== null) {
+          const base = isBoolean(e.left) ? conv(l.text) : wrap(l, PRECEDENCE.atom!);
+          return { text: `(${Array(n).fill(base).join(" * ")})`, prec: PRECEDENCE.atom! };
+        }
+        return { text: `${ctx.mathPrefix}pow(${conv(l.text)}, ${conv(r.text)})`, prec: PRECEDENCE.atom! };
+      }
       const p = PRECEDENCE[e.op]!;
       // Arithmetic on a comparison result (bool) is done in T, as NumPy does.
       const arith = ["+", "-", "*", "/"].includes(e.op);
@@ -95,6 +104,20 @@ function print(e: Expr, ctx: CExprContext): { text: string; prec: number } {
   }
 }
 
+/** Exponents written as multiplications: `x**2` … `x**4` (literal integers, possibly `2.0`). */
+export const MAX_MULTIPLIED_POWER = 4;
+
+function smallIntegerExponent(e: Expr): number | null {
+  return e.kind === "number" && Number.isInteger(e.value) && e.value >= 2 && e.value <= MAX_MULTIPLIED_POWER ? e.value : null;
+}
+
+/** Whether code calls one of `fns` (e.g. min/max, which need <algorithm> in C++). */
+export function callsAny(code: Assignment[], fns: readonly string[]): boolean {
+  let found = false;
+  for (const s of code) walkExpr(s.value, (e) => { if (e.kind === "call" && fns.includes(e.fn)) found = true; });
+  return found;
+}
+
 function isBoolean(e: Expr): boolean {
   return (e.kind === "binary" && ["<", "<=", ">", ">=", "==", "!=", "and", "or"].includes(e.op)) || (e.kind === "unary" && e.op === "not");
 }
@@ -108,9 +131,16 @@ export function printAssignments(code: Assignment[], ctx: CExprContext, rename: 
   const statements: string[] = [];
   const seen = new Map<string, number>();
   const current = new Map<string, string>();
+  const printed: { name: string }[] = [];
+  const used = new Set<string>();
   const inner: CExprContext = {
     ...ctx,
-    name: (n) => current.get(n) ?? ctx.name(n),
+    name: (n) => {
+      const temp = current.get(n);
+      if (temp === undefined) return ctx.name(n);
+      used.add(temp);
+      return temp;
+    },
   };
   for (const s of code) {
     const value = printCExpr(s.value, inner);
@@ -122,6 +152,11 @@ export function printAssignments(code: Assignment[], ctx: CExprContext, rename: 
     const typed = isBoolean(s.value) ? castTo(T, value, ctx.cast) : value;
     statements.push(`const ${T} ${name} = ${typed};`);
     current.set(s.target, name);
+    printed.push({ name });
   }
-  return { statements, result: current.get(code[code.length - 1]!.target)! };
+  const result = current.get(code[code.length - 1]!.target)!;
+  // A temporary nothing reads is kept (the program says so) but marked used: the generated code
+  // must compile under -Wall -Wextra -Werror on every vendor (`(void)x;` is C and C++).
+  for (const p of printed) if (p.name !== result && !used.has(p.name)) statements.push(`(void)${p.name};`);
+  return { statements, result };
 }

@@ -1,6 +1,8 @@
 // The one code writer every emitter uses: lines, indentation, blocks and comments. Emitters say
 // what to write; this class decides how it is laid out, so all generated files look alike.
 
+import { escapeUnsafe, hasUnsafeCharacters } from "./user_text.js";
+
 export class CodeWriter {
   private readonly lines: string[] = [];
   private depth = 0;
@@ -9,6 +11,7 @@ export class CodeWriter {
 
   /** One line at the current indentation (an empty call writes a blank line). */
   line(text = ""): this {
+    checkSafe(text);
     this.lines.push(text.length === 0 ? "" : this.indentUnit.repeat(this.depth) + text);
     return this;
   }
@@ -21,13 +24,22 @@ export class CodeWriter {
 
   /** A line written at column 0 whatever the indentation (preprocessor directives, pragmas). */
   directive(text: string): this {
+    checkSafe(text);
     this.lines.push(text);
     return this;
   }
 
-  /** A `//` comment; multi-line text becomes several comment lines. */
+  /**
+   * A `//` (or `prefix`) comment; multi-line text becomes several comment lines. Control
+   * characters are escaped and a line never ends in a backslash (which would continue the comment
+   * onto the next line); text from users should come quoted (user_text.ts) in the first place.
+   */
   comment(text: string, prefix = "//"): this {
-    for (const l of text.split("\n")) this.line(l.length > 0 ? `${prefix} ${l}` : prefix);
+    for (const raw of text.split("\n")) {
+      let l = escapeUnsafe(raw);
+      if (l.endsWith("\\")) l += " (end)";
+      this.line(l.length > 0 ? `${prefix} ${l}` : prefix);
+    }
     return this;
   }
 
@@ -65,4 +77,9 @@ export class CodeWriter {
     while (out.length > 0 && out[out.length - 1] === "") out.pop();
     return out.join("\n") + "\n";
   }
+}
+
+/** Code lines are ours (names are validated identifiers); raw control characters mean a bug. */
+function checkSafe(text: string): void {
+  if (hasUnsafeCharacters(text.replace(/\t/g, " "))) throw new Error(`CodeWriter: unsafe character in generated line ${JSON.stringify(text)}`);
 }

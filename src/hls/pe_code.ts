@@ -2,6 +2,7 @@
 // function, and the per-lane calls with boundary conditions. The Vitis and Intel emitters wrap it
 // in their own function signatures, streams and pragmas.
 
+import { emitSourceComment } from "../codegen/user_text.js";
 import { castTo, printAssignments, typedLiteral, type CastStyle, type CExprContext } from "../codegen/c_expr.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { accessesOf, type Expr } from "../ir/expr.js";
@@ -95,7 +96,7 @@ export function laneArguments(pipeline: Pipeline, pe: ProcessingElement, cell: C
 export function emitCellFunction(w: CodeWriter, p: Pipeline, pe: ProcessingElement, cell: CellFunction, source: string | undefined, head: string, pragma?: string): void {
   if (pe.replica !== 0) return;
   const T = DTYPE_INFO[pe.dtype].cType;
-  w.comment(`Stencil '${pe.stencil}'${source ? `: ${source}` : ""}`);
+  emitSourceComment(w, pe.stencil, source);
   w.comment("The arithmetic of one output element; taps arrive with boundary conditions applied.");
   const params = [
     ...cell.taps.map(({ input, tap }) => `${T} ${tapName(input.field, tap.offset)}`),

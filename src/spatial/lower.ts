@@ -41,7 +41,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   const sdfg = foldAlwaysOutOfDomainAccesses(input);
   const W = options.vectorWidth;
   if (sdfg.states.length !== 1) throw new UserError(sdfg.name, "spatial lowering takes an SDFG with one dataflow state");
-  const stencils = stencilsInOrder(sdfg.states[0]!);
+  const stencils = liveStencils(sdfg, stencilsInOrder(sdfg.states[0]!));
   if (stencils.length === 0) throw new UserError(sdfg.name, "the program has no stencils");
   const rank = stencils[0]!.domain.length;
   const pad = 3 - rank;
@@ -206,6 +206,24 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     scalars: scalarNames.map((n) => ({ name: n, dtype: sdfg.arrays[n]!.dtype })),
     constants: sdfg.constants,
   };
+}
+
+/**
+ * The stencils whose results reach memory: an output, or read by a stencil that is live. A
+ * stencil nobody reads and that is not an output would be a PE with no consumer (and its
+ * inputs' readers work for nothing), so it gets no hardware; the CPU reference still computes it.
+ */
+function liveStencils(sdfg: SDFG, stencils: StencilNode[]): StencilNode[] {
+  const needed = new Set<string>();
+  const live = new Set<StencilNode>();
+  for (let n = stencils.length - 1; n >= 0; n--) {
+    const s = stencils[n]!;
+    const out = outputOf(sdfg, s);
+    if (sdfg.arrays[out]!.transient && !needed.has(out)) continue;
+    live.add(s);
+    for (const inp of Object.values(s.inputs)) needed.add(inp.data);
+  }
+  return stencils.filter((s) => live.has(s));
 }
 
 function outputOf(sdfg: SDFG, s: StencilNode): string {
