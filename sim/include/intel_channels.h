@@ -7,7 +7,7 @@
 //    capacity N named "c" (sdfg_sim::Fifo), so a too-small depth deadlocks here as it would on
 //    the FPGA, and the sdfg_sim scheduler reports it ("deadlock detected", exit code 3);
 //  * read_channel_intel / write_channel_intel (blocking) and the _nb_ variants;
-//  * the OpenCL vector types float2..float16 and double2..double16, with lanes .s0 .. .sf, a
+//  * the OpenCL vector types float2..float16, double2..double16, int2..int16 and long2..long16, with lanes .s0 .. .sf, a
 //    broadcast conversion `(float8)(x)`, zero-initialised by default; their size and alignment
 //    are OpenCL's (float8: 32 bytes), so host buffers can be copied into them;
 //  * the address-space qualifiers and `__kernel` (removed), `restrict` (__restrict__); kernel and
@@ -132,6 +132,15 @@ typedef sdfg_ocl::vec<double, 2> double2;
 typedef sdfg_ocl::vec<double, 4> double4;
 typedef sdfg_ocl::vec<double, 8> double8;
 typedef sdfg_ocl::vec<double, 16> double16;
+typedef sdfg_ocl::vec<int, 2> int2;
+typedef sdfg_ocl::vec<int, 4> int4;
+typedef sdfg_ocl::vec<int, 8> int8;
+typedef sdfg_ocl::vec<int, 16> int16;
+typedef sdfg_ocl::vec<long, 2> long2;
+typedef sdfg_ocl::vec<long, 4> long4;
+typedef sdfg_ocl::vec<long, 8> long8;
+typedef sdfg_ocl::vec<long, 16> long16;
+static_assert(sizeof(long) == 8, "OpenCL's long is 64 bits");
 
 template <typename T>
 inline T read_channel_intel(sdfg_ocl::channel<T>& c) {
@@ -161,6 +170,11 @@ inline float min(float x, float y) { return y < x ? y : x; }
 inline double min(double x, double y) { return y < x ? y : x; }
 inline float max(float x, float y) { return x < y ? y : x; }
 inline double max(double x, double y) { return x < y ? y : x; }
+// ... and for integers (abs on integers is <math.h>'s std::abs overloads).
+inline int min(int x, int y) { return y < x ? y : x; }
+inline long min(long x, long y) { return y < x ? y : x; }
+inline int max(int x, int y) { return x < y ? y : x; }
+inline long max(long x, long y) { return x < y ? y : x; }
 
 /// A channel of the .cl as a bounded FIFO (file scope, like an OpenCL channel).
 #define SDFG_SIM_CHANNEL(T, name, depth) static ::sdfg_ocl::channel<T> name(depth, #name)

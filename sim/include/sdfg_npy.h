@@ -4,7 +4,7 @@
 //   sdfg_npy::save<float>("out.npy", {64, 64}, a.data());
 //
 // Reads format versions 1.0, 2.0 (and 3.0, whose header is UTF-8); writes 1.0. Little-endian
-// float32 ('<f4') and float64 ('<f8') in C order only; the file's dtype is converted to T when
+// float32 ('<f4'), float64 ('<f8'), int32 ('<i4') and int64 ('<i8') in C order only; the file's dtype is converted to T when
 // they differ. A scalar (expected_shape {}) may be stored with shape () or (1,). Errors are
 // std::runtime_error naming the file and the problem.
 #ifndef SDFG_NPY_H
@@ -102,13 +102,38 @@ inline std::size_t product(const std::vector<std::size_t>& s) {
   return n;
 }
 
+template <typename T>
+constexpr bool supported() {
+  return std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, std::int32_t> ||
+         std::is_same_v<T, std::int64_t>;
+}
+
+/// The .npy descr of T (little-endian).
+template <typename T>
+const char* descr_of() {
+  if (std::is_same_v<T, float>) return "<f4";
+  if (std::is_same_v<T, double>) return "<f8";
+  if (std::is_same_v<T, std::int32_t>) return "<i4";
+  return "<i8";
+}
+
+/// Elements stored as S converted to T (C conversion: float to integer truncates).
+template <typename S, typename T>
+void convert(const std::vector<char>& raw, std::vector<T>& out) {
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    S v;
+    std::memcpy(&v, raw.data() + sizeof(S) * i, sizeof(S));
+    out[i] = static_cast<T>(v);
+  }
+}
+
 }  // namespace detail
 
 /// Reads `path` and checks its shape against `expected_shape` (for a scalar pass {}: the file
 /// may have shape () or (1,)). Converts float32 <-> float64 to T.
 template <typename T>
 std::vector<T> load(const std::string& path, const std::vector<std::size_t>& expected_shape) {
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "sdfg_npy::load<T>: T must be float or double");
+  static_assert(detail::supported<T>(), "sdfg_npy::load<T>: T must be float, double, int32_t or int64_t");
   std::ifstream f(path, std::ios::binary);
   if (!f) detail::fail(path, "cannot open for reading");
 
@@ -136,12 +161,12 @@ std::vector<T> load(const std::string& path, const std::vector<std::size_t>& exp
   std::string descr = detail::dict_value(path, header, "descr");
   if (descr.size() >= 2 && (descr.front() == '\'' || descr.front() == '"')) descr = descr.substr(1, descr.size() - 2);
   std::size_t item = 0;
-  if (descr == "<f4") {
+  if (descr == "<f4" || descr == "<i4") {
     item = 4;
-  } else if (descr == "<f8") {
+  } else if (descr == "<f8" || descr == "<i8") {
     item = 8;
   } else {
-    detail::fail(path, "unsupported dtype '" + descr + "' (expected '<f4' or '<f8')");
+    detail::fail(path, "unsupported dtype '" + descr + "' (expected '<f4', '<f8', '<i4' or '<i8')");
   }
 
   const std::string fortran = detail::dict_value(path, header, "fortran_order");
@@ -161,20 +186,16 @@ std::vector<T> load(const std::string& path, const std::vector<std::size_t>& exp
                            " bytes)");
 
   std::vector<T> out(n);
-  if (item == sizeof(T)) {
+  if (descr == detail::descr_of<T>()) {
     if (n > 0) std::memcpy(out.data(), raw.data(), raw.size());
-  } else if (item == 4) {
-    for (std::size_t i = 0; i < n; ++i) {
-      float v;
-      std::memcpy(&v, raw.data() + 4 * i, 4);
-      out[i] = static_cast<T>(v);
-    }
+  } else if (descr == "<f4") {
+    detail::convert<float>(raw, out);
+  } else if (descr == "<f8") {
+    detail::convert<double>(raw, out);
+  } else if (descr == "<i4") {
+    detail::convert<std::int32_t>(raw, out);
   } else {
-    for (std::size_t i = 0; i < n; ++i) {
-      double v;
-      std::memcpy(&v, raw.data() + 8 * i, 8);
-      out[i] = static_cast<T>(v);
-    }
+    detail::convert<std::int64_t>(raw, out);
   }
   return out;
 }
@@ -182,8 +203,8 @@ std::vector<T> load(const std::string& path, const std::vector<std::size_t>& exp
 /// Writes `data` (product(shape) elements, C order) as a version 1.0 .npy file.
 template <typename T>
 void save(const std::string& path, const std::vector<std::size_t>& shape, const T* data) {
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "sdfg_npy::save<T>: T must be float or double");
-  std::string dict = std::string("{'descr': '") + (sizeof(T) == 4 ? "<f4" : "<f8") +
+  static_assert(detail::supported<T>(), "sdfg_npy::save<T>: T must be float, double, int32_t or int64_t");
+  std::string dict = std::string("{'descr': '") + detail::descr_of<T>() +
                      "', 'fortran_order': False, 'shape': " + detail::shape_str(shape) + ", }";
   // magic (6) + version (2) + length (2) + dict + padding + '\n', a multiple of 64 bytes.
   std::size_t total = 10 + dict.size() + 1;

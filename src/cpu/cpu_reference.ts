@@ -3,7 +3,7 @@
 // compared with, so it shares nothing with the FPGA lowering but the expression printer.
 
 import { emitSourceComment } from "../codegen/user_text.js";
-import { callsAny, printAssignments, typedLiteral, type CExprContext } from "../codegen/c_expr.js";
+import { callsAny, cppTypeName, integerHelpers, needsIntegerHelpers, printAssignments, typedLiteral, type CExprContext } from "../codegen/c_expr.js";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import type { Expr } from "../ir/expr.js";
@@ -43,9 +43,15 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
     "Usage: reference INPUT_DIR OUTPUT_DIR (reads <input>.npy, writes <output>.npy).",
   ].join("\n"));
   const algorithm = stencils.some((s) => callsAny(s.code, ["min", "max"])) ? ["algorithm"] : [];
-  for (const h of [...algorithm, "chrono", "cmath", "ctime", "cstdio", "stdexcept", "string", "vector"]) w.directive(`#include <${h}>`);
+  for (const h of [...algorithm, "chrono", "cmath", "ctime", "cstdint", "cstdio", "cstdlib", "stdexcept", "string", "vector"]) w.directive(`#include <${h}>`);
   w.directive('#include "sdfg_npy.h"');
   w.line();
+  const helpers = integerHelpers(needsIntegerHelpers(stencils), cppTypeName, (d) => DTYPE_INFO[d].unsignedC!);
+  if (helpers.length > 0) {
+    w.comment("Integer division, remainder and shifts with every case defined (NumPy's results where C has none).");
+    w.many(helpers);
+    w.line();
+  }
   w.block("int main(int argc, char** argv)", () => {
     w.line('if (argc != 3) { std::fprintf(stderr, "usage: reference INPUT_DIR OUTPUT_DIR\\n"); return 2; }');
     w.line("const std::string in_dir_ = argv[1], out_dir_ = argv[2];");

@@ -1,5 +1,5 @@
 // NumPy .npy files (format 1.0/2.0/3.0 read, 1.0 written): the array format users hand us and get
-// back. Only little-endian floats in C order, which is what the hardware streams.
+// back. Only little-endian floats and integers (f4, f8, i4, i8) in C order, which is what the hardware streams.
 
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
@@ -30,7 +30,9 @@ export function encodeNpy(dtype: DType, shape: readonly number[], values: ArrayL
   const body = Buffer.alloc(count * bytes);
   for (let n = 0; n < count; n++) {
     if (dtype === "float32") body.writeFloatLE(values[n]!, n * bytes);
-    else body.writeDoubleLE(values[n]!, n * bytes);
+    else if (dtype === "float64") body.writeDoubleLE(values[n]!, n * bytes);
+    else if (dtype === "int32") body.writeInt32LE(values[n]!, n * bytes);
+    else body.writeBigInt64LE(BigInt(values[n]!), n * bytes);
   }
   return Buffer.concat([head, Buffer.from(header, "latin1"), body]);
 }

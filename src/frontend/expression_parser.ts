@@ -2,7 +2,7 @@
 // StencilFlow programs use. It knows nothing about the program: names, fields and iterators are
 // resolved by the loader, which turns this syntax tree into the IR's `Expr`.
 
-import { MATH_FUNCTIONS, type CompareOp, type MathFunction, type SourcePos } from "../ir/expr.js";
+import { MATH_FUNCTIONS, type CompareOp, type IntegerOp, type MathFunction, type SourcePos } from "../ir/expr.js";
 
 /** One index of a subscript: `iterator + offset`. */
 export interface IndexExpr {
@@ -16,8 +16,8 @@ export type SyntaxExpr =
   | { kind: "number"; value: number; pos: SourcePos }
   | { kind: "name"; name: string; pos: SourcePos }
   | { kind: "subscript"; name: string; indices: IndexExpr[]; pos: SourcePos }
-  | { kind: "unary"; op: "-" | "+" | "not"; operand: SyntaxExpr; pos: SourcePos }
-  | { kind: "binary"; op: "+" | "-" | "*" | "/" | "**" | CompareOp | "and" | "or"; left: SyntaxExpr; right: SyntaxExpr; pos: SourcePos }
+  | { kind: "unary"; op: "-" | "+" | "not" | "~"; operand: SyntaxExpr; pos: SourcePos }
+  | { kind: "binary"; op: "+" | "-" | "*" | "/" | "**" | IntegerOp | CompareOp | "and" | "or"; left: SyntaxExpr; right: SyntaxExpr; pos: SourcePos; opPos?: SourcePos }
   | { kind: "call"; fn: MathFunction; args: SyntaxExpr[]; pos: SourcePos }
   | { kind: "ternary"; cond: SyntaxExpr; then: SyntaxExpr; otherwise: SyntaxExpr; pos: SourcePos };
 
@@ -45,9 +45,10 @@ interface Token {
 
 const KEYWORDS = new Set(["if", "else", "and", "or", "not"]);
 // Longest first, so that `**` wins over `*` and `<=` over `<`.
-const OPERATORS = ["**", "<=", ">=", "==", "!=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",", "="];
+const OPERATORS = ["**", "<<", ">>", "<=", ">=", "==", "!=", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^", "~", "(", ")", "[", "]", ",", "="];
 // Python operators we do not support get a precise message instead of "unexpected character".
-const UNSUPPORTED = ["//", "%", "<<", ">>", "&", "|", "^", "~", "@", ":", "."];
+// (`%`, shifts and bitwise operators exist for integer stencils; the loader refuses them in others.)
+const UNSUPPORTED = ["//", "@", ":", "."];
 // Sticky: they match exactly at lastIndex, so the tokenizer never copies the rest of the input.
 const NUMBER_RE = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 const NAME_RE = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -217,11 +218,11 @@ class Parser {
   }
 
   private comparison(): SyntaxExpr {
-    const left = this.arith();
+    const left = this.bitOr();
     const op = this.compareOp();
     if (!op) return left;
     this.next();
-    const right = this.arith();
+    const right = this.bitOr();
     if (this.compareOp()) this.error("chained comparisons are not supported; combine them with 'and'");
     return { kind: "binary", op, left, right, pos: left.pos };
   }
@@ -229,6 +230,21 @@ class Parser {
   private compareOp(): CompareOp | null {
     const t = this.tok;
     return t.kind === "op" && ["<", "<=", ">", ">=", "==", "!="].includes(t.text) ? (t.text as CompareOp) : null;
+  }
+
+  /** Python's bitwise levels, loosest first: `|`, `^`, `&`, then shifts. */
+  private bitOr(): SyntaxExpr { return this.leftAssoc(["|"], () => this.bitXor()); }
+  private bitXor(): SyntaxExpr { return this.leftAssoc(["^"], () => this.bitAnd()); }
+  private bitAnd(): SyntaxExpr { return this.leftAssoc(["&"], () => this.shift()); }
+  private shift(): SyntaxExpr { return this.leftAssoc(["<<", ">>"], () => this.arith()); }
+
+  private leftAssoc(ops: IntegerOp[], operand: () => SyntaxExpr): SyntaxExpr {
+    let left = operand();
+    for (;;) {
+      const t = ops.map((o) => this.accept("op", o)).find((x) => x !== null);
+      if (!t) return left;
+      left = { kind: "binary", op: t.text as IntegerOp, left, right: operand(), pos: left.pos, opPos: t.pos };
+    }
   }
 
   private arith(): SyntaxExpr {
@@ -243,16 +259,16 @@ class Parser {
   private term(): SyntaxExpr {
     let left = this.factor();
     for (;;) {
-      const t = this.accept("op", "*") ?? this.accept("op", "/");
+      const t = this.accept("op", "*") ?? this.accept("op", "/") ?? this.accept("op", "%");
       if (!t) return left;
-      left = { kind: "binary", op: t.text as "*" | "/", left, right: this.factor(), pos: left.pos };
+      left = { kind: "binary", op: t.text as "*" | "/" | "%", left, right: this.factor(), pos: left.pos, opPos: t.pos };
     }
   }
 
   /** Unary signs bind looser than `**` on their right: `-x**2` is `-(x**2)`. */
   private factor(): SyntaxExpr {
-    const t = this.accept("op", "-") ?? this.accept("op", "+");
-    if (t) return { kind: "unary", op: t.text as "-" | "+", operand: this.factor(), pos: t.pos };
+    const t = this.accept("op", "-") ?? this.accept("op", "+") ?? this.accept("op", "~");
+    if (t) return { kind: "unary", op: t.text as "-" | "+" | "~", operand: this.factor(), pos: t.pos };
     return this.power();
   }
 

@@ -3,7 +3,7 @@
 
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
-import { DTYPE_INFO, type DType } from "../ir/dtype.js";
+import { DTYPE_INFO, isExactInteger, type DType } from "../ir/dtype.js";
 import { UserError } from "../ir/diagnostics.js";
 import type { NestedNumbers } from "./program_schema.js";
 
@@ -88,6 +88,14 @@ export function readInputValues(input: ProgramInput, where: string): Float64Arra
   else if (src.format === "csv") out = readCsv(src.path, input, n);
   else out = readNpy(src.path, input);
   if (input.dtype === "float32") for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i]!);
+  if (DTYPE_INFO[input.dtype].integer) {
+    // Integer data must be integers the type holds (and, travelling as JavaScript numbers, within
+    // ±2^53): converting silently would change the program's input.
+    const where2 = src.kind === "file" ? src.path : where;
+    for (let i = 0; i < out.length; i++) {
+      if (!isExactInteger(out[i]!, input.dtype)) throw new UserError(where2, `input '${input.name}' is ${input.dtype}, but element ${i} is ${out[i]} (not a whole number in range)`);
+    }
+  }
   return out;
 }
 
@@ -106,9 +114,22 @@ function readDat(path: string, input: ProgramInput, n: number): Float64Array {
     throw new UserError(path, `input '${input.name}': ${buf.length} bytes, ${shapeText(input.shape)} of ${input.dtype} needs ${n * bytes}`);
   }
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = bytes === 4 ? buf.readFloatLE(i * 4) : buf.readDoubleLE(i * 8);
+  const read = ELEMENT_READERS[DTYPE_INFO[input.dtype].npyDescr]!;
+  for (let i = 0; i < n; i++) out[i] = read(buf, i * bytes);
   return out;
 }
+
+/** Little-endian element readers by .npy descr (int64 read exactly, then as a number). */
+const ELEMENT_READERS: Record<string, (b: Buffer, o: number) => number> = {
+  "<f4": (b, o) => b.readFloatLE(o),
+  "<f8": (b, o) => b.readDoubleLE(o),
+  "<i4": (b, o) => b.readInt32LE(o),
+  "<i8": (b, o) => {
+    const v = b.readBigInt64LE(o);
+    // Beyond ±2^53 a number cannot hold it: report it as NaN, which the integer check refuses.
+    return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : NaN;
+  },
+};
 
 const CSV_SPECIAL: Record<string, number> = { nan: NaN, inf: Infinity, "+inf": Infinity, "-inf": -Infinity, infinity: Infinity, "+infinity": Infinity, "-infinity": -Infinity };
 
@@ -166,13 +187,13 @@ function readNpyHeader(path: string, buf: Buffer): NpyHeader {
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeStr = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeStr === undefined) bad("header lacks descr, fortran_order or shape");
-  if (descr !== "<f4" && descr !== "<f8") throw new UserError(path, `.npy element type '${descr}' is not supported (use little-endian float32 '<f4' or float64 '<f8')`);
+  if (!["<f4", "<f8", "<i4", "<i8"].includes(descr!)) throw new UserError(path, `.npy element type '${descr}' is not supported (use little-endian float32 '<f4', float64 '<f8', int32 '<i4' or int64 '<i8')`);
   if (fortran === "True") throw new UserError(path, ".npy file is in Fortran order; save it in C order");
   const shape = shapeStr!.split(",").map((s) => s.trim()).filter((s) => s !== "").map((s) => {
     if (!/^\d+$/.test(s)) bad(`invalid shape entry '${s}'`);
     return Number(s);
   });
-  return { descr: descr!, bytes: descr === "<f4" ? 4 : 8, shape, dataStart };
+  return { descr: descr!, bytes: descr === "<f4" || descr === "<i4" ? 4 : 8, shape, dataStart };
 }
 
 function checkNpyShape(header: NpyHeader, shape: number[], path: string): void {
@@ -192,6 +213,7 @@ function readNpy(path: string, input: ProgramInput): Float64Array {
     throw new UserError(path, `.npy file is truncated or has trailing bytes (${buf.length} bytes for shape (${h.shape.join(", ")}))`);
   }
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = h.bytes === 4 ? buf.readFloatLE(h.dataStart + i * 4) : buf.readDoubleLE(h.dataStart + i * 8);
+  const read = ELEMENT_READERS[h.descr]!;
+  for (let i = 0; i < n; i++) out[i] = read(buf, h.dataStart + i * h.bytes);
   return out;
 }

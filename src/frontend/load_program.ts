@@ -93,7 +93,7 @@ export function parseProgram(text: string, file: string, baseDir: string): Progr
       throw err;
     }
     const { code, reads } = lowerStencilCode(stmts, {
-      stencil: name, iterators, symbols, locate: (p) => locator.locate(p), toFile: (p) => locator.fromPos(p),
+      stencil: name, iterators, symbols, locate: (p) => locator.locate(p), toFile: (p) => locator.fromPos(p), dtype: st.data_type,
     });
     const stencilInputs: Record<string, StencilInput> = {};
     for (const r of reads) {

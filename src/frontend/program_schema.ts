@@ -2,7 +2,7 @@
 // is checked here; names, code and cross-references are checked by the loader.
 
 import { z } from "zod";
-import { DTYPES } from "../ir/dtype.js";
+import { DTYPE_INFO, DTYPES, isExactInteger, type DType } from "../ir/dtype.js";
 
 const dataType = z.enum(DTYPES);
 
@@ -20,7 +20,27 @@ const inputSchema = z.strictObject({
   data: inputData,
   data_type: dataType,
   input_dims: z.array(z.string()).optional(),
+}).superRefine((inp, ctx) => {
+  // Integer inputs given in the program must hold integers the type can represent.
+  if (!DTYPE_INFO[inp.data_type].integer) return;
+  const check = (v: number, path: (string | number)[]) => {
+    if (!isExactInteger(v, inp.data_type)) ctx.addIssue({ code: "custom", path, message: integerMessage(v, inp.data_type) });
+  };
+  const walk = (d: NestedNumbers, path: (string | number)[]): void => {
+    if (typeof d === "number") check(d, path);
+    else d.forEach((x, n) => walk(x, [...path, n]));
+  };
+  if (typeof inp.data === "string") {
+    const m = /^constant:(.*)$/.exec(inp.data);
+    if (m && m[1]!.trim() !== "" && Number.isFinite(Number(m[1]))) check(Number(m[1]), ["data"]);
+  } else walk(inp.data, ["data"]);
 });
+
+function integerMessage(v: number, d: DType): string {
+  const info = DTYPE_INFO[d];
+  const limit = info.max! > Number.MAX_SAFE_INTEGER ? "±2^53 (the exact range of a JSON number)" : `${info.min}..${info.max}`;
+  return `${v} is not a ${d} value (a whole number in ${limit})`;
+}
 
 export const boundaryConditionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("constant"), value: z.number() }),
@@ -32,11 +52,21 @@ const stencilSchema = z.strictObject({
   computation_string: z.string(),
   boundary_conditions: z.record(z.string(), boundaryConditionSchema).default({}),
   data_type: dataType,
+}).superRefine((st, ctx) => {
+  // A constant boundary value is a value of the stencil's type.
+  if (!DTYPE_INFO[st.data_type].integer) return;
+  for (const [f, bc] of Object.entries(st.boundary_conditions)) {
+    if (bc.type === "constant" && !isExactInteger(bc.value, st.data_type)) {
+      ctx.addIssue({ code: "custom", path: ["boundary_conditions", f, "value"], message: integerMessage(bc.value, st.data_type) });
+    }
+  }
 });
 
 const constantSchema = z.strictObject({
   value: z.number(),
   data_type: dataType,
+}).superRefine((c, ctx) => {
+  if (DTYPE_INFO[c.data_type].integer && !isExactInteger(c.value, c.data_type)) ctx.addIssue({ code: "custom", path: ["value"], message: integerMessage(c.value, c.data_type) });
 });
 
 const POSITIVE = { error: "must be a positive integer" };

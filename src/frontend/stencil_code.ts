@@ -2,7 +2,8 @@
 // the program (temporaries, scalars, constants, fields), checks subscripts against each field's
 // own iterators and computes the offsets along all domain axes.
 
-import type { Assignment, Expr, SourcePos } from "../ir/expr.js";
+import { INTEGER_OPS, MAX_MULTIPLIED_POWER, type Assignment, type Expr, type SourcePos } from "../ir/expr.js";
+import { DTYPE_INFO, isExactInteger, type DType } from "../ir/dtype.js";
 import { nameProblem } from "../ir/names.js";
 import { UserError } from "../ir/diagnostics.js";
 import type { IndexExpr, SyntaxAssignment, SyntaxExpr } from "./expression_parser.js";
@@ -23,7 +24,12 @@ export interface CodeContext {
   locate(pos: SourcePos): string;
   /** File position of a position relative to the computation string (stored in the IR). */
   toFile(pos: SourcePos): SourcePos;
+  /** The stencil's data_type: integer stencils allow `% << >> & | ^ ~` and refuse float-only code. */
+  dtype?: DType;
 }
+
+/** Functions defined on integers (with C semantics: abs, min, max of the stencil's type). */
+const INTEGER_FUNCTIONS = ["abs", "min", "max"];
 
 /** A field or scalar the stencil reads. */
 export interface StencilRead {
@@ -103,8 +109,30 @@ export function lowerStencilCode(stmts: SyntaxAssignment[], ctx: CodeContext): L
     return { kind: "access", field: name, offset, pos: ctx.toFile(pos) };
   };
 
+  const dtype = ctx.dtype ?? "float32";
+  const integer = DTYPE_INFO[dtype].integer;
+  const typeCheck = (e: SyntaxExpr): void => {
+    const op = e.kind === "binary" || e.kind === "unary" ? e.op : null;
+    if (op !== null && INTEGER_OPS.includes(op) && !integer) {
+      err(e.kind === "binary" ? opPos(e) : e.pos, `operator '${op}' needs an integer stencil (data_type int32 or int64); '${ctx.stencil}' is ${dtype}`);
+    }
+    if (!integer) return;
+    if (e.kind === "number" && !isExactInteger(e.value, dtype)) {
+      err(e.pos, `literal ${e.value} in integer stencil '${ctx.stencil}' (${dtype}) must be a whole number from 0 to ${DTYPE_INFO[dtype].max! > Number.MAX_SAFE_INTEGER ? "2^53" : DTYPE_INFO[dtype].max}`);
+    }
+    if (e.kind === "call" && !INTEGER_FUNCTIONS.includes(e.fn)) {
+      err(e.pos, `function '${e.fn}' is not defined on integers ('${ctx.stencil}' is ${dtype}); integer stencils can call ${INTEGER_FUNCTIONS.join(", ")}`);
+    }
+    if (e.kind === "binary" && e.op === "**" && !(e.right.kind === "number" && Number.isInteger(e.right.value) && e.right.value >= 2 && e.right.value <= MAX_MULTIPLIED_POWER)) {
+      err(e.right.pos, `in integer stencil '${ctx.stencil}' (${dtype}) '**' takes a literal exponent from 2 to ${MAX_MULTIPLIED_POWER}`);
+    }
+  };
+  // Binary nodes carry their left operand's position; operator errors point at the operator's.
+  const opPos = (e: Extract<SyntaxExpr, { kind: "binary" }>): SourcePos => e.opPos ?? e.pos;
+
   const lower = (e: SyntaxExpr): Expr => {
     const pos = ctx.toFile(e.pos);
+    typeCheck(e);
     switch (e.kind) {
       case "number": return { kind: "number", value: e.value, pos };
       case "name": return lowerName(e.name, e.pos);

@@ -3,10 +3,10 @@
 // in their own function signatures, streams and pragmas.
 
 import { emitSourceComment } from "../codegen/user_text.js";
-import { castTo, printAssignments, typedLiteral, type CastStyle, type CExprContext } from "../codegen/c_expr.js";
-import { DTYPE_INFO } from "../ir/dtype.js";
+import { castTo, cppTypeName, integerHelpers, needsIntegerHelpers, printAssignments, typedLiteral, type CastStyle, type CExprContext, type TypeName } from "../codegen/c_expr.js";
 import { accessesOf, type Expr } from "../ir/expr.js";
 import type { CodeWriter } from "../codegen/code_writer.js";
+import type { DType } from "../ir/dtype.js";
 import type { PEInput, Pipeline, ProcessingElement, WindowTap } from "../spatial/pipeline.js";
 import { inDomainCondition, subscriptLane, tapElement, type LaneAccess } from "./window_code.js";
 
@@ -26,31 +26,36 @@ export interface CellFunction {
   /** Body statements and the returned name. */
   statements: string[];
   result: string;
-  /** How the body and the lane arguments spell conversions. */
+  /** How the body and the lane arguments spell conversions and types. */
   cast: CastStyle;
+  typeName: TypeName;
 }
 
 /** Language details of a backend that the vendor-neutral PE code must follow. */
 export interface CellDialect {
   /** Conversion spelling (OpenCL C has no functional casts); default C++'s `float(x)`. */
   cast?: CastStyle;
+  /** Type spelling (OpenCL C: `int`, `long`); default C++'s (`int32_t`, `int64_t`). */
+  typeName?: TypeName;
 }
 
 /** The arithmetic of one output element as a function of its taps (already boundary-resolved). */
 export function cellFunction(pipeline: Pipeline, pe: ProcessingElement, mathPrefix: string, dialect: CellDialect = {}): CellFunction {
   const pad = 3 - pipeline.rank;
-  const T = DTYPE_INFO[pe.dtype].cType;
+  const typeName = dialect.typeName ?? cppTypeName;
+  const T = typeName(pe.dtype);
   const cast = dialect.cast ?? "functional";
   const constants = pipeline.constants;
   const ctx: CExprContext = {
     dtype: pe.dtype,
     mathPrefix,
     cast,
+    typeName,
     access: (e: Extract<Expr, { kind: "access" }>) => tapName(e.field, [...Array(pad).fill(0), ...e.offset]),
     name: (n: string) => {
       const c = constants[n];
       // A constant is first a value of its own type, then converted like any input.
-      if (c) return typedLiteral(c.dtype === "float32" ? Math.fround(c.value) : c.value, pe.dtype, cast);
+      if (c) return typedLiteral(c.dtype === "float32" ? Math.fround(c.value) : c.value, pe.dtype, cast, typeName);
       const s = pipeline.scalars.find((x) => x.name === n);
       return s && s.dtype !== pe.dtype ? castTo(T, n, cast) : n;
     },
@@ -65,6 +70,7 @@ export function cellFunction(pipeline: Pipeline, pe: ProcessingElement, mathPref
     statements,
     result,
     cast,
+    typeName,
   };
 }
 
@@ -74,14 +80,14 @@ export function cellFunction(pipeline: Pipeline, pe: ProcessingElement, mathPref
  */
 export function laneArguments(pipeline: Pipeline, pe: ProcessingElement, cell: CellFunction, lane: number, laneOf: LaneAccess = subscriptLane): string[] {
   const W = pipeline.vectorWidth;
-  const T = DTYPE_INFO[pe.dtype].cType;
+  const T = cell.typeName(pe.dtype);
   const convert = (input: PEInput, text: string) => (input.dtype === pe.dtype ? text : castTo(T, text, cell.cast));
   const args = cell.taps.map(({ input, tap }) => {
     const value = convert(input, tapElement(input, tap.linear, lane, W, laneOf));
     const inside = inDomainCondition(tap.offset, pipeline.domain, lane, W);
     if (inside === null) return value;
     const outside = input.boundary.type === "constant"
-      ? typedLiteral(input.boundary.value, pe.dtype, cell.cast)
+      ? typedLiteral(input.boundary.value, pe.dtype, cell.cast, cell.typeName)
       : convert(input, tapElement(input, 0, lane, W, laneOf));
     return `(${inside}) ? ${value} : ${outside}`;
   });
@@ -95,17 +101,26 @@ export function laneArguments(pipeline: Pipeline, pe: ProcessingElement, cell: C
  */
 export function emitCellFunction(w: CodeWriter, p: Pipeline, pe: ProcessingElement, cell: CellFunction, source: string | undefined, head: string, pragma?: string): void {
   if (pe.replica !== 0) return;
-  const T = DTYPE_INFO[pe.dtype].cType;
+  const T = cell.typeName(pe.dtype);
   emitSourceComment(w, pe.stencil, source);
   w.comment("The arithmetic of one output element; taps arrive with boundary conditions applied.");
   const params = [
     ...cell.taps.map(({ input, tap }) => `${T} ${tapName(input.field, tap.offset)}`),
-    ...cell.scalars.map((s) => `${DTYPE_INFO[p.scalars.find((x) => x.name === s)!.dtype].cType} ${s}`),
+    ...cell.scalars.map((s) => `${cell.typeName(p.scalars.find((x) => x.name === s)!.dtype)} ${s}`),
   ];
   w.block(`${head}${T} ${cell.name}(${params.join(", ")})`, () => {
     if (pragma) w.directive(pragma);
     w.many(cell.statements);
     w.line(`return ${cell.result};`);
   });
+  w.line();
+}
+
+/** The integer helpers (c_expr.ts) the PEs of `p` call, once per type, before the cell functions. */
+export function emitIntegerHelpers(w: CodeWriter, p: Pipeline, typeName: TypeName, unsignedName: (d: DType) => string): void {
+  const lines = integerHelpers(needsIntegerHelpers(p.pes), typeName, unsignedName);
+  if (lines.length === 0) return;
+  w.comment("Integer division, remainder and shifts with every case defined (NumPy's results where C has none).");
+  w.many(lines);
   w.line();
 }

@@ -8,7 +8,11 @@ import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 
 /** Relative and absolute tolerances the generated verifiers use, per type. */
-export const TOLERANCE = { float32: { rtol: 1e-5, atol: 1e-6 }, float64: { rtol: 1e-12, atol: 1e-14 } } as const;
+export const TOLERANCE = {
+  float32: { rtol: 1e-5, atol: 1e-6 }, float64: { rtol: 1e-12, atol: 1e-14 },
+  // Integers compare exactly.
+  int32: { rtol: 0, atol: 0 }, int64: { rtol: 0, atol: 0 },
+} as const;
 
 /** An array or scalar the host moves between .npy files and the device. */
 export interface HostArgument {

@@ -19,8 +19,8 @@ import { channelsOf, emitAdvance, readerAddressing, readerSummary, STEPS_ARGUMEN
 import { CodeWriter } from "../codegen/code_writer.js";
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
-import { castTo } from "../codegen/c_expr.js";
-import { cellFunction, emitCellFunction, laneArguments } from "../hls/pe_code.js";
+import { castTo, openclTypeName } from "../codegen/c_expr.js";
+import { cellFunction, emitCellFunction, emitIntegerHelpers, laneArguments } from "../hls/pe_code.js";
 import { delayLines, emitWindowShift, isShiftRegister, registerIndex, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
 import type { MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
@@ -49,7 +49,7 @@ export function checkOpenclWidth(W: number): void {
 
 /** `float8` (or `float` for W = 1): the type of channels and wide memory words. */
 export function clVecType(dtype: DType, W: number): string {
-  return W === 1 ? DTYPE_INFO[dtype].cType : `${DTYPE_INFO[dtype].cType}${W}`;
+  return W === 1 ? DTYPE_INFO[dtype].clType : `${DTYPE_INFO[dtype].clType}${W}`;
 }
 
 /** Lane `l` of an OpenCL vector: `v.s3` (`v` itself for W = 1). */
@@ -59,7 +59,7 @@ export function clLane(W: number): LaneAccess {
 
 /** An all-zero vector literal, valid OpenCL C and (through intel_channels.h) C++. */
 function zeroVector(dtype: DType, W: number): string {
-  const zero = dtype === "float64" ? "0.0" : "0.0f";
+  const zero = DTYPE_INFO[dtype].integer ? "0" : dtype === "float64" ? "0.0" : "0.0f";
   return W === 1 ? zero : `(${clVecType(dtype, W)})(${zero})`;
 }
 
@@ -92,7 +92,7 @@ export function openclKernels(p: Pipeline): OpenclKernel[] {
   const kernels: OpenclKernel[] = [];
   for (const r of p.readers) {
     const wide = r.axes.includes(2);
-    const t = wide ? clVecType(r.dtype, W) : DTYPE_INFO[r.dtype].cType;
+    const t = wide ? clVecType(r.dtype, W) : DTYPE_INFO[r.dtype].clType;
     kernels.push({
       name: r.name, role: "reader", autorun: false,
       params: [{ name: r.array, kind: "input", dtype: r.dtype, wide, cl: `__global const ${t}* restrict ${r.array}`, cpp: `const ${t}* ${r.array}` }],
@@ -100,7 +100,7 @@ export function openclKernels(p: Pipeline): OpenclKernel[] {
   }
   for (const pe of p.pes) {
     const params: KernelParam[] = pe.scalars.map((s) => {
-      const t = DTYPE_INFO[scalarType(s)].cType;
+      const t = DTYPE_INFO[scalarType(s)].clType;
       return { name: s, kind: "scalar" as const, dtype: scalarType(s), wide: false, cl: `const ${t} ${s}`, cpp: `${t} ${s}` };
     });
     if (pe.bypass) params.push({ name: STEPS_ARGUMENT, kind: "steps", dtype: "float32", wide: false, cl: `const int ${STEPS_ARGUMENT}`, cpp: `int ${STEPS_ARGUMENT}` });
@@ -176,6 +176,7 @@ export function emitOpenclKernels(p: Pipeline, info: OpenclSourceInfo): string {
   w.directive("#define KV_ (K_ / W_)");
   w.directive(`#define V_ ${p.vectors}`);
   w.line();
+  emitIntegerHelpers(w, p, openclTypeName, (d) => DTYPE_INFO[d].unsignedCl!);
   emitChannels(w, p);
   for (const r of p.readers) emitReader(w, p, r);
   for (const pe of p.pes) emitPE(w, p, pe, info, kernels.find((k) => k.name === pe.name)!);
@@ -213,7 +214,7 @@ function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader): void {
     if (r.onChip) {
       source = "local_";
       w.comment(`'${r.array}' is small: read it once into on-chip memory (M20K) and broadcast it from there.`);
-      w.line(`${at.wide ? vt : DTYPE_INFO[r.dtype].cType} local_[${at.words}];`);
+      w.line(`${at.wide ? vt : DTYPE_INFO[r.dtype].clType} local_[${at.words}];`);
       w.block(`for (int n_ = 0; n_ < ${at.words}; ++n_)`, () => w.line(`local_[n_] = ${r.array}[n_];`));
     }
     w.line("int i_ = 0, j_ = 0, kv_ = 0;");
@@ -242,10 +243,10 @@ function emitWriter(w: CodeWriter, p: Pipeline, wr: MemoryWriter): void {
 
 function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: OpenclSourceInfo, k: OpenclKernel): void {
   const W = p.vectorWidth;
-  const T = DTYPE_INFO[pe.dtype].cType;
+  const T = DTYPE_INFO[pe.dtype].clType;
   const vt = clVecType(pe.dtype, W);
   const lane = clLane(W);
-  const cell = cellFunction(p, pe, "", { cast: "c" });
+  const cell = cellFunction(p, pe, "", { cast: "c", typeName: openclTypeName });
   const src = info.sources[pe.stencil];
   emitCellFunction(w, p, pe, cell, src, "");
 

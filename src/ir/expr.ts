@@ -13,11 +13,15 @@ export const MATH_FUNCTIONS = {
 } as const;
 export type MathFunction = keyof typeof MATH_FUNCTIONS;
 
-export type UnaryOp = "-" | "+" | "not";
+export type UnaryOp = "-" | "+" | "not" | "~";
 export type ArithOp = "+" | "-" | "*" | "/" | "**";
+/** Integer-only operators (C semantics: `%` truncating, shifts, bitwise). */
+export type IntegerOp = "%" | "<<" | ">>" | "&" | "|" | "^";
 export type CompareOp = "<" | "<=" | ">" | ">=" | "==" | "!=";
 export type LogicOp = "and" | "or";
-export type BinaryOp = ArithOp | CompareOp | LogicOp;
+export type BinaryOp = ArithOp | IntegerOp | CompareOp | LogicOp;
+
+export const INTEGER_OPS: readonly string[] = ["%", "<<", ">>", "&", "|", "^", "~"];
 
 export type Expr =
   | { kind: "number"; value: number; pos?: SourcePos }
@@ -94,4 +98,12 @@ export function countOps(code: Assignment[]): number {
     });
   }
   return n;
+}
+
+/** Powers up to this exponent are written as multiplications by every backend. */
+export const MAX_MULTIPLIED_POWER = 4;
+
+/** n when `e` (an exponent) is a literal integer 2..MAX_MULTIPLIED_POWER: `x**n` is n - 1 multiplications. */
+export function multipliedPower(e: Expr): number | null {
+  return e.kind === "number" && Number.isInteger(e.value) && e.value >= 2 && e.value <= MAX_MULTIPLIED_POWER ? e.value : null;
 }

@@ -19,10 +19,10 @@ const expr: z.ZodType<Expr> = z.lazy(() =>
     z.object({ kind: z.literal("number"), value: z.number(), pos }).strict(),
     z.object({ kind: z.literal("name"), name: z.string(), pos }).strict(),
     z.object({ kind: z.literal("access"), field: z.string(), offset: z.array(z.number().int()), pos }).strict(),
-    z.object({ kind: z.literal("unary"), op: z.enum(["-", "+", "not"]), operand: expr, pos }).strict(),
+    z.object({ kind: z.literal("unary"), op: z.enum(["-", "+", "not", "~"]), operand: expr, pos }).strict(),
     z.object({
       kind: z.literal("binary"),
-      op: z.enum(["+", "-", "*", "/", "**", "<", "<=", ">", ">=", "==", "!=", "and", "or"]),
+      op: z.enum(["+", "-", "*", "/", "**", "%", "<<", ">>", "&", "|", "^", "<", "<=", ">", ">=", "==", "!=", "and", "or"]),
       left: expr, right: expr, pos,
     }).strict(),
     z.object({ kind: z.literal("call"), fn: mathFn, args: z.array(expr), pos }).strict(),

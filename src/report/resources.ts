@@ -4,7 +4,7 @@
 // for "does it fit, and what runs out first" — not a substitute for synthesis.
 
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
-import { walkExpr, type Assignment } from "../ir/expr.js";
+import { multipliedPower, walkExpr, type Assignment } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { bram36Blocks, lutramLuts, srlLuts, uramBlocks, type Storage } from "../spatial/storage.js";
@@ -14,6 +14,10 @@ export interface Resources { lut: number; ff: number; dsp: number; bram: number;
 /** Cost of one operator instance: [DSP, LUT, FF]. */
 const OPS: Record<DType, Record<string, [number, number, number]>> = {
   float32: { add: [2, 220, 330], mul: [3, 110, 150], div: [0, 800, 1300], sqrt: [0, 500, 800], exp: [7, 900, 1200], log: [4, 1000, 1300], trig: [10, 2500, 3000], pow: [14, 3000, 4000], cmp: [0, 70, 20], select: [0, 35, 0], minmax: [0, 100, 20], round: [0, 150, 100] },
+  // Integers: adders in LUT carry chains, multipliers on DSPs (32×32: 3 DSP48, 64×64: 10),
+  // dividers as LUT arrays; shifts (barrel shifters) and bitwise ops count as "logic".
+  int32: { add: [0, 32, 32], mul: [3, 40, 60], div: [0, 1100, 1400], sqrt: [0, 0, 0], exp: [0, 0, 0], log: [0, 0, 0], trig: [0, 0, 0], pow: [0, 0, 0], cmp: [0, 16, 1], select: [0, 32, 0], minmax: [0, 48, 32], round: [0, 0, 0], logic: [0, 32, 32], shift: [0, 100, 32] },
+  int64: { add: [0, 64, 64], mul: [10, 120, 180], div: [0, 4300, 5000], sqrt: [0, 0, 0], exp: [0, 0, 0], log: [0, 0, 0], trig: [0, 0, 0], pow: [0, 0, 0], cmp: [0, 32, 1], select: [0, 64, 0], minmax: [0, 96, 64], round: [0, 0, 0], logic: [0, 64, 64], shift: [0, 250, 64] },
   float64: { add: [3, 700, 900], mul: [11, 250, 450], div: [0, 3200, 6000], sqrt: [0, 1700, 3200], exp: [26, 2000, 2700], log: [18, 2500, 3200], trig: [30, 6000, 7000], pow: [45, 7000, 9000], cmp: [0, 140, 40], select: [0, 70, 0], minmax: [0, 200, 40], round: [0, 300, 200] },
 };
 
@@ -21,7 +25,9 @@ function opKind(e: import("../ir/expr.js").Expr): string | null {
   if (e.kind === "binary") {
     if (e.op === "+" || e.op === "-") return "add";
     if (e.op === "*") return "mul";
-    if (e.op === "/") return "div";
+    if (e.op === "/" || e.op === "%") return "div";
+    if (e.op === "<<" || e.op === ">>") return "shift";
+    if (e.op === "&" || e.op === "|" || e.op === "^") return "logic";
     if (e.op === "**") return "pow";
     if (e.op === "and" || e.op === "or") return null;
     return "cmp";
@@ -44,8 +50,10 @@ export function arithmeticCost(code: Assignment[], dtype: DType): Resources {
     walkExpr(s.value, (e) => {
       const k = opKind(e);
       if (!k) return;
-      const [dsp, lut, ff] = OPS[dtype][k]!;
-      r.dsp += dsp; r.lut += lut; r.ff += ff;
+      // x**n for n = 2..4 is printed as n - 1 multiplications (c_expr.ts).
+      const times = k === "pow" && e.kind === "binary" && multipliedPower(e.right) !== null ? multipliedPower(e.right)! - 1 : 1;
+      const [dsp, lut, ff] = OPS[dtype][times === 1 && k !== "pow" ? k : times === 1 ? "pow" : "mul"] ?? [0, 0, 0];
+      r.dsp += dsp * times; r.lut += lut * times; r.ff += ff * times;
     });
   }
   return r;

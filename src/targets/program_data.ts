@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeNpy, encodeNpy } from "../data/npy.js";
+import { DTYPE_INFO, isExactInteger } from "../ir/dtype.js";
 import { UserError } from "../ir/diagnostics.js";
 import { sdfgToJSON } from "../ir/serialize.js";
 import { readInputValues, type ProgramBundle, type ProgramInput } from "../frontend/load_program.js";
@@ -25,6 +26,8 @@ function readGivenInput(path: string, input: ProgramInput): Float64Array {
   if (!scalarOk && arr.shape.join(",") !== input.shape.join(",")) {
     throw new UserError(path, `shape (${arr.shape.join(", ")}) does not match input '${input.name}' of shape (${input.shape.join(", ")})`);
   }
+  const bad = DTYPE_INFO[input.dtype].integer ? arr.values.findIndex((v) => !isExactInteger(v, input.dtype)) : -1;
+  if (bad >= 0) throw new UserError(path, `input '${input.name}' is ${input.dtype}, but element ${bad} is ${arr.values[bad]} (not a whole number in range)`);
   return arr.values;
 }
 
