@@ -66,7 +66,8 @@ export interface EmulateResult {
 /** Exit code the sim/ watchdog uses for a detected deadlock. */
 export const DEADLOCK_EXIT_CODE = 3;
 
-const REFERENCE_FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-fopenmp"];
+// -fwrapv: signed integer overflow wraps (two's complement), as on the FPGA and in NumPy.
+const REFERENCE_FLAGS = ["-std=c++17", "-O2", "-fwrapv", "-Wall", "-Wextra", "-Werror", "-fopenmp"];
 
 export async function emulate(bundle: ProgramBundle, options: EmulateOptions): Promise<EmulateResult> {
   const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-emu-"));

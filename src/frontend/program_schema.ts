@@ -39,7 +39,7 @@ const inputSchema = z.strictObject({
 function integerMessage(v: number, d: DType): string {
   const info = DTYPE_INFO[d];
   const limit = info.max! > Number.MAX_SAFE_INTEGER ? "±2^53 (the exact range of a JSON number)" : `${info.min}..${info.max}`;
-  return `${v} is not a ${d} value (a whole number in ${limit})`;
+  return `${v} is not an ${d} value (a whole number in ${limit})`;
 }
 
 export const boundaryConditionSchema = z.discriminatedUnion("type", [

@@ -19,7 +19,7 @@ export function cpuProject(bundle: ProgramBundle): ProjectFiles {
   w.line(".PHONY: all run clean");
   w.line("all: reference");
   w.line("reference: reference.cpp sdfg_npy.h");
-  w.indent().line("g++ -std=c++17 -O2 -Wall -Wextra -Werror -fopenmp -I. $< -o $@").dedent();
+  w.indent().line("g++ -std=c++17 -O2 -fwrapv -Wall -Wextra -Werror -fopenmp -I. $< -o $@").dedent();
   w.line("run: reference");
   w.indent().line("mkdir -p out && ./reference data out").dedent();
   w.line("clean:");

@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeNpy, encodeNpy } from "../data/npy.js";
+import { decodeNpy, decodeNpyHeader, encodeNpy } from "../data/npy.js";
 import { DTYPE_INFO, isExactInteger } from "../ir/dtype.js";
 import { UserError } from "../ir/diagnostics.js";
 import { sdfgToJSON } from "../ir/serialize.js";
@@ -14,10 +14,25 @@ export function inputFiles(bundle: ProgramBundle, inputsDir?: string): Map<strin
   const out = new Map<string, Buffer>();
   for (const input of bundle.inputs) {
     const given = inputsDir ? join(inputsDir, `${input.name}.npy`) : undefined;
+    const exact = given && existsSync(given) ? sameTypeNpy(given, input) : null;
+    if (exact) { out.set(`${input.name}.npy`, exact); continue; }
     const values = given && existsSync(given) ? readGivenInput(given, input) : readInputValues(input, `${bundle.file}: $.inputs.${input.name}.data`);
     out.set(`${input.name}.npy`, encodeNpy(input.dtype, input.shape, values));
   }
   return out;
+}
+
+/**
+ * A given .npy already of the input's element type and shape, in C order: used byte for byte, so
+ * that int64 values beyond 2^53 (which a JavaScript number cannot hold) arrive unchanged.
+ */
+function sameTypeNpy(path: string, input: ProgramInput): Buffer | null {
+  const buf = readFileSync(path);
+  const h = decodeNpyHeader(buf, path);
+  const shapeOk = h.shape.join(",") === input.shape.join(",") || (input.shape.length === 0 && h.shape.reduce((a, b) => a * b, 1) === 1);
+  const count = h.shape.reduce((a, b) => a * b, 1);
+  const sized = buf.length === h.dataOffset + count * DTYPE_INFO[input.dtype].bytes;
+  return h.descr === DTYPE_INFO[input.dtype].npyDescr && !h.fortranOrder && shapeOk && sized ? buf : null;
 }
 
 function readGivenInput(path: string, input: ProgramInput): Float64Array {

@@ -14,7 +14,9 @@ import type { Pipeline } from "../spatial/pipeline.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
 import { programFiles } from "./program_data.js";
 
-export const EMULATION_FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-pthread", "-DSDFG_FPGA_SIM"];
+// -fwrapv: integer overflow wraps in two's complement, as it does in hardware and in NumPy (C
+// leaves signed overflow undefined, and g++ -O2 would otherwise assume it never happens).
+export const EMULATION_FLAGS = ["-std=c++17", "-O2", "-fwrapv", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-pthread", "-DSDFG_FPGA_SIM"];
 
 /** Which bank each memory port of the kernel is mapped to: round-robin over the preferred kind. */
 export function bankAssignment(p: Pipeline, platform: Platform): { port: string; bank: string; slr: number }[] {

@@ -34,7 +34,7 @@ function writeDat(name, data) {
 }
 
 function writeNpy(name, data, shape) {
-  const descr = data instanceof Float64Array ? "<f8" : "<f4";
+  const descr = data instanceof Float64Array ? "<f8" : data instanceof Int32Array ? "<i4" : "<f4";
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(", ")}${shape.length === 1 ? "," : ""}), }`;
   const total = 10 + header.length + 1;
   header += " ".repeat((64 - (total % 64)) % 64) + "\n";
@@ -65,3 +65,10 @@ writeNpy("jacobi3d_a_32x32x32_fp32.npy", values(4, 32 * 32 * 32, 0, 1), [32, 32,
 writeCsv("diffusion2d_u_128x128.csv", values(5, 128 * 128, 0, 1), 128);
 // Diffusion 3-D, [16, 24, 32] float32.
 writeNpy("diffusion3d_u_16x24x32_fp32.npy", values(6, 16 * 24 * 32, 0, 1), [16, 24, 32]);
+// Integer image filter, [64, 64] int32: pixel values from -100 to 199 (so divisions truncate negative sums).
+{
+  const r = prng(7);
+  const img = new Int32Array(64 * 64);
+  for (let x = 0; x < img.length; x++) img[x] = Math.floor(r() * 300) - 100;
+  writeNpy("image_int_img_64x64_i32.npy", img, [64, 64]);
+}

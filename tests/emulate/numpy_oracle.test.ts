@@ -15,12 +15,24 @@ const PY = "/usr/bin/python3";
 /** Random inputs of each input's shape and type, written by NumPy. */
 async function randomInputs(program: string, dir: string, seed: number): Promise<void> {
   const bundle = loadProgram(program);
-  const spec = bundle.inputs.map((i) => [i.name, i.shape, i.dtype === "float32" ? "f4" : "f8"]);
+  const DT = { float32: "f4", float64: "f8", int32: "i4", int64: "i8" } as const;
+  const spec = bundle.inputs.map((i) => [i.name, i.shape, DT[i.dtype]]);
+  // Integers: small values of both signs, zeros included (division and remainder by 0, -1),
+  // and the type's extremes now and then (INT_MIN / -1, wrapping products).
   const script = `
 import numpy as np, json, sys
 rng = np.random.default_rng(${seed})
 for name, shape, dt in json.loads(sys.argv[1]):
-    a = (rng.random(tuple(shape)) * 2.0 - 0.5).astype(dt)
+    if dt.startswith("i"):
+        a = rng.integers(-40, 41, size=tuple(shape)).astype(dt)
+        info = np.iinfo(dt)
+        if a.size > 8:
+            flat = a.reshape(-1)
+            flat[rng.integers(0, a.size, size=a.size // 16)] = info.min
+            flat[rng.integers(0, a.size, size=a.size // 16)] = info.max
+            flat[rng.integers(0, a.size, size=a.size // 8)] = -1
+    else:
+        a = (rng.random(tuple(shape)) * 2.0 - 0.5).astype(dt)
     np.save(sys.argv[2] + "/" + name + ".npy", a)
 `;
   await execa(PY, ["-c", script, JSON.stringify(spec), dir]);
@@ -37,6 +49,12 @@ const cases: [string, string, string[]][] = [
   ["hdiff_t7.json -W 8 -P 3", "stencils/hdiff_t7.json", ["-W", "8", "-P", "3"]],
   ["diffusion3d_t7.json -W 8 -P 3", "stencils/diffusion3d_t7.json", ["-W", "8", "-P", "3"]],
   ["diffusion3d_t7.json -W 4 -P 2", "stencils/diffusion3d_t7.json", ["-W", "4", "-P", "2"]],
+  // Integer programs (C semantics: truncating / and %, shifts, bitwise, wrapping) on both vendors.
+  ["image_int.json -W 8", "stencils/image_int.json", ["-W", "8"]],
+  ["image_int.json --target intel -W 4", "stencils/image_int.json", ["--target", "intel", "-W", "4"]],
+  ["int_ops.json -W 4", "tests/emulate/programs/int_ops.json", ["-W", "4"]],
+  ["int_ops.json --target intel -W 2", "tests/emulate/programs/int_ops.json", ["--target", "intel", "-W", "2"]],
+  ["int_ops.json --target cpu", "tests/emulate/programs/int_ops.json", ["--target", "cpu"]],
 ];
 
 describe("emulated outputs equal NumPy", () => {
@@ -52,8 +70,11 @@ describe("emulated outputs equal NumPy", () => {
       const got = decodeNpy(readFileSync(join(emuDir, `${out}.npy`)), out);
       const want = decodeNpy(readFileSync(join(npDir, `${out}.npy`)), out);
       expect(got.shape).toEqual(want.shape);
-      const dtype = got.descr === "<f4" ? "float32" : "float64";
+      expect(got.descr).toBe(want.descr);
+      const dtype = ({ "<f4": "float32", "<f8": "float64", "<i4": "int32", "<i8": "int64" } as const)[got.descr as "<f4"];
       const c = compareArrays(out, dtype, got.values, want.values);
+      // Integers compare exactly (tolerance 0), and for int64 on the exact 64-bit values.
+      if (dtype === "int64") expect(readFileSync(join(emuDir, `${out}.npy`)).equals(readFileSync(join(npDir, `${out}.npy`)))).toBe(true);
       expect({ out, mismatches: c.mismatches, first: c.first }).toEqual({ out, mismatches: 0, first: undefined });
     }
   });

@@ -34,6 +34,11 @@ function withCode(code: string, bc: Json = { a: { type: "constant", value: 0 } }
   return program({ program: { b: { computation_string: code, boundary_conditions: bc, data_type: "float32" } } });
 }
 
+/** The valid program with stencil b made an int32 stencil with this code. */
+function intCode(code: string, bc: Json = { a: { type: "constant", value: 0 } }): Json {
+  return program({ program: { b: { computation_string: code, boundary_conditions: bc, data_type: "int32" } } });
+}
+
 function write(content: Json | string): string {
   const path = join(dir, `prog${counter++}.json`);
   writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content, null, 2));
@@ -133,6 +138,18 @@ const CASES: Case[] = [
   { name: "missing data file", content: program({ inputs: { a: { data: "nope.dat", data_type: "float32" } } }), at: "$.inputs.a.data", msg: "data file '" + join(dir, "nope.dat") + "' does not exist" },
   { name: "data file of the wrong size", content: program({ inputs: { a: { data: "four.dat", data_type: "float32" } } }), at: "$.inputs.a.data", msg: "has 16 bytes; shape 4x4 of float32 needs 64" },
   { name: "bad constant data", content: program({ inputs: { a: { data: "constant:one", data_type: "float32" } } }), at: "$.inputs.a.data", msg: "is not \"constant:\" followed by a number" },
+  // integer types (issue 7 item 16)
+  { name: "% in a float stencil", content: withCode("b = a[j,k] % 2"), at: { needle: "%" }, msg: "operator '%' needs an integer stencil (data_type int32 or int64); 'b' is float32" },
+  { name: "<< in a float stencil", content: withCode("b = a[j,k] << 2"), at: { needle: "<<" }, msg: "operator '<<' needs an integer stencil" },
+  { name: "~ in a float stencil", content: withCode("b = ~a[j,k]"), at: { needle: "~" }, msg: "operator '~' needs an integer stencil" },
+  { name: "fractional literal in an integer stencil", content: intCode("b = a[j,k] * 2.5"), at: { needle: "2.5" }, msg: "literal 2.5 in integer stencil 'b' (int32) must be a whole number" },
+  { name: "literal beyond int32", content: intCode("b = a[j,k] + 3000000000"), at: { needle: "3000000000" }, msg: "must be a whole number from 0 to 2147483647" },
+  { name: "sqrt in an integer stencil", content: intCode("b = sqrt(a[j,k])"), at: { needle: "sqrt" }, msg: "function 'sqrt' is not defined on integers ('b' is int32); integer stencils can call abs, min, max" },
+  { name: "fractional power in an integer stencil", content: intCode("b = a[j,k] ** 1.25"), at: { needle: "1.25" }, msg: "'**' takes a literal exponent from 2 to 4" },
+  { name: "fractional int32 constant", content: program({ constants: { K: { value: 1.5, data_type: "int32" } } }), at: "$.constants.K.value", msg: "1.5 is not an int32 value (a whole number in -2147483648..2147483647)" },
+  { name: "fractional int32 input data", content: program({ inputs: { a: { data: "constant:1.5", data_type: "int32" }, c: { data: 0.5, data_type: "float64", input_dims: [] } } }), at: "$.inputs.a.data", msg: "1.5 is not an int32 value" },
+  { name: "fractional inline int64 data", content: program({ inputs: { a: { data: [[1, 2, 3, 4], [5, 6.5, 7, 8], [1, 2, 3, 4], [1, 2, 3, 4]], data_type: "int64" }, c: { data: 0.5, data_type: "float64", input_dims: [] } } }), at: "$.inputs.a.data[1][1]", msg: "6.5 is not an int64 value" },
+  { name: "fractional boundary value of an integer stencil", content: intCode("b = a[j,k+1]", { a: { type: "constant", value: 0.5 } }), at: "$.program.b.boundary_conditions.a.value", msg: "0.5 is not an int32 value" },
   // time loop
   { name: "feedback from a non-output", content: program({ time_loop: { steps: 2, feedback: { a: "a" } } }), at: "$.time_loop.feedback.a", msg: "'a' is not an output" },
   { name: "feedback into a non-input", content: program({ time_loop: { steps: 2, feedback: { b: "b" } } }), at: "$.time_loop.feedback.b", msg: "'b' is not an input" },

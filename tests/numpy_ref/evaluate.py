@@ -21,6 +21,11 @@ Semantics (design.md section 1):
   * `input_dims` declares lower-dimensional inputs, broadcast over the missing iterators;
   * computation_string holds ';'-separated assignments; the last assignment is the result;
   * arithmetic happens in the stencil's data_type (inputs, constants and literals converted);
+  * integer stencils (int32, int64) follow C: `/` truncates toward zero, `%` takes the sign of
+    the dividend, `<< >>` shift two's-complement values (arithmetic right shift), `& | ^ ~` are
+    bitwise, overflow wraps; where C is undefined the result is NumPy's: x / 0 = x % 0 = 0,
+    INT_MIN / -1 = INT_MIN, a shift count outside 0..bits-1 gives 0 (<<) or 0/-1 by sign (>>).
+    These are computed here on Python integers, not with NumPy's floor division;
   * optional top-level `constants` {name: {value, data_type}};
   * optional `time_loop` {steps, feedback: {output: input}}: the program is applied `steps`
     times, each named output becoming the named input for the next application.
@@ -274,6 +279,41 @@ def shifted(field, offsets, bc, dt):
     return out
 
 
+def is_int(dt):
+    return np.issubdtype(dt, np.integer)
+
+
+def wrap_int(v, dt):
+    """A Python integer reduced to dt's two's-complement range."""
+    bits = np.dtype(dt).itemsize * 8
+    return ((v + (1 << (bits - 1))) % (1 << bits)) - (1 << (bits - 1))
+
+
+def c_int_op(op, a, b, dt):
+    """C semantics of an integer operator, element by element on Python integers."""
+    bits = np.dtype(dt).itemsize * 8
+
+    def trunc_div(x, y):
+        q = abs(x) // abs(y)
+        return q if (x < 0) == (y < 0) else -q
+
+    def one(x, y):
+        x, y = int(x), int(y)
+        if op == "/":
+            return 0 if y == 0 else wrap_int(trunc_div(x, y), dt)
+        if op == "%":
+            return 0 if y == 0 else wrap_int(x - y * trunc_div(x, y), dt)
+        if op == "<<":
+            return 0 if y < 0 or y >= bits else wrap_int(x << y, dt)
+        if op == ">>":
+            return (-1 if x < 0 else 0) if y < 0 or y >= bits else x >> y
+        raise ValueError(op)
+
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=dt), np.asarray(b, dtype=dt))
+    out = np.frompyfunc(one, 2, 1)(a.astype(object), b.astype(object))
+    return np.asarray(out, dtype=object).astype(dt)
+
+
 class Evaluator:
     def __init__(self, stencil, fields):
         self.s = stencil
@@ -398,6 +438,8 @@ class Evaluator:
                 return self.as_number(v)
             if isinstance(node.op, ast.Not):
                 return np.logical_not(self.as_bool(v))
+            if isinstance(node.op, ast.Invert) and is_int(self.dt):
+                return np.invert(self.as_number(v))
             raise self.err(node, "unsupported unary operator")
         if isinstance(node, ast.BinOp):
             a = self.as_number(self.ev(node.left))
@@ -409,6 +451,16 @@ class Evaluator:
                 return np.subtract(a, b)
             if isinstance(op, ast.Mult):
                 return np.multiply(a, b)
+            if is_int(self.dt):
+                c_op = {ast.Div: "/", ast.Mod: "%", ast.LShift: "<<", ast.RShift: ">>"}.get(type(op))
+                if c_op is not None:
+                    return c_int_op(c_op, a, b, self.dt)
+                if isinstance(op, ast.BitAnd):
+                    return np.bitwise_and(a, b)
+                if isinstance(op, ast.BitOr):
+                    return np.bitwise_or(a, b)
+                if isinstance(op, ast.BitXor):
+                    return np.bitwise_xor(a, b)
             if isinstance(op, ast.Div):
                 return np.divide(a, b)
             if isinstance(op, ast.Pow):

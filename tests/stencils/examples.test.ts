@@ -17,7 +17,7 @@ const programs = readdirSync(STENCILS_DIR).filter((f) => f.endsWith(".json")).so
 
 describe("example stencil programs", () => {
   it("has the expected programs", () => {
-    expect(programs).toEqual(["diffusion2d.json", "diffusion2d_t4.json", "diffusion3d.json", "diffusion3d_t7.json", "hdiff.json", "hdiff_t7.json", "jacobi2d.json", "jacobi3d.json"]);
+    expect(programs).toEqual(["diffusion2d.json", "diffusion2d_t4.json", "diffusion3d.json", "diffusion3d_t7.json", "hdiff.json", "hdiff_t7.json", "image_int.json", "jacobi2d.json", "jacobi3d.json"]);
   });
 
   it("keeps every data file small", () => {
