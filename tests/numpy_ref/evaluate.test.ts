@@ -45,7 +45,7 @@ function programFile(name: string, program: unknown): string {
 const tmp = mkdtempSync(join(tmpdir(), "numpy-ref-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Minimal .npy reader (little-endian f4/f8, C order), independent of the product's own. */
+/** Minimal .npy reader (little-endian f4/f8/i4, C order), independent of the product's own. */
 function readNpy(file: string): { shape: number[]; data: number[] } {
   const buf = readFileSync(file);
   const major = buf[6]!;
@@ -57,7 +57,8 @@ function readNpy(file: string): { shape: number[]; data: number[] } {
   expect(/'fortran_order':\s*False/.test(header)).toBe(true);
   const body = buf.subarray(start);
   const copy = new Uint8Array(body).buffer;
-  const data = descr === "<f8" ? Array.from(new Float64Array(copy)) : descr === "<f4" ? Array.from(new Float32Array(copy)) : [];
+  const data = descr === "<f8" ? Array.from(new Float64Array(copy)) : descr === "<f4" ? Array.from(new Float32Array(copy))
+    : descr === "<i4" ? Array.from(new Int32Array(copy)) : [];
   expect(data.length).toBeGreaterThan(0);
   return { shape, data };
 }
@@ -109,6 +110,34 @@ describe("numpy reference evaluator", () => {
     // step 2: [0.75, 1.25, 2, 3, 4, 5, 5.75, 6.25]
     expect(readNpy(join(out, "r.npy")).data).toEqual([0.75, 1.25, 2, 3, 4, 5, 5.75, 6.25]);
     expect(readNpy(join(out, "q.npy")).data).toEqual([12, 12, 12, 13, 14, 15, 15, 15]);
+  });
+
+  it("integer stencils follow C, not NumPy's floor division (hand-worked values)", async () => {
+    const a = [-7, 7, -7, 7, 5, -2147483648, 9, -9];
+    const b = [2, -2, -2, 2, 0, -1, 40, 1];
+    const prog = programFile("ints", {
+      inputs: { a: { data: a, data_type: "int32" }, b: { data: b, data_type: "int32" } },
+      outputs: ["q", "r", "shl", "shr", "bits"],
+      dimensions: [8],
+      program: {
+        q: { computation_string: "q = a[k] / b[k]", data_type: "int32" },
+        r: { computation_string: "r = a[k] % b[k]", data_type: "int32" },
+        shl: { computation_string: "shl = a[k] << b[k]", data_type: "int32" },
+        shr: { computation_string: "shr = a[k] >> b[k]", data_type: "int32" },
+        bits: { computation_string: "bits = (a[k] & 6 | 1) ^ ~b[k]", data_type: "int32" },
+      },
+    });
+    const out = join(tmp, "ints");
+    const r = await evaluate(prog, out);
+    expect(r.exitCode, r.stderr).toBe(0);
+    // Truncating division (-7 / 2 = -3, Python says -4); x / 0 = 0; INT_MIN / -1 wraps.
+    expect(readNpy(join(out, "q.npy")).data).toEqual([-3, -3, 3, 3, 0, -2147483648, 0, -9]);
+    // The remainder takes the dividend's sign (-7 % 2 = -1, Python says 1); x % 0 = 0.
+    expect(readNpy(join(out, "r.npy")).data).toEqual([-1, 1, -1, 1, 0, 0, 9, 0]);
+    // Shifts of two's-complement values; counts outside 0..31 give 0 (<<) or the sign (>>).
+    expect(readNpy(join(out, "shl.npy")).data).toEqual([-28, 0, 0, 28, 5, 0, 0, -18]);
+    expect(readNpy(join(out, "shr.npy")).data).toEqual([-2, 0, -1, 1, 5, -1, 0, -5]);
+    expect(readNpy(join(out, "bits.npy")).data).toEqual(a.map((x, n) => ((x & 6) | 1) ^ ~b[n]!));
   });
 
   it("refuses a cyclic program with exit code 2", async () => {

@@ -100,10 +100,25 @@ int main(int argc, char** argv) {
   write_raw(ff, 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", v2, sizeof v2);
   e = error_of([&] { sdfg_npy::load<float>(ff, {2, 2}); });
   CHECK(contains(e, ff) && contains(e, "fortran_order"));
-  const std::string fi = dir + "/int.npy";
-  write_raw(fi, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (4,), }", v2, sizeof v2);
+  const std::string fi = dir + "/uint16.npy";
+  write_raw(fi, 1, "{'descr': '<u2', 'fortran_order': False, 'shape': (4,), }", v2, sizeof v2);
   e = error_of([&] { sdfg_npy::load<float>(fi, {4}); });
-  CHECK(contains(e, "<i4"));
+  CHECK(contains(e, "<u2"));
+
+  // Integers: int32 and int64 round-trip exactly (int64 beyond 2^53 too) and convert like C.
+  const std::int32_t i4[4] = {-7, 0, 2147483647, -2147483647 - 1};
+  const std::string fi4 = dir + "/i4.npy";
+  sdfg_npy::save<std::int32_t>(fi4, {4}, i4);
+  CHECK(sdfg_npy::load<std::int32_t>(fi4, {4}) == std::vector<std::int32_t>(i4, i4 + 4));
+  CHECK(sdfg_npy::load<double>(fi4, {4})[2] == 2147483647.0);
+  const std::int64_t i8[2] = {9007199254740993LL, -9223372036854775807LL - 1};
+  const std::string fi8 = dir + "/i8.npy";
+  sdfg_npy::save<std::int64_t>(fi8, {2}, i8);
+  CHECK(sdfg_npy::load<std::int64_t>(fi8, {2}) == std::vector<std::int64_t>(i8, i8 + 2));
+  const float fr[2] = {-2.75f, 3.5f};
+  const std::string ff4 = dir + "/f4toi.npy";
+  sdfg_npy::save<float>(ff4, {2}, fr);
+  CHECK(sdfg_npy::load<std::int32_t>(ff4, {2}) == std::vector<std::int32_t>({-2, 3}));
   const std::string fbe = dir + "/be.npy";
   write_raw(fbe, 1, "{'descr': '>f4', 'fortran_order': False, 'shape': (4,), }", v2, sizeof v2);
   e = error_of([&] { sdfg_npy::load<float>(fbe, {4}); });
