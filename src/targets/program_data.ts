@@ -1,25 +1,24 @@
 // The program's input data as .npy files: what generated projects ship in data/ and what
 // emulation feeds the kernel when the user gives no --inputs directory.
 
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { decodeNpy, encodeNpy } from "../data/npy.js";
-import { UserError } from "../ir/diagnostics.js";
+import { jsonPathLocation, UserError } from "../ir/diagnostics.js";
 import { sdfgToJSON } from "../ir/serialize.js";
 import { readInputValues, type ProgramBundle, type ProgramInput } from "../frontend/load_program.js";
 
-/** `<name>.npy` for every input, from `inputsDir/<name>.npy` when present, else the program's data. */
-export function inputFiles(bundle: ProgramBundle, inputsDir?: string): Map<string, Buffer> {
+/** `<name>.npy` for every input, from the program's data. */
+export function inputFiles(bundle: ProgramBundle): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const input of bundle.inputs) {
-    const given = inputsDir ? join(inputsDir, `${input.name}.npy`) : undefined;
-    const values = given && existsSync(given) ? readGivenInput(given, input) : readInputValues(input, `${bundle.file}: $.inputs.${input.name}.data`);
+    const values = readInputValues(input, jsonPathLocation(bundle.file, ["inputs", input.name, "data"]));
     out.set(`${input.name}.npy`, encodeNpy(input.dtype, input.shape, values));
   }
   return out;
 }
 
-function readGivenInput(path: string, input: ProgramInput): Float64Array {
+/** An input given as a .npy file (emulate --inputs): its values, checked against the input's shape. */
+export function readGivenInput(path: string, input: ProgramInput): Float64Array {
   const arr = decodeNpy(readFileSync(path), path);
   const scalarOk = input.shape.length === 0 && arr.values.length === 1;
   if (!scalarOk && arr.shape.join(",") !== input.shape.join(",")) {
