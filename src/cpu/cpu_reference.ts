@@ -117,10 +117,12 @@ function emitStencilLoop(w: CodeWriter, sdfg: SDFG, s: StencilNode, output: stri
       return `(${checks.join(" && ")} ? ${at(e.offset)} : ${outside})`;
     },
     name: (n: string) => {
-      const c = sdfg.constants[n];
+      // Own properties only: a name such as `valueOf` is the program's, not Object.prototype's.
+      const c = Object.hasOwn(sdfg.constants, n) ? sdfg.constants[n] : undefined;
       if (c) return typedLiteral(c.dtype === "float32" ? Math.fround(c.value) : c.value, s.dtype);
-      const d = sdfg.arrays[s.inputs[n]?.data ?? ""];
-      return d && d.dtype !== s.dtype ? `${T}(${s.inputs[n]!.data})` : (s.inputs[n]?.data ?? n);
+      const input = Object.hasOwn(s.inputs, n) ? s.inputs[n] : undefined;
+      const d = input && Object.hasOwn(sdfg.arrays, input.data) ? sdfg.arrays[input.data] : undefined;
+      return d && d.dtype !== s.dtype ? `${T}(${input!.data})` : (input?.data ?? n);
     },
   };
   const { statements, result } = printAssignments(s.code, ctx, (t) => `${t}_t_`);

@@ -2,8 +2,8 @@
 // and builds the SDFG (one state, one stencil node per stencil). Every user mistake becomes a
 // UserError located at `file:line:col` (code) or `file: $.json.path` (fields).
 
-import { readFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { basename, dirname, extname, resolve } from "node:path";
 import { SDFGBuilder } from "../ir/builder.js";
 import { UserError, jsonPathLocation } from "../ir/diagnostics.js";
 import type { DType } from "../ir/dtype.js";
@@ -51,16 +51,32 @@ interface LoweredStencil {
   locator: StringLocator;
 }
 
-/** Reads and loads a program file. Throws UserError. */
+/**
+ * The program formats, by file extension: the one place a new frontend (DaCe's .sdfg) plugs in.
+ * A file with any other extension is read as a JSON program.
+ */
+const FRONTENDS: ReadonlyMap<string, (text: string, file: string, baseDir: string) => ProgramBundle> = new Map([
+  [".json", parseProgram],
+  [".sdfg", (_text: string, file: string): never => {
+    throw new UserError(file, "DaCe SDFG files (.sdfg) are not yet read by sdfg-fpga; give a JSON stencil program (.json)");
+  }],
+]);
+
+/** Reads and loads a program file (regular files only: never a FIFO or a device). Throws UserError. */
 export function loadProgram(path: string): ProgramBundle {
   let text: string;
   try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new UserError(path, "is a folder, not a program file");
+    if (!st.isFile()) throw new UserError(path, "is not a regular file (a FIFO, socket or device); give a program file");
     text = readFileSync(path, "utf8");
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(path, code === "ENOENT" ? "program file does not exist" : `cannot read program file: ${(err as Error).message}`);
+    throw new UserError(path, code === "ENOENT" ? "program file does not exist" : `cannot read program file: ${code ?? (err as Error).message}`);
   }
-  return parseProgram(text, path, dirname(resolve(path)));
+  const parse = FRONTENDS.get(extname(path).toLowerCase()) ?? parseProgram;
+  return parse(text, path, dirname(resolve(path)));
 }
 
 /** Loads a program from its text; `baseDir` resolves relative data paths. Throws UserError. */

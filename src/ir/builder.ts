@@ -62,7 +62,7 @@ export class SDFGBuilder {
   }
 
   private addData(name: string, desc: DataDesc): this {
-    if (name in this.sdfg.arrays) throw new Error(`data '${name}' is declared twice`);
+    if (Object.hasOwn(this.sdfg.arrays, name)) throw new Error(`data '${name}' is declared twice`);
     this.sdfg.arrays[name] = desc;
     return this;
   }

@@ -72,7 +72,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   if (P > 1) {
     for (const s of stencils) {
       const out = outputOf(sdfg, s);
-      if (!sdfg.arrays[out]!.transient && !(out in feedback)) {
+      if (!sdfg.arrays[out]!.transient && !Object.hasOwn(feedback, out)) {
         throw new UserError("--replicas", `with P > 1 every output must be fed back by the time_loop; '${out}' is not`);
       }
     }
@@ -125,7 +125,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
       const peName = unique(`pe_${s.label}${suffix}_`);
       // In a replica past the pass's step count, a PE producing a fed-back output forwards the
       // centre value of the input it replaces, so a pass can do fewer than P steps.
-      const bypass = P > 1 && out in feedback ? feedback[out]! : undefined;
+      const bypass = P > 1 && Object.hasOwn(feedback, out) ? feedback[out]! : undefined;
       const inputs: PEInput[] = [];
       const accesses = accessesOf(s.code);
       const fields = Object.entries(s.inputs).filter(([, inp]) => sdfg.arrays[inp.data]!.kind === "array");
@@ -171,7 +171,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         ch.delay = arrive - arriveAt(i) - i.lead;
         hardwareDelay.set(ch.name, marginStart - marginAt(i) - i.lead);
       }
-      const scalars = [...namesOf(s.code)].filter((n) => sdfg.arrays[s.inputs[n]?.data ?? ""]?.kind === "scalar").map((n) => s.inputs[n]!.data).sort();
+      const scalars = [...namesOf(s.code)].filter((n) => Object.hasOwn(s.inputs, n) && sdfg.arrays[s.inputs[n]!.data]?.kind === "scalar").map((n) => s.inputs[n]!.data).sort();
       producerOf.set(`${out}@${r}`, peName);
       arrival.set(peName, arrive);
       arrivalCycles.set(peName, start + pipelineDepth);
