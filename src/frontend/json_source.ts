@@ -72,6 +72,7 @@ export function formatPos(file: string, pos: SourcePos): string {
 export function parseJsonDocument(rawText: string, file: string): JsonDocument {
   // A byte-order mark is not JSON but editors write it; drop it rather than fail.
   const text = rawText.startsWith("\uFEFF") ? rawText.slice(1) : rawText;
+  checkNesting(text, file);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0 || !root) {
@@ -89,6 +90,25 @@ export function parseJsonDocument(rawText: string, file: string): JsonDocument {
     throw new UserError(file, `malformed JSON: ${(err as Error).message}`);
   }
   return { file, text, root, value, lineStarts: computeLineStarts(text) };
+}
+
+/** Programs nest a few levels (inline 3-D data: about ten); the parsers and checks recurse per level. */
+export const MAX_JSON_NESTING = 64;
+
+/** Fails at the first `[` or `{` nested deeper than MAX_JSON_NESTING (a scan, no recursion). */
+function checkNesting(text: string, file: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_NESTING) throw new UserError(formatPos(file, lineColAt(text, i)), `JSON is nested too deeply (more than ${MAX_JSON_NESTING} levels of arrays and objects)`);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
 }
 
 function checkDuplicateKeys(node: Node, text: string, file: string): void {
