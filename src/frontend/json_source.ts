@@ -136,8 +136,9 @@ export class StringLocator {
   private readonly lineStarts: number[] = [0];
   private readonly contentStart: number;
 
-  constructor(private readonly doc: JsonDocument, path: (string | number)[]) {
-    const node = findNodeAtLocation(doc.root, path);
+  /** `path` is taken from `from` (an object node of the document), or from the root. */
+  constructor(private readonly doc: JsonDocument, path: (string | number)[], from: Node = doc.root) {
+    const node = findNodeAtLocation(from, path);
     if (!node || node.type !== "string") throw new Error(`no string at ${path.join(".")}`);
     this.contentStart = node.offset + 1;
     const raw = doc.text.slice(this.contentStart, node.offset + node.length - 1);
@@ -167,6 +168,20 @@ export class StringLocator {
   locate(pos: SourcePos): string {
     return formatPos(this.doc.file, this.fromPos(pos));
   }
+}
+
+/**
+ * The value nodes of the object at `path`, by key: one pass, where a findNodeAtLocation per key
+ * would scan the object again for each (quadratic in programs with thousands of stencils).
+ */
+export function propertyNodes(doc: JsonDocument, path: (string | number)[]): Map<string, Node> {
+  const out = new Map<string, Node>();
+  const obj = findNodeAtLocation(doc.root, path);
+  for (const prop of obj?.type === "object" ? obj.children ?? [] : []) {
+    const [key, value] = prop.children ?? [];
+    if (key && value) out.set(String(key.value), value);
+  }
+  return out;
 }
 
 /** `file:line:col` of the value at a JSON path (the file name alone if it is absent). */

@@ -21,11 +21,19 @@ export interface HostArgument {
 
 /** Shape of an input, output or scalar as the .npy files hold it. */
 export function shapeOfArgument(p: Pipeline, name: string): number[] {
-  const r = p.readers.find((x) => x.array === name);
+  let index = readerIndex.get(p.readers);
+  if (!index || index.size !== p.readers.length) {
+    index = new Map(p.readers.map((r) => [r.array, r]));
+    readerIndex.set(p.readers, index);
+  }
+  const r = index.get(name);
   if (r) return r.shape;
   if (p.scalars.some((s) => s.name === name)) return [];
   return p.domain.slice(3 - p.rank);
 }
+
+/** Readers by array, per pipeline: a host with thousands of arguments stays linear. */
+const readerIndex = new WeakMap<Pipeline["readers"], Map<string, Pipeline["readers"][number]>>();
 
 /** `close_enough_`: element-wise comparison with a relative and an absolute tolerance. */
 export function emitCloseEnough(w: CodeWriter): void {

@@ -3,7 +3,7 @@
 
 import { accessesOf, namesOf, walkExpr } from "./expr.js";
 import { nameProblem } from "./names.js";
-import { topologicalOrder, type SDFG, type State } from "./sdfg.js";
+import { topologicalOrder, type Edge, type SDFG, type State } from "./sdfg.js";
 
 export interface Issue {
   path: string;
@@ -92,6 +92,13 @@ function validateState(sdfg: SDFG, state: State, p: string, report: (path: strin
     report(p, "the dataflow graph has a cycle");
   }
 
+  // Edges by endpoint, built once: per-node scans would make validation quadratic.
+  const edgesInto = new Map<number, Edge[]>();
+  const edgesFrom = new Map<number, Edge[]>();
+  for (const e of state.edges) {
+    (edgesInto.get(e.dst) ?? edgesInto.set(e.dst, []).get(e.dst)!).push(e);
+    (edgesFrom.get(e.src) ?? edgesFrom.set(e.src, []).get(e.src)!).push(e);
+  }
   state.nodes.forEach((n, ni) => {
     const np = `${p}.nodes[${ni}]`;
     if (n.kind === "map_entry") {
@@ -107,8 +114,8 @@ function validateState(sdfg: SDFG, state: State, p: string, report: (path: strin
       }
     }
     if (n.kind !== "stencil") return;
-    const incoming = state.edges.filter((e) => e.dst === n.id);
-    const outgoing = state.edges.filter((e) => e.src === n.id);
+    const incoming = edgesInto.get(n.id) ?? [];
+    const outgoing = edgesFrom.get(n.id) ?? [];
     if (n.code.length === 0) report(`${np}.code`, `stencil '${n.label}' has no code`);
     for (const [conn, input] of Object.entries(n.inputs)) {
       const edge = incoming.find((e) => e.dstConn === conn);

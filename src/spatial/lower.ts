@@ -45,6 +45,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   const W = options.vectorWidth;
   if (sdfg.states.length !== 1) throw new UserError(sdfg.name, "spatial lowering takes an SDFG with one dataflow state");
   const stencils = stencilsInOrder(sdfg.states[0]!);
+  const outputOf = outputsByNode(sdfg);
   if (stencils.length === 0) throw new UserError(sdfg.name, "the program has no stencils");
   const rank = stencils[0]!.domain.length;
   const pad = 3 - rank;
@@ -71,7 +72,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   const fedBackFrom = new Map(Object.entries(feedback).map(([o, i]) => [i, o]));
   if (P > 1) {
     for (const s of stencils) {
-      const out = outputOf(sdfg, s);
+      const out = outputOf(s);
       if (!sdfg.arrays[out]!.transient && !Object.hasOwn(feedback, out)) {
         throw new UserError("--replicas", `with P > 1 every output must be fed back by the time_loop; '${out}' is not`);
       }
@@ -90,10 +91,13 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   const hardwareDelay = new Map<string, number>();
   const readers: MemoryReader[] = [];
   const channels: Channel[] = [];
-  const written = new Set(stencils.map((s) => outputOf(sdfg, s)));
+  // Lookups by name, so that lowering stays linear in the number of stencils.
+  const readerOfArray = new Map<string, MemoryReader>();
+  const channelNamed = new Map<string, Channel>();
+  const written = new Set(stencils.map((s) => outputOf(s)));
 
   const readerFor = (array: string, axes: number[]): string => {
-    const existing = readers.find((r) => r.array === array);
+    const existing = readerOfArray.get(array);
     if (existing) return existing.name;
     const desc = sdfg.arrays[array]!;
     if (desc.kind !== "array") throw new Error(`reader for non-array ${array}`);
@@ -103,6 +107,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
       onChip: axes.length < rank && desc.shape.map(Number).reduce((a, b) => a * b, 1) <= MAX_ON_CHIP_ELEMENTS,
     };
     readers.push(reader);
+    readerOfArray.set(array, reader);
     arrival.set(reader.name, 0);
     arrivalCycles.set(reader.name, 0);
     marginCycles.set(reader.name, 0);
@@ -121,7 +126,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   for (let r = 0; r < P; r++) {
     const suffix = P > 1 ? `_r${r}` : "";
     for (const s of stencils) {
-      const out = outputOf(sdfg, s);
+      const out = outputOf(s);
       const peName = unique(`pe_${s.label}${suffix}_`);
       // In a replica past the pass's step count, a PE producing a fed-back output forwards the
       // centre value of the input it replaces, so a pass can do fewer than P steps.
@@ -153,21 +158,22 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         const dtype = desc.dtype; // a channel carries elements of the data's own type
         const channel = unique(`${inp.data}_to_${s.label}${suffix}_`);
         channels.push({ name: channel, field: inp.data, dtype, from, to: peName, delay: 0, depth: 0 });
+        channelNamed.set(channel, channels[channels.length - 1]!);
         inputs.push({
           field: inp.data, channel, dtype, boundary: inp.boundary, taps, lo, hi, lead, vectors,
           parts: windowParts([...needed].sort((a, b) => a - b), vectors, W * DTYPE_INFO[desc.dtype].bytes * 8, options.uram ?? false),
         });
       }
       const latency = Math.max(0, ...inputs.map((i) => i.lead));
-      const arriveAt = (i: PEInput) => arrival.get(channels.find((c) => c.name === i.channel)!.from)!;
-      const cyclesAt = (i: PEInput) => arrivalCycles.get(channels.find((c) => c.name === i.channel)!.from)!;
+      const arriveAt = (i: PEInput) => arrival.get(channelNamed.get(i.channel)!.from)!;
+      const cyclesAt = (i: PEInput) => arrivalCycles.get(channelNamed.get(i.channel)!.from)!;
       const arrive = Math.max(0, ...inputs.map((i) => arriveAt(i) + i.lead));
       const start = Math.max(0, ...inputs.map((i) => cyclesAt(i) + i.lead));
       const marginAt = (i: PEInput) => marginCycles.get(channels.find((c) => c.name === i.channel)!.from)!;
       const marginStart = Math.max(0, ...inputs.map((i) => marginAt(i) + i.lead));
       const pipelineDepth = estimatePipelineDepth(s.code, s.dtype);
       for (const i of inputs) {
-        const ch = channels.find((c) => c.name === i.channel)!;
+        const ch = channelNamed.get(i.channel)!;
         ch.delay = arrive - arriveAt(i) - i.lead;
         hardwareDelay.set(ch.name, marginStart - marginAt(i) - i.lead);
       }
@@ -185,7 +191,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
 
   const writers: MemoryWriter[] = [];
   for (const s of stencils) {
-    const out = outputOf(sdfg, s);
+    const out = outputOf(s);
     if (sdfg.arrays[out]!.transient) continue;
     const name = unique(`write_${out}_`);
     const channel = unique(`${out}_to_memory_`);
@@ -193,9 +199,10 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     writers.push({ name, array: out, dtype: s.dtype, input: channel });
   }
 
+  const processNamed = new Map<string, MemoryReader | ProcessingElement>([...readers, ...pes].map((x) => [x.name, x]));
   for (const c of channels) {
     c.depth = Math.max(c.delay, hardwareDelay.get(c.name) ?? 0) + CHANNEL_SLACK;
-    const from = readers.find((r) => r.name === c.from) ?? pes.find((p) => p.name === c.from)!;
+    const from = processNamed.get(c.from)!;
     from.outputs.push(c.name);
   }
 
@@ -210,9 +217,14 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   };
 }
 
-function outputOf(sdfg: SDFG, s: StencilNode): string {
-  const edge = sdfg.states[0]!.edges.find((e) => e.src === s.id && e.srcConn === s.output);
-  return edge!.memlet!.data;
+/** The data each stencil writes, from one pass over the edges. */
+function outputsByNode(sdfg: SDFG): (s: StencilNode) => string {
+  const written = new Map<string, string>();
+  for (const e of sdfg.states[0]!.edges) {
+    const key = `${e.src}:${e.srcConn}`;
+    if (e.srcConn !== null && e.memlet && !written.has(key)) written.set(key, e.memlet.data);
+  }
+  return (s) => written.get(`${s.id}:${s.output}`)!;
 }
 
 function uniqueTaps(offsets: [number, number, number][], domain: number[]): WindowTap[] {
