@@ -323,6 +323,7 @@ class Parser {
     if (t.kind === "op" && t.text === "(") {
       this.next();
       const e = this.expression();
+      if (this.is("eof") || this.is("sep")) this.error(`expected ')' to close the '(' at ${t.pos.line}:${t.pos.column}, found ${this.describe(this.tok)}`);
       this.expect("op", ")", "')'");
       return e;
     }
@@ -356,7 +357,10 @@ class Parser {
   private subscript(name: Token): SyntaxExpr {
     this.next(); // [
     const indices: IndexExpr[] = [];
-    do indices.push(this.index()); while (this.accept("op", ",") && !this.is("op", "]"));
+    const unclosed = () => {
+      if (this.is("eof") || this.is("sep")) this.error(`expected ']' to close the subscript of '${name.text}', found ${this.describe(this.tok)}`);
+    };
+    do { unclosed(); indices.push(this.index()); unclosed(); } while (this.accept("op", ",") && !this.is("op", "]"));
     this.expect("op", "]", "',' or ']' in the subscript");
     return { kind: "subscript", name: name.text, indices, pos: name.pos };
   }
@@ -369,7 +373,7 @@ class Parser {
       this.next();
       const sign = this.accept("op", "+") ?? this.accept("op", "-");
       if (!sign) {
-        if (!this.is("op", ",") && !this.is("op", "]")) this.error(form);
+        if (!this.is("op", ",") && !this.is("op", "]") && !this.is("eof") && !this.is("sep")) this.error(form);
         return { iterator: start.text, offset: 0, pos: start.pos };
       }
       const n = this.integer(form);

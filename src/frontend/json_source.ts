@@ -78,7 +78,17 @@ export function parseJsonDocument(rawText: string, file: string): JsonDocument {
   if (errors.length > 0 || !root) {
     const e = errors[0];
     const offset = e ? e.offset : 0;
-    const msg = e ? PARSE_MESSAGES[printParseErrorCode(e.error)] ?? printParseErrorCode(e.error) : "empty file";
+    const code = e ? printParseErrorCode(e.error) : "";
+    let msg = e ? PARSE_MESSAGES[code] ?? code : "empty file";
+    // Where a separator or a closing bracket is missing, say which bracket is still open.
+    if (code === "CommaExpected" || code === "CloseBracketExpected" || code === "CloseBraceExpected") {
+      const open = openBracketAt(text, offset);
+      if (open) {
+        const close = open.char === "[" ? "]" : "}";
+        const at = lineColAt(text, open.offset);
+        msg = `expected ',' or '${close}' (the '${open.char}' at ${at.line}:${at.column} is not closed)`;
+      }
+    }
     throw new UserError(formatPos(file, lineColAt(text, offset)), `malformed JSON: ${msg}`);
   }
   checkDuplicateKeys(root, text, file);
@@ -90,6 +100,23 @@ export function parseJsonDocument(rawText: string, file: string): JsonDocument {
     throw new UserError(file, `malformed JSON: ${(err as Error).message}`);
   }
   return { file, text, root, value, lineStarts: computeLineStarts(text) };
+}
+
+/** The innermost `[` or `{` still open at `offset` (a scan that skips strings). */
+function openBracketAt(text: string, offset: number): { char: string; offset: number } | undefined {
+  const stack: number[] = [];
+  let inString = false;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") stack.push(i);
+    else if (c === "]" || c === "}") stack.pop();
+  }
+  const top = stack[stack.length - 1];
+  return top === undefined ? undefined : { char: text[top]!, offset: top };
 }
 
 /** Programs nest a few levels (inline 3-D data: about ten); the parsers and checks recurse per level. */

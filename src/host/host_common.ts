@@ -37,14 +37,16 @@ const readerIndex = new WeakMap<Pipeline["readers"], Map<string, Pipeline["reade
 
 /** `close_enough_`: element-wise comparison with a relative and an absolute tolerance. */
 export function emitCloseEnough(w: CodeWriter): void {
-  w.comment("Element-wise comparison with a relative and an absolute tolerance; NaN matches NaN.");
+  w.comment("Element-wise comparison with a relative and an absolute tolerance; NaN matches NaN, an infinity the same infinity.");
   w.line("template <typename T>");
   w.block("static bool close_enough_(const std::vector<T>& got, const std::vector<T>& want, double rtol, double atol, const char* name)", () => {
     w.line("std::size_t bad = 0;");
     w.block("for (std::size_t n = 0; n < got.size(); ++n)", () => {
       w.line("const double a = got[n], b = want[n];");
       w.line("if (std::isnan(a) && std::isnan(b)) continue;");
-      w.block("if (!(std::fabs(a - b) <= atol + rtol * std::fabs(b)))", () => {
+      w.line("if (a == b) continue; // equal values, infinities of the same sign included");
+      w.line("const bool finite_ = std::isfinite(a) && std::isfinite(b); // else unequal: an infinite tolerance must not accept it");
+      w.block("if (!finite_ || !(std::fabs(a - b) <= atol + rtol * std::fabs(b)))", () => {
         w.line('if (bad < 5) std::fprintf(stderr, "%s[%zu]: got %.9g, expected %.9g\\n", name, n, a, b);');
         w.line("++bad;");
       });
