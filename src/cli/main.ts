@@ -45,13 +45,18 @@ function spatialOptions(bundle: ProgramBundle, opts: { vectorWidth?: number; rep
  * from -W) is located there instead of at `--vector-width`.
  */
 function withWidthFrom<T>(bundle: ProgramBundle, opts: { vectorWidth?: number }, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
+  const relocate = (e: unknown): never => {
     if (e instanceof UserError && e.where === "--vector-width" && opts.vectorWidth === undefined && bundle.vectorization !== undefined) {
-      throw new UserError(jsonPathLocation(bundle.file, ["vectorization"]), e.detail.replace(/^must be/, "vectorization must be"));
+      throw new UserError(jsonPathLocation(bundle.file, ["vectorization"]), e.detail);
     }
     throw e;
+  };
+  try {
+    const r = f();
+    // emulate's errors arrive as a rejected promise.
+    return (r instanceof Promise ? r.catch(relocate) : r) as T;
+  } catch (e) {
+    return relocate(e);
   }
 }
 

@@ -91,6 +91,9 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
   sweepStaleBuilds();
   // Read (and check) every input before anything is compiled.
   const inputs = emulationInputs(bundle, options.inputsDir);
+  // The kernel is generated before anything is compiled or run: a bad W or P fails at once.
+  stage("generating", `generating the ${options.target === "cpu" ? "CPU reference" : `${options.target} kernel and host`}`);
+  const kernelSources = options.target === "cpu" ? undefined : emulationSources(bundle, options);
   for (const input of bundle.inputs) note({ kind: "input", name: input.name, from: inputs.sources.get(input.name)! });
   const work = mkdtempSync(join(tmpdir(), `${WORK_PREFIX}${process.pid}-`));
   track(work);
@@ -101,7 +104,6 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
 
     const refDir = join(work, "reference");
     mkdirSync(refDir);
-    stage("generating", "generating the CPU reference");
     const referenceSource = emitCpuReference(bundle.sdfg, bundle.sources);
     const reference = await compileCached({
       files: new Map([["reference.cpp", referenceSource]]),
@@ -123,18 +125,7 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
       };
     }
 
-    stage("generating", `generating the ${options.target} kernel and host`);
-    const pipeline = lowerToPipeline(bundle.sdfg, options.spatial);
-    for (const [name, depth] of Object.entries(options.depthOverrides ?? {})) {
-      const ch = pipeline.channels.find((c) => c.name === name);
-      if (!ch) throw new Error(`no channel '${name}' (channels: ${pipeline.channels.map((c) => c.name).join(", ")})`);
-      ch.depth = depth;
-    }
-    // Per target: the generated sources and how g++ compiles them (xilinx: HLS C++; intel: the
-    // OpenCL kernels as C++ through sim/include/intel_channels.h).
-    const build = options.target === "intel"
-      ? intelEmulationBuild(bundle, pipeline, loadPlatform(DEFAULT_INTEL_PLATFORM))
-      : { files: vitisSources(bundle, pipeline), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
+    const { pipeline, build } = kernelSources!;
     const kernel = await compileCached({ ...build, includeDirs: [join(SIM_DIR, "include")], output: "host_sim" },
       (cached) => stage("compiling", cached ? "compiling the emulation: cached" : "compiling the emulation with g++"));
     const emuDir = join(work, "emulated");
@@ -204,6 +195,22 @@ function timing(cells: number, buildSeconds: number, runSeconds: number | undefi
 /** SDFG_SIM_HOLD_BACK for the latency stress: "pe=D,..." over every PE. */
 export function holdBackSpec(pipeline: Pipeline, stress: number | "2x"): string {
   return pipeline.pes.map((p) => `${p.name}=${stress === "2x" ? 2 * p.pipelineDepth : stress}`).join(",");
+}
+
+/** The pipeline and the generated sources of the emulation, and how g++ compiles them. */
+function emulationSources(bundle: ProgramBundle, options: EmulateOptions) {
+  const pipeline = lowerToPipeline(bundle.sdfg, options.spatial);
+  for (const [name, depth] of Object.entries(options.depthOverrides ?? {})) {
+    const ch = pipeline.channels.find((c) => c.name === name);
+    if (!ch) throw new Error(`no channel '${name}' (channels: ${pipeline.channels.map((c) => c.name).join(", ")})`);
+    ch.depth = depth;
+  }
+  // Per target: the generated sources and how g++ compiles them (xilinx: HLS C++; intel: the
+  // OpenCL kernels as C++ through sim/include/intel_channels.h).
+  const build = options.target === "intel"
+    ? intelEmulationBuild(bundle, pipeline, loadPlatform(DEFAULT_INTEL_PLATFORM))
+    : { files: vitisSources(bundle, pipeline), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
+  return { pipeline, build };
 }
 
 /**
