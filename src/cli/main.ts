@@ -13,6 +13,7 @@ import { cpuProject } from "../targets/cpu_project.js";
 import { checkOutputFolder, checkProjectTarget, writeProject } from "../targets/project_files.js";
 import { VERSION } from "../package_root.js";
 import { ProgressPrinter } from "./progress.js";
+import { toJson } from "./json_output.js";
 import { vitisProject } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
 
@@ -63,11 +64,6 @@ function withWidthFrom<T>(bundle: ProgramBundle, opts: { vectorWidth?: number },
 /** Files the program reads: a project folder must never hold them. */
 function programFilesRead(bundle: ProgramBundle): string[] {
   return [bundle.file, ...bundle.inputs.flatMap((i) => (i.source.kind === "file" ? [i.source.path] : []))];
-}
-
-/** JSON with non-finite numbers as the strings "NaN", "Infinity" and "-Infinity" (never null). */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2);
 }
 
 const program = new Command()
