@@ -143,6 +143,7 @@ export function parseProgram(text: string, file: string, baseDir: string): Progr
     b.addStencil({ label: s, dtype: st.dtype, iterators, domain, inputs: st.inputs, output: s, code: st.code });
   }
   if (timeLoop) b.setTimeLoop(timeLoop.steps, timeLoop.feedback);
+  b.returnInputs(prog.outputs.filter((o) => inputs.some((i) => i.name === o)));
 
   const bundle: ProgramBundle = {
     file, name, sdfg: b.build(), domain, iterators, inputs, outputs: prog.outputs, stencils: order,
@@ -271,6 +272,11 @@ function checkOutputs(prog: ProgramJson, symbols: Map<string, ProgramSymbol>, at
     const sym = symbols.get(o);
     if (!sym || sym.kind === "constant") throw new UserError(at("outputs", idx), `output '${o}' is neither a stencil nor an input`);
     if (seen.has(o)) throw new UserError(at("outputs", idx), `output '${o}' is listed twice`);
+    // An input named as an output is returned unchanged; one the time loop replaces would need the
+    // value of the last step's input, which the hosts do not read back.
+    if (Object.hasOwn(prog.inputs, o) && Object.values(prog.time_loop?.feedback ?? {}).includes(o)) {
+      throw new UserError(at("outputs", idx), `output '${o}' is an input the time_loop feeds back; returning it is not supported (return the output that feeds it)`);
+    }
     seen.add(o);
   });
 }

@@ -109,6 +109,18 @@ export function emitFinish(w: CodeWriter, p: Pipeline, args: HostArgument[]): vo
       w.line(`ok_ = close_enough_(${a.name}_host_, want_, ${tol.rtol}, ${tol.atol}, "${a.name}") && ok_;`);
     });
   }
+  for (const r of p.returnedInputs ?? []) {
+    const T = DTYPE_INFO[r.dtype].cType;
+    const shape = `{${r.shape.join(", ")}}`;
+    w.comment(`'${r.name}' is an input the program also returns: saved as it was read.`);
+    w.line(`const std::vector<${T}> ${r.name}_returned_ = sdfg_npy::load<${T}>(inputs_ + "/${r.name}.npy", ${shape});`);
+    w.line(`sdfg_npy::save<${T}>(outputs_ + "/${r.name}.npy", ${shape}, ${r.name}_returned_.data());`);
+    const tol = TOLERANCE[r.dtype];
+    w.block("if (!verify_.empty())", () => {
+      w.line(`const std::vector<${T}> want_ = sdfg_npy::load<${T}>(verify_ + "/${r.name}.npy", ${shape});`);
+      w.line(`ok_ = close_enough_(${r.name}_returned_, want_, ${tol.rtol}, ${tol.atol}, "${r.name}") && ok_;`);
+    });
+  }
   w.line('if (!verify_.empty()) std::printf(ok_ ? "verification passed\\n" : "verification FAILED\\n");');
   w.line("return ok_ ? 0 : 1;");
 }

@@ -153,6 +153,8 @@ export interface TimeLoop {
 export interface SDFG {
   name: string;
   timeLoop?: TimeLoop;
+  /** Non-transient inputs the program also returns, unchanged (a program output naming an input). */
+  returnedInputs?: string[];
   symbols: Record<string, Symbol>;
   constants: Record<string, Constant>;
   arrays: Record<string, DataDesc>;

@@ -210,6 +210,10 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   return {
     name: sdfg.name, domain, rank, vectorWidth: W, replicas: P,
     timeSteps: loop?.steps ?? 1, feedback: { ...feedback },
+    returnedInputs: (sdfg.returnedInputs ?? []).map((name) => {
+      const d = sdfg.arrays[name]!;
+      return { name, dtype: d.dtype, shape: d.kind === "array" ? d.shape.map(Number) : [] };
+    }),
     vectors: (domain[0] * domain[1] * domain[2]) / W,
     readers, pes, writers, channels,
     scalars: scalarNames.map((n) => ({ name: n, dtype: sdfg.arrays[n]!.dtype })),

@@ -102,4 +102,31 @@ describe("names that are Object.prototype members (item 14)", () => {
     }
     expect(existsSync(join(tmp, "xilinx-project", "kernel", "top.cpp"))).toBe(true);
   });
+
+  it("an output that names an input is written, unchanged, by every target; one the time loop replaces is refused", async () => {
+    const program = resolve("tests/frontend/returned_inputs.json");
+    const prog = JSON.parse(readFileSync(program, "utf8")) as { outputs: string[]; inputs: { a: { data: number[][] } } };
+    expect(prog.outputs).toEqual(["b", "a", "s", "unused"]);
+    const a = prog.inputs.a.data.flat();
+    const tmp = mkdtempSync(join(tmpdir(), "hostile-"));
+    for (const target of ["xilinx", "intel", "cpu"]) {
+      const out = join(tmp, target);
+      const r = await cli(["emulate", program, "-t", target, "--outputs", out, "--quiet"]);
+      expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+      expect(readdirSync(out).sort(), target).toEqual(["a.npy", "b.npy", "s.npy", "unused.npy"]);
+      const read = (n: string) => decodeNpy(readFileSync(join(out, `${n}.npy`)), n);
+      expect([...read("a").values]).toEqual(a);
+      expect(read("a").shape).toEqual([8, 8]);
+      expect({ shape: read("s").shape, values: [...read("s").values], descr: read("s").descr }).toEqual({ shape: [], values: [2.5], descr: "<f8" });
+      expect([...read("unused").values]).toEqual(Array(8).fill(3));
+      // b = a[j, k+1] * s with a copy boundary: the centre value at the last column.
+      const b = a.map((_, n) => Math.fround(Math.fround(a[n % 8 === 7 ? n : n + 1]!) * 2.5));
+      expect([...read("b").values]).toEqual(b);
+    }
+    const looped = join(tmp, "looped.json");
+    writeFileSync(looped, JSON.stringify({ ...prog, time_loop: { steps: 2, feedback: { b: "a" } } }));
+    const r = await cli(["emulate", looped]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toBe(`${looped}: $.outputs[1]: output 'a' is an input the time_loop feeds back; returning it is not supported (return the output that feeds it)`);
+  });
 });
