@@ -18,7 +18,7 @@ import { EMULATION_FLAGS } from "./vitis_project.js";
 export const DEFAULT_INTEL_PLATFORM = "520n";
 
 /** The sim/include headers the emulation of an Intel project needs. */
-const SIM_HEADERS = ["intel_channels.h", "sdfg_npy.h", "sdfg_sim/fifo.h"];
+const SIM_HEADERS = ["intel_channels.h", "sdfg_npy.h", "sdfg_sim/fifo.h", "sdfg_sim/progress.h"];
 
 /** The bank (and host buffer flag) of every array: round-robin over the preferred memory's banks. */
 export function intelBankAssignment(p: Pipeline, platform: Platform): { array: string; bank: string; flag?: string }[] {
