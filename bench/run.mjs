@@ -1,6 +1,7 @@
 // Benchmarks (make bench): prints figures, asserts nothing. Uses the built dist/ tree.
 //   1. generation time of the hdiff Vitis project (parse → SDFG → pipeline → files), in process;
-//   2. generation time of synthetic programs of 100 and 1,000 stencils (should grow linearly);
+//   2. generation time against program size: DAGs up to 5,000 stencils, a 2,000-stencil chain,
+//      10,000 inputs (should grow linearly);
 //   3. emulation throughput (cells/s) of jacobi2d 512 x 512 and hdiff 64 x 256 x 256 (the
 //      examples with bigger domains), W = 1 and W = 8, against the CPU reference, quiet and
 //      with both cores busy.
@@ -31,34 +32,62 @@ const fmt = (x) => x.toPrecision(4);
   console.log(`generate hdiff (xilinx, u280): ${fmt(ms)} ms per project (mean of ${runs})`);
 }
 
-// 2. Generation time against program size: a DAG where stencil n reads stencils n-1 and n-3.
-{
-  const synthetic = (n) => {
+// 2. Generation time against program size (parse → SDFG → pipeline → Vitis project, in
+//    process): a DAG where stencil n reads stencils n-1 and n-3, up to 5,000 stencils; a deep
+//    chain where stencil n reads only stencil n-1 (2,000 stencils); a program of 10,000 inputs.
+//    Linear generation keeps the time per stencil flat.
+function generationScaling() {
+  const platform = loadPlatform("u280");
+  const bc = (x, y) => ({ [x]: { type: "constant", value: 0 }, [y]: { type: "copy" } });
+  const dag = (n) => {
     const program = {};
     const name = (m) => (m < 0 ? "a" : `s${m}`);
     for (let m = 0; m < n; m++) {
       const x = name(m - 1), y = name(m - 3);
       program[`s${m}`] = {
         computation_string: `s${m} = 0.5 * (${x}[i, j-1, k] + ${x}[i, j, k+1]) - 0.25 * ${y}[i, j, k]`,
-        boundary_conditions: { [x]: { type: "constant", value: 0 }, [y]: { type: "copy" } },
-        data_type: "float32",
+        boundary_conditions: x === y ? { [x]: { type: "constant", value: 0 } } : bc(x, y), data_type: "float32",
       };
     }
-    return JSON.stringify({ inputs: { a: { data: "constant:1", data_type: "float32" } }, outputs: [`s${n - 1}`], dimensions: [4, 16, 16], program });
+    return { inputs: { a: { data: "constant:1", data_type: "float32" } }, outputs: [`s${n - 1}`], dimensions: [4, 16, 16], program };
   };
-  const platform = loadPlatform("u280");
-  const times = {};
-  for (const n of [100, 1000]) {
-    const text = synthetic(n);
+  const chain = (n) => {
+    const program = {};
+    for (let m = 0; m < n; m++) {
+      const x = m === 0 ? "a" : `s${m - 1}`;
+      program[`s${m}`] = { computation_string: `s${m} = 0.5 * (${x}[i, j, k-1] + ${x}[i, j, k+1])`, boundary_conditions: { [x]: { type: "copy" } }, data_type: "float32" };
+    }
+    return { inputs: { a: { data: "constant:1", data_type: "float32" } }, outputs: [`s${n - 1}`], dimensions: [4, 16, 16], program };
+  };
+  const manyInputs = (n) => {
+    const inputs = {}, program = {};
+    for (let m = 0; m < n; m++) inputs[`a${m}`] = { data: "constant:1", data_type: "float32" };
+    const groups = Math.ceil(n / 100);
+    for (let q = 0; q < groups; q++) {
+      const names = Object.keys(inputs).slice(q * 100, q * 100 + 100);
+      program[`s${q}`] = { computation_string: `s${q} = ${names.map((x) => `${x}[i, j, k]`).join(" + ")}`, boundary_conditions: {}, data_type: "float32" };
+    }
+    return { inputs, outputs: Object.keys(program), dimensions: [2, 4, 8], program };
+  };
+  const time = (label, prog, units, unit = "stencil") => {
+    const text = JSON.stringify(prog);
     const t0 = process.hrtime.bigint();
-    const bundle = parseProgram(text, `synthetic_${n}.json`, ".");
+    const bundle = parseProgram(text, `${label}.json`, ".");
     const p = lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 });
     vitisProject(bundle, p, platform);
-    times[n] = Number(process.hrtime.bigint() - t0) / 1e6;
-    console.log(`generate synthetic ${n} stencils: ${fmt(times[n])} ms`);
-  }
-  console.log(`  1,000 / 100 stencils: ${fmt(times[1000] / times[100])}x the time for 10x the stencils`);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    console.log(`generate ${label}: ${fmt(ms)} ms, ${fmt((ms * 1000) / units)} us per ${unit}`);
+    return ms / units;
+  };
+  const perStencil = {};
+  for (const n of [100, 1000, 2000, 5000]) perStencil[n] = time(`DAG of ${n} stencils`, dag(n), n);
+  console.log(`  time per stencil at 5,000 / at 1,000 stencils: ${fmt(perStencil[5000] / perStencil[1000])}x (1 = linear)`);
+  const c500 = time("chain of 500 stencils", chain(500), 500);
+  const c2000 = time("chain of 2,000 stencils", chain(2000), 2000);
+  console.log(`  time per stencil, chain of 2,000 / of 500: ${fmt(c2000 / c500)}x (1 = linear)`);
+  time("10,000 inputs in 100 stencils", manyInputs(10000), 10000, "input");
 }
+generationScaling();
 
 // 3. Emulation throughput: cells/s of the emulated kernel (one thread, cooperative processes,
 //    the real FIFO depths) against the CPU reference backend on the same program and inputs, on

@@ -1,7 +1,7 @@
 // Locates the files shipped with the package (platforms/, sim/, stencils/) both when running from
 // the TypeScript sources (tests) and from the compiled dist/ tree (the installed CLI).
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,3 +19,6 @@ export const PACKAGE_ROOT = findRoot();
 export const SIM_DIR = join(PACKAGE_ROOT, "sim");
 export const PLATFORMS_DIR = join(PACKAGE_ROOT, "platforms");
 export const STENCILS_DIR = join(PACKAGE_ROOT, "stencils");
+
+/** The package's version, from package.json (reported by --version and in --json results). */
+export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;

@@ -39,6 +39,10 @@
 #include <string>
 
 #include "sdfg_sim/fifo.h"
+#include "sdfg_sim/progress.h"
+
+// One vector stored by a memory writer, for `sdfg-fpga emulate`'s progress display.
+#define SDFG_SIM_PROGRESS() ::sdfg_sim::progress_step()
 
 namespace sdfg_ocl {
 

@@ -20,6 +20,9 @@
 // Without SDFG_FPGA_SIM (Vitis HLS synthesis, Vitis sw_emu/hw_emu) the macros are plain
 // sequential calls and the surrounding `#pragma HLS DATAFLOW` region is a normal one.
 //
+// SDFG_SIM_PROGRESS() counts one stored vector for `sdfg-fpga emulate`'s progress display
+// (sdfg_sim/progress.h); it is nothing outside the emulation.
+//
 // Write each macro as a statement followed by a semicolon. The function argument must be a
 // single macro argument (a name such as pe_3 or a template-id without commas).
 #ifndef SDFG_DATAFLOW_H
@@ -28,13 +31,16 @@
 #if defined(SDFG_FPGA_SIM) && !defined(__SYNTHESIS__)
 
 #include "sdfg_sim/fifo.h"
+#include "sdfg_sim/progress.h"
 
+#define SDFG_SIM_PROGRESS() ::sdfg_sim::progress_step()
 #define SDFG_DATAFLOW_BEGIN() ::sdfg_sim::DataflowRegion sdfg_dataflow_region_(__func__)
 #define SDFG_DATAFLOW_CALL(function, ...) sdfg_dataflow_region_.call(#function, function)(__VA_ARGS__)
 #define SDFG_DATAFLOW_END() sdfg_dataflow_region_.join()
 
 #else
 
+#define SDFG_SIM_PROGRESS() ((void)0)
 #define SDFG_DATAFLOW_BEGIN()
 #define SDFG_DATAFLOW_CALL(function, ...) function(__VA_ARGS__)
 #define SDFG_DATAFLOW_END()

@@ -3,14 +3,17 @@
 
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadProgram, type ProgramBundle } from "../frontend/load_program.js";
-import { UserError } from "../ir/diagnostics.js";
+import { jsonPathLocation, UserError } from "../ir/diagnostics.js";
 import { listPlatforms, loadPlatform, requireVendor } from "../platform/platform.js";
 import { emulate, type EmulationTarget } from "../emulate/emulate.js";
 import { lowerToPipeline } from "../spatial/lower.js";
 import type { SpatialOptions } from "../spatial/pipeline.js";
 import { buildReport, formatReport } from "../report/report.js";
 import { cpuProject } from "../targets/cpu_project.js";
-import { writeProject } from "../targets/project_files.js";
+import { checkOutputFolder, checkProjectTarget, writeProject } from "../targets/project_files.js";
+import { VERSION } from "../package_root.js";
+import { ProgressPrinter } from "./progress.js";
+import { toJson } from "./json_output.js";
 import { vitisProject } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
 
@@ -32,14 +35,41 @@ function stressLatency(v: string): number | "2x" {
   return n;
 }
 
+
+/** W and P for a run: the options, else the program's vectorization, else 1. */
 function spatialOptions(bundle: ProgramBundle, opts: { vectorWidth?: number; replicas?: number }): SpatialOptions {
   return { vectorWidth: opts.vectorWidth ?? bundle.vectorization ?? 1, replicas: opts.replicas ?? 1 };
+}
+
+/**
+ * Runs `f`; an error about the vector width that came from the program's `vectorization` (not
+ * from -W) is located there instead of at `--vector-width`.
+ */
+function withWidthFrom<T>(bundle: ProgramBundle, opts: { vectorWidth?: number }, f: () => T): T {
+  const relocate = (e: unknown): never => {
+    if (e instanceof UserError && e.where === "--vector-width" && opts.vectorWidth === undefined && bundle.vectorization !== undefined) {
+      throw new UserError(jsonPathLocation(bundle.file, ["vectorization"]), e.detail);
+    }
+    throw e;
+  };
+  try {
+    const r = f();
+    // emulate's errors arrive as a rejected promise.
+    return (r instanceof Promise ? r.catch(relocate) : r) as T;
+  } catch (e) {
+    return relocate(e);
+  }
+}
+
+/** Files the program reads: a project folder must never hold them. */
+function programFilesRead(bundle: ProgramBundle): string[] {
+  return [bundle.file, ...bundle.inputs.flatMap((i) => (i.source.kind === "file" ? [i.source.path] : []))];
 }
 
 const program = new Command()
   .name("sdfg-fpga")
   .description("FPGA stencil design generator: program → SDFG → spatial pipeline → Vitis HLS or Intel OpenCL project, emulation and reports")
-  .version("0.1.0")
+  .version(VERSION)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -54,19 +84,38 @@ program.command("generate")
   .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`; default u280 for xilinx, 520n for intel)")
   .addOption(widthOption())
   .addOption(replicasOption())
-  .requiredOption("-o, --output <dir>", "output directory (replaced)")
-  .action((file: string, opts: { target: string; platform?: string; output: string; vectorWidth?: number; replicas?: number }) => {
+  .requiredOption("-o, --output <dir>", "output folder: new, empty, or an earlier project of sdfg-fpga (replaced)")
+  .option("--force", "replace a non-empty output folder that is not an earlier project")
+  .option("--json", "print what was written as JSON")
+  .action((file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number }) => {
     const bundle = loadProgram(file);
+    const write = { force: opts.force ?? false, protect: programFilesRead(bundle) };
+    // Before any real work: a refused or unwritable folder is reported at once.
+    checkProjectTarget(opts.output, write);
+    let files;
+    let platformName: string | undefined;
     if (opts.target === "cpu") {
-      writeProject(opts.output, cpuProject(bundle));
+      files = cpuProject(bundle);
     } else {
       const vendor = opts.target as "xilinx" | "intel";
       const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM[vendor]!);
+      platformName = platform.shortName;
       requireVendor(platform, vendor);
-      const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
-      writeProject(opts.output, (vendor === "intel" ? intelProject : vitisProject)(bundle, pipeline, platform));
+      files = withWidthFrom(bundle, opts, () => {
+        const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
+        return (vendor === "intel" ? intelProject : vitisProject)(bundle, pipeline, platform);
+      });
     }
-    process.stdout.write(`wrote ${opts.target} project for '${bundle.name}' to ${opts.output}\n`);
+    writeProject(opts.output, files, write);
+    if (opts.json) {
+      const list = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, c]) => ({ path, bytes: Buffer.byteLength(c) }));
+      process.stdout.write(toJson({
+        version: VERSION, program: bundle.file, name: bundle.name, target: opts.target, ...(platformName ? { platform: platformName } : {}),
+        output: opts.output, files: list, totalBytes: list.reduce((a, f) => a + f.bytes, 0),
+      }) + "\n");
+    } else {
+      process.stdout.write(`wrote ${opts.target} project for '${bundle.name}' to ${opts.output}\n`);
+    }
   });
 
 program.command("emulate")
@@ -75,20 +124,30 @@ program.command("emulate")
   .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
   .addOption(widthOption())
   .addOption(replicasOption())
-  .option("--inputs <dir>", "read <input>.npy from DIR (else the program's data)")
+  .option("--inputs <dir>", "read every <input>.npy from DIR (else the program's data)")
   .option("--outputs <dir>", "write <output>.npy to DIR")
   .option("--json", "print the result as JSON")
   .addOption(new Option("--stress-latency <cycles|2x>", "every PE holds back its last N outputs (a non-flushing pipeline N deep); 2x: twice its estimated depth").argParser(stressLatency))
-  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x" }) => {
+  .option("-q, --quiet", "print no progress and no input sources on stderr")
+  .option("--progress", "print progress on stderr even when it is not a terminal")
+  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x" }) => {
     const bundle = loadProgram(file);
-    const result = await emulate(bundle, {
-      target: opts.target, spatial: spatialOptions(bundle, opts),
+    if (opts.outputs) checkOutputFolder(opts.outputs, "--outputs");
+    const spatial = spatialOptions(bundle, opts);
+    const progress = new ProgressPrinter(!opts.quiet && (opts.progress || process.stderr.isTTY === true));
+    const notes = !opts.quiet && !opts.json;
+    const result = await withWidthFrom(bundle, opts, () => emulate(bundle, {
+      target: opts.target, spatial,
       ...(opts.stressLatency !== undefined ? { stressLatency: opts.stressLatency } : {}),
       ...(opts.inputs ? { inputsDir: opts.inputs } : {}), ...(opts.outputs ? { outputsDir: opts.outputs } : {}),
-    });
+      onEvent: (e) => {
+        if (e.kind === "input") { if (notes) process.stderr.write(`input ${e.name}: ${e.from}\n`); } else progress.event(e);
+      },
+    }));
+    progress.done();
     if (opts.json) {
       const { pipeline: _p, ...rest } = result;
-      process.stdout.write(JSON.stringify(rest, null, 2) + "\n");
+      process.stdout.write(toJson({ version: VERSION, program: bundle.file, name: bundle.name, W: spatial.vectorWidth, P: spatial.replicas, ...rest }) + "\n");
     } else if (result.deadlock) {
       process.stdout.write(`${bundle.name}: emulation deadlocked\n${result.deadlock}\n`);
     } else {
@@ -112,7 +171,7 @@ program.command("report")
   .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean }) => {
     const bundle = loadProgram(file);
     const platform = loadPlatform(opts.platform);
-    const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
+    const pipeline = withWidthFrom(bundle, opts, () => lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 }));
     const report = buildReport(pipeline, platform, opts.clock);
     process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, platform));
   });
@@ -132,24 +191,38 @@ program.command("platforms")
 // `sdfg-fpga … | head` closes the pipe early: that is not an error.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw e;
+  internalError(e);
 });
 
-async function main(): Promise<void> {
-  try {
-    await program.parseAsync(process.argv);
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    if (e instanceof UserError) {
-      process.stderr.write(`${e.message.split("\n").slice(0, 3).join("\n")}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw e;
+/** Control characters (a newline or U+202E in a user's name or path) are escaped: always one line. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** A bug of ours: one line, never a stack trace unless SDFG_FPGA_DEBUG is set. */
+function internalError(e: unknown): void {
+  if (process.env.SDFG_FPGA_DEBUG) process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  const first = oneLine((e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e)).split("\n")[0]!.slice(0, 400));
+  process.stderr.write(`sdfg-fpga: ${first} (internal error, please report; SDFG_FPGA_DEBUG=1 shows details)\n`);
+  process.exitCode = 70;
+}
+
+function report(e: unknown): void {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof UserError) {
+    process.stderr.write(`${oneLine(e.message)}\n`);
+    process.exitCode = 2;
+  } else {
+    internalError(e);
   }
 }
 
-await main();
+process.on("uncaughtException", (e) => { report(e); process.exit(); });
+process.on("unhandledRejection", (e) => { report(e); process.exit(); });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  report(e);
+}

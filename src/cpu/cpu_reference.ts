@@ -23,12 +23,24 @@ export function referenceInterface(sdfg: SDFG): ReferenceInterface {
   const shapeOf = (n: string) => { const d = sdfg.arrays[n]!; return d.kind === "array" ? d.shape.map(Number) : []; };
   return {
     inputs: [...read].filter((n) => !written.has(n)).sort().map((name) => ({ name, shape: shapeOf(name) })),
-    outputs: [...written].filter((n) => !sdfg.arrays[n]!.transient).sort().map((name) => ({ name, shape: shapeOf(name) })),
+    outputs: [...written].filter((n) => !sdfg.arrays[n]!.transient).concat(sdfg.returnedInputs ?? []).sort().map((name) => ({ name, shape: shapeOf(name) })),
   };
 }
 
+const writtenData = new WeakMap<SDFG, Map<string, string>>();
+
+/** The data a stencil writes (from an index of the edges built once per SDFG: linear emission). */
 function outputData(sdfg: SDFG, s: StencilNode): string {
-  return sdfg.states[0]!.edges.find((e) => e.src === s.id && e.srcConn === s.output)!.memlet!.data;
+  let index = writtenData.get(sdfg);
+  if (!index) {
+    index = new Map();
+    for (const e of sdfg.states[0]!.edges) {
+      const key = `${e.src}:${e.srcConn}`;
+      if (e.srcConn !== null && e.memlet && !index.has(key)) index.set(key, e.memlet.data);
+    }
+    writtenData.set(sdfg, index);
+  }
+  return index.get(`${s.id}:${s.output}`)!;
 }
 
 const LOOP = ["i_", "j_", "k_"];
@@ -86,8 +98,13 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
       w.line("const double seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
       w.line("const double cpu_seconds_ = static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC;");
       w.line('std::printf("kernel: %.6f s, CPU %.6f s (all threads)\\n", seconds_, cpu_seconds_);');
+      const returned = new Set(sdfg.returnedInputs ?? []);
       for (const { name, shape } of iface.outputs) {
         const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
+        if (returned.has(name)) {
+          w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${name}.npy", {${shape.join(", ")}}, sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}}).data()); // an input returned unchanged`);
+          continue;
+        }
         w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${name}.npy", {${shape.join(", ")}}, ${name}.data());`);
       }
     });
@@ -125,10 +142,12 @@ function emitStencilLoop(w: CodeWriter, sdfg: SDFG, s: StencilNode, output: stri
       return `(${checks.join(" && ")} ? ${at(e.offset)} : ${outside})`;
     },
     name: (n: string) => {
-      const c = sdfg.constants[n];
+      // Own properties only: a name such as `valueOf` is the program's, not Object.prototype's.
+      const c = Object.hasOwn(sdfg.constants, n) ? sdfg.constants[n] : undefined;
       if (c) return typedLiteral(c.dtype === "float32" ? Math.fround(c.value) : c.value, s.dtype);
-      const d = sdfg.arrays[s.inputs[n]?.data ?? ""];
-      return d && d.dtype !== s.dtype ? `${T}(${s.inputs[n]!.data})` : (s.inputs[n]?.data ?? n);
+      const input = Object.hasOwn(s.inputs, n) ? s.inputs[n] : undefined;
+      const d = input && Object.hasOwn(sdfg.arrays, input.data) ? sdfg.arrays[input.data] : undefined;
+      return d && d.dtype !== s.dtype ? `${T}(${input!.data})` : (input?.data ?? n);
     },
   };
   const { statements, result } = printAssignments(s.code, ctx, (t) => `${t}_t_`);

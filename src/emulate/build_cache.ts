@@ -9,6 +9,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import type { ProjectFiles } from "../targets/project_files.js";
+import { sweepStale, track, untrack } from "./temp_files.js";
 
 export function cacheDirectory(): string {
   if (process.env.SDFG_FPGA_CACHE) return process.env.SDFG_FPGA_CACHE;
@@ -48,7 +49,15 @@ export interface CompileRequest {
 
 export interface CompileResult { binary: string; cached: boolean; seconds: number }
 
-export async function compileCached(req: CompileRequest): Promise<CompileResult> {
+/** Entries being built are `<key>.tmp-<pid>-<random>`; those of killed runs are swept. */
+const STALE_BUILD = /^[0-9a-f]{32}\.tmp-(\d+)-/;
+
+export function sweepStaleBuilds(): void {
+  sweepStale(cacheDirectory(), STALE_BUILD);
+}
+
+/** `started(cached)` is called once it is known whether g++ has to run. */
+export async function compileCached(req: CompileRequest, started?: (cached: boolean) => void): Promise<CompileResult> {
   const hash = createHash("sha256");
   hash.update(await gxxVersion()).update("\0").update(req.flags.join(" ")).update("\0").update(req.compile.join(" "));
   for (const [path, content] of [...req.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`${path}\0`).update(content).update("\0");
@@ -56,10 +65,15 @@ export async function compileCached(req: CompileRequest): Promise<CompileResult>
   const key = hash.digest("hex").slice(0, 32);
   const dir = join(cacheDirectory(), key);
   const binary = join(dir, req.output);
-  if (existsSync(binary)) return { binary, cached: true, seconds: 0 };
+  if (existsSync(binary)) {
+    started?.(true);
+    return { binary, cached: true, seconds: 0 };
+  }
+  started?.(false);
 
   const staging = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   mkdirSync(staging, { recursive: true });
+  track(staging);
   const start = Date.now();
   try {
     for (const [path, content] of req.files) {
@@ -70,7 +84,12 @@ export async function compileCached(req: CompileRequest): Promise<CompileResult>
       ...req.compile.map((f) => join(staging, f)), "-o", join(staging, req.output)];
     const r = await execa("g++", args, { reject: false, all: true });
     if (r.exitCode !== 0) {
-      throw new Error(`g++ failed on generated code (kept in ${staging}):\n${r.all}`);
+      // Kept for inspection under a name the sweep leaves alone (the latest failure per key).
+      const kept = `${dir}.failed`;
+      rmSync(kept, { recursive: true, force: true });
+      renameSync(staging, kept);
+      untrack(staging);
+      throw new Error(`g++ failed on generated code (kept in ${kept}):\n${r.all}`);
     }
     try {
       renameSync(staging, dir);
@@ -81,6 +100,8 @@ export async function compileCached(req: CompileRequest): Promise<CompileResult>
   } catch (e) {
     if (!(e instanceof Error && e.message.startsWith("g++ failed"))) rmSync(staging, { recursive: true, force: true });
     throw e;
+  } finally {
+    untrack(staging);
   }
   return { binary, cached: false, seconds: (Date.now() - start) / 1000 };
 }

@@ -1,5 +1,5 @@
 // Element-wise comparison of an emulated output with the CPU reference, with the same tolerances
-// the generated host verifier uses.
+// and the same rules for NaN and infinities as the generated hosts' --verify.
 
 import { TOLERANCE } from "../host/xrt_host.js";
 import type { DType } from "../ir/dtype.js";
@@ -22,10 +22,14 @@ export function compareArrays(name: string, dtype: DType, got: Float64Array, wan
   for (let n = 0; n < got.length; n++) {
     const a = got[n]!;
     const b = want[n]!;
-    if (Number.isNaN(a) && Number.isNaN(b)) continue;
-    const err = Math.abs(a - b);
-    if (err > maxAbsError || Number.isNaN(err)) maxAbsError = Number.isNaN(err) ? Infinity : err;
-    if (!(err <= atol + rtol * Math.abs(b))) {
+    // NaN matches NaN and an infinity the same infinity (the generated hosts' --verify agrees);
+    // any other pair involving NaN or an infinity differs, with an infinite error.
+    if ((Number.isNaN(a) && Number.isNaN(b)) || a === b) continue;
+    const finite = Number.isFinite(a) && Number.isFinite(b);
+    const err = finite ? Math.abs(a - b) : Infinity;
+    if (err > maxAbsError) maxAbsError = err;
+    // Not finite here means unequal: the tolerance (infinite when `b` is) must not accept it.
+    if (!finite || !(err <= atol + rtol * Math.abs(b))) {
       mismatches++;
       first ??= { index: n, got: a, want: b };
     }

@@ -2,7 +2,7 @@
 // sim/ (cached by content), run the dataflow processes as cooperative fibers in one thread with
 // the real FIFO depths, run the CPU reference on the same inputs, and compare.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -14,11 +14,15 @@ import { stencilsInOrder } from "../ir/sdfg.js";
 import { SIM_DIR } from "../package_root.js";
 import { lowerToPipeline } from "../spatial/lower.js";
 import type { Pipeline, SpatialOptions } from "../spatial/pipeline.js";
-import { inputFiles } from "../targets/program_data.js";
+import { readGivenInput, sameTypeNpy } from "../targets/program_data.js";
+import { encodeNpy } from "../data/npy.js";
+import { jsonPathLocation, UserError } from "../ir/diagnostics.js";
+import { readInputValues } from "../frontend/load_program.js";
 import { EMULATION_FLAGS, vitisSources } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelEmulationBuild } from "../targets/intel_project.js";
 import { loadPlatform } from "../platform/platform.js";
-import { compileCached } from "./build_cache.js";
+import { compileCached, sweepStaleBuilds } from "./build_cache.js";
+import { removeTracked, sweepStale, track } from "./temp_files.js";
 import { compareArrays, type Comparison } from "./compare.js";
 
 export type EmulationTarget = "xilinx" | "intel" | "cpu";
@@ -26,7 +30,7 @@ export type EmulationTarget = "xilinx" | "intel" | "cpu";
 export interface EmulateOptions {
   target: EmulationTarget;
   spatial: SpatialOptions;
-  /** DIR/<input>.npy overrides the program's data where present. */
+  /** Every input is read from DIR/<input>.npy instead of the program's data; each must be there. */
   inputsDir?: string;
   /** Where DIR/<output>.npy are written. */
   outputsDir?: string;
@@ -39,7 +43,15 @@ export interface EmulateOptions {
    * arithmetic pipeline depth. Readers and writers are not PEs and hold nothing back.
    */
   stressLatency?: number | "2x";
+  /** Where each input comes from, what the run is doing, and how far the kernel is. */
+  onEvent?: (e: EmulateEvent) => void;
 }
+
+/** Reported while emulating: an input's source, a stage starting, the writers' progress. */
+export type EmulateEvent =
+  | { kind: "input"; name: string; from: string }
+  | { kind: "stage"; stage: "generating" | "compiling" | "running" | "comparing"; text: string }
+  | { kind: "progress"; percent: number };
 
 export interface EmulateResult {
   target: EmulationTarget;
@@ -69,19 +81,36 @@ export const DEADLOCK_EXIT_CODE = 3;
 // -fwrapv: signed integer overflow wraps (two's complement), as on the FPGA and in NumPy.
 const REFERENCE_FLAGS = ["-std=c++17", "-O2", "-fwrapv", "-Wall", "-Wextra", "-Werror", "-fopenmp"];
 
+/** Work folders are named after the process, so that a later run can sweep those of killed runs. */
+const WORK_PREFIX = "sdfg-fpga-emu-";
+const STALE_WORK = /^sdfg-fpga-emu-(\d+)-/;
+
 export async function emulate(bundle: ProgramBundle, options: EmulateOptions): Promise<EmulateResult> {
-  const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-emu-"));
+  const note = options.onEvent ?? (() => {});
+  const stage = (s: Extract<EmulateEvent, { kind: "stage" }>["stage"], text: string) => note({ kind: "stage", stage: s, text });
+  sweepStale(tmpdir(), STALE_WORK);
+  sweepStaleBuilds();
+  // Read (and check) every input before anything is compiled.
+  const inputs = emulationInputs(bundle, options.inputsDir);
+  // The kernel is generated before anything is compiled or run: a bad W or P fails at once.
+  stage("generating", `generating the ${options.target === "cpu" ? "CPU reference" : `${options.target} kernel and host`}`);
+  const kernelSources = options.target === "cpu" ? undefined : emulationSources(bundle, options);
+  for (const input of bundle.inputs) note({ kind: "input", name: input.name, from: inputs.sources.get(input.name)! });
+  const work = mkdtempSync(join(tmpdir(), `${WORK_PREFIX}${process.pid}-`));
+  track(work);
   try {
     const inDir = join(work, "in");
     mkdirSync(inDir);
-    for (const [name, content] of inputFiles(bundle, options.inputsDir)) writeFileSync(join(inDir, name), content);
+    for (const [name, content] of inputs.files) writeFileSync(join(inDir, name), content);
 
     const refDir = join(work, "reference");
     mkdirSync(refDir);
+    const referenceSource = emitCpuReference(bundle.sdfg, bundle.sources);
     const reference = await compileCached({
-      files: new Map([["reference.cpp", emitCpuReference(bundle.sdfg, bundle.sources)]]),
+      files: new Map([["reference.cpp", referenceSource]]),
       compile: ["reference.cpp"], includeDirs: [join(SIM_DIR, "include")], localIncludes: [], flags: REFERENCE_FLAGS, output: "reference",
-    });
+    }, (cached) => stage("compiling", cached ? "compiling the CPU reference: cached" : "compiling the CPU reference with g++"));
+    stage("running", "running the CPU reference");
     const refRun = await execa(reference.binary, [inDir, refDir], { reject: false, all: true });
     if (refRun.exitCode !== 0) throw new Error(`the CPU reference failed:\n${refRun.all}`);
     const outputs = referenceInterface(bundle.sdfg).outputs;
@@ -97,23 +126,15 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
       };
     }
 
-    const pipeline = lowerToPipeline(bundle.sdfg, options.spatial);
-    for (const [name, depth] of Object.entries(options.depthOverrides ?? {})) {
-      const ch = pipeline.channels.find((c) => c.name === name);
-      if (!ch) throw new Error(`no channel '${name}' (channels: ${pipeline.channels.map((c) => c.name).join(", ")})`);
-      ch.depth = depth;
-    }
-    // Per target: the generated sources and how g++ compiles them (xilinx: HLS C++; intel: the
-    // OpenCL kernels as C++ through sim/include/intel_channels.h).
-    const build = options.target === "intel"
-      ? intelEmulationBuild(bundle, pipeline, loadPlatform(DEFAULT_INTEL_PLATFORM))
-      : { files: vitisSources(bundle, pipeline), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
-    const kernel = await compileCached({ ...build, includeDirs: [join(SIM_DIR, "include")], output: "host_sim" });
+    const { pipeline, build } = kernelSources!;
+    const kernel = await compileCached({ ...build, includeDirs: [join(SIM_DIR, "include")], output: "host_sim" },
+      (cached) => stage("compiling", cached ? "compiling the emulation: cached" : "compiling the emulation with g++"));
     const emuDir = join(work, "emulated");
     mkdirSync(emuDir);
     const env: Record<string, string> = { SDFG_SIM_STATS: "1" };
     if (options.stressLatency !== undefined) env.SDFG_SIM_HOLD_BACK = holdBackSpec(pipeline, options.stressLatency);
-    const run = await execa(kernel.binary, ["--inputs", inDir, "--outputs", emuDir], { reject: false, all: true, env });
+    stage("running", "running the emulation");
+    const run = await runWithProgress(kernel.binary, ["--inputs", inDir, "--outputs", emuDir], expectedWrites(bundle, pipeline), note, env);
     const cached = { kernel: kernel.cached, reference: reference.cached };
     if (run.exitCode === DEADLOCK_EXIT_CODE) {
       return { target: options.target, ok: false, outputs: [], deadlock: run.all ?? "", cached, pipeline };
@@ -121,6 +142,7 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
     if (run.exitCode !== 0) throw new Error(`the emulated kernel failed (exit ${run.exitCode}):\n${run.all}`);
     const runSeconds = kernelSecondsOf(run.stdout);
 
+    stage("comparing", "comparing with the CPU reference");
     const comparisons = outputs.map((o) => {
       const got = decodeNpy(readFileSync(join(emuDir, `${o.name}.npy`)), o.name);
       const want = decodeNpy(readFileSync(join(refDir, `${o.name}.npy`)), o.name);
@@ -135,7 +157,7 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
       ...timing(cells, kernel.seconds, runSeconds, numberAfter(/^sdfg_sim: kernel CPU ([0-9.e+-]+) s/m, run.stderr)),
     };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    removeTracked(work);
   }
 }
 
@@ -174,6 +196,83 @@ function timing(cells: number, buildSeconds: number, runSeconds: number | undefi
 /** SDFG_SIM_HOLD_BACK for the latency stress: "pe=D,..." over every PE. */
 export function holdBackSpec(pipeline: Pipeline, stress: number | "2x"): string {
   return pipeline.pes.map((p) => `${p.name}=${stress === "2x" ? 2 * p.pipelineDepth : stress}`).join(",");
+}
+
+/** The pipeline and the generated sources of the emulation, and how g++ compiles them. */
+function emulationSources(bundle: ProgramBundle, options: EmulateOptions) {
+  const pipeline = lowerToPipeline(bundle.sdfg, options.spatial);
+  for (const [name, depth] of Object.entries(options.depthOverrides ?? {})) {
+    const ch = pipeline.channels.find((c) => c.name === name);
+    if (!ch) throw new Error(`no channel '${name}' (channels: ${pipeline.channels.map((c) => c.name).join(", ")})`);
+    ch.depth = depth;
+  }
+  // Per target: the generated sources and how g++ compiles them (xilinx: HLS C++; intel: the
+  // OpenCL kernels as C++ through sim/include/intel_channels.h).
+  const build = options.target === "intel"
+    ? intelEmulationBuild(bundle, pipeline, loadPlatform(DEFAULT_INTEL_PLATFORM))
+    : { files: vitisSources(bundle, pipeline), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
+  return { pipeline, build };
+}
+
+/**
+ * The .npy file of every input and where its values came from. With `inputsDir` every input must
+ * be there: a missing folder or file is an error, never a silent fallback to the program's data.
+ */
+function emulationInputs(bundle: ProgramBundle, inputsDir: string | undefined): { files: Map<string, Buffer>; sources: Map<string, string> } {
+  const files = new Map<string, Buffer>();
+  const sources = new Map<string, string>();
+  if (inputsDir !== undefined && !(existsSync(inputsDir) && statSync(inputsDir).isDirectory())) {
+    throw new UserError(`--inputs ${inputsDir}`, existsSync(inputsDir) ? "is not a folder" : "folder does not exist");
+  }
+  for (const input of bundle.inputs) {
+    let values: Float64Array;
+    if (inputsDir !== undefined) {
+      const path = join(inputsDir, `${input.name}.npy`);
+      if (!existsSync(path)) throw new UserError(path, `input '${input.name}' is missing: --inputs needs <input>.npy for every input (${bundle.inputs.map((i) => `${i.name}.npy`).join(", ")})`);
+      sources.set(input.name, path);
+      // Already of the input's type: byte for byte (int64 beyond 2^53 survives).
+      const exact = sameTypeNpy(path, input);
+      if (exact) { files.set(`${input.name}.npy`, exact); continue; }
+      values = readGivenInput(path, input);
+    } else {
+      values = readInputValues(input, jsonPathLocation(bundle.file, ["inputs", input.name, "data"]));
+      const src = input.source;
+      sources.set(input.name, src.kind === "file" ? `${src.path} (the program's data)` : src.kind === "constant" ? `constant ${src.value} (the program's data)` : "inline values (the program's data)");
+    }
+    files.set(`${input.name}.npy`, encodeNpy(input.dtype, input.shape, values));
+  }
+  return { files, sources };
+}
+
+/** Vectors the writers store in a whole run: every pass writes every output once. */
+function expectedWrites(bundle: ProgramBundle, p: Pipeline): number {
+  const vectors = p.domain.reduce((a, b) => a * b, 1) / p.vectorWidth;
+  const steps = bundle.timeLoop?.steps ?? 1;
+  return p.writers.length * vectors * Math.ceil(steps / Math.max(1, p.replicas));
+}
+
+/**
+ * Runs the emulation binary with SDFG_SIM_PROGRESS_FD=3: sim/include/sdfg_sim/progress.h writes
+ * `progress <vectors written>` lines there, turned into percentages of `total`.
+ */
+async function runWithProgress(binary: string, args: string[], total: number, note: (e: EmulateEvent) => void, env: Record<string, string>) {
+  const child = execa(binary, args, {
+    reject: false, all: true, stdio: ["ignore", "pipe", "pipe", "pipe"], env: { ...env, SDFG_SIM_PROGRESS_FD: "3" },
+  });
+  const channel = child.stdio[3];
+  let buffered = "";
+  channel?.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString("latin1");
+    const lines = buffered.split("\n");
+    buffered = lines.pop()!;
+    for (const line of lines) {
+      const m = /^progress (\d+)$/.exec(line);
+      if (m && total > 0) note({ kind: "progress", percent: Math.min(100, (100 * Number(m[1])) / total) });
+    }
+  });
+  const result = await child;
+  if (result.exitCode === 0) note({ kind: "progress", percent: 100 });
+  return result;
 }
 
 function copyOutputs(from: string, names: string[], to: string | undefined): void {

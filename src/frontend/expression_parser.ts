@@ -124,9 +124,20 @@ function fail(src: string, offset: number, detail: string): never {
   throw new ExpressionSyntaxError(detail, offset, positionAt(lineStartsOf(src), offset));
 }
 
+/**
+ * Limits that keep every recursive pass over expressions (here and in the loader, the IR, the
+ * code printers and g++) far from the stack's end: nesting while parsing (parentheses, signs,
+ * `not`, calls, conditionals), and the depth of the tree built, which long chains such as
+ * `a + b + c + ...` also grow. Python's own parser stops at 200 nested parentheses.
+ */
+export const MAX_NESTING = 200;
+export const MAX_TREE_DEPTH = 1000;
+
 /** Parses a whole computation string: one or more assignments separated by `;` or newlines. */
 export function parseComputation(src: string): SyntaxAssignment[] {
-  return new Parser(src, tokenize(src)).program();
+  const stmts = new Parser(src, tokenize(src)).program();
+  for (const s of stmts) checkTreeDepth(src, s.value);
+  return stmts;
 }
 
 /** Parses a single expression (for tests and tools). */
@@ -134,12 +145,48 @@ export function parseExpression(src: string): SyntaxExpr {
   const p = new Parser(src, tokenize(src));
   const e = p.expression();
   p.expectEnd();
+  checkTreeDepth(src, e);
   return e;
+}
+
+function childrenOf(e: SyntaxExpr): SyntaxExpr[] {
+  switch (e.kind) {
+    case "unary": return [e.operand];
+    case "binary": return [e.left, e.right];
+    case "call": return e.args;
+    case "ternary": return [e.cond, e.then, e.otherwise];
+    default: return [];
+  }
+}
+
+/** Depth of the tree, without recursion; fails at the first node past MAX_TREE_DEPTH. */
+function checkTreeDepth(src: string, root: SyntaxExpr): void {
+  const stack: [SyntaxExpr, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [e, d] = stack.pop()!;
+    if (d > MAX_TREE_DEPTH) {
+      const lines = lineStartsOf(src);
+      const offset = lines[e.pos.line - 1]! + e.pos.column - 1;
+      fail(src, offset, `expression is too deep (more than ${MAX_TREE_DEPTH} levels of operations); split it into temporaries`);
+    }
+    for (const c of childrenOf(e)) stack.push([c, d + 1]);
+  }
 }
 
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly src: string, private readonly tokens: Token[]) {}
+
+  /** Runs a rule that may recurse, failing cleanly past MAX_NESTING levels. */
+  private nested<T>(rule: () => T): T {
+    if (++this.depth > MAX_NESTING) this.error(`expression is nested too deeply (more than ${MAX_NESTING} levels of parentheses, signs, calls or conditionals)`);
+    try {
+      return rule();
+    } finally {
+      this.depth--;
+    }
+  }
 
   private get tok(): Token { return this.tokens[this.i]!; }
   private next(): Token { return this.tokens[this.i++]!; }
@@ -191,6 +238,10 @@ class Parser {
 
   /** `x if c else y`, the lowest precedence. */
   expression(): SyntaxExpr {
+    return this.nested(() => this.conditional());
+  }
+
+  private conditional(): SyntaxExpr {
     const then = this.or();
     if (!this.accept("keyword", "if")) return then;
     const cond = this.or();
@@ -213,7 +264,7 @@ class Parser {
 
   private not(): SyntaxExpr {
     const t = this.accept("keyword", "not");
-    if (t) return { kind: "unary", op: "not", operand: this.not(), pos: t.pos };
+    if (t) return { kind: "unary", op: "not", operand: this.nested(() => this.not()), pos: t.pos };
     return this.comparison();
   }
 
@@ -268,7 +319,7 @@ class Parser {
   /** Unary signs bind looser than `**` on their right: `-x**2` is `-(x**2)`. */
   private factor(): SyntaxExpr {
     const t = this.accept("op", "-") ?? this.accept("op", "+") ?? this.accept("op", "~");
-    if (t) return { kind: "unary", op: t.text as "-" | "+" | "~", operand: this.factor(), pos: t.pos };
+    if (t) return { kind: "unary", op: t.text as "-" | "+" | "~", operand: this.nested(() => this.factor()), pos: t.pos };
     return this.power();
   }
 
@@ -276,7 +327,7 @@ class Parser {
   private power(): SyntaxExpr {
     const base = this.primary();
     if (!this.accept("op", "**")) return base;
-    return { kind: "binary", op: "**", left: base, right: this.factor(), pos: base.pos };
+    return { kind: "binary", op: "**", left: base, right: this.nested(() => this.factor()), pos: base.pos };
   }
 
   private primary(): SyntaxExpr {
@@ -288,6 +339,7 @@ class Parser {
     if (t.kind === "op" && t.text === "(") {
       this.next();
       const e = this.expression();
+      if (this.is("eof") || this.is("sep")) this.error(`expected ')' to close the '(' at ${t.pos.line}:${t.pos.column}, found ${this.describe(this.tok)}`);
       this.expect("op", ")", "')'");
       return e;
     }
@@ -321,7 +373,10 @@ class Parser {
   private subscript(name: Token): SyntaxExpr {
     this.next(); // [
     const indices: IndexExpr[] = [];
-    do indices.push(this.index()); while (this.accept("op", ",") && !this.is("op", "]"));
+    const unclosed = () => {
+      if (this.is("eof") || this.is("sep")) this.error(`expected ']' to close the subscript of '${name.text}', found ${this.describe(this.tok)}`);
+    };
+    do { unclosed(); indices.push(this.index()); unclosed(); } while (this.accept("op", ",") && !this.is("op", "]"));
     this.expect("op", "]", "',' or ']' in the subscript");
     return { kind: "subscript", name: name.text, indices, pos: name.pos };
   }
@@ -334,7 +389,7 @@ class Parser {
       this.next();
       const sign = this.accept("op", "+") ?? this.accept("op", "-");
       if (!sign) {
-        if (!this.is("op", ",") && !this.is("op", "]")) this.error(form);
+        if (!this.is("op", ",") && !this.is("op", "]") && !this.is("eof") && !this.is("sep")) this.error(form);
         return { iterator: start.text, offset: 0, pos: start.pos };
       }
       const n = this.integer(form);

@@ -1,7 +1,9 @@
 // Input data of a program: resolving the JSON `data` field to a source (checked when the program
 // is loaded, without reading large files) and reading the values (.dat, .csv, .npy, inline).
 
+import { constants } from "node:buffer";
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { totalmem } from "node:os";
 import { extname, resolve } from "node:path";
 import { DTYPE_INFO, isExactInteger, type DType } from "../ir/dtype.js";
 import { UserError } from "../ir/diagnostics.js";
@@ -75,8 +77,21 @@ export function resolveDataSource(data: string | NestedNumbers, dtype: DType, sh
   return { kind: "file", path, format };
 }
 
+/** The largest array this process can hold (Node's Buffer limit; a quarter of the memory). */
+const MAX_ARRAY_BYTES = Math.min(constants.MAX_LENGTH, Math.floor(totalmem() / 4));
+
+/** Fails unless the `n` values of `input` fit in memory as doubles (and as their .npy file). */
+export function checkAllocatable(input: ProgramInput, where: string): void {
+  const n = product(input.shape);
+  const bytes = n * 8;
+  if (bytes > MAX_ARRAY_BYTES) {
+    throw new UserError(where, `input '${input.name}' (${shapeText(input.shape)}) has ${n.toLocaleString("en-US")} elements and needs ${bytes.toLocaleString("en-US")} bytes in memory; at most ${MAX_ARRAY_BYTES.toLocaleString("en-US")} bytes can be allocated here (use smaller dimensions)`);
+  }
+}
+
 /** The input's values, row-major, rounded to float32 when the input is float32. */
 export function readInputValues(input: ProgramInput, where: string): Float64Array {
+  checkAllocatable(input, where);
   const n = product(input.shape);
   const src = input.source;
   let out: Float64Array;

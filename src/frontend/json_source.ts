@@ -72,12 +72,23 @@ export function formatPos(file: string, pos: SourcePos): string {
 export function parseJsonDocument(rawText: string, file: string): JsonDocument {
   // A byte-order mark is not JSON but editors write it; drop it rather than fail.
   const text = rawText.startsWith("\uFEFF") ? rawText.slice(1) : rawText;
+  checkNesting(text, file);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0 || !root) {
     const e = errors[0];
     const offset = e ? e.offset : 0;
-    const msg = e ? PARSE_MESSAGES[printParseErrorCode(e.error)] ?? printParseErrorCode(e.error) : "empty file";
+    const code = e ? printParseErrorCode(e.error) : "";
+    let msg = e ? PARSE_MESSAGES[code] ?? code : "empty file";
+    // Where a separator or a closing bracket is missing, say which bracket is still open.
+    if (code === "CommaExpected" || code === "CloseBracketExpected" || code === "CloseBraceExpected") {
+      const open = openBracketAt(text, offset);
+      if (open) {
+        const close = open.char === "[" ? "]" : "}";
+        const at = lineColAt(text, open.offset);
+        msg = `expected ',' or '${close}' (the '${open.char}' at ${at.line}:${at.column} is not closed)`;
+      }
+    }
     throw new UserError(formatPos(file, lineColAt(text, offset)), `malformed JSON: ${msg}`);
   }
   checkDuplicateKeys(root, text, file);
@@ -89,6 +100,42 @@ export function parseJsonDocument(rawText: string, file: string): JsonDocument {
     throw new UserError(file, `malformed JSON: ${(err as Error).message}`);
   }
   return { file, text, root, value, lineStarts: computeLineStarts(text) };
+}
+
+/** The innermost `[` or `{` still open at `offset` (a scan that skips strings). */
+function openBracketAt(text: string, offset: number): { char: string; offset: number } | undefined {
+  const stack: number[] = [];
+  let inString = false;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") stack.push(i);
+    else if (c === "]" || c === "}") stack.pop();
+  }
+  const top = stack[stack.length - 1];
+  return top === undefined ? undefined : { char: text[top]!, offset: top };
+}
+
+/** Programs nest a few levels (inline 3-D data: about ten); the parsers and checks recurse per level. */
+export const MAX_JSON_NESTING = 64;
+
+/** Fails at the first `[` or `{` nested deeper than MAX_JSON_NESTING (a scan, no recursion). */
+function checkNesting(text: string, file: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_NESTING) throw new UserError(formatPos(file, lineColAt(text, i)), `JSON is nested too deeply (more than ${MAX_JSON_NESTING} levels of arrays and objects)`);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
 }
 
 function checkDuplicateKeys(node: Node, text: string, file: string): void {
@@ -116,8 +163,9 @@ export class StringLocator {
   private readonly lineStarts: number[] = [0];
   private readonly contentStart: number;
 
-  constructor(private readonly doc: JsonDocument, path: (string | number)[]) {
-    const node = findNodeAtLocation(doc.root, path);
+  /** `path` is taken from `from` (an object node of the document), or from the root. */
+  constructor(private readonly doc: JsonDocument, path: (string | number)[], from: Node = doc.root) {
+    const node = findNodeAtLocation(from, path);
     if (!node || node.type !== "string") throw new Error(`no string at ${path.join(".")}`);
     this.contentStart = node.offset + 1;
     const raw = doc.text.slice(this.contentStart, node.offset + node.length - 1);
@@ -147,6 +195,20 @@ export class StringLocator {
   locate(pos: SourcePos): string {
     return formatPos(this.doc.file, this.fromPos(pos));
   }
+}
+
+/**
+ * The value nodes of the object at `path`, by key: one pass, where a findNodeAtLocation per key
+ * would scan the object again for each (quadratic in programs with thousands of stencils).
+ */
+export function propertyNodes(doc: JsonDocument, path: (string | number)[]): Map<string, Node> {
+  const out = new Map<string, Node>();
+  const obj = findNodeAtLocation(doc.root, path);
+  for (const prop of obj?.type === "object" ? obj.children ?? [] : []) {
+    const [key, value] = prop.children ?? [];
+    if (key && value) out.set(String(key.value), value);
+  }
+  return out;
 }
 
 /** `file:line:col` of the value at a JSON path (the file name alone if it is absent). */

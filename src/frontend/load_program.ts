@@ -2,8 +2,8 @@
 // and builds the SDFG (one state, one stencil node per stencil). Every user mistake becomes a
 // UserError located at `file:line:col` (code) or `file: $.json.path` (fields).
 
-import { readFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { basename, dirname, extname, resolve } from "node:path";
 import { SDFGBuilder } from "../ir/builder.js";
 import { UserError, jsonPathLocation } from "../ir/diagnostics.js";
 import type { DType } from "../ir/dtype.js";
@@ -12,7 +12,7 @@ import { nameProblem } from "../ir/names.js";
 import type { SDFG, StencilInput } from "../ir/sdfg.js";
 import { ExpressionSyntaxError, parseComputation } from "./expression_parser.js";
 import { resolveDataSource, type ProgramInput } from "./input_data.js";
-import { formatPos, parseJsonDocument, StringLocator } from "./json_source.js";
+import { formatPos, parseJsonDocument, propertyNodes, StringLocator } from "./json_source.js";
 import { checkProgramSchema, type ProgramJson } from "./program_schema.js";
 import { lowerStencilCode, type ProgramSymbol, type StencilRead } from "./stencil_code.js";
 
@@ -51,16 +51,32 @@ interface LoweredStencil {
   locator: StringLocator;
 }
 
-/** Reads and loads a program file. Throws UserError. */
+/**
+ * The program formats, by file extension: the one place a new frontend (DaCe's .sdfg) plugs in.
+ * A file with any other extension is read as a JSON program.
+ */
+const FRONTENDS: ReadonlyMap<string, (text: string, file: string, baseDir: string) => ProgramBundle> = new Map([
+  [".json", parseProgram],
+  [".sdfg", (_text: string, file: string): never => {
+    throw new UserError(file, "DaCe SDFG files (.sdfg) are not yet read by sdfg-fpga; give a JSON stencil program (.json)");
+  }],
+]);
+
+/** Reads and loads a program file (regular files only: never a FIFO or a device). Throws UserError. */
 export function loadProgram(path: string): ProgramBundle {
   let text: string;
   try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new UserError(path, "is a folder, not a program file");
+    if (!st.isFile()) throw new UserError(path, "is not a regular file (a FIFO, socket or device); give a program file");
     text = readFileSync(path, "utf8");
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(path, code === "ENOENT" ? "program file does not exist" : `cannot read program file: ${(err as Error).message}`);
+    throw new UserError(path, code === "ENOENT" ? "program file does not exist" : `cannot read program file: ${code ?? (err as Error).message}`);
   }
-  return parseProgram(text, path, dirname(resolve(path)));
+  const parse = FRONTENDS.get(extname(path).toLowerCase()) ?? parseProgram;
+  return parse(text, path, dirname(resolve(path)));
 }
 
 /** Loads a program from its text; `baseDir` resolves relative data paths. Throws UserError. */
@@ -83,8 +99,9 @@ export function parseProgram(text: string, file: string, baseDir: string): Progr
   });
 
   const stencils = new Map<string, LoweredStencil>();
+  const stencilNodes = propertyNodes(doc, ["program"]);
   for (const [name, st] of Object.entries(prog.program)) {
-    const locator = new StringLocator(doc, ["program", name, "computation_string"]);
+    const locator = new StringLocator(doc, ["computation_string"], stencilNodes.get(name));
     let stmts;
     try {
       stmts = parseComputation(st.computation_string);
@@ -118,13 +135,15 @@ export function parseProgram(text: string, file: string, baseDir: string): Progr
     if (inp.axes.length === 0) b.addScalar(inp.name, inp.dtype, false);
     else b.addArray(inp.name, inp.dtype, inp.shape, { transient: false });
   }
-  for (const s of stencils.values()) b.addArray(s.name, s.dtype, domain, { transient: !prog.outputs.includes(s.name) });
+  const outputs = new Set(prog.outputs);
+  for (const s of stencils.values()) b.addArray(s.name, s.dtype, domain, { transient: !outputs.has(s.name) });
   for (const [c, def] of Object.entries(prog.constants ?? {})) b.addConstant(c, def.data_type, def.value);
   for (const s of order) {
     const st = stencils.get(s)!;
     b.addStencil({ label: s, dtype: st.dtype, iterators, domain, inputs: st.inputs, output: s, code: st.code });
   }
   if (timeLoop) b.setTimeLoop(timeLoop.steps, timeLoop.feedback);
+  b.returnInputs(prog.outputs.filter((o) => inputs.some((i) => i.name === o)));
 
   const bundle: ProgramBundle = {
     file, name, sdfg: b.build(), domain, iterators, inputs, outputs: prog.outputs, stencils: order,
@@ -177,16 +196,26 @@ function inputAxes(dims: string[], iterators: string[], where: string): number[]
   return axes;
 }
 
-/** Stencils in dependency order (declaration order among independent ones); names a cycle. */
+/**
+ * Stencils in dependency order, the earliest declared among those ready first; names a cycle.
+ * Kahn's algorithm with a heap of declaration indices: O(n log n + reads) for any program size.
+ */
 function topologicalOrder(stencils: Map<string, LoweredStencil>): string[] {
   const deps = new Map([...stencils.values()].map((s) => [s.name, s.reads.filter((r) => stencils.has(r.name))]));
+  const names = [...stencils.keys()];
+  const index = new Map(names.map((n, i) => [n, i]));
+  const waiting = names.map((n) => new Set(deps.get(n)!.map((r) => r.name)).size);
+  const readers = names.map((): number[] => []);
+  names.forEach((n, i) => { for (const d of new Set(deps.get(n)!.map((r) => r.name))) readers[index.get(d)!]!.push(i); });
+  const heap = new MinHeap();
+  waiting.forEach((w, i) => { if (w === 0) heap.push(i); });
   const done = new Set<string>();
   const order: string[] = [];
-  for (;;) {
-    const next = [...stencils.keys()].find((s) => !done.has(s) && deps.get(s)!.every((r) => done.has(r.name)));
-    if (next === undefined) break;
-    done.add(next);
-    order.push(next);
+  while (heap.size > 0) {
+    const i = heap.pop();
+    done.add(names[i]!);
+    order.push(names[i]!);
+    for (const r of readers[i]!) if (--waiting[r]! === 0) heap.push(r);
   }
   if (order.length === stencils.size) return order;
   // Follow unfinished dependencies until a stencil repeats: that is a cycle.
@@ -202,11 +231,53 @@ function topologicalOrder(stencils: Map<string, LoweredStencil>): string[] {
   throw new UserError(first.locator.locate(read.pos), `dependency cycle among stencils: ${cycle.join(" -> ")} (each reads the next)`);
 }
 
+/** A binary min-heap of integers. */
+class MinHeap {
+  private readonly a: number[] = [];
+  get size(): number { return this.a.length; }
+  push(x: number): void {
+    const a = this.a;
+    let i = a.push(x) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (a[up]! <= x) break;
+      a[i] = a[up]!;
+      i = up;
+    }
+    a[i] = x;
+  }
+  pop(): number {
+    const a = this.a;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const c = l + 1 < a.length && a[l + 1]! < a[l]! ? l + 1 : l;
+        if (a[c]! >= last) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
+
 function checkOutputs(prog: ProgramJson, symbols: Map<string, ProgramSymbol>, at: (...p: (string | number)[]) => string): void {
+  const seen = new Set<string>();
   prog.outputs.forEach((o, idx) => {
     const sym = symbols.get(o);
     if (!sym || sym.kind === "constant") throw new UserError(at("outputs", idx), `output '${o}' is neither a stencil nor an input`);
-    if (prog.outputs.indexOf(o) !== idx) throw new UserError(at("outputs", idx), `output '${o}' is listed twice`);
+    if (seen.has(o)) throw new UserError(at("outputs", idx), `output '${o}' is listed twice`);
+    // An input named as an output is returned unchanged; one the time loop replaces would need the
+    // value of the last step's input, which the hosts do not read back.
+    if (Object.hasOwn(prog.inputs, o) && Object.values(prog.time_loop?.feedback ?? {}).includes(o)) {
+      throw new UserError(at("outputs", idx), `output '${o}' is an input the time_loop feeds back; returning it is not supported (return the output that feeds it)`);
+    }
+    seen.add(o);
   });
 }
 

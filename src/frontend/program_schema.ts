@@ -112,7 +112,8 @@ export function checkProgramSchema(value: unknown): { ok: true; program: Program
   return { ok: false, issue: { path, message: lowerFirst(iss.message) } };
 }
 
-const ALLOWED: Record<string, string[]> = {
+/** The keys each object of a program may have (for error messages and the format documentation test). */
+export const ALLOWED: Record<string, string[]> = {
   top: ["inputs", "outputs", "dimensions", "vectorization", "program", "constants", "time_loop"],
   inputs: ["data", "data_type", "input_dims"],
   program: ["computation_string", "boundary_conditions", "data_type"],

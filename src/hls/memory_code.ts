@@ -13,9 +13,16 @@ function emitAdvance(w: CodeWriter): void {
   });
 }
 
-/** The channels with these names, in order. */
+const channelIndex = new WeakMap<Channel[], Map<string, Channel>>();
+
+/** The channels with these names, in order (by an index per pipeline: emitters stay linear). */
 export function channelsOf(p: Pipeline, names: string[]): Channel[] {
-  return names.map((n) => p.channels.find((c) => c.name === n)!);
+  let index = channelIndex.get(p.channels);
+  if (!index || index.size !== p.channels.length) {
+    index = new Map(p.channels.map((c) => [c.name, c]));
+    channelIndex.set(p.channels, index);
+  }
+  return names.map((n) => index.get(n)!);
 }
 
 

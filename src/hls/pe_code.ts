@@ -53,7 +53,7 @@ export function cellFunction(pipeline: Pipeline, pe: ProcessingElement, mathPref
     typeName,
     access: (e: Extract<Expr, { kind: "access" }>) => tapName(e.field, [...Array(pad).fill(0), ...e.offset]),
     name: (n: string) => {
-      const c = constants[n];
+      const c = Object.hasOwn(constants, n) ? constants[n] : undefined; // never Object.prototype's valueOf
       // A constant is first a value of its own type, then converted like any input.
       if (c) return typedLiteral(c.dtype === "float32" ? Math.fround(c.value) : c.value, pe.dtype, cast, typeName);
       const s = pipeline.scalars.find((x) => x.name === n);

@@ -148,6 +148,7 @@ function emitWriter(w: CodeWriter, p: Pipeline, wr: MemoryWriter): void {
     w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
       w.directive("#pragma HLS PIPELINE II=1");
       w.line(`${wr.array}[v_] = ${input.name}.read();`);
+      w.line("SDFG_SIM_PROGRESS(); // emulation progress; nothing in synthesis");
     });
   });
   w.line();

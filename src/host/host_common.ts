@@ -25,22 +25,32 @@ export interface HostArgument {
 
 /** Shape of an input, output or scalar as the .npy files hold it. */
 export function shapeOfArgument(p: Pipeline, name: string): number[] {
-  const r = p.readers.find((x) => x.array === name);
+  let index = readerIndex.get(p.readers);
+  if (!index || index.size !== p.readers.length) {
+    index = new Map(p.readers.map((r) => [r.array, r]));
+    readerIndex.set(p.readers, index);
+  }
+  const r = index.get(name);
   if (r) return r.shape;
   if (p.scalars.some((s) => s.name === name)) return [];
   return p.domain.slice(3 - p.rank);
 }
 
+/** Readers by array, per pipeline: a host with thousands of arguments stays linear. */
+const readerIndex = new WeakMap<Pipeline["readers"], Map<string, Pipeline["readers"][number]>>();
+
 /** `close_enough_`: element-wise comparison with a relative and an absolute tolerance. */
 export function emitCloseEnough(w: CodeWriter): void {
-  w.comment("Element-wise comparison with a relative and an absolute tolerance; NaN matches NaN.");
+  w.comment("Element-wise comparison with a relative and an absolute tolerance; NaN matches NaN, an infinity the same infinity.");
   w.line("template <typename T>");
   w.block("static bool close_enough_(const std::vector<T>& got, const std::vector<T>& want, double rtol, double atol, const char* name)", () => {
     w.line("std::size_t bad = 0;");
     w.block("for (std::size_t n = 0; n < got.size(); ++n)", () => {
       w.line("const double a = got[n], b = want[n];");
       w.line("if (std::isnan(a) && std::isnan(b)) continue;");
-      w.block("if (!(std::fabs(a - b) <= atol + rtol * std::fabs(b)))", () => {
+      w.line("if (a == b) continue; // equal values, infinities of the same sign included");
+      w.line("const bool finite_ = std::isfinite(a) && std::isfinite(b); // else unequal: an infinite tolerance must not accept it");
+      w.block("if (!finite_ || !(std::fabs(a - b) <= atol + rtol * std::fabs(b)))", () => {
         w.line('if (bad < 5) std::fprintf(stderr, "%s[%zu]: got %.9g, expected %.9g\\n", name, n, a, b);');
         w.line("++bad;");
       });
@@ -101,6 +111,18 @@ export function emitFinish(w: CodeWriter, p: Pipeline, args: HostArgument[]): vo
     w.block("if (!verify_.empty())", () => {
       w.line(`const std::vector<${T}> want_ = sdfg_npy::load<${T}>(verify_ + "/${a.name}.npy", {${shape.join(", ")}});`);
       w.line(`ok_ = close_enough_(${a.name}_host_, want_, ${tol.rtol}, ${tol.atol}, "${a.name}") && ok_;`);
+    });
+  }
+  for (const r of p.returnedInputs ?? []) {
+    const T = DTYPE_INFO[r.dtype].cType;
+    const shape = `{${r.shape.join(", ")}}`;
+    w.comment(`'${r.name}' is an input the program also returns: saved as it was read.`);
+    w.line(`const std::vector<${T}> ${r.name}_returned_ = sdfg_npy::load<${T}>(inputs_ + "/${r.name}.npy", ${shape});`);
+    w.line(`sdfg_npy::save<${T}>(outputs_ + "/${r.name}.npy", ${shape}, ${r.name}_returned_.data());`);
+    const tol = TOLERANCE[r.dtype];
+    w.block("if (!verify_.empty())", () => {
+      w.line(`const std::vector<${T}> want_ = sdfg_npy::load<${T}>(verify_ + "/${r.name}.npy", ${shape});`);
+      w.line(`ok_ = close_enough_(${r.name}_returned_, want_, ${tol.rtol}, ${tol.atol}, "${r.name}") && ok_;`);
     });
   }
   w.line('if (!verify_.empty()) std::printf(ok_ ? "verification passed\\n" : "verification FAILED\\n");');

@@ -50,6 +50,12 @@ export class SDFGBuilder {
     return this;
   }
 
+  /** Inputs the program returns unchanged, as outputs of their own name. */
+  returnInputs(names: string[]): this {
+    if (names.length > 0) this.sdfg.returnedInputs = [...names];
+    return this;
+  }
+
   /** Makes the program a time loop of `steps` steps feeding outputs back into inputs. */
   setTimeLoop(steps: number, feedback: Record<string, string>): this {
     this.sdfg.timeLoop = { steps, feedback: { ...feedback } };
@@ -62,7 +68,7 @@ export class SDFGBuilder {
   }
 
   private addData(name: string, desc: DataDesc): this {
-    if (name in this.sdfg.arrays) throw new Error(`data '${name}' is declared twice`);
+    if (Object.hasOwn(this.sdfg.arrays, name)) throw new Error(`data '${name}' is declared twice`);
     this.sdfg.arrays[name] = desc;
     return this;
   }

@@ -153,6 +153,8 @@ export interface TimeLoop {
 export interface SDFG {
   name: string;
   timeLoop?: TimeLoop;
+  /** Non-transient inputs the program also returns, unchanged (a program output naming an input). */
+  returnedInputs?: string[];
   symbols: Record<string, Symbol>;
   constants: Record<string, Constant>;
   arrays: Record<string, DataDesc>;
@@ -178,7 +180,8 @@ export function outEdges(state: State, id: number): Edge[] {
 /** The stencil nodes of a state in a topological order of their data dependencies. */
 export function stencilsInOrder(state: State): StencilNode[] {
   const order = topologicalOrder(state);
-  return order.map((id) => nodeById(state, id)).filter((n): n is StencilNode => n.kind === "stencil");
+  const byId = new Map(state.nodes.map((n) => [n.id, n]));
+  return order.map((id) => byId.get(id)!).filter((n): n is StencilNode => n.kind === "stencil");
 }
 
 /** Node ids in topological order; throws if the state's graph has a cycle. */
@@ -186,16 +189,21 @@ export function topologicalOrder(state: State): number[] {
   const indeg = new Map<number, number>();
   for (const n of state.nodes) indeg.set(n.id, 0);
   for (const e of state.edges) indeg.set(e.dst, (indeg.get(e.dst) ?? 0) + 1);
+  const succ = new Map<number, number[]>();
+  for (const e of state.edges) {
+    const list = succ.get(e.src);
+    if (list) list.push(e.dst); else succ.set(e.src, [e.dst]);
+  }
   const ready = state.nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
   const out: number[] = [];
-  while (ready.length > 0) {
-    const id = ready.shift()!;
+  // Linear in nodes + edges: programs can have thousands of stencils.
+  for (let head = 0; head < ready.length; head++) {
+    const id = ready[head]!;
     out.push(id);
-    for (const e of state.edges) {
-      if (e.src !== id) continue;
-      const d = indeg.get(e.dst)! - 1;
-      indeg.set(e.dst, d);
-      if (d === 0) ready.push(e.dst);
+    for (const dst of succ.get(id) ?? []) {
+      const d = indeg.get(dst)! - 1;
+      indeg.set(dst, d);
+      if (d === 0) ready.push(dst);
     }
   }
   if (out.length !== state.nodes.length) throw new Error(`state ${state.name} has a cycle`);

@@ -76,6 +76,7 @@ const sdfgSchema = z.object({
   interstate: z.array(z.object({ src: z.string(), dst: z.string(), condition: expr.optional(), assignments: z.record(z.string(), expr) }).strict()),
   startState: z.string(),
   timeLoop: z.object({ steps: z.number().int().positive(), feedback: z.record(z.string(), z.string()) }).strict().optional(),
+  returnedInputs: z.array(z.string()).optional(),
 }).strict();
 
 /** Serializes with keys sorted at every level, so equal SDFGs give byte-identical files. */

@@ -3,7 +3,7 @@
 
 import { accessesOf, namesOf, walkExpr } from "./expr.js";
 import { nameProblem } from "./names.js";
-import { topologicalOrder, type SDFG, type State } from "./sdfg.js";
+import { topologicalOrder, type Edge, type SDFG, type State } from "./sdfg.js";
 
 export interface Issue {
   path: string;
@@ -25,7 +25,7 @@ export function validateSDFG(sdfg: SDFG): Issue[] {
     if (desc.kind === "array") {
       desc.shape.forEach((s, d) => {
         if (typeof s === "number" && (!Number.isInteger(s) || s < 1)) report(`${p}.shape[${d}]`, `extent must be a positive integer, got ${s}`);
-        if (typeof s === "string" && !(s in sdfg.symbols)) report(`${p}.shape[${d}]`, `unknown symbol '${s}'`);
+        if (typeof s === "string" && !Object.hasOwn(sdfg.symbols, s)) report(`${p}.shape[${d}]`, `unknown symbol '${s}'`);
       });
     }
     if (desc.kind === "stream" && (!Number.isInteger(desc.depth) || desc.depth < 1)) report(`${p}.depth`, `stream depth must be a positive integer, got ${desc.depth}`);
@@ -62,7 +62,7 @@ function validateState(sdfg: SDFG, state: State, p: string, report: (path: strin
   state.nodes.forEach((n, ni) => {
     if (ids.has(n.id)) report(`${p}.nodes[${ni}]`, `duplicate node id ${n.id}`);
     ids.add(n.id);
-    if (n.kind === "access" && !(n.data in sdfg.arrays)) report(`${p}.nodes[${ni}]`, `access node of undeclared data '${n.data}'`);
+    if (n.kind === "access" && !Object.hasOwn(sdfg.arrays, n.data)) report(`${p}.nodes[${ni}]`, `access node of undeclared data '${n.data}'`);
   });
   state.edges.forEach((e, ei) => {
     const ep = `${p}.edges[${ei}]`;
@@ -92,6 +92,13 @@ function validateState(sdfg: SDFG, state: State, p: string, report: (path: strin
     report(p, "the dataflow graph has a cycle");
   }
 
+  // Edges by endpoint, built once: per-node scans would make validation quadratic.
+  const edgesInto = new Map<number, Edge[]>();
+  const edgesFrom = new Map<number, Edge[]>();
+  for (const e of state.edges) {
+    (edgesInto.get(e.dst) ?? edgesInto.set(e.dst, []).get(e.dst)!).push(e);
+    (edgesFrom.get(e.src) ?? edgesFrom.set(e.src, []).get(e.src)!).push(e);
+  }
   state.nodes.forEach((n, ni) => {
     const np = `${p}.nodes[${ni}]`;
     if (n.kind === "map_entry") {
@@ -103,12 +110,12 @@ function validateState(sdfg: SDFG, state: State, p: string, report: (path: strin
       const known = new Set([...n.inputs, ...n.outputs]);
       for (const s of n.code) known.add(s.target);
       for (const name of namesOf(n.code)) {
-        if (!known.has(name) && !(name in sdfg.constants)) report(np, `tasklet '${n.label}' reads '${name}', which is not an input connector`);
+        if (!known.has(name) && !Object.hasOwn(sdfg.constants, name)) report(np, `tasklet '${n.label}' reads '${name}', which is not an input connector`);
       }
     }
     if (n.kind !== "stencil") return;
-    const incoming = state.edges.filter((e) => e.dst === n.id);
-    const outgoing = state.edges.filter((e) => e.src === n.id);
+    const incoming = edgesInto.get(n.id) ?? [];
+    const outgoing = edgesFrom.get(n.id) ?? [];
     if (n.code.length === 0) report(`${np}.code`, `stencil '${n.label}' has no code`);
     for (const [conn, input] of Object.entries(n.inputs)) {
       const edge = incoming.find((e) => e.dstConn === conn);
@@ -125,15 +132,15 @@ function validateState(sdfg: SDFG, state: State, p: string, report: (path: strin
     const temps = new Set<string>();
     n.code.forEach((s, si) => {
       walkExpr(s.value, (e) => {
-        if (e.kind === "name" && !temps.has(e.name) && !(e.name in sdfg.constants)) {
-          const input = n.inputs[e.name];
-          if (!input || sdfg.arrays[input.data]?.kind !== "scalar") report(`${np}.code[${si}]`, `'${e.name}' is neither a temporary, a constant nor a scalar input`);
+        if (e.kind === "name" && !temps.has(e.name) && !Object.hasOwn(sdfg.constants, e.name)) {
+          const input = Object.hasOwn(n.inputs, e.name) ? n.inputs[e.name] : undefined;
+          if (!input || !Object.hasOwn(sdfg.arrays, input.data) || sdfg.arrays[input.data]!.kind !== "scalar") report(`${np}.code[${si}]`, `'${e.name}' is neither a temporary, a constant nor a scalar input`);
         }
       });
       temps.add(s.target);
     });
     for (const a of accessesOf(n.code)) {
-      if (!(a.field in n.inputs)) report(`${np}.code`, `access to '${a.field}', which is not an input of stencil '${n.label}'`);
+      if (!Object.hasOwn(n.inputs, a.field)) report(`${np}.code`, `access to '${a.field}', which is not an input of stencil '${n.label}'`);
       if (a.offset.length !== n.domain.length) report(`${np}.code`, `access to '${a.field}' has ${a.offset.length} offsets, the domain has ${n.domain.length} dimensions`);
     }
   });

@@ -41,7 +41,8 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   const sdfg = foldAlwaysOutOfDomainAccesses(input);
   const W = options.vectorWidth;
   if (sdfg.states.length !== 1) throw new UserError(sdfg.name, "spatial lowering takes an SDFG with one dataflow state");
-  const stencils = liveStencils(sdfg, stencilsInOrder(sdfg.states[0]!));
+  const outputOf = outputsByNode(sdfg);
+  const stencils = liveStencils(sdfg, stencilsInOrder(sdfg.states[0]!), outputOf);
   if (stencils.length === 0) throw new UserError(sdfg.name, "the program has no stencils");
   const rank = stencils[0]!.domain.length;
   const pad = 3 - rank;
@@ -68,8 +69,8 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   const fedBackFrom = new Map(Object.entries(feedback).map(([o, i]) => [i, o]));
   if (P > 1) {
     for (const s of stencils) {
-      const out = outputOf(sdfg, s);
-      if (!sdfg.arrays[out]!.transient && !(out in feedback)) {
+      const out = outputOf(s);
+      if (!sdfg.arrays[out]!.transient && !Object.hasOwn(feedback, out)) {
         throw new UserError("--replicas", `with P > 1 every output must be fed back by the time_loop; '${out}' is not`);
       }
     }
@@ -87,10 +88,13 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   const hardwareDelay = new Map<string, number>();
   const readers: MemoryReader[] = [];
   const channels: Channel[] = [];
-  const written = new Set(stencils.map((s) => outputOf(sdfg, s)));
+  // Lookups by name, so that lowering stays linear in the number of stencils.
+  const readerOfArray = new Map<string, MemoryReader>();
+  const channelNamed = new Map<string, Channel>();
+  const written = new Set(stencils.map((s) => outputOf(s)));
 
   const readerFor = (array: string, axes: number[]): string => {
-    const existing = readers.find((r) => r.array === array);
+    const existing = readerOfArray.get(array);
     if (existing) return existing.name;
     const desc = sdfg.arrays[array]!;
     if (desc.kind !== "array") throw new Error(`reader for non-array ${array}`);
@@ -100,6 +104,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
       onChip: axes.length < rank && desc.shape.map(Number).reduce((a, b) => a * b, 1) <= MAX_ON_CHIP_ELEMENTS,
     };
     readers.push(reader);
+    readerOfArray.set(array, reader);
     arrival.set(reader.name, 0);
     arrivalCycles.set(reader.name, 0);
     marginCycles.set(reader.name, 0);
@@ -118,11 +123,11 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   for (let r = 0; r < P; r++) {
     const suffix = P > 1 ? `_r${r}` : "";
     for (const s of stencils) {
-      const out = outputOf(sdfg, s);
+      const out = outputOf(s);
       const peName = unique(`pe_${s.label}${suffix}_`);
       // In a replica past the pass's step count, a PE producing a fed-back output forwards the
       // centre value of the input it replaces, so a pass can do fewer than P steps.
-      const bypass = P > 1 && out in feedback ? feedback[out]! : undefined;
+      const bypass = P > 1 && Object.hasOwn(feedback, out) ? feedback[out]! : undefined;
       const inputs: PEInput[] = [];
       const accesses = accessesOf(s.code);
       const fields = Object.entries(s.inputs).filter(([, inp]) => sdfg.arrays[inp.data]!.kind === "array");
@@ -150,25 +155,26 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         const dtype = desc.dtype; // a channel carries elements of the data's own type
         const channel = unique(`${inp.data}_to_${s.label}${suffix}_`);
         channels.push({ name: channel, field: inp.data, dtype, from, to: peName, delay: 0, depth: 0, storage: "srl" });
+        channelNamed.set(channel, channels[channels.length - 1]!);
         inputs.push({
           field: inp.data, channel, dtype, boundary: inp.boundary, taps, lo, hi, lead, vectors,
           parts: windowParts([...needed].sort((a, b) => a - b), vectors, W * DTYPE_INFO[desc.dtype].bytes * 8, options.uram ?? false),
         });
       }
       const latency = Math.max(0, ...inputs.map((i) => i.lead));
-      const arriveAt = (i: PEInput) => arrival.get(channels.find((c) => c.name === i.channel)!.from)!;
-      const cyclesAt = (i: PEInput) => arrivalCycles.get(channels.find((c) => c.name === i.channel)!.from)!;
+      const arriveAt = (i: PEInput) => arrival.get(channelNamed.get(i.channel)!.from)!;
+      const cyclesAt = (i: PEInput) => arrivalCycles.get(channelNamed.get(i.channel)!.from)!;
       const arrive = Math.max(0, ...inputs.map((i) => arriveAt(i) + i.lead));
       const start = Math.max(0, ...inputs.map((i) => cyclesAt(i) + i.lead));
       const marginAt = (i: PEInput) => marginCycles.get(channels.find((c) => c.name === i.channel)!.from)!;
       const marginStart = Math.max(0, ...inputs.map((i) => marginAt(i) + i.lead));
       const pipelineDepth = estimatePipelineDepth(s.code, s.dtype);
       for (const i of inputs) {
-        const ch = channels.find((c) => c.name === i.channel)!;
+        const ch = channelNamed.get(i.channel)!;
         ch.delay = arrive - arriveAt(i) - i.lead;
         hardwareDelay.set(ch.name, marginStart - marginAt(i) - i.lead);
       }
-      const scalars = [...namesOf(s.code)].filter((n) => sdfg.arrays[s.inputs[n]?.data ?? ""]?.kind === "scalar").map((n) => s.inputs[n]!.data).sort();
+      const scalars = [...namesOf(s.code)].filter((n) => Object.hasOwn(s.inputs, n) && sdfg.arrays[s.inputs[n]!.data]?.kind === "scalar").map((n) => s.inputs[n]!.data).sort();
       producerOf.set(`${out}@${r}`, peName);
       arrival.set(peName, arrive);
       arrivalCycles.set(peName, start + pipelineDepth);
@@ -182,7 +188,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
 
   const writers: MemoryWriter[] = [];
   for (const s of stencils) {
-    const out = outputOf(sdfg, s);
+    const out = outputOf(s);
     if (sdfg.arrays[out]!.transient) continue;
     const name = unique(`write_${out}_`);
     const channel = unique(`${out}_to_memory_`);
@@ -190,10 +196,11 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     writers.push({ name, array: out, dtype: s.dtype, input: channel });
   }
 
+  const processNamed = new Map<string, MemoryReader | ProcessingElement>([...readers, ...pes].map((x) => [x.name, x]));
   for (const c of channels) {
     c.depth = Math.max(c.delay, hardwareDelay.get(c.name) ?? 0) + CHANNEL_SLACK;
     c.storage = chooseStorage(c.depth, W * DTYPE_INFO[c.dtype].bytes * 8, options.uram ?? false);
-    const from = readers.find((r) => r.name === c.from) ?? pes.find((p) => p.name === c.from)!;
+    const from = processNamed.get(c.from)!;
     from.outputs.push(c.name);
   }
 
@@ -201,6 +208,10 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   return {
     name: sdfg.name, domain, rank, vectorWidth: W, replicas: P,
     timeSteps: loop?.steps ?? 1, feedback: { ...feedback },
+    returnedInputs: (sdfg.returnedInputs ?? []).map((name) => {
+      const d = sdfg.arrays[name]!;
+      return { name, dtype: d.dtype, shape: d.kind === "array" ? d.shape.map(Number) : [] };
+    }),
     vectors: (domain[0] * domain[1] * domain[2]) / W,
     readers, pes, writers, channels,
     scalars: scalarNames.map((n) => ({ name: n, dtype: sdfg.arrays[n]!.dtype })),
@@ -213,12 +224,12 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
  * stencil nobody reads and that is not an output would be a PE with no consumer (and its
  * inputs' readers work for nothing), so it gets no hardware; the CPU reference still computes it.
  */
-function liveStencils(sdfg: SDFG, stencils: StencilNode[]): StencilNode[] {
+function liveStencils(sdfg: SDFG, stencils: StencilNode[], outputOf: (s: StencilNode) => string): StencilNode[] {
   const needed = new Set<string>();
   const live = new Set<StencilNode>();
   for (let n = stencils.length - 1; n >= 0; n--) {
     const s = stencils[n]!;
-    const out = outputOf(sdfg, s);
+    const out = outputOf(s);
     if (sdfg.arrays[out]!.transient && !needed.has(out)) continue;
     live.add(s);
     for (const inp of Object.values(s.inputs)) needed.add(inp.data);
@@ -226,9 +237,14 @@ function liveStencils(sdfg: SDFG, stencils: StencilNode[]): StencilNode[] {
   return stencils.filter((s) => live.has(s));
 }
 
-function outputOf(sdfg: SDFG, s: StencilNode): string {
-  const edge = sdfg.states[0]!.edges.find((e) => e.src === s.id && e.srcConn === s.output);
-  return edge!.memlet!.data;
+/** The data each stencil writes, from one pass over the edges. */
+function outputsByNode(sdfg: SDFG): (s: StencilNode) => string {
+  const written = new Map<string, string>();
+  for (const e of sdfg.states[0]!.edges) {
+    const key = `${e.src}:${e.srcConn}`;
+    if (e.srcConn !== null && e.memlet && !written.has(key)) written.set(key, e.memlet.data);
+  }
+  return (s) => written.get(`${s.id}:${s.output}`)!;
 }
 
 function uniqueTaps(offsets: [number, number, number][], domain: number[]): WindowTap[] {

@@ -136,6 +136,8 @@ export interface Pipeline {
   timeSteps: number;
   /** Output → input fed back between time steps. */
   feedback: Record<string, string>;
+  /** Inputs the program returns unchanged: the host saves them as outputs of their own name. */
+  returnedInputs: { name: string; dtype: DType; shape: number[] }[];
   /** Vectors streamed per field: I*J*K / W. */
   vectors: number;
   readers: MemoryReader[];

@@ -1,22 +1,18 @@
 // The program's input data as .npy files: what generated projects ship in data/ and what
 // emulation feeds the kernel when the user gives no --inputs directory.
 
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { decodeNpy, decodeNpyHeader, encodeNpy } from "../data/npy.js";
 import { DTYPE_INFO, isExactInteger } from "../ir/dtype.js";
-import { UserError } from "../ir/diagnostics.js";
+import { jsonPathLocation, UserError } from "../ir/diagnostics.js";
 import { sdfgToJSON } from "../ir/serialize.js";
 import { readInputValues, type ProgramBundle, type ProgramInput } from "../frontend/load_program.js";
 
-/** `<name>.npy` for every input, from `inputsDir/<name>.npy` when present, else the program's data. */
-export function inputFiles(bundle: ProgramBundle, inputsDir?: string): Map<string, Buffer> {
+/** `<name>.npy` for every input, from the program's data. */
+export function inputFiles(bundle: ProgramBundle): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const input of bundle.inputs) {
-    const given = inputsDir ? join(inputsDir, `${input.name}.npy`) : undefined;
-    const exact = given && existsSync(given) ? sameTypeNpy(given, input) : null;
-    if (exact) { out.set(`${input.name}.npy`, exact); continue; }
-    const values = given && existsSync(given) ? readGivenInput(given, input) : readInputValues(input, `${bundle.file}: $.inputs.${input.name}.data`);
+    const values = readInputValues(input, jsonPathLocation(bundle.file, ["inputs", input.name, "data"]));
     out.set(`${input.name}.npy`, encodeNpy(input.dtype, input.shape, values));
   }
   return out;
@@ -26,7 +22,7 @@ export function inputFiles(bundle: ProgramBundle, inputsDir?: string): Map<strin
  * A given .npy already of the input's element type and shape, in C order: used byte for byte, so
  * that int64 values beyond 2^53 (which a JavaScript number cannot hold) arrive unchanged.
  */
-function sameTypeNpy(path: string, input: ProgramInput): Buffer | null {
+export function sameTypeNpy(path: string, input: ProgramInput): Buffer | null {
   const buf = readFileSync(path);
   const h = decodeNpyHeader(buf, path);
   const shapeOk = h.shape.join(",") === input.shape.join(",") || (input.shape.length === 0 && h.shape.reduce((a, b) => a * b, 1) === 1);
@@ -35,7 +31,8 @@ function sameTypeNpy(path: string, input: ProgramInput): Buffer | null {
   return h.descr === DTYPE_INFO[input.dtype].npyDescr && !h.fortranOrder && shapeOk && sized ? buf : null;
 }
 
-function readGivenInput(path: string, input: ProgramInput): Float64Array {
+/** An input given as a .npy file (emulate --inputs): its values, checked against the input's shape. */
+export function readGivenInput(path: string, input: ProgramInput): Float64Array {
   const arr = decodeNpy(readFileSync(path), path);
   const scalarOk = input.shape.length === 0 && arr.values.length === 1;
   if (!scalarOk && arr.shape.join(",") !== input.shape.join(",")) {

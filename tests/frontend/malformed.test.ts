@@ -213,7 +213,7 @@ test("valid variations are accepted", () => {
   // without a boundary condition, a 1-D program, a time loop, nested inline data, an input as output.
   const text = JSON.stringify({
     inputs: { u: { data: [[1, 2], [3, 4]], data_type: "float64", input_dims: ["k"] }, v: { data: "constant:2", data_type: "float64", input_dims: ["k"] } },
-    outputs: ["w", "v"],
+    outputs: ["w", "u"],
     dimensions: [4],
     constants: { alpha: { value: 0.5, data_type: "float64" } },
     time_loop: { steps: 3, feedback: { w: "v" } },
@@ -223,6 +223,7 @@ test("valid variations are accepted", () => {
   expect(b.iterators).toEqual(["k"]);
   expect(b.sdfg.constants).toEqual({ alpha: { value: 0.5, dtype: "float64" } });
   expect(b.timeLoop).toEqual({ steps: 3, feedback: { w: "v" } });
+  expect(b.sdfg.returnedInputs).toEqual(["u"]); // returned unchanged (an input the loop feeds back cannot be)
   expect(b.inputs[0]!.source).toEqual({ kind: "values", values: [1, 2, 3, 4] });
   const node = b.sdfg.states[0]!.nodes.find((n) => n.kind === "stencil");
   expect(node && node.kind === "stencil" && node.inputs).toEqual({
