@@ -2,10 +2,10 @@
 // one OpenMP loop nest per stencil over whole arrays. It is the oracle every other backend is
 // compared with, so it shares nothing with the FPGA lowering but the expression printer.
 
-import { printAssignments, typedLiteral, type CExprContext } from "../codegen/c_expr.js";
+import { printAssignments } from "../codegen/c_expr.js";
 import { CodeWriter } from "../codegen/code_writer.js";
+import { linearIndex, stencilOutputData as outputData, wholeArrayContext } from "../codegen/whole_array.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
-import type { Expr } from "../ir/expr.js";
 import { stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
 
 export interface ReferenceInterface {
@@ -24,10 +24,6 @@ export function referenceInterface(sdfg: SDFG): ReferenceInterface {
     inputs: [...read].filter((n) => !written.has(n)).sort().map((name) => ({ name, shape: shapeOf(name) })),
     outputs: [...written].filter((n) => !sdfg.arrays[n]!.transient).sort().map((name) => ({ name, shape: shapeOf(name) })),
   };
-}
-
-function outputData(sdfg: SDFG, s: StencilNode): string {
-  return sdfg.states[0]!.edges.find((e) => e.src === s.id && e.srcConn === s.output)!.memlet!.data;
 }
 
 const LOOP = ["i_", "j_", "k_"];
@@ -92,37 +88,10 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
   return w.toString();
 }
 
-function linearIndex(axes: number[], domain: number[], coord: (axis: number) => string): string {
-  let index = "";
-  for (const a of axes) index = index === "" ? coord(a) : `(${index}) * ${domain[a]} + ${coord(a)}`;
-  return index === "" ? "0" : index;
-}
-
 function emitStencilLoop(w: CodeWriter, sdfg: SDFG, s: StencilNode, output: string, source: string | undefined): void {
-  const T = DTYPE_INFO[s.dtype].cType;
   const rank = s.domain.length;
   const loops = LOOP.slice(3 - rank);
-  const ctx: CExprContext = {
-    dtype: s.dtype,
-    mathPrefix: "std::",
-    access: (e: Extract<Expr, { kind: "access" }>) => {
-      const input = s.inputs[e.field]!;
-      const desc = sdfg.arrays[input.data]!;
-      const convert = (x: string) => (desc.dtype === s.dtype ? x : `${T}(${x})`);
-      const at = (offset: number[]) => convert(`${input.data}[${linearIndex(input.axes, s.domain, (a) => (offset[a] === 0 ? loops[a]! : `${loops[a]} + ${offset[a]}`))}]`);
-      const checks = e.offset.flatMap((d, a) => (d === 0 ? [] : [`${loops[a]} + ${d} >= 0`, `${loops[a]} + ${d} < ${s.domain[a]}`]));
-      if (checks.length === 0) return at(e.offset);
-      const bc = input.boundary;
-      const outside = bc.type === "constant" ? typedLiteral(bc.value, s.dtype) : at(e.offset.map(() => 0));
-      return `(${checks.join(" && ")} ? ${at(e.offset)} : ${outside})`;
-    },
-    name: (n: string) => {
-      const c = sdfg.constants[n];
-      if (c) return typedLiteral(c.dtype === "float32" ? Math.fround(c.value) : c.value, s.dtype);
-      const d = sdfg.arrays[s.inputs[n]?.data ?? ""];
-      return d && d.dtype !== s.dtype ? `${T}(${s.inputs[n]!.data})` : (s.inputs[n]?.data ?? n);
-    },
-  };
+  const ctx = wholeArrayContext(sdfg, s, loops, "std::");
   const { statements, result } = printAssignments(s.code, ctx, (t) => `${t}_t_`);
   w.line();
   w.comment(`Stencil '${s.label}'${source ? `: ${source}` : ""}`);
