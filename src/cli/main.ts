@@ -13,6 +13,8 @@ import { cpuProject } from "../targets/cpu_project.js";
 import { writeProject } from "../targets/project_files.js";
 import { vitisProject } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
+import { cudaProject } from "../targets/cuda_project.js";
+import { emulateCuda, formatCudaResult, NO_DEVICE_EXIT_CODE } from "../emulate/cuda_emulate.js";
 
 /** The board each FPGA target uses when --platform is not given. */
 const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
@@ -50,7 +52,7 @@ const replicasOption = () => new Option("-P, --replicas <n>", "temporal replicat
 program.command("generate")
   .description("write a complete project for PROGRAM")
   .argument("<program>", "stencil program (.json)")
-  .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
+  .addOption(targetOption(["xilinx", "intel", "cpu", "cuda"], "xilinx"))
   .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`; default u280 for xilinx, 520n for intel)")
   .addOption(widthOption())
   .addOption(replicasOption())
@@ -59,6 +61,8 @@ program.command("generate")
     const bundle = loadProgram(file);
     if (opts.target === "cpu") {
       writeProject(opts.output, cpuProject(bundle));
+    } else if (opts.target === "cuda") {
+      writeProject(opts.output, cudaProject(bundle));
     } else {
       const vendor = opts.target as "xilinx" | "intel";
       const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM[vendor]!);
@@ -70,17 +74,23 @@ program.command("generate")
   });
 
 program.command("emulate")
-  .description("generate, compile with g++ against sim/, run and compare with the CPU reference")
+  .description(`generate, compile with g++ against sim/, run and compare with the CPU reference (cuda: nvcc, and a GPU when there is one; exit ${NO_DEVICE_EXIT_CODE} when none ran it)`)
   .argument("<program>", "stencil program (.json)")
-  .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
+  .addOption(targetOption(["xilinx", "intel", "cpu", "cuda"], "xilinx"))
   .addOption(widthOption())
   .addOption(replicasOption())
   .option("--inputs <dir>", "read <input>.npy from DIR (else the program's data)")
   .option("--outputs <dir>", "write <output>.npy to DIR")
   .option("--json", "print the result as JSON")
   .addOption(new Option("--stress-latency <cycles|2x>", "every PE holds back its last N outputs (a non-flushing pipeline N deep); 2x: twice its estimated depth").argParser(stressLatency))
-  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x" }) => {
+  .action(async (file: string, opts: { target: EmulationTarget | "cuda"; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x" }) => {
     const bundle = loadProgram(file);
+    if (opts.target === "cuda") {
+      const r = await emulateCuda(bundle, { ...(opts.inputs ? { inputsDir: opts.inputs } : {}), ...(opts.outputs ? { outputsDir: opts.outputs } : {}) });
+      process.stdout.write(opts.json ? JSON.stringify(r, null, 2) + "\n" : formatCudaResult(bundle.name, r));
+      process.exitCode = !r.hostSimulation.ok || (r.ran && !r.ok) ? 1 : r.ran ? 0 : NO_DEVICE_EXIT_CODE;
+      return;
+    }
     const result = await emulate(bundle, {
       target: opts.target, spatial: spatialOptions(bundle, opts),
       ...(opts.stressLatency !== undefined ? { stressLatency: opts.stressLatency } : {}),
