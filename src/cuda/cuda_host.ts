@@ -56,7 +56,9 @@ export function emitCudaHost(sdfg: SDFG): string {
     "--bandwidth also measures the device's copy bandwidth; --probe only reports the device.",
     `Exit codes: 0 ran (and verified), 1 verification failed, 2 error, ${NO_DEVICE_EXIT_CODE} no CUDA device (nothing ran).`,
   ].join("\n"));
-  for (const h of ["algorithm", "chrono", "cmath", "cstdio", "cstdlib", "filesystem", "limits", "stdexcept", "string", "utility", "vector"]) w.directive(`#include <${h}>`);
+  // No <filesystem>: nvcc's front end takes seconds over it, and the host needs one mkdir -p.
+  for (const h of ["algorithm", "cmath", "cstdio", "cstdlib", "limits", "stdexcept", "string", "utility", "vector"]) w.directive(`#include <${h}>`);
+  w.directive("#include <sys/stat.h>");
   w.directive('#include "sdfg_npy.h"');
   w.directive(`#include "${KERNELS_HEADER}"`);
   w.line();
@@ -67,6 +69,16 @@ export function emitCudaHost(sdfg: SDFG): string {
   });
   w.line();
   emitCloseEnough(w);
+  w.line();
+  w.comment("mkdir -p: creates every missing directory along `path`.");
+  w.block("static void sdfg_make_directories_(const std::string& path)", () => {
+    w.block("for (std::size_t at = path.find('/', 1); ; at = path.find('/', at + 1))", () => {
+      w.line("::mkdir(path.substr(0, at).c_str(), 0777);");
+      w.line("if (at == std::string::npos) break;");
+    });
+    w.line("struct stat info;");
+    w.line('if (::stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) throw std::runtime_error("cannot create the directory " + path);');
+  });
   w.line();
   w.comment("Copy bandwidth in GB/s (bytes read plus bytes written), best of 10 copies of 256 MiB.");
   w.block("static double sdfg_copy_bandwidth_()", () => {
@@ -176,7 +188,7 @@ export function emitCudaHost(sdfg: SDFG): string {
       w.line(`std::printf("kernel: %.6f s, %.3e cells/s, %.1f GB/s (best of %d)\\n", seconds_, ${cells * steps}.0 / seconds_, ${bytesPerStep(sdfg) * steps}.0 / seconds_ / 1e9, repeat_);`);
       w.line();
       w.line("bool ok_ = true;");
-      w.line("std::filesystem::create_directories(outputs_);");
+      w.line("sdfg_make_directories_(outputs_);");
       for (const { name, shape } of iface.outputs) {
         const T = cT(name);
         w.line(`std::vector<${T}> ${name}_host_(${elements(sdfg, name)});`);

@@ -27,9 +27,9 @@ function gxxVersion(): Promise<string> {
 /** The compilers a build can use: g++ for emulation, nvcc (CUDA) for the GPU target. */
 export type Compiler = "g++" | "nvcc";
 
-/** Where nvcc is: $NVCC, else `nvcc` on PATH, else the CUDA toolkit's default place; null if none. */
+/** Where nvcc is: $NVCC when set (and only there), else `nvcc` on PATH, else the CUDA toolkit's default place; null if none. */
 export function findNvcc(): string | null {
-  const candidates = [process.env.NVCC, ...(process.env.PATH ?? "").split(delimiter).filter((d) => d !== "").map((d) => join(d, "nvcc")), "/usr/local/cuda/bin/nvcc"];
+  const candidates = process.env.NVCC ? [process.env.NVCC] : [...(process.env.PATH ?? "").split(delimiter).filter((d) => d !== "").map((d) => join(d, "nvcc")), "/usr/local/cuda/bin/nvcc"];
   for (const c of candidates) {
     if (!c) continue;
     try {

@@ -70,6 +70,20 @@ export function nvccCompileOnly(bundle: ProgramBundle, source: string, arch = DE
   return { ...nvccBuild(bundle, arch), compile: [source], flags: ["-c", ...nvccBuild(bundle, arch).flags], output: source.replace(/\.cu$/, ".o") };
 }
 
+/**
+ * Runs the g++ build of the CUDA sources on the inputs in `inDir` and compares its outputs with
+ * the reference's in `refDir`.
+ */
+export async function runHostSimulation(bundle: ProgramBundle, work: string, inDir: string, refDir: string, names: string[]) {
+  const sim = await compileCached(cudaHostSimulationBuild(bundle));
+  const simDir = join(work, "host_sim");
+  mkdirSync(simDir);
+  const run = await execa(sim.binary, ["--inputs", inDir, "--outputs", simDir, "--repeat", "1"], { reject: false, all: true });
+  if (run.exitCode !== 0) throw new Error(`the CUDA host simulation failed (exit ${run.exitCode}):\n${run.all}`);
+  const outputs = compareOutputs(bundle, names, simDir, refDir);
+  return { ok: outputs.every((c) => c.mismatches === 0), outputs, cached: sim.cached, dir: simDir };
+}
+
 export async function emulateCuda(bundle: ProgramBundle, options: CudaEmulateOptions = {}): Promise<CudaEmulateResult> {
   if (findNvcc() === null) throw new UserError("--target cuda", "nvcc was not found (set NVCC, put it on PATH or install the CUDA toolkit under /usr/local/cuda)");
   const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-cuda-"));
@@ -77,18 +91,13 @@ export async function emulateCuda(bundle: ProgramBundle, options: CudaEmulateOpt
     const { inDir, refDir, outputs, cached: referenceCached } = await runReference(bundle, work, options.inputsDir);
     const names = outputs.map((o) => o.name);
 
-    const sim = await compileCached(cudaHostSimulationBuild(bundle));
-    const simDir = join(work, "host_sim");
-    mkdirSync(simDir);
-    const simRun = await execa(sim.binary, ["--inputs", inDir, "--outputs", simDir, "--repeat", "1"], { reject: false, all: true });
-    if (simRun.exitCode !== 0) throw new Error(`the CUDA host simulation failed (exit ${simRun.exitCode}):\n${simRun.all}`);
-    const simOutputs = compareOutputs(bundle, names, simDir, refDir);
-    const hostSimulation = { ok: simOutputs.every((c) => c.mismatches === 0), outputs: simOutputs };
+    const sim = await runHostSimulation(bundle, work, inDir, refDir, names);
+    const hostSim = { ok: sim.ok, outputs: sim.outputs };
 
     let arch = DEFAULT_CUDA_ARCH;
     let build = await compileCached(nvccBuild(bundle, arch));
     const probe = await execa(build.binary, ["--probe"], { reject: false, all: true });
-    const base = { target: "cuda" as const, hostSimulation, cached: { nvcc: build.cached, hostSimulation: sim.cached, reference: referenceCached } };
+    const base = { target: "cuda" as const, hostSimulation: hostSim, cached: { nvcc: build.cached, hostSimulation: sim.cached, reference: referenceCached } };
     if (probe.exitCode === NO_DEVICE_EXIT_CODE) {
       const line = probe.stdout.split("\n").find((l) => l.startsWith(NO_DEVICE_MESSAGE)) ?? NO_DEVICE_MESSAGE;
       return { ...base, ok: false, ran: false, message: line, outputs: [], arch };
@@ -113,7 +122,7 @@ export async function emulateCuda(bundle: ProgramBundle, options: CudaEmulateOpt
     const copyGBs = copy ? Number(copy[1]) : undefined;
     return {
       ...base, ran: true, arch,
-      ok: hostSimulation.ok && comparisons.every((c) => c.mismatches === 0),
+      ok: hostSim.ok && comparisons.every((c) => c.mismatches === 0),
       message: `ran on ${device ?? "a CUDA device"}`,
       outputs: comparisons,
       ...(device ? { device } : {}),
