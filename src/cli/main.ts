@@ -15,6 +15,8 @@ import { vitisProject } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
 import { cudaProject } from "../targets/cuda_project.js";
 import { emulateCuda, formatCudaResult, NO_DEVICE_EXIT_CODE } from "../emulate/cuda_emulate.js";
+import { findGpuPlatform, listGpuPlatforms } from "../platform/gpu_platform.js";
+import { formatGpuRoofline, gpuRoofline } from "../report/gpu_roofline.js";
 
 /** The board each FPGA target uses when --platform is not given. */
 const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
@@ -114,13 +116,21 @@ program.command("emulate")
 program.command("report")
   .description("estimate resources, run time and the roofline of PROGRAM on a board")
   .argument("<program>", "stencil program (.json)")
-  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`)", "u280")
+  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`); a GPU (h100, h200, a100) gives the CUDA roofline beside the U280 estimate", "u280")
   .addOption(widthOption())
   .addOption(replicasOption())
   .addOption(new Option("--clock <MHz>", "clock frequency (default: the middle of the board's achieved range)").argParser(positiveInt("--clock")))
   .option("--json", "print as JSON")
   .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean }) => {
     const bundle = loadProgram(file);
+    const gpu = findGpuPlatform(opts.platform);
+    if (gpu) {
+      const board = loadPlatform(DEFAULT_PLATFORM.xilinx!);
+      const fpga = buildReport(lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: board.resources.uram > 0 }), board, opts.clock);
+      const roofline = gpuRoofline(bundle.sdfg, gpu);
+      process.stdout.write(opts.json ? JSON.stringify({ gpu: roofline, fpga }, null, 2) + "\n" : formatGpuRoofline(roofline, gpu, { report: fpga, boardName: board.name }));
+      return;
+    }
     const platform = loadPlatform(opts.platform);
     const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
     const report = buildReport(pipeline, platform, opts.clock);
@@ -137,6 +147,7 @@ program.command("platforms")
       const mem = p.memory.map((m) => `${m.count}x${m.kind}`).join(" + ");
       process.stdout.write(`${p.shortName.padEnd(6)} ${p.name.padEnd(36)} ${p.vendor.padEnd(7)} ${p.platform.padEnd(40)} ${mem}\n`);
     }
+    for (const g of listGpuPlatforms()) process.stdout.write(`${g.shortName.padEnd(6)} ${g.name.padEnd(36)} ${g.vendor.padEnd(7)} ${`GPU, -arch=${g.arch}, ${g.sms} SMs`.padEnd(40)} ${g.memory.capacityGB} GB ${g.memory.kind} ${g.memory.bandwidthGBs} GB/s\n`);
   });
 
 // `sdfg-fpga … | head` closes the pipe early: that is not an error.
