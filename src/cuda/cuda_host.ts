@@ -185,7 +185,7 @@ export function emitCudaHost(sdfg: SDFG): string {
       });
       w.line("const double seconds_ = best_ms_ * 1e-3;");
       w.comment(`Cells updated (${cells} per step, ${steps} step(s)) and compulsory traffic (${bytesPerStep(sdfg)} bytes per step: each kernel reads its arrays once and writes its output).`);
-      w.line(`std::printf("kernel: %.6f s, %.3e cells/s, %.1f GB/s (best of %d)\\n", seconds_, ${cells * steps}.0 / seconds_, ${bytesPerStep(sdfg) * steps}.0 / seconds_ / 1e9, repeat_);`);
+      w.line(`std::printf("kernel: %.6e s, %.3e cells/s, %.1f GB/s (best of %d)\\n", seconds_, ${cells * steps}.0 / seconds_, ${bytesPerStep(sdfg) * steps}.0 / seconds_ / 1e9, repeat_);`);
       w.line();
       w.line("bool ok_ = true;");
       w.line("sdfg_make_directories_(outputs_);");

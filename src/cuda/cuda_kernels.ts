@@ -56,6 +56,9 @@ export function cudaStencils(sdfg: SDFG): CudaStencil[] {
   });
 }
 
+/** Where the kernels' math functions live (std's, plus min/max callable on the device). */
+const MATH_NAMESPACE = "sdfg_math";
+
 const cellName = (s: StencilNode) => `${s.label}_cell_`;
 const kernelName = (s: StencilNode) => `${s.label}_kernel_`;
 /** The host function that launches a stencil's kernel. */
@@ -117,6 +120,16 @@ export function emitKernels(sdfg: SDFG, sources: Record<string, string> = {}): s
   ].join("\n"));
   w.directive("#include <cmath>");
   w.directive(`#include "${KERNELS_HEADER}"`);
+  w.line();
+  w.comment([
+    "The math functions the cell functions call, for host and device alike. std::min/std::max are",
+    "constexpr host functions nvcc refuses in device code: these have their exact definitions.",
+  ].join("\n"));
+  w.block(`namespace ${MATH_NAMESPACE}`, () => {
+    w.line(`using std::ceil; using std::cos; using std::exp; using std::fabs; using std::floor; using std::log; using std::pow; using std::sin; using std::sqrt; using std::tan;`);
+    w.line("template <typename T> __host__ __device__ inline T min(const T a, const T b) { return b < a ? b : a; }");
+    w.line("template <typename T> __host__ __device__ inline T max(const T a, const T b) { return a < b ? b : a; }");
+  }, `  // namespace ${MATH_NAMESPACE}`);
   for (const k of cudaStencils(sdfg)) emitStencil(w, sdfg, k, I, sources[k.stencil.label]);
   w.line();
   w.comment("out[n] = in[n]: the copy bandwidth the stencil kernels are measured against.");
@@ -138,7 +151,7 @@ function emitStencil(w: CodeWriter, sdfg: SDFG, k: CudaStencil, I: string, sourc
   const rank = s.domain.length;
   const coords = COORDS.slice(3 - rank);
   const T = DTYPE_INFO[s.dtype].cType;
-  const { statements, result } = printAssignments(s.code, wholeArrayContext(sdfg, s, coords, "std::"), (t) => `${t}_t_`);
+  const { statements, result } = printAssignments(s.code, wholeArrayContext(sdfg, s, coords, `${MATH_NAMESPACE}::`), (t) => `${t}_t_`);
   const body = [...statements, result].join("\n");
   const cellParams = [
     ...coords.map((c) => `const ${I} ${c}`),

@@ -13,7 +13,8 @@ import { loadProgram, parseProgram, type ProgramBundle } from "../../src/fronten
 import { cudaStencils } from "../../src/cuda/cuda_kernels.js";
 import { jsonFiles, PEERS } from "../helpers.js";
 
-const programs = [...jsonFiles("stencils"), ...jsonFiles(PEERS)];
+// Plus every math function a program may call (no example uses one), in float32 and float64.
+const programs = [...jsonFiles("stencils"), ...jsonFiles(PEERS), ...jsonFiles("tests/cuda/programs")];
 
 async function simulate(bundle: ProgramBundle, inputsDir?: string) {
   const work = mkdtempSync(join(tmpdir(), "cuda-sim-test-"));

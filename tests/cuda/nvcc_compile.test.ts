@@ -9,7 +9,8 @@ import { loadProgram } from "../../src/frontend/load_program.js";
 import { CUDA_SOURCES } from "../../src/targets/cuda_project.js";
 import { jsonFiles, PEERS } from "../helpers.js";
 
-const programs = [...jsonFiles("stencils"), ...jsonFiles(PEERS)];
+// Plus every math function a program may call (no example uses one), in float32 and float64.
+const programs = [...jsonFiles("stencils"), ...jsonFiles(PEERS), ...jsonFiles("tests/cuda/programs")];
 const nvcc = findNvcc();
 if (nvcc === null) console.warn("tests/cuda/nvcc_compile.test.ts: SKIPPED, nvcc not found (set NVCC or install the CUDA toolkit)");
 

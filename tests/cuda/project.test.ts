@@ -84,7 +84,7 @@ describe("generate --target cuda", () => {
     const ok = await execa("./host_sim", ["--inputs", "data", "--outputs", "out/nested", "--verify", ref, "--repeat", "2"], { cwd: dir, reject: false, all: true });
     expect(ok.exitCode, ok.all).toBe(0);
     expect(ok.stdout).toMatch(/verification passed/);
-    expect(ok.stdout).toMatch(/kernel: [0-9.]+ s, [0-9.e+]+ cells\/s, [0-9.]+ GB\/s \(best of 2\)/);
+    expect(ok.stdout).toMatch(/kernel: [0-9.e+-]+ s, [0-9.e+]+ cells\/s, [0-9.]+ GB\/s \(best of 2\)/);
     const got = decodeNpy(readFileSync(join(dir, "out/nested/out.npy")), "out");
     const values = Float64Array.from(got.values);
     values[77] = values[77]! + 1;
