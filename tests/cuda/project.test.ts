@@ -56,6 +56,12 @@ describe("generate --target cuda", () => {
     expect(cu).toMatch(/__host__ __device__ inline float lap_cell_\(/);
   });
 
+  it("a 3-D stencil reading along the outermost axis gets 4 planes per block, others 32 x 8", () => {
+    expect(cudaStencils(loadProgram("stencils/jacobi3d.json").sdfg).map((k) => k.block)).toEqual([[32, 4, 4]]);
+    expect(cudaStencils(loadProgram("stencils/hdiff.json").sdfg).map((k) => k.block)).toEqual(Array(4).fill([32, 8, 1]));
+    expect(cudaStencils(loadProgram("stencils/jacobi2d.json").sdfg).map((k) => k.block)).toEqual([[32, 8, 1]]);
+  });
+
   it("indexes in long long when an array has 2^31 elements or more", () => {
     const prog = (dims: number[]) => parseProgram(JSON.stringify({
       inputs: { a: { data: "constant:1", data_type: "float32" } }, outputs: ["b"], dimensions: dims,
