@@ -4,7 +4,8 @@
 //      10,000 inputs (should grow linearly);
 //   3. emulation throughput (cells/s) of jacobi2d 512 x 512 and hdiff 64 x 256 x 256 (the
 //      examples with bigger domains), W = 1 and W = 8, against the CPU reference, quiet and
-//      with both cores busy.
+//      with both cores busy;
+//   4. CUDA: jacobi3d 512^3 and hdiff 128 x 256 x 256, the H200 roofline and, on a GPU, the run.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -153,3 +154,40 @@ for (const [example, dims, label] of [["stencils/jacobi2d.json", [512, 512], "ja
     console.log(`  ${label} W=${W} with two more processes keeping both cores busy: ${fmt(loaded.wall)} cells/s (${fmt(quiet.wall / loaded.wall)}x slower), ${fmt(loaded.cpu)} per CPU second`);
   }
 }
+
+// 4. CUDA at the sizes the GPU check uses: jacobi3d 512^3 and hdiff 128 x 256 x 256, random
+//    inputs. The roofline estimate for the H200 always; with a GPU (/dev/nvidia0) also the run:
+//    kernel time, GB/s and the copy bandwidth measured in the same run (target: >= 70 %).
+async function benchCuda() {
+  const { existsSync } = await import("node:fs");
+  const { emulateCuda } = await import("../dist/src/emulate/cuda_emulate.js");
+  const { findGpuPlatform } = await import("../dist/src/platform/gpu_platform.js");
+  const { gpuRoofline } = await import("../dist/src/report/gpu_roofline.js");
+  const gpu = existsSync("/dev/nvidia0");
+  const h200 = findGpuPlatform("h200");
+  for (const [file, dims] of [["stencils/jacobi3d.json", [512, 512, 512]], ["stencils/hdiff.json", [128, 256, 256]]]) {
+    const work = mkdtempSync(join(tmpdir(), "bench-cuda-"));
+    const prog = JSON.parse(readFileSync(file, "utf8"));
+    prog.dimensions = dims;
+    for (const inp of Object.values(prog.inputs)) inp.data = "constant:0";
+    const name = `${prog.name ?? file.replace(/^.*\//, "").replace(/\.json$/, "")}_${dims.join("x")}`;
+    const path = join(work, `${name}.json`);
+    writeFileSync(path, JSON.stringify(prog));
+    const bundle = parseProgram(readFileSync(path, "utf8"), path, work);
+    const r = gpuRoofline(bundle.sdfg, h200);
+    console.log(`cuda ${name}: H200 roofline ${(r.seconds * 1e3).toPrecision(4)} ms at ${r.bandwidthGBs} GB/s (${r.bytesPerCell} B/cell)`);
+    if (!gpu) {
+      console.log(`cuda ${name}: no GPU here (/dev/nvidia0 absent), not run`);
+      continue;
+    }
+    const inputs = join(work, "in");
+    mkdirSync(inputs);
+    let seed = 4321;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const cells = dims.reduce((a, b) => a * b, 1);
+    for (const input of Object.keys(prog.inputs)) writeFileSync(join(inputs, `${input}.npy`), encodeNpy("float32", dims, Float64Array.from({ length: cells }, rnd)));
+    const c = await emulateCuda(bundle, { inputsDir: inputs });
+    console.log(`cuda ${name}: ${c.message}; ${c.ok ? "matches" : "DIFFERS FROM"} the CPU reference; ${c.kernelSeconds?.toPrecision(4)} s, ${c.gbs?.toFixed(1)} GB/s of ${c.copyGBs?.toFixed(1)} GB/s copy = ${((c.fractionOfCopy ?? 0) * 100).toFixed(1)} %`);
+  }
+}
+await benchCuda();

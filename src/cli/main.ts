@@ -16,6 +16,10 @@ import { ProgressPrinter } from "./progress.js";
 import { toJson } from "./json_output.js";
 import { vitisProject } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
+import { cudaProject } from "../targets/cuda_project.js";
+import { emulateCuda, formatCudaResult, NO_DEVICE_EXIT_CODE } from "../emulate/cuda_emulate.js";
+import { findGpuPlatform, listGpuPlatforms } from "../platform/gpu_platform.js";
+import { formatGpuRoofline, gpuRoofline } from "../report/gpu_roofline.js";
 
 /** The board each FPGA target uses when --platform is not given. */
 const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
@@ -80,7 +84,7 @@ const replicasOption = () => new Option("-P, --replicas <n>", "temporal replicat
 program.command("generate")
   .description("write a complete project for PROGRAM")
   .argument("<program>", "stencil program (.json)")
-  .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
+  .addOption(targetOption(["xilinx", "intel", "cpu", "cuda"], "xilinx"))
   .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`; default u280 for xilinx, 520n for intel)")
   .addOption(widthOption())
   .addOption(replicasOption())
@@ -96,6 +100,8 @@ program.command("generate")
     let platformName: string | undefined;
     if (opts.target === "cpu") {
       files = cpuProject(bundle);
+    } else if (opts.target === "cuda") {
+      files = cudaProject(bundle);
     } else {
       const vendor = opts.target as "xilinx" | "intel";
       const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM[vendor]!);
@@ -119,9 +125,9 @@ program.command("generate")
   });
 
 program.command("emulate")
-  .description("generate, compile with g++ against sim/, run and compare with the CPU reference")
+  .description(`generate, compile with g++ against sim/, run and compare with the CPU reference (cuda: nvcc, and a GPU when there is one; exit ${NO_DEVICE_EXIT_CODE} when none ran it)`)
   .argument("<program>", "stencil program (.json)")
-  .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
+  .addOption(targetOption(["xilinx", "intel", "cpu", "cuda"], "xilinx"))
   .addOption(widthOption())
   .addOption(replicasOption())
   .option("--inputs <dir>", "read every <input>.npy from DIR (else the program's data)")
@@ -130,14 +136,21 @@ program.command("emulate")
   .addOption(new Option("--stress-latency <cycles|2x>", "every PE holds back its last N outputs (a non-flushing pipeline N deep); 2x: twice its estimated depth").argParser(stressLatency))
   .option("-q, --quiet", "print no progress and no input sources on stderr")
   .option("--progress", "print progress on stderr even when it is not a terminal")
-  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x" }) => {
+  .action(async (file: string, opts: { target: EmulationTarget | "cuda"; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x" }) => {
     const bundle = loadProgram(file);
     if (opts.outputs) checkOutputFolder(opts.outputs, "--outputs");
+    if (opts.target === "cuda") {
+      const r = await emulateCuda(bundle, { ...(opts.inputs ? { inputsDir: opts.inputs } : {}), ...(opts.outputs ? { outputsDir: opts.outputs } : {}) });
+      process.stdout.write(opts.json ? toJson({ version: VERSION, program: bundle.file, name: bundle.name, ...r }) + "\n" : formatCudaResult(bundle.name, r));
+      process.exitCode = !r.hostSimulation.ok || (r.ran && !r.ok) ? 1 : r.ran ? 0 : NO_DEVICE_EXIT_CODE;
+      return;
+    }
     const spatial = spatialOptions(bundle, opts);
     const progress = new ProgressPrinter(!opts.quiet && (opts.progress || process.stderr.isTTY === true));
     const notes = !opts.quiet && !opts.json;
+    const target = opts.target;
     const result = await withWidthFrom(bundle, opts, () => emulate(bundle, {
-      target: opts.target, spatial,
+      target, spatial,
       ...(opts.stressLatency !== undefined ? { stressLatency: opts.stressLatency } : {}),
       ...(opts.inputs ? { inputsDir: opts.inputs } : {}), ...(opts.outputs ? { outputsDir: opts.outputs } : {}),
       onEvent: (e) => {
@@ -163,13 +176,21 @@ program.command("emulate")
 program.command("report")
   .description("estimate resources, run time and the roofline of PROGRAM on a board")
   .argument("<program>", "stencil program (.json)")
-  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`)", "u280")
+  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`); a GPU (h100, h200, a100) gives the CUDA roofline beside the U280 estimate", "u280")
   .addOption(widthOption())
   .addOption(replicasOption())
   .addOption(new Option("--clock <MHz>", "clock frequency (default: the middle of the board's achieved range)").argParser(positiveInt("--clock")))
   .option("--json", "print as JSON")
   .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean }) => {
     const bundle = loadProgram(file);
+    const gpu = findGpuPlatform(opts.platform);
+    if (gpu) {
+      const board = loadPlatform(DEFAULT_PLATFORM.xilinx!);
+      const fpga = buildReport(lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: board.resources.uram > 0 }), board, opts.clock);
+      const roofline = gpuRoofline(bundle.sdfg, gpu);
+      process.stdout.write(opts.json ? JSON.stringify({ gpu: roofline, fpga }, null, 2) + "\n" : formatGpuRoofline(roofline, gpu, { report: fpga, boardName: board.name }));
+      return;
+    }
     const platform = loadPlatform(opts.platform);
     const pipeline = withWidthFrom(bundle, opts, () => lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 }));
     const report = buildReport(pipeline, platform, opts.clock);
@@ -186,6 +207,7 @@ program.command("platforms")
       const mem = p.memory.map((m) => `${m.count}x${m.kind}`).join(" + ");
       process.stdout.write(`${p.shortName.padEnd(6)} ${p.name.padEnd(36)} ${p.vendor.padEnd(7)} ${p.platform.padEnd(40)} ${mem}\n`);
     }
+    for (const g of listGpuPlatforms()) process.stdout.write(`${g.shortName.padEnd(6)} ${g.name.padEnd(36)} ${g.vendor.padEnd(7)} ${`GPU, -arch=${g.arch}, ${g.sms} SMs`.padEnd(40)} ${g.memory.capacityGB} GB ${g.memory.kind} ${g.memory.bandwidthGBs} GB/s\n`);
   });
 
 // `sdfg-fpga … | head` closes the pipe early: that is not an error.

@@ -3,10 +3,10 @@
 // compared with, so it shares nothing with the FPGA lowering but the expression printer.
 
 import { emitSourceComment } from "../codegen/user_text.js";
-import { callsAny, cppTypeName, integerHelpers, needsIntegerHelpers, printAssignments, typedLiteral, type CExprContext } from "../codegen/c_expr.js";
+import { callsAny, cppTypeName, integerHelpers, needsIntegerHelpers, printAssignments } from "../codegen/c_expr.js";
 import { CodeWriter } from "../codegen/code_writer.js";
+import { linearIndex, stencilOutputData as outputData, wholeArrayContext } from "../codegen/whole_array.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
-import type { Expr } from "../ir/expr.js";
 import { stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
 
 export interface ReferenceInterface {
@@ -25,22 +25,6 @@ export function referenceInterface(sdfg: SDFG): ReferenceInterface {
     inputs: [...read].filter((n) => !written.has(n)).sort().map((name) => ({ name, shape: shapeOf(name) })),
     outputs: [...written].filter((n) => !sdfg.arrays[n]!.transient).concat(sdfg.returnedInputs ?? []).sort().map((name) => ({ name, shape: shapeOf(name) })),
   };
-}
-
-const writtenData = new WeakMap<SDFG, Map<string, string>>();
-
-/** The data a stencil writes (from an index of the edges built once per SDFG: linear emission). */
-function outputData(sdfg: SDFG, s: StencilNode): string {
-  let index = writtenData.get(sdfg);
-  if (!index) {
-    index = new Map();
-    for (const e of sdfg.states[0]!.edges) {
-      const key = `${e.src}:${e.srcConn}`;
-      if (e.srcConn !== null && e.memlet && !index.has(key)) index.set(key, e.memlet.data);
-    }
-    writtenData.set(sdfg, index);
-  }
-  return index.get(`${s.id}:${s.output}`)!;
 }
 
 const LOOP = ["i_", "j_", "k_"];
@@ -117,39 +101,10 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
   return w.toString();
 }
 
-function linearIndex(axes: number[], domain: number[], coord: (axis: number) => string): string {
-  let index = "";
-  for (const a of axes) index = index === "" ? coord(a) : `(${index}) * ${domain[a]} + ${coord(a)}`;
-  return index === "" ? "0" : index;
-}
-
 function emitStencilLoop(w: CodeWriter, sdfg: SDFG, s: StencilNode, output: string, source: string | undefined): void {
-  const T = DTYPE_INFO[s.dtype].cType;
   const rank = s.domain.length;
   const loops = LOOP.slice(3 - rank);
-  const ctx: CExprContext = {
-    dtype: s.dtype,
-    mathPrefix: "std::",
-    access: (e: Extract<Expr, { kind: "access" }>) => {
-      const input = s.inputs[e.field]!;
-      const desc = sdfg.arrays[input.data]!;
-      const convert = (x: string) => (desc.dtype === s.dtype ? x : `${T}(${x})`);
-      const at = (offset: number[]) => convert(`${input.data}[${linearIndex(input.axes, s.domain, (a) => (offset[a] === 0 ? loops[a]! : `${loops[a]} + ${offset[a]}`))}]`);
-      const checks = e.offset.flatMap((d, a) => (d === 0 ? [] : [`${loops[a]} + ${d} >= 0`, `${loops[a]} + ${d} < ${s.domain[a]}`]));
-      if (checks.length === 0) return at(e.offset);
-      const bc = input.boundary;
-      const outside = bc.type === "constant" ? typedLiteral(bc.value, s.dtype) : at(e.offset.map(() => 0));
-      return `(${checks.join(" && ")} ? ${at(e.offset)} : ${outside})`;
-    },
-    name: (n: string) => {
-      // Own properties only: a name such as `valueOf` is the program's, not Object.prototype's.
-      const c = Object.hasOwn(sdfg.constants, n) ? sdfg.constants[n] : undefined;
-      if (c) return typedLiteral(c.dtype === "float32" ? Math.fround(c.value) : c.value, s.dtype);
-      const input = Object.hasOwn(s.inputs, n) ? s.inputs[n] : undefined;
-      const d = input && Object.hasOwn(sdfg.arrays, input.data) ? sdfg.arrays[input.data] : undefined;
-      return d && d.dtype !== s.dtype ? `${T}(${input!.data})` : (input?.data ?? n);
-    },
-  };
+  const ctx = wholeArrayContext(sdfg, s, loops, "std::");
   const { statements, result } = printAssignments(s.code, ctx, (t) => `${t}_t_`);
   w.line();
   emitSourceComment(w, s.label, source);

@@ -4,9 +4,9 @@
 // parallel test workers from seeing half-built entries.
 
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { execa } from "execa";
 import type { ProjectFiles } from "../targets/project_files.js";
 import { sweepStale, track, untrack } from "./temp_files.js";
@@ -23,6 +23,30 @@ function gxxVersion(): Promise<string> {
     throw new Error("g++ was not found: emulation compiles the generated C++ with g++ (apt-get install g++)");
   });
   return compilerVersion;
+}
+
+/** The compilers a build can use: g++ for emulation, nvcc (CUDA) for the GPU target. */
+export type Compiler = "g++" | "nvcc";
+
+/** Where nvcc is: $NVCC when set (and only there), else `nvcc` on PATH, else the CUDA toolkit's default place; null if none. */
+export function findNvcc(): string | null {
+  const candidates = process.env.NVCC ? [process.env.NVCC] : [...(process.env.PATH ?? "").split(delimiter).filter((d) => d !== "").map((d) => join(d, "nvcc")), "/usr/local/cuda/bin/nvcc"];
+  for (const c of candidates) {
+    if (!c) continue;
+    try {
+      accessSync(c, constants.X_OK);
+      if (statSync(c).isFile()) return c;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+let nvccVersionText: Promise<string> | undefined;
+function nvccVersion(nvcc: string): Promise<string> {
+  nvccVersionText ??= execa(nvcc, ["--version"]).then((r) => r.stdout);
+  return nvccVersionText;
 }
 
 function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
@@ -43,8 +67,10 @@ export interface CompileRequest {
   /** Include directories relative to the build directory. */
   localIncludes: string[];
   flags: string[];
-  /** Name of the binary. */
+  /** Name of the binary (or of the object file, with -c and one source). */
   output: string;
+  /** g++ unless told otherwise. */
+  compiler?: Compiler;
 }
 
 export interface CompileResult { binary: string; cached: boolean; seconds: number }
@@ -56,10 +82,14 @@ export function sweepStaleBuilds(): void {
   sweepStale(cacheDirectory(), STALE_BUILD);
 }
 
-/** `started(cached)` is called once it is known whether g++ has to run. */
+/** `started(cached)` is called once it is known whether the compiler has to run. */
 export async function compileCached(req: CompileRequest, started?: (cached: boolean) => void): Promise<CompileResult> {
+  const compiler = req.compiler ?? "g++";
+  const nvcc = compiler === "nvcc" ? findNvcc() : null;
+  if (compiler === "nvcc" && nvcc === null) throw new Error("nvcc was not found (set NVCC, put it on PATH or install the CUDA toolkit in /usr/local/cuda)");
   const hash = createHash("sha256");
-  hash.update(await gxxVersion()).update("\0").update(req.flags.join(" ")).update("\0").update(req.compile.join(" "));
+  // nvcc hands host code to g++: both versions go into the key.
+  hash.update(await gxxVersion()).update("\0").update(nvcc ? await nvccVersion(nvcc) : "").update("\0").update(req.flags.join(" ")).update("\0").update(req.compile.join(" "));
   for (const [path, content] of [...req.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`${path}\0`).update(content).update("\0");
   for (const d of req.includeDirs) hashTree(hash, d);
   const key = hash.digest("hex").slice(0, 32);
@@ -82,14 +112,14 @@ export async function compileCached(req: CompileRequest, started?: (cached: bool
     }
     const args = [...req.flags, ...req.includeDirs.map((d) => `-I${d}`), ...req.localIncludes.map((d) => `-I${join(staging, d)}`),
       ...req.compile.map((f) => join(staging, f)), "-o", join(staging, req.output)];
-    const r = await execa("g++", args, { reject: false, all: true });
+    const r = await execa(nvcc ?? "g++", args, { reject: false, all: true });
     if (r.exitCode !== 0) {
       // Kept for inspection under a name the sweep leaves alone (the latest failure per key).
       const kept = `${dir}.failed`;
       rmSync(kept, { recursive: true, force: true });
       renameSync(staging, kept);
       untrack(staging);
-      throw new Error(`g++ failed on generated code (kept in ${kept}):\n${r.all}`);
+      throw new Error(`${compiler} failed on generated code (kept in ${kept}):\n${r.all}`);
     }
     try {
       renameSync(staging, dir);
@@ -98,7 +128,7 @@ export async function compileCached(req: CompileRequest, started?: (cached: bool
       rmSync(staging, { recursive: true, force: true });
     }
   } catch (e) {
-    if (!(e instanceof Error && e.message.startsWith("g++ failed"))) rmSync(staging, { recursive: true, force: true });
+    if (!(e instanceof Error && e.message.startsWith(`${compiler} failed`))) rmSync(staging, { recursive: true, force: true });
     throw e;
   } finally {
     untrack(staging);

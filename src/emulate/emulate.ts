@@ -275,7 +275,36 @@ async function runWithProgress(binary: string, args: string[], total: number, no
   return result;
 }
 
-function copyOutputs(from: string, names: string[], to: string | undefined): void {
+/**
+ * Writes the inputs to `work/in` (from `inputsDir`, where every input must be, else the program's
+ * data), builds the CPU reference (cached) and runs it into `work/reference`. (The CUDA target's
+ * emulation.)
+ */
+export async function runReference(bundle: ProgramBundle, work: string, inputsDir: string | undefined) {
+  const inDir = join(work, "in");
+  mkdirSync(inDir);
+  for (const [name, content] of emulationInputs(bundle, inputsDir).files) writeFileSync(join(inDir, name), content);
+  const refDir = join(work, "reference");
+  mkdirSync(refDir);
+  const reference = await compileCached({
+    files: new Map([["reference.cpp", emitCpuReference(bundle.sdfg, bundle.sources)]]),
+    compile: ["reference.cpp"], includeDirs: [join(SIM_DIR, "include")], localIncludes: [], flags: REFERENCE_FLAGS, output: "reference",
+  });
+  const refRun = await execa(reference.binary, [inDir, refDir], { reject: false, all: true });
+  if (refRun.exitCode !== 0) throw new Error(`the CPU reference failed:\n${refRun.all}`);
+  return { inDir, refDir, outputs: referenceInterface(bundle.sdfg).outputs, cached: reference.cached };
+}
+
+/** Compares `gotDir/<name>.npy` with `refDir/<name>.npy` for every output. */
+export function compareOutputs(bundle: ProgramBundle, names: string[], gotDir: string, refDir: string): Comparison[] {
+  return names.map((name) => {
+    const got = decodeNpy(readFileSync(join(gotDir, `${name}.npy`)), name);
+    const want = decodeNpy(readFileSync(join(refDir, `${name}.npy`)), name);
+    return compareArrays(name, bundle.sdfg.arrays[name]!.dtype, got.values, want.values);
+  });
+}
+
+export function copyOutputs(from: string, names: string[], to: string | undefined): void {
   if (!to) return;
   mkdirSync(to, { recursive: true });
   for (const n of names) copyFileSync(join(from, `${n}.npy`), join(to, `${n}.npy`));

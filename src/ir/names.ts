@@ -1,4 +1,4 @@
-// Names from user programs end up as C++, OpenCL and Verilog identifiers. They must be plain
+// Names from user programs end up as C++, CUDA, OpenCL and Verilog identifiers. They must be plain
 // identifiers and must not collide with any of those languages' keywords or our own prefixes.
 
 const KEYWORDS = new Set(`
@@ -24,6 +24,7 @@ reg release repeat rnmos rpmos rtran rtranif0 rtranif1 scalared showcancelled si
 specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 triand
 trior trireg unsigned use uwire vectored wait wand weak0 weak1 wire wor xnor shortreal string
 main top std hls ap_uint ap_int vec
+threadIdx blockIdx blockDim gridDim warpSize dim3 char1 char2 char3 char4 uchar1 uchar2 uchar3 uchar4 short1 short2 short3 short4 ushort1 ushort2 ushort3 ushort4 int1 int2 int3 int4 uint1 uint2 uint3 uint4 long1 long2 long3 long4 ulong1 ulong2 ulong3 ulong4 longlong1 longlong2 longlong3 longlong4 ulonglong1 ulonglong2 ulonglong3 ulonglong4 float1 float2 float3 float4 double1 double2 double3 double4
 sqrt exp log sin cos tan fabs abs floor ceil min max pow
 i j k
 `.split(/\s+/).filter((s) => s.length > 0));
@@ -38,6 +39,7 @@ export function nameProblem(name: string): string | null {
   if (name.endsWith("_")) return `'${name}' ends with '_', which generated code reserves for its own names`;
   if (KEYWORDS.has(name)) return `'${name}' is a C/C++/OpenCL/Verilog keyword or a reserved name`;
   if (/^sdfg_/.test(name)) return `'${name}' uses the prefix 'sdfg_', which generated code reserves`;
+  if (/^cuda[A-Z_]/.test(name)) return `'${name}' uses the prefix 'cuda', which the CUDA runtime reserves`;
   if (name.length > 64) return `'${name}' is longer than 64 characters`;
   return null;
 }
