@@ -125,6 +125,35 @@ export function evalPExpr(e: PExpr, env: Record<string, number>): number | undef
   }
 }
 
+/** The range of an expression over intervals of its names (evaluated at their corners). */
+export function evalInterval(e: PExpr, env: Record<string, [number, number]>): [number, number] | undefined {
+  const names = [...new Set(collectNames(e))];
+  if (names.some((n) => !Object.hasOwn(env, n)) || names.length > 8) return undefined;
+  let lo = Infinity, hi = -Infinity;
+  for (let m = 0; m < 1 << names.length; m++) {
+    const vals: Record<string, number> = {};
+    names.forEach((n, i) => { vals[n] = env[n]![(m >> i) & 1]!; });
+    const v = evalPExpr(e, vals);
+    if (v === undefined) return undefined;
+    lo = Math.min(lo, v); hi = Math.max(hi, v);
+  }
+  return [lo, hi];
+}
+
+function collectNames(e: PExpr): string[] {
+  const out: string[] = [];
+  const go = (x: PExpr) => {
+    if (x.kind === "name") out.push(x.name);
+    else if (x.kind === "index") { out.push(x.name); x.indices.forEach(go); }
+    else if (x.kind === "unary" || x.kind === "cast") go(x.operand);
+    else if (x.kind === "binary") { go(x.left); go(x.right); }
+    else if (x.kind === "call") x.args.forEach(go);
+    else if (x.kind === "ternary") { go(x.cond); go(x.then); go(x.otherwise); }
+  };
+  go(e);
+  return out;
+}
+
 const sameExpr = (a: PExpr, b: PExpr) => JSON.stringify(a, (k, v) => (k === "pos" ? undefined : v)) === JSON.stringify(b, (k, v) => (k === "pos" ? undefined : v));
 
 /** Free symbols: declared symbols no interstate edge, loop or map assigns. */
@@ -262,9 +291,44 @@ export class ProgramCodeGen {
     return env;
   }
 
+  private boundsCache: Record<string, [number, number]> | null = null;
+  /** Ranges of loop variables (init value to the last value the condition admits). */
+  private bounds(): Record<string, [number, number]> {
+    if (this.boundsCache) return this.boundsCache;
+    const env: Record<string, [number, number]> = {};
+    for (const [k, v] of Object.entries(this.symValues)) env[k] = [v, v];
+    const visit = (r: PRegion) => {
+      for (const b of r.blocks) {
+        if (b.kind === "region") visit(b);
+        else if (b.kind === "conditional") for (const br of b.branches) visit(br.body);
+        else if (b.kind === "loop") {
+          const v = b.variable;
+          const init = b.init.find(([k]) => k === v)?.[1];
+          const c = b.condition;
+          if (v && init && c.kind === "binary" && c.left.kind === "name" && c.left.name === v) {
+            const lo = evalInterval(init, env);
+            const hiE = evalInterval(c.right, env);
+            if (lo && hiE) {
+              if (c.op === "<") env[v] = [Math.min(lo[0], hiE[1] - 1), Math.max(lo[1], hiE[1] - 1)];
+              else if (c.op === "<=") env[v] = [Math.min(lo[0], hiE[1]), Math.max(lo[1], hiE[1])];
+              else if (c.op === ">") env[v] = [Math.min(lo[0], hiE[0] + 1), lo[1]];
+              else if (c.op === ">=") env[v] = [Math.min(lo[0], hiE[0]), lo[1]];
+            }
+          }
+          visit(b.body);
+        }
+      }
+    };
+    visit(this.prog.root);
+    this.boundsCache = env;
+    return env;
+  }
+
   private evalSize(e: PExpr, where: string): number {
-    const v = evalPExpr(e, this.symValues);
-    if (v === undefined || !Number.isFinite(v)) throw new UserError(where, "size depends on a value that is not known before the run (give every symbol a value)");
+    let v = evalPExpr(e, this.symValues);
+    // A size that depends on loop variables: the largest it gets over their ranges.
+    if (v === undefined) v = evalInterval(e, this.bounds())?.[1];
+    if (v === undefined || !Number.isFinite(v)) throw new UserError(where, "the size depends on values only known at run time (data read by the program), so no buffer can be sized for it");
     return v;
   }
 
@@ -274,8 +338,8 @@ export class ProgramCodeGen {
     if (desc.kind === "scalar") { this.decls.line(`${T} ${c};`); return "private"; }
     const bytes = elements * PDTYPE_BYTES[desc.dtype];
     if (this.d === "cpp") {
-      this.decls.line(`std::vector<${T}> ${c}_store_(${elements});`);
-      this.decls.line(`${T}* ${c} = ${c}_store_.data();`);
+      this.decls.line(`std::unique_ptr<${T}[]> ${c}_store_(new ${T}[${elements}]());`);
+      this.decls.line(`${T}* ${c} = ${c}_store_.get();`);
       return "global";
     }
     if (bytes <= this.opts.onchipLimitBytes) {
@@ -449,6 +513,11 @@ export class ProgramCodeGen {
       done.add(next);
       order.push(next);
     }
+    // Views are bound first: nodes before a view in the order may write through it.
+    for (const id of order) {
+      const n = byId.get(id)!;
+      if (n.kind === "access" && env.data.get(n.data)?.desc.kind === "view") this.bindView(s, n, env.data.get(n.data)!, env);
+    }
     for (const id of order) this.node(s, byId.get(id)!, env);
   }
 
@@ -493,7 +562,6 @@ export class ProgramCodeGen {
 
   private accessNode(s: PState, n: Extract<PNode, { kind: "access" }>, env: Env): void {
     const ref = this.ref(n.data, env, n.where);
-    if (ref.desc.kind === "view") { this.bindView(s, n, ref, env); }
     // Copies out of this node into other access nodes.
     for (const e of s.edges.filter((x) => x.src === n.id && x.memlet)) {
       const dst = s.nodes.find((x) => x.id === e.dst)!;
@@ -861,7 +929,12 @@ export class ProgramCodeGen {
   // ---------------------------------------------------------------- library nodes
 
   private operand(s: PState, n: PNode, conn: string, dir: "in" | "out", env: Env): { ref: DataRef; dims: { r: PRange; single: boolean }[]; m: PMemlet; where: string } {
-    const e = dir === "in" ? s.edges.find((x) => x.dst === n.id && x.dstConn === conn && x.memlet) : s.edges.find((x) => x.src === n.id && x.srcConn === conn && x.memlet);
+    let e = dir === "in" ? s.edges.find((x) => x.dst === n.id && x.dstConn === conn && x.memlet) : s.edges.find((x) => x.src === n.id && x.srcConn === conn && x.memlet);
+    if (!e) {
+      // DaCe omits the default connectors of single-input/single-output nodes (Reduce).
+      const all = dir === "in" ? s.edges.filter((x) => x.dst === n.id && x.memlet) : s.edges.filter((x) => x.src === n.id && x.memlet);
+      if (all.length === 1 && (dir === "in" ? all[0]!.dstConn : all[0]!.srcConn) === null) e = all[0];
+    }
     if (!e) throw new UserError((n as { where: string }).where, `library node '${(n as { label: string }).label}' has no ${dir === "in" ? "input" : "output"} '${conn}'`);
     const ref = this.ref(e.memlet!.data, env, e.where);
     const sub = e.memlet!.subset ?? ref.desc.shape.map((x) => ({ start: { kind: "number", value: 0, integer: true } as PExpr, end: { kind: "binary", op: "-", left: x, right: { kind: "number", value: 1, integer: true } } as PExpr, step: { kind: "number", value: 1, integer: true } as PExpr }));
@@ -942,8 +1015,8 @@ export class ProgramCodeGen {
         return;
       }
       case "Transpose": case "TensorTranspose": {
-        const a = this.operand(s, n, "_inp", "in", env);
-        const c = this.operand(s, n, "_out", "out", env);
+        const a = this.operand(s, n, cls === "Transpose" ? "_inp" : "_inp_tensor", "in", env);
+        const c = this.operand(s, n, cls === "Transpose" ? "_out" : "_out_tensor", "out", env);
         const as = ns(a);
         const axes = cls === "Transpose" ? [1, 0] : (n.attributes.axes ?? as.map((_, i) => as.length - 1 - i));
         if (axes.length !== as.length) throw new UserError(n.where, `${cls} '${n.label}': axes do not match the input's rank`);

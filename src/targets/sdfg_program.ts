@@ -112,7 +112,7 @@ function emitHostIo(w: CodeWriter, g: Generated, d: Dialect, call: (args: string
     const descr = NPY_DESCR[a.desc.dtype];
     if (a.deviceTransient) { w.line(`std::vector<${T}> ${a.cName}_host(${a.elements});  // transient in device memory`); continue; }
     const file = `in_dir + "/${a.name}.npy"`;
-    if (a.read) {
+    if (a.read && !a.written) {
       w.line(`std::vector<${T}> ${a.cName}_host = sdfg_npy_raw::load<${T}>(${file}, "${descr}", ${shape});`);
     } else {
       w.line(`std::vector<${T}> ${a.cName}_host(${a.elements});`);
@@ -149,7 +149,7 @@ export function emitSdfgCpu(b: SdfgBundle): string {
   const g = generate(b, "cpp");
   const w = new CodeWriter();
   header(w, b, "CPU reference (sequential, SDFG semantics)");
-  for (const h of ["cmath", ...HOST_HEADERS]) w.directive(`#include <${h}>`);
+  for (const h of ["cmath", "memory", ...HOST_HEADERS]) w.directive(`#include <${h}>`);
   w.directive('#include "sdfg_npy_raw.h"');
   w.line();
   w.many(g.gen.prelude().trimEnd().split("\n"));
