@@ -642,7 +642,32 @@ export class ProgramCodeGen {
     if (dref.desc.kind === "scalar" && !dref.scalarPtr) dsub = [];
     const sd = this.dims(ssub).filter((x) => !x.single);
     const dd = this.dims(dsub).filter((x) => !x.single);
-    if (sd.length !== dd.length && sd.length > 0 && dd.length > 0) throw new UserError(where, `copy from '${srcName}' to '${dstName}' has subsets of different ranks (${sd.length} and ${dd.length})`);
+    if (sd.length !== dd.length && sd.length > 0 && dd.length > 0) {
+      // A reshaping copy: elements move in row-major order of both subsets.
+      const vars = sd.map(() => `sdfg_c${this.counter++}`);
+      const ssz = sd.map((x) => this.sizeText(x.r, env));
+      const dsz = dd.map((x) => this.sizeText(x.r, env));
+      const lin = vars.map((v, k) => [v, ...ssz.slice(k + 1)].join(" * ")).join(" + ");
+      const raw = (t: string): PExpr => ({ kind: "name", name: `@(${t})` });
+      const sIdx = ssub.map((r) => { const k = sd.findIndex((x) => x.r === r); return k < 0 ? r.start : { kind: "binary", op: "+", left: r.start, right: { kind: "binary", op: "*", left: raw(vars[k]!), right: r.step } } as PExpr; });
+      const dIdx = dsub.map((r) => {
+        const k = dd.findIndex((x) => x.r === r);
+        if (k < 0) return r.start;
+        const below = dsz.slice(k + 1);
+        const q = below.length ? `((${lin}) / (${below.join(" * ")}))` : `(${lin})`;
+        return { kind: "binary", op: "+", left: r.start, right: { kind: "binary", op: "*", left: raw(`${q} % ${dsz[k]}`), right: r.step } } as PExpr;
+      });
+      this.w.comment(`copy ${srcName} -> ${dstName} (reshaping)`);
+      const nest = (k: number) => {
+        if (k === vars.length) {
+          this.write(dref, dIdx, { text: this.element(sref, sIdx, env, where), t: sref.desc.dtype }, m.wcr, env, where);
+          return;
+        }
+        this.w.block(`for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${ssz[k]}; ${vars[k]}++)`, () => { if (k === vars.length - 1) this.pipelinePragma(false, ""); nest(k + 1); });
+      };
+      nest(0);
+      return;
+    }
     const loopDims = sd.length >= dd.length ? sd : dd;
     const vars = loopDims.map(() => `sdfg_c${this.counter++}`);
     const idxOf = (sub: PRange[], nonSingle: { r: PRange }[]) => sub.map((r) => {
