@@ -587,18 +587,36 @@ export class ProgramCodeGen {
     if (m.has(id)) return m.get(id)!;
     const n = s.nodes.find((x) => x.id === id)!;
     let r: PEdge | null = null;
-    if (n.kind === "access" && env.data.get(n.data)?.desc.kind === "view") {
-      const ins = s.edges.filter((e) => e.dst === id && e.memlet && s.nodes.find((x) => x.id === e.src)!.kind === "access");
-      const outs = s.edges.filter((e) => e.src === id && e.memlet && s.nodes.find((x) => x.id === e.dst)!.kind === "access");
-      const allIns = s.edges.filter((e) => e.dst === id && e.memlet);
-      if (ins.length === 1 && allIns.length === 1) r = ins[0]!;
-      else if (outs.length === 1) r = outs[0]!;
-      else r = ins[0] ?? outs[0] ?? null;
-    }
+    if (n.kind === "access" && env.data.get(n.data)?.desc.kind === "view") r = this.pickViewEdge(s, n.id, n.data);
     m.set(id, r);
     return r;
   }
 
+
+  /** DaCe's rule for which edge of a view node connects it to the data it views. */
+  private pickViewEdge(s: PState, id: number, data: string): PEdge | null {
+    const ins = s.edges.filter((e) => e.dst === id && e.memlet);
+    const outs = s.edges.filter((e) => e.src === id && e.memlet);
+    if (ins.length === 1 && outs.length !== 1) return ins[0]!;
+    if (outs.length === 1 && ins.length !== 1) return outs[0]!;
+    if (ins.length !== 1 || outs.length !== 1) return null;
+    const ie = ins[0]!;
+    const oe = outs[0]!;
+    const kindOf = (nid: number) => s.nodes.find((x) => x.id === nid)!.kind;
+    const srcData = kindOf(ie.src) === "access";
+    const dstData = kindOf(oe.dst) === "access";
+    if (srcData && !dstData) return ie;
+    if (!srcData && dstData) return oe;
+    if (!srcData && !dstData) return null;
+    const inIsView = ie.memlet!.data === data;
+    const outIsView = oe.memlet!.data === data;
+    if (inIsView && !outIsView) return oe;
+    if (!inIsView && outIsView) return ie;
+    if (inIsView && outIsView) return null;
+    if (kindOf(ie.src) === "map_entry") return ie;
+    if (kindOf(oe.dst) === "map_exit") return oe;
+    return ie;
+  }
 
   private bindView(s: PState, n: Extract<PNode, { kind: "access" }>, ref: DataRef, env: Env): void {
     const e = this.viewEdge(s, n.id, env);
