@@ -13,6 +13,7 @@ import { cpuProject } from "../targets/cpu_project.js";
 import { writeProject } from "../targets/project_files.js";
 import { vitisProject } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
+import { isSdfgProgram, sdfgEmulate, sdfgGenerate, sdfgReport, symbolOption } from "./sdfg_cli.js";
 
 /** The board each FPGA target uses when --platform is not given. */
 const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
@@ -38,17 +39,21 @@ const program = new Command()
 
 const targetOption = (choices: string[], dflt: string) => new Option("-t, --target <target>", "backend").choices(choices).default(dflt);
 const widthOption = () => new Option("-W, --vector-width <n>", "vectorization width W (overrides the program's)").argParser(positiveInt("--vector-width"));
+const symbolOpt = () => new Option("--symbol <NAME=VALUE>", "value of a symbol of a .sdfg program (repeatable; else inferred from the inputs' shapes)").argParser(symbolOption);
 const replicasOption = () => new Option("-P, --replicas <n>", "temporal replication P: time steps per pass (needs a time_loop)").argParser(positiveInt("--replicas"));
 
 program.command("generate")
   .description("write a complete project for PROGRAM")
-  .argument("<program>", "stencil program (.json)")
+  .argument("<program>", "stencil program (.json) or DaCe program (.sdfg)")
   .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
   .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`; default u280 for xilinx, 520n for intel)")
   .addOption(widthOption())
   .addOption(replicasOption())
+  .addOption(symbolOpt())
+  .option("--inputs <dir>", ".sdfg: where <arg>.npy are (default: next to the program)")
   .requiredOption("-o, --output <dir>", "output directory (replaced)")
-  .action((file: string, opts: { target: string; platform?: string; output: string; vectorWidth?: number; replicas?: number }) => {
+  .action((file: string, opts: { target: string; platform?: string; output: string; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string }) => {
+    if (isSdfgProgram(file)) return sdfgGenerate(file, opts.target, opts.platform ?? DEFAULT_PLATFORM[opts.target] ?? "u280", opts.output, opts);
     const bundle = loadProgram(file);
     if (opts.target === "cpu") {
       writeProject(opts.output, cpuProject(bundle));
@@ -64,14 +69,19 @@ program.command("generate")
 
 program.command("emulate")
   .description("generate, compile with g++ against sim/, run and compare with the CPU reference")
-  .argument("<program>", "stencil program (.json)")
+  .argument("<program>", "stencil program (.json) or DaCe program (.sdfg)")
   .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
   .addOption(widthOption())
   .addOption(replicasOption())
+  .addOption(symbolOpt())
   .option("--inputs <dir>", "read <input>.npy from DIR (else the program's data)")
   .option("--outputs <dir>", "write <output>.npy to DIR")
   .option("--json", "print the result as JSON")
-  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number; replicas?: number }) => {
+  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number> }) => {
+    if (isSdfgProgram(file)) {
+      process.exitCode = (await sdfgEmulate(file, opts.target, DEFAULT_PLATFORM[opts.target] ?? "u280", opts)) ? 0 : 1;
+      return;
+    }
     const bundle = loadProgram(file);
     const result = await emulate(bundle, {
       target: opts.target, spatial: spatialOptions(bundle, opts),
@@ -94,13 +104,16 @@ program.command("emulate")
 
 program.command("report")
   .description("estimate resources, run time and the roofline of PROGRAM on a board")
-  .argument("<program>", "stencil program (.json)")
+  .argument("<program>", "stencil program (.json) or DaCe program (.sdfg)")
   .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`)", "u280")
   .addOption(widthOption())
   .addOption(replicasOption())
+  .addOption(symbolOpt())
+  .option("--inputs <dir>", ".sdfg: where <arg>.npy are (default: next to the program)")
   .addOption(new Option("--clock <MHz>", "clock frequency (default: the middle of the board's achieved range)").argParser(positiveInt("--clock")))
   .option("--json", "print as JSON")
-  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean }) => {
+  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string }) => {
+    if (isSdfgProgram(file)) return sdfgReport(file, opts.platform, opts);
     const bundle = loadProgram(file);
     const platform = loadPlatform(opts.platform);
     const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });

@@ -998,10 +998,10 @@ export class ProgramCodeGen {
   private library(s: PState, n: Extract<PNode, { kind: "library" }>, env: Env): void {
     const cls = n.classpath.split(".").pop() ?? "";
     this.w.comment(`library node ${n.label} (${cls}) expanded`);
-    const loops = (sizes: string[], vars: string[], body: () => void) => {
+    const loops = (sizes: string[], vars: string[], body: () => void, innerLoop = false) => {
       const nest = (k: number) => {
         if (k === sizes.length) { body(); return; }
-        this.w.block(`for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${sizes[k]}; ${vars[k]}++)`, () => { if (k === sizes.length - 1) this.pipelinePragma(false, ""); nest(k + 1); });
+        this.w.block(`for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${sizes[k]}; ${vars[k]}++)`, () => { if (k === sizes.length - 1) this.pipelinePragma(innerLoop, ""); nest(k + 1); });
       };
       nest(0);
     };
@@ -1030,28 +1030,29 @@ export class ProgramCodeGen {
         const reduce = (ai: () => string[], bi: () => string[], K: string) => {
           this.w.line(`${T} ${acc} = 0;`);
           this.w.block(`for (${this.idx()} ${k} = 0; ${k} < ${K}; ${k}++)`, () => {
-            if (this.d !== "cpp") this.w.comment("accumulation: a loop-carried dependence through the adder (II = adder latency unless HLS reorders)");
+            if (this.d === "hls") this.w.directive("#pragma HLS PIPELINE II=1");
+            if (this.d !== "cpp") this.w.comment("II > 1: the accumulation is a loop-carried dependence through the adder, so the reachable II is the adder's latency (floating-point addition is not reassociated)");
             this.w.line(`${acc} += ${prod(ai(), bi())};`);
           });
         };
         if (as.length === 2 && bs.length === 2) {
           const i = nv(), j = nv();
-          loops([as[0]!, bs[1]!], [i, j], () => { reduce(() => [i, k], () => [k, j], as[1]!); writeOut(c, [i, j], { text: acc, t: c.ref.desc.dtype }); });
+          loops([as[0]!, bs[1]!], [i, j], () => { reduce(() => [i, k], () => [k, j], as[1]!); writeOut(c, [i, j], { text: acc, t: c.ref.desc.dtype }); }, true);
         } else if (as.length === 2 && bs.length === 1) {
           const i = nv();
-          loops([as[0]!], [i], () => { reduce(() => [i, k], () => [k], as[1]!); writeOut(c, [i], { text: acc, t: c.ref.desc.dtype }); });
+          loops([as[0]!], [i], () => { reduce(() => [i, k], () => [k], as[1]!); writeOut(c, [i], { text: acc, t: c.ref.desc.dtype }); }, true);
         } else if (as.length === 1 && bs.length === 2) {
           const j = nv();
-          loops([bs[1]!], [j], () => { reduce(() => [k], () => [k, j], as[0]!); writeOut(c, [j], { text: acc, t: c.ref.desc.dtype }); });
+          loops([bs[1]!], [j], () => { reduce(() => [k], () => [k, j], as[0]!); writeOut(c, [j], { text: acc, t: c.ref.desc.dtype }); }, true);
         } else if (as.length === 1 && bs.length === 1) {
           reduce(() => [k], () => [k], as[0]!);
           writeOut(c, [], { text: acc, t: c.ref.desc.dtype });
         } else if (as.length === 3 && bs.length === 3) {
           const q = nv(), i = nv(), j = nv();
-          loops([as[0]!, as[1]!, bs[2]!], [q, i, j], () => { reduce(() => [q, i, k], () => [q, k, j], as[2]!); writeOut(c, [q, i, j], { text: acc, t: c.ref.desc.dtype }); });
+          loops([as[0]!, as[1]!, bs[2]!], [q, i, j], () => { reduce(() => [q, i, k], () => [q, k, j], as[2]!); writeOut(c, [q, i, j], { text: acc, t: c.ref.desc.dtype }); }, true);
         } else if (as.length === 3 && bs.length === 2) {
           const q = nv(), i = nv(), j = nv();
-          loops([as[0]!, as[1]!, bs[1]!], [q, i, j], () => { reduce(() => [q, i, k], () => [k, j], as[2]!); writeOut(c, [q, i, j], { text: acc, t: c.ref.desc.dtype }); });
+          loops([as[0]!, as[1]!, bs[1]!], [q, i, j], () => { reduce(() => [q, i, k], () => [k, j], as[2]!); writeOut(c, [q, i, j], { text: acc, t: c.ref.desc.dtype }); }, true);
         } else {
           throw new UserError(n.where, `${cls} '${n.label}' of operands with ${as.length} and ${bs.length} dimensions cannot be expanded`);
         }
