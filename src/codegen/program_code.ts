@@ -359,7 +359,7 @@ export class ProgramCodeGen {
   body(): string {
     const env = this.topEnv();
     const code = new CodeWriter();
-    for (const s of freeSymbols(this.prog)) code.line(`const ${this.type(this.prog.symbols[s]!, "")} ${env.syms.get(s)!.c} = ${this.symValues[s]};`);
+    for (const s of freeSymbols(this.prog)) if (!Object.hasOwn(this.prog.constants, s)) code.line(`const ${this.type(this.prog.symbols[s]!, "")} ${env.syms.get(s)!.c} = ${this.symValues[s]};`);
     for (const [s, v] of Object.entries(this.prog.constants)) code.line(`const ${this.type(env.syms.get(s)!.t, "")} ${env.syms.get(s)!.c} = ${doubleLiteral(v)};`);
     const free = new Set(freeSymbols(this.prog));
     for (const [s, t] of Object.entries(this.prog.symbols)) if (!free.has(s)) code.line(`${this.type(t, "")} ${env.syms.get(s)!.c} = 0;`);
@@ -540,24 +540,24 @@ export class ProgramCodeGen {
   }
 
   /** Flat index of `indices` in a container. */
-  private flat(ref: DataRef, indices: PExpr[], env: Env, where: string): string {
+  private flat(ref: DataRef, indices: PExpr[], env: Env, where: string, ctx?: StmtCtx): string {
     if (ref.desc.kind === "scalar" && !ref.scalarPtr) return "";
     const strides = ref.desc.strides;
     if (indices.length !== strides.length) throw new UserError(where, `'${ref.c.replace(/^d\d*_/, "")}' has ${strides.length} dimension(s) but is indexed with ${indices.length}`);
     const terms = indices.map((ix, i) => {
       const st = strides[i]!;
       const one = evalPExpr(st, {}) === 1;
-      const a = this.expr(ix, env).text;
+      const a = this.expr(ix, env, ctx).text;
       return one ? `(${a})` : `(${a}) * (${this.expr(st, env).text})`;
     });
     return terms.length === 0 ? "0" : terms.join(" + ");
   }
 
   /** An lvalue/rvalue for one element. */
-  private element(ref: DataRef, indices: PExpr[], env: Env, where: string): string {
+  private element(ref: DataRef, indices: PExpr[], env: Env, where: string, ctx?: StmtCtx): string {
     if (ref.desc.kind === "scalar" && !ref.scalarPtr) return ref.c;
     if (ref.scalarPtr) return `${ref.c}[0]`;
-    return `${ref.c}[${this.flat(ref, indices, env, where)}]`;
+    return `${ref.c}[${this.flat(ref, indices, env, where, ctx)}]`;
   }
 
   private accessNode(s: PState, n: Extract<PNode, { kind: "access" }>, env: Env): void {
@@ -809,7 +809,7 @@ export class ProgramCodeGen {
   private tasklet(s: PState, n: Extract<PNode, { kind: "tasklet" }>, env: Env): void {
     const inner = new Env(env.prog, env, env.prefix);
     for (const [k, v] of env.data) inner.data.set(k, v);
-    const conns = new Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[] }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>();
+    const conns = new Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>();
     this.w.comment(`tasklet ${n.label}`);
     this.w.block("", () => {
       for (const e of s.edges.filter((x) => x.dst === n.id && x.memlet && x.dstConn)) {
@@ -840,8 +840,7 @@ export class ProgramCodeGen {
             conns.set(e.srcConn!, { c, t: ref.desc.dtype, out: { ref, idx, wcr: m.wcr } });
           }
         } else {
-          if (m.wcr) throw new UserError(e.where, `tasklet '${n.label}': a write-conflict resolution on an array connector is not supported`);
-          conns.set(e.srcConn!, { c: "", t: ref.desc.dtype, arr: { ref, sub } });
+          conns.set(e.srcConn!, { c: "", t: ref.desc.dtype, arr: { ref, sub, wcr: m.wcr } });
         }
       }
       const locals = new Map<string, { c: string; t: PDType }>();
@@ -865,7 +864,8 @@ export class ProgramCodeGen {
         if (conn.arr) {
           if (!st.indices) throw new UserError(where, `'${st.target}' is an array connector: assign to an element (${st.target}[i] = …)`);
           const lhs = this.connElement(conn.arr, st.indices, ctx, where);
-          this.w.line(`${lhs} = ${this.conv(val, conn.t)};`);
+          const v = conn.arr.wcr ? this.combine(conn.arr.wcr, { text: lhs, t: conn.t }, val, ctx.env) : val;
+          this.w.line(`${lhs} = ${this.conv(v, conn.t)};`);
         } else if (st.indices) {
           throw new UserError(where, `'${st.target}' is a single element and cannot be indexed`);
         } else if (conn.direct) {
@@ -895,7 +895,7 @@ export class ProgramCodeGen {
       const ix = indices[k++]!;
       return { kind: "binary", op: "+", left: d.r.start, right: { kind: "binary", op: "*", left: ix, right: d.r.step } };
     });
-    return this.element(arr.ref, abs, ctx.env, where);
+    return this.element(arr.ref, abs, ctx.env, where, ctx);
   }
 
   // ---------------------------------------------------------------- nested SDFGs
@@ -1171,7 +1171,7 @@ export class ProgramCodeGen {
         const conn = ctx?.conns.get(e.name);
         if (conn?.arr) return { text: this.connElement(conn.arr, e.indices, ctx!, where), t: conn.t };
         const d = env.data.get(e.name);
-        if (d) return { text: this.element(d, e.indices, env, where), t: d.desc.dtype };
+        if (d) return { text: this.element(d, e.indices, env, where, ctx), t: d.desc.dtype };
         throw new UserError(where, `'${e.name}' cannot be indexed (not an array connector or container)`);
       }
       case "unary": {
@@ -1276,7 +1276,7 @@ export class ProgramCodeGen {
 }
 
 interface StmtCtx {
-  conns: Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[] }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>;
+  conns: Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>;
   locals: Map<string, { c: string; t: PDType }>;
   env: Env;
   where: string;

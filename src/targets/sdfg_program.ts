@@ -45,7 +45,7 @@ export function loadSdfgBundle(file: string, opts: { symbols?: Record<string, nu
 
 function settleSymbols(p: Program, given: Record<string, number>, dir: string, file: string): Record<string, number> {
   const out: Record<string, number> = {};
-  const free = freeSymbols(p);
+  const free = freeSymbols(p).filter((s) => !Object.hasOwn(p.constants, s));
   for (const [k, v] of Object.entries(given)) {
     if (!Object.hasOwn(p.symbols, k)) throw new UserError(`--symbol ${k}`, `the program has no symbol '${k}' (symbols: ${Object.keys(p.symbols).join(", ") || "none"})`);
     out[k] = v;

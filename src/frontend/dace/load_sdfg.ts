@@ -179,13 +179,9 @@ export class SdfgLoader {
     return out;
   }
 
+  /** Interstate edges and start_block name blocks by their position in `nodes` (as DaCe reads them). */
   private blockIds(nodes: unknown[]): Map<string, number> {
-    const ids = new Map<string, number>();
-    nodes.forEach((n, i) => {
-      const id = (n as { id?: unknown }).id;
-      ids.set(String(typeof id === "number" ? id : i), i);
-    });
-    return ids;
+    return new Map(nodes.map((_, i) => [String(i), i]));
   }
 
   /** A control-flow region (the SDFG itself, a LoopRegion's body, a branch). */
@@ -194,14 +190,14 @@ export class SdfgLoader {
     const blocks: PBlock[] = r.nodes.map((n, i) => this.block(n, [...path, "nodes", i]));
     const ids = this.blockIds(r.nodes);
     const edges: PInterstate[] = r.edges.map((e, i) => this.interstate(e, [...path, "edges", i], ids));
-    let start: number;
-    if (r.start_block !== null && r.start_block !== undefined && ids.has(String(r.start_block))) start = ids.get(String(r.start_block))!;
-    else {
-      const targets = new Set(edges.map((e) => e.dst));
-      start = blocks.findIndex((_, i) => !targets.has(i));
-      if (start < 0 && blocks.length > 0) throw new UserError(this.at([...path, "nodes"]), "the region has no start block (every block has an incoming edge)");
-    }
-    return { kind: "region", label: r.label ?? label, blocks, edges, start: Math.max(start, 0), where: this.at(path) };
+    // DaCe: the unique block without incoming edges starts; if that is ambiguous, start_block.
+    const targets = new Set(edges.map((e) => e.dst));
+    const sources = blocks.map((_, i) => i).filter((i) => !targets.has(i));
+    let start = 0;
+    if (sources.length === 1) start = sources[0]!;
+    else if (r.start_block !== null && r.start_block !== undefined && ids.has(String(r.start_block))) start = ids.get(String(r.start_block))!;
+    else if (blocks.length > 0) throw new UserError(this.at([...path, "start_block"]), `the start block is ambiguous (${sources.length} blocks have no incoming edge) and start_block does not name one`);
+    return { kind: "region", label: r.label ?? label, blocks, edges, start, where: this.at(path) };
   }
 
   private interstate(raw: unknown, path: Path, ids: Map<string, number>): PInterstate {
