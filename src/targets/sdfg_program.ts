@@ -389,6 +389,7 @@ export interface ArgComparison {
   /** Against <name>.out.npy next to the inputs, when it exists. */
   mismatchesVsNumpy?: number;
   maxRelErrorVsNumpy?: number;
+  maxAbsErrorVsNumpy?: number;
   first?: string;
 }
 
@@ -403,10 +404,11 @@ export function tolerance(t: PDType): { rtol: number; atol: number } {
   return { rtol: 0, atol: 0 };
 }
 
-function compare(got: Float64Array, want: Float64Array, tol: { rtol: number; atol: number }): { mismatches: number; maxRel: number; first?: string } {
-  if (got.length !== want.length) return { mismatches: Math.max(got.length, want.length), maxRel: Infinity, first: `element counts differ (${got.length} vs ${want.length})` };
+function compare(got: Float64Array, want: Float64Array, tol: { rtol: number; atol: number }): { mismatches: number; maxRel: number; maxAbs: number; first?: string } {
+  if (got.length !== want.length) return { mismatches: Math.max(got.length, want.length), maxRel: Infinity, maxAbs: Infinity, first: `element counts differ (${got.length} vs ${want.length})` };
   let mismatches = 0;
   let maxRel = 0;
+  let maxAbs = 0;
   let first: string | undefined;
   for (let i = 0; i < got.length; i++) {
     const a = got[i]!;
@@ -414,9 +416,10 @@ function compare(got: Float64Array, want: Float64Array, tol: { rtol: number; ato
     if (Number.isNaN(a) && Number.isNaN(b)) continue;
     const err = Math.abs(a - b);
     if (err > 0) maxRel = Math.max(maxRel, err / Math.max(Math.abs(b), 1e-300));
+    if (!(err <= maxAbs)) maxAbs = Number.isNaN(err) ? Infinity : err;
     if (!(err <= tol.atol + tol.rtol * Math.abs(b))) { mismatches++; first ??= `at ${i}: ${a} vs ${b}`; }
   }
-  return first === undefined ? { mismatches, maxRel } : { mismatches, maxRel, first };
+  return first === undefined ? { mismatches, maxRel, maxAbs } : { mismatches, maxRel, maxAbs, first };
 }
 
 async function runBuild(files: ProjectFiles, compile: string[], output: string, args: string[]): Promise<boolean> {
@@ -465,6 +468,7 @@ export async function emulateSdfg(b: SdfgBundle, target: SdfgTarget, platform: P
         const r = compare(got, want, tol);
         c.mismatchesVsNumpy = r.mismatches;
         c.maxRelErrorVsNumpy = r.maxRel;
+        c.maxAbsErrorVsNumpy = r.maxAbs;
         if (r.first && !c.first) c.first = `vs ${a.name}.out.npy ${r.first}`;
         ok &&= r.mismatches === 0;
       }
