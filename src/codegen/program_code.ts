@@ -154,7 +154,21 @@ function collectNames(e: PExpr): string[] {
   return out;
 }
 
-const sameExpr = (a: PExpr, b: PExpr) => JSON.stringify(a, (k, v) => (k === "pos" ? undefined : v)) === JSON.stringify(b, (k, v) => (k === "pos" ? undefined : v));
+/** Structural equality of two expressions (source positions ignored). */
+function sameExpr(a: PExpr, b: PExpr): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case "number": return a.value === (b as typeof a).value && !!a.imag === !!(b as typeof a).imag;
+    case "bool": return a.value === (b as typeof a).value;
+    case "name": return a.name === (b as typeof a).name;
+    case "index": { const y = b as typeof a; return a.name === y.name && a.indices.length === y.indices.length && a.indices.every((x, i) => sameExpr(x, y.indices[i]!)); }
+    case "unary": { const y = b as typeof a; return a.op === y.op && sameExpr(a.operand, y.operand); }
+    case "cast": { const y = b as typeof a; return a.to === y.to && sameExpr(a.operand, y.operand); }
+    case "binary": { const y = b as typeof a; return a.op === y.op && sameExpr(a.left, y.left) && sameExpr(a.right, y.right); }
+    case "call": { const y = b as typeof a; return a.fn === y.fn && a.args.length === y.args.length && a.args.every((x, i) => sameExpr(x, y.args[i]!)); }
+    case "ternary": { const y = b as typeof a; return sameExpr(a.cond, y.cond) && sameExpr(a.then, y.then) && sameExpr(a.otherwise, y.otherwise); }
+  }
+}
 
 /** Free symbols: declared symbols no interstate edge, loop or map assigns. */
 export function freeSymbols(p: Program): string[] {
@@ -474,6 +488,22 @@ export class ProgramCodeGen {
 
   // ---------------------------------------------------------------- dataflow
 
+  private adjacency = new WeakMap<PState, { ins: Map<number, PEdge[]>; outs: Map<number, PEdge[]>; byId: Map<number, PNode> }>();
+  /** In- and out-edges by node, and nodes by id, computed once per state. */
+  private adj(s: PState) {
+    let a = this.adjacency.get(s);
+    if (!a) {
+      a = { ins: new Map(), outs: new Map(), byId: new Map(s.nodes.map((n) => [n.id, n])) };
+      for (const n of s.nodes) { a.ins.set(n.id, []); a.outs.set(n.id, []); }
+      for (const e of s.edges) { a.ins.get(e.dst)!.push(e); a.outs.get(e.src)!.push(e); }
+      this.adjacency.set(s, a);
+    }
+    return a;
+  }
+  private inE(s: PState, id: number): PEdge[] { return this.adj(s).ins.get(id) ?? []; }
+  private outE(s: PState, id: number): PEdge[] { return this.adj(s).outs.get(id) ?? []; }
+  private nodeOf(s: PState, id: number): PNode { return this.adj(s).byId.get(id)!; }
+
   private state(s: PState, env: Env): void {
     if (s.nodes.length === 0) return;
     this.w.comment(`state ${s.label}`);
@@ -482,7 +512,7 @@ export class ProgramCodeGen {
 
   /** Nodes directly inside `entry` (null: top level), in dependency order, as units. */
   private scope(s: PState, entry: number | null, env: Env): void {
-    const byId = new Map(s.nodes.map((n) => [n.id, n]));
+    const byId = this.adj(s).byId;
     const unitOf = (id: number): number | null => {
       // The child of `entry` containing node `id`, or null when it is outside.
       let cur: number | null = id;
@@ -505,14 +535,20 @@ export class ProgramCodeGen {
       if (entry !== null && (e.src === entry || e.dst === entry)) continue;
       deps.get(b)?.add(a);
     }
-    const done = new Set<number>();
+    // Kahn's algorithm, smallest position first (stable, deterministic).
+    const pos = new Map(ids.map((i, k) => [i, k]));
+    const indeg = new Map(ids.map((i) => [i, [...deps.get(i)!].filter((d) => deps.has(d)).length]));
+    const users = new Map<number, number[]>(ids.map((i) => [i, []]));
+    for (const i of ids) for (const d of deps.get(i)!) if (deps.has(d)) users.get(d)!.push(i);
+    const ready = ids.filter((i) => indeg.get(i) === 0);
     const order: number[] = [];
-    while (order.length < ids.length) {
-      const next = ids.find((i) => !done.has(i) && [...deps.get(i)!].every((d) => done.has(d) || !deps.has(d)));
-      if (next === undefined) throw new UserError(s.where, "the state's dataflow graph has a cycle");
-      done.add(next);
+    while (ready.length > 0) {
+      ready.sort((a, b) => pos.get(a)! - pos.get(b)!);
+      const next = ready.shift()!;
       order.push(next);
+      for (const u of users.get(next)!) { const d = indeg.get(u)! - 1; indeg.set(u, d); if (d === 0) ready.push(u); }
     }
+    if (order.length < ids.length) throw new UserError(s.where, "the state's dataflow graph has a cycle");
     // Views are bound first: nodes before a view in the order may write through it.
     for (const id of order) {
       const n = byId.get(id)!;
@@ -563,8 +599,8 @@ export class ProgramCodeGen {
   private accessNode(s: PState, n: Extract<PNode, { kind: "access" }>, env: Env): void {
     const ref = this.ref(n.data, env, n.where);
     // Copies out of this node into other access nodes.
-    for (const e of s.edges.filter((x) => x.src === n.id && x.memlet)) {
-      const dst = s.nodes.find((x) => x.id === e.dst)!;
+    for (const e of this.outE(s, n.id).filter((x) => x.memlet)) {
+      const dst = this.nodeOf(s, e.dst);
       if (dst.kind !== "access") continue;
       const dref = this.ref(dst.data, env, dst.where);
       if (this.isViewEdge(s, e, env)) continue;
@@ -574,8 +610,8 @@ export class ProgramCodeGen {
 
   /** True when the edge binds a view to what it views (no data moves). */
   private isViewEdge(s: PState, e: PEdge, env: Env): boolean {
-    const src = s.nodes.find((x) => x.id === e.src)!;
-    const dst = s.nodes.find((x) => x.id === e.dst)!;
+    const src = this.nodeOf(s, e.src);
+    const dst = this.nodeOf(s, e.dst);
     return (dst.kind === "access" && this.viewEdge(s, dst.id, env) === e) || (src.kind === "access" && this.viewEdge(s, src.id, env) === e);
   }
 
@@ -585,7 +621,7 @@ export class ProgramCodeGen {
     let m = this.viewCache.get(s);
     if (!m) { m = new Map(); this.viewCache.set(s, m); }
     if (m.has(id)) return m.get(id)!;
-    const n = s.nodes.find((x) => x.id === id)!;
+    const n = this.nodeOf(s, id);
     let r: PEdge | null = null;
     if (n.kind === "access" && env.data.get(n.data)?.desc.kind === "view") r = this.pickViewEdge(s, n.id, n.data);
     m.set(id, r);
@@ -595,14 +631,14 @@ export class ProgramCodeGen {
 
   /** DaCe's rule for which edge of a view node connects it to the data it views. */
   private pickViewEdge(s: PState, id: number, data: string): PEdge | null {
-    const ins = s.edges.filter((e) => e.dst === id && e.memlet);
-    const outs = s.edges.filter((e) => e.src === id && e.memlet);
+    const ins = this.inE(s, id).filter((e) => e.memlet);
+    const outs = this.outE(s, id).filter((e) => e.memlet);
     if (ins.length === 1 && outs.length !== 1) return ins[0]!;
     if (outs.length === 1 && ins.length !== 1) return outs[0]!;
     if (ins.length !== 1 || outs.length !== 1) return null;
     const ie = ins[0]!;
     const oe = outs[0]!;
-    const kindOf = (nid: number) => s.nodes.find((x) => x.id === nid)!.kind;
+    const kindOf = (nid: number) => this.nodeOf(s, nid).kind;
     const srcData = kindOf(ie.src) === "access";
     const dstData = kindOf(oe.dst) === "access";
     if (srcData && !dstData) return ie;
@@ -622,7 +658,7 @@ export class ProgramCodeGen {
     const e = this.viewEdge(s, n.id, env);
     if (!e || !e.memlet) throw new UserError(n.where, `view '${n.data}' is not connected to the data it views`);
     const otherId = e.src === n.id ? e.dst : e.src;
-    const other = s.nodes.find((x) => x.id === otherId) as Extract<PNode, { kind: "access" }>;
+    const other = this.nodeOf(s, otherId) as Extract<PNode, { kind: "access" }>;
     const oref = this.ref(other.data, env, other.where);
     const m = e.memlet;
     const subsetOfOther = m.data === other.data ? m.subset : m.otherSubset;
@@ -812,7 +848,7 @@ export class ProgramCodeGen {
     const conns = new Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>();
     this.w.comment(`tasklet ${n.label}`);
     this.w.block("", () => {
-      for (const e of s.edges.filter((x) => x.dst === n.id && x.memlet && x.dstConn)) {
+      for (const e of this.inE(s, n.id).filter((x) => x.memlet && x.dstConn)) {
         const m = e.memlet!;
         const ref = this.ref(m.data, env, e.where);
         const sub = m.subset ?? [];
@@ -826,7 +862,7 @@ export class ProgramCodeGen {
           conns.set(e.dstConn!, { c: "", t: ref.desc.dtype, arr: { ref, sub } });
         }
       }
-      for (const e of s.edges.filter((x) => x.src === n.id && x.memlet && x.srcConn)) {
+      for (const e of this.outE(s, n.id).filter((x) => x.memlet && x.srcConn)) {
         const m = e.memlet!;
         const ref = this.ref(m.data, env, e.where);
         const sub = m.subset ?? [];

@@ -88,7 +88,7 @@ const CPP_ELEM: Record<PDType, string> = {
 /** Host element type: OpenCL kernels keep bool as uchar. */
 const hostElem = (t: PDType, d: Dialect) => (d === "opencl" && t === "bool" ? "uint8_t" : CPP_ELEM[t]);
 
-interface Generated { gen: ProgramCodeGen; body: string; args: KernelArg[] }
+export interface Generated { gen: ProgramCodeGen; body: string; args: KernelArg[] }
 
 function generate(b: SdfgBundle, dialect: Dialect): Generated {
   const gen = new ProgramCodeGen(b.program, { dialect, symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
@@ -166,8 +166,7 @@ export function emitSdfgCpu(b: SdfgBundle): string {
 }
 
 /** The Vitis HLS kernel: m_axi per array, s_axilite for scalars and control. */
-export function emitSdfgVitisKernel(b: SdfgBundle, banks: Map<string, number>): { text: string; args: KernelArg[] } {
-  const g = generate(b, "hls");
+export function emitSdfgVitisKernel(b: SdfgBundle, banks: Map<string, number>, g: Generated = generate(b, "hls")): { text: string; args: KernelArg[] } {
   const w = new CodeWriter();
   header(w, b, "Vitis HLS memory-mapped kernel");
   w.comment("Each array is an m_axi port with its own bundle (its own AXI master and bank); scalars and\nthe control registers are s_axilite. Map nests are pipelined loop nests (innermost loop);\ntransients that fit are on-chip static arrays (BRAM/URAM), larger ones are device buffers.");
@@ -190,8 +189,7 @@ export function emitSdfgVitisKernel(b: SdfgBundle, banks: Map<string, number>): 
 }
 
 /** The Intel OpenCL single work-item kernel with `__global` pointers. */
-export function emitSdfgOpenclKernel(b: SdfgBundle): { text: string; args: KernelArg[] } {
-  const g = generate(b, "opencl");
+export function emitSdfgOpenclKernel(b: SdfgBundle, g: Generated = generate(b, "opencl")): { text: string; args: KernelArg[] } {
   const w = new CodeWriter();
   header(w, b, "Intel FPGA SDK for OpenCL single work-item kernel");
   w.comment("One single work-item kernel: every array is a __global pointer (a load/store unit on the\nboard's DDR), scalars are kernel arguments, map nests are loops aoc pipelines, transients\nthat fit are __local arrays (M20K). Under SDFG_FPGA_SIM it compiles as C++ with g++.");
@@ -225,7 +223,7 @@ function bankOf(args: KernelArg[], platform: Platform): Map<string, number> {
 export function sdfgVitisProject(b: SdfgBundle, platform: Platform): ProjectFiles {
   const pre = generate(b, "hls");
   const banks = bankOf(pre.args, platform);
-  const k = emitSdfgVitisKernel(b, banks);
+  const k = emitSdfgVitisKernel(b, banks, pre);
   const all = memoryBanks(platform);
   const preferred = all.filter((x) => x.kind === all[0]!.kind);
   const files: ProjectFiles = new Map();
@@ -297,8 +295,8 @@ export function sdfgVitisProject(b: SdfgBundle, platform: Platform): ProjectFile
 
 /** Intel sources: kernels.cl, OpenCL host (direct call under SDFG_FPGA_SIM), Makefile. */
 export function sdfgIntelProject(b: SdfgBundle, platform: Platform): ProjectFiles {
-  const k = emitSdfgOpenclKernel(b);
   const pre = generate(b, "opencl");
+  const k = emitSdfgOpenclKernel(b, pre);
   const files: ProjectFiles = new Map();
   files.set("kernel/kernels.cl", k.text);
   const w = new CodeWriter();

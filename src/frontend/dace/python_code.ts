@@ -17,9 +17,14 @@ interface Token { t: "num" | "name" | "op" | "nl" | "indent" | "dedent" | "eof";
 const OPS = ["**", "//", "<<", ">>", "<=", ">=", "==", "!=", "+=", "-=", "*=", "/=", "+", "-", "*", "/", "%", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", ",", ":", "=", "."];
 
 function lineCol(src: string, off: number): { line: number; column: number } {
-  const before = src.slice(0, off).split("\n");
-  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+  let line = 1;
+  let start = 0;
+  for (let i = src.indexOf("\n"); i >= 0 && i < off; i = src.indexOf("\n", i + 1)) { line++; start = i + 1; }
+  return { line, column: off - start + 1 };
 }
+
+const NUM_RE = /(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[jJ]?/y;
+const NAME_RE = /\$?[A-Za-z_][A-Za-z0-9_]*/y;
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -57,14 +62,16 @@ function tokenize(src: string): Token[] {
     if (c === " " || c === "\t" || c === "\r") { i++; continue; }
     if (c === "\\" && src[i + 1] === "\n") { i += 2; continue; }
     if (c === "#") { while (i < src.length && src[i] !== "\n") i++; continue; }
-    const num = /^(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[jJ]?/.exec(src.slice(i));
+    NUM_RE.lastIndex = i;
+    const num = NUM_RE.exec(src);
     if (num && /[\d.]/.test(c) && !(c === "." && !/\d/.test(src[i + 1] ?? ""))) {
       const v = num[0];
       out.push({ t: "num", v, off: i, int: /^0[xX]/.test(v) || /^\d+$/.test(v) });
       i += v.length;
       continue;
     }
-    const name = /^\$?[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
+    NAME_RE.lastIndex = i;
+    const name = NAME_RE.exec(src);
     if (name) { out.push({ t: "name", v: name[0], off: i }); i += name[0].length; continue; }
     if (c === "'" || c === '"') fail(i, "string literals are not supported in code");
     const op = OPS.find((o) => src.startsWith(o, i));
