@@ -69,7 +69,7 @@ const CPP_TYPES: Record<PDType, string> = {
 const CL_TYPES: Record<PDType, string> = {
   bool: "uchar", int8: "char", int16: "short", int32: "int", int64: "long",
   uint8: "uchar", uint16: "ushort", uint32: "uint", uint64: "ulong",
-  float32: "float", float64: "double", complex64: "", complex128: "",
+  float32: "float", float64: "double", complex64: "", complex128: "double2",
 };
 
 const RANK: PDType[] = ["bool", "uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "float32", "float64", "complex64", "complex128"];
@@ -259,7 +259,7 @@ export class ProgramCodeGen {
   type(t: PDType, where: string): string {
     if (this.d === "opencl") {
       const c = CL_TYPES[t];
-      if (!c) throw new UserError(where, `${t} data cannot be mapped to Intel OpenCL (OpenCL C has no complex type)`);
+      if (!c) throw new UserError(where, `${t} data cannot be mapped to Intel OpenCL (complex128 is mapped to double2; complex64 is not supported)`);
       return c;
     }
     return CPP_TYPES[t];
@@ -751,9 +751,8 @@ export class ProgramCodeGen {
   }
 
   private combine(wcr: Wcr, old: Typed, val: Typed, env: Env): Typed {
-    const t = promote(old.t, val.t);
     switch (wcr.op) {
-      case "+": case "*": return { text: `${old.text} ${wcr.op} ${this.paren(val.text)}`, t };
+      case "+": case "*": return this.arith(wcr.op, old, val);
       case "min": case "max": return this.minmax(wcr.op, old, val);
       case "lambda": {
         const inner = new Env(env.prog, env, env.prefix);
@@ -1061,14 +1060,13 @@ export class ProgramCodeGen {
         const T = this.type(c.ref.desc.dtype, n.where);
         const acc = nv();
         const k = nv();
-        const t = promote(a.ref.desc.dtype, b.ref.desc.dtype);
-        const prod = (ai: string[], bi: string[]) => `${this.conv({ text: this.opElement(a, ai, env), t: a.ref.desc.dtype }, t)} * ${this.conv({ text: this.opElement(b, bi, env), t: b.ref.desc.dtype }, t)}`;
+        const prod = (ai: string[], bi: string[]) => this.arith("*", { text: this.opElement(a, ai, env), t: a.ref.desc.dtype }, { text: this.opElement(b, bi, env), t: b.ref.desc.dtype });
         const reduce = (ai: () => string[], bi: () => string[], K: string) => {
-          this.w.line(`${T} ${acc} = 0;`);
+          this.w.line(`${T} ${acc} = ${this.conv({ text: "0", t: "int32" }, c.ref.desc.dtype)};`);
           this.w.block(`for (${this.idx()} ${k} = 0; ${k} < ${K}; ${k}++)`, () => {
             if (this.d === "hls") this.w.directive("#pragma HLS PIPELINE II=1");
             if (this.d !== "cpp") this.w.comment("II > 1: the accumulation is a loop-carried dependence through the adder, so the reachable II is the adder's latency (floating-point addition is not reassociated)");
-            this.w.line(`${acc} += ${prod(ai(), bi())};`);
+            this.w.line(`${acc} = ${this.conv(this.arith("+", { text: acc, t: c.ref.desc.dtype }, prod(ai(), bi())), c.ref.desc.dtype)};`);
           });
         };
         if (as.length === 2 && bs.length === 2) {
@@ -1166,9 +1164,27 @@ export class ProgramCodeGen {
 
   conv(v: Typed, t: PDType): string {
     if (v.t === t) return v.text;
+    if (this.d === "opencl" && (isComplex(t) || isComplex(v.t))) {
+      // OpenCL C has no complex type: complex128 is a double2 (s0 real, s1 imaginary).
+      if (isComplex(t) && isComplex(v.t)) return v.text;
+      if (isComplex(t)) return `sdfg_cplx((double)(${v.text}), 0.0)`;
+      return `(${this.type(t, "")})(${this.paren(v.text)}.s0)`;
+    }
     if (isComplex(t)) return `${this.type(t, "")}(${v.text})`;
     if (isComplex(v.t)) return `(${this.type(t, "")})(${v.text}.real())`;
     return `(${this.type(t, "")})(${v.text})`;
+  }
+
+  /** `a op b` for + - * /: infix, or helper calls for complex numbers in OpenCL C. */
+  arith(op: "+" | "-" | "*" | "/", a: Typed, b: Typed): Typed {
+    let t = promote(a.t, b.t);
+    if (op === "/" && isIntegral(t)) t = "float64";
+    if (t === "bool") t = "int64";
+    if (this.d === "opencl" && isComplex(t)) {
+      const fn = { "+": "sdfg_cadd", "-": "sdfg_csub", "*": "sdfg_cmul", "/": "sdfg_cdiv" }[op];
+      return { text: `${fn}(${this.conv(a, t)}, ${this.conv(b, t)})`, t };
+    }
+    return { text: `(${this.paren(this.conv(a, t))} ${op} ${this.paren(this.conv(b, t))})`, t };
   }
 
   private cond(e: PExpr, env: Env, ctx?: StmtCtx): string { return this.expr(e, env, ctx).text; }
@@ -1179,7 +1195,7 @@ export class ProgramCodeGen {
     switch (e.kind) {
       case "number":
         if (e.imag) {
-          if (this.d === "opencl") throw new UserError(where, "complex numbers cannot be mapped to Intel OpenCL");
+          if (this.d === "opencl") return { text: `sdfg_cplx(0.0, ${doubleLiteral(e.value)})`, t: "complex128" };
           return { text: `std::complex<double>(0.0, ${doubleLiteral(e.value)})`, t: "complex128" };
         }
         if (e.integer && Math.abs(e.value) < 2 ** 53) return { text: Math.abs(e.value) > 2 ** 31 - 1 ? `${e.value}L` : String(e.value), t: Math.abs(e.value) > 2 ** 31 - 1 ? "int64" : "int32" };
@@ -1214,6 +1230,7 @@ export class ProgramCodeGen {
         const v = p(e.operand);
         if (e.op === "not") return { text: `!${this.paren(v.text)}`, t: "bool" };
         if (e.op === "~") return { text: `~${this.paren(v.text)}`, t: v.t === "bool" ? "int64" : v.t };
+        if (this.d === "opencl" && isComplex(v.t)) return e.op === "-" ? { text: `sdfg_cneg(${v.text})`, t: v.t } : v;
         return { text: `${e.op}${this.paren(v.text)}`, t: v.t === "bool" ? "int64" : v.t };
       }
       case "cast": {
@@ -1234,26 +1251,27 @@ export class ProgramCodeGen {
           case "or": return { text: `(${L} || ${R})`, t: "bool" };
           case "<": case "<=": case ">": case ">=": case "==": case "!=": {
             const t = promote(a.t, b.t);
+            if (this.d === "opencl" && isComplex(t)) {
+              if (e.op !== "==" && e.op !== "!=") throw new UserError(where, "complex numbers have no order");
+              return { text: `(${e.op === "!=" ? "!" : ""}sdfg_ceq(${this.conv(a, t)}, ${this.conv(b, t)}))`, t: "bool" };
+            }
             return { text: `(${this.conv(a, t)} ${e.op} ${this.conv(b, t)})`, t: "bool" };
           }
-          case "/": {
-            let t = promote(a.t, b.t);
-            if (isIntegral(t)) t = "float64";
-            return { text: `(${this.paren(this.conv(a, t))} / ${this.paren(this.conv(b, t))})`, t };
-          }
+          case "/": return this.arith("/", a, b);
           case "//": return this.call("floordiv", [a, b], where);
           case "%": return this.call("mod", [a, b], where);
-          case "**": return this.call("pow", [a, b], where);
+          case "**": {
+            // `z ** dace.complex128(2)`: an integer power, computed by multiplication.
+            const r = e.right;
+            if (r.kind === "cast" && isComplex(r.to) && r.operand.kind === "number" && r.operand.integer) return this.call("pow", [a, p(r.operand)], where);
+            return this.call("pow", [a, b], where);
+          }
           case "&": case "|": case "^": case "<<": case ">>": {
             const t = a.t === "bool" && b.t === "bool" ? "bool" : promote(a.t === "bool" ? "int64" : a.t, b.t === "bool" ? "int64" : b.t);
             if (!isIntegral(t)) throw new UserError(where, `bitwise '${e.op}' needs integer operands`);
             return { text: `(${this.paren(this.conv(a, t))} ${e.op} ${this.paren(this.conv(b, t))})`, t };
           }
-          default: {
-            let t = promote(a.t, b.t);
-            if (t === "bool") t = "int64";
-            return { text: `(${this.paren(this.conv(a, t))} ${e.op} ${this.paren(this.conv(b, t))})`, t };
-          }
+          default: return this.arith(e.op as "+", a, b);
         }
       }
     }
@@ -1266,7 +1284,7 @@ export class ProgramCodeGen {
       case "min": case "max": return this.minmax(fn, a!, b!);
       case "abs":
         if (isIntegral(a!.t)) return { text: `((${a!.text}) < 0 ? -(${a!.text}) : (${a!.text}))`, t: a!.t };
-        if (isComplex(a!.t)) return { text: `std::abs(${a!.text})`, t: a!.t === "complex64" ? "float32" : "float64" };
+        if (isComplex(a!.t)) return { text: this.d === "opencl" ? `sdfg_cabs(${a!.text})` : `std::abs(${a!.text})`, t: a!.t === "complex64" ? "float32" : "float64" };
         return { text: `${this.math("fabs")}(${a!.text})`, t: a!.t };
       case "floordiv": {
         const t = promote(a!.t, b!.t);
@@ -1282,18 +1300,24 @@ export class ProgramCodeGen {
       case "pow": {
         const t = promote(a!.t, b!.t);
         if (isIntegral(t)) return { text: `sdfg_ipow(${a!.text}, ${b!.text})`, t: "int64" };
+        if (isComplex(t) && isIntegral(b!.t)) return { text: `sdfg_cpowi(${this.conv(a!, t)}, ${b!.text})`, t };
+        if (this.d === "opencl" && isComplex(t)) throw new UserError(where, "a complex power with a non-integer exponent cannot be mapped to Intel OpenCL");
         if (b!.text === "2") return { text: `(${this.paren(this.conv(a!, t))} * ${this.paren(this.conv(a!, t))})`, t };
         return { text: `${this.math("pow")}(${this.conv(a!, t)}, ${this.conv(b!, t)})`, t };
       }
       case "atan2": { const t = fl(promote(a!.t, b!.t)); return { text: `${this.math("atan2")}(${this.conv(a!, t)}, ${this.conv(b!, t)})`, t }; }
       case "real": case "imag":
-        if (this.d === "opencl") throw new UserError(where, "complex numbers cannot be mapped to Intel OpenCL");
+        if (!isComplex(a!.t)) return fn === "real" ? a! : { text: "0", t: a!.t };
+        if (this.d === "opencl") return { text: `${this.paren(a!.text)}.${fn === "real" ? "s0" : "s1"}`, t: "float64" };
         return { text: `std::${fn}(${a!.text})`, t: a!.t === "complex64" ? "float32" : "float64" };
-      case "conj": return { text: `std::conj(${a!.text})`, t: a!.t };
+      case "conj": return { text: this.d === "opencl" ? `sdfg_cconj(${a!.text})` : `std::conj(${a!.text})`, t: a!.t };
       case "isnan": return { text: `${this.math("isnan")}(${this.conv(a!, fl(a!.t))})`, t: "bool" };
       default: {
         const t = fl(a!.t);
-        if (isComplex(t) && this.d === "opencl") throw new UserError(where, "complex numbers cannot be mapped to Intel OpenCL");
+        if (isComplex(t) && this.d === "opencl") {
+          if (fn === "exp") return { text: `sdfg_cexp(${a!.text})`, t };
+          throw new UserError(where, `${fn}() of a complex number cannot be mapped to Intel OpenCL (exp, abs, real, imag and conj can)`);
+        }
         return { text: `${this.math(fn)}(${this.conv(a!, t)})`, t };
       }
     }
@@ -1307,6 +1331,23 @@ export class ProgramCodeGen {
     w.line(`static inline ${I} sdfg_mod(${I} a, ${I} b) { ${I} r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }`);
     w.line(`static inline double sdfg_fmod(double a, double b) { double r = ${this.math("fmod")}(a, b); return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }`);
     w.line(`static inline ${I} sdfg_ipow(${I} a, ${I} b) { ${I} r = 1; for (${I} k = 0; k < b; k++) r *= a; return r; }`);
+    if (this.d !== "opencl") {
+      w.line("static inline std::complex<double> sdfg_cpowi(std::complex<double> a, int64_t n) { std::complex<double> r(1.0, 0.0); for (int64_t k = 0; k < (n < 0 ? -n : n); k++) r *= a; return n < 0 ? 1.0 / r : r; }");
+    }
+    if (this.d === "opencl") {
+      // complex128 as double2 (s0 real, s1 imaginary): what OpenCL C lacks, as functions.
+      w.line("static inline double2 sdfg_cplx(double re, double im) { double2 r; r.s0 = re; r.s1 = im; return r; }");
+      w.line("static inline double2 sdfg_cadd(double2 a, double2 b) { return sdfg_cplx(a.s0 + b.s0, a.s1 + b.s1); }");
+      w.line("static inline double2 sdfg_csub(double2 a, double2 b) { return sdfg_cplx(a.s0 - b.s0, a.s1 - b.s1); }");
+      w.line("static inline double2 sdfg_cmul(double2 a, double2 b) { return sdfg_cplx(a.s0 * b.s0 - a.s1 * b.s1, a.s0 * b.s1 + a.s1 * b.s0); }");
+      w.line("static inline double2 sdfg_cdiv(double2 a, double2 b) { double d = b.s0 * b.s0 + b.s1 * b.s1; return sdfg_cplx((a.s0 * b.s0 + a.s1 * b.s1) / d, (a.s1 * b.s0 - a.s0 * b.s1) / d); }");
+      w.line("static inline double2 sdfg_cneg(double2 a) { return sdfg_cplx(-a.s0, -a.s1); }");
+      w.line("static inline double2 sdfg_cconj(double2 a) { return sdfg_cplx(a.s0, -a.s1); }");
+      w.line("static inline int sdfg_ceq(double2 a, double2 b) { return a.s0 == b.s0 && a.s1 == b.s1; }");
+      w.line("static inline double sdfg_cabs(double2 a) { return hypot(a.s0, a.s1); }");
+      w.line("static inline double2 sdfg_cpowi(double2 a, long n) { double2 r = sdfg_cplx(1.0, 0.0); for (long k = 0; k < (n < 0 ? -n : n); k++) r = sdfg_cmul(r, a); return n < 0 ? sdfg_cdiv(sdfg_cplx(1.0, 0.0), r) : r; }");
+      w.line("static inline double2 sdfg_cexp(double2 a) { double m = exp(a.s0); return sdfg_cplx(m * cos(a.s1), m * sin(a.s1)); }");
+    }
     return w.toString();
   }
 }

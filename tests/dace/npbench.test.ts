@@ -17,8 +17,6 @@ const programs = readdirSync(NPBENCH).filter((d) => existsSync(join(NPBENCH, d, 
 /** Programs refused per target, with the reason their one-line message must give. */
 const REFUSED: Record<string, { targets: string[]; message: RegExp }> = {
   spmv: { targets: ["xilinx", "intel"], message: /spmv\.sdfg: \$\.attributes\._arrays\.__tmp0\.shape: the size depends on values only known at run time/ },
-  mandelbrot1: { targets: ["intel"], message: /mandelbrot1\.sdfg: \$\..*complex/ },
-  stockham_fft: { targets: ["intel"], message: /stockham_fft\.sdfg: \$\..*complex/ },
 };
 
 /**
