@@ -964,6 +964,13 @@ export class ProgramCodeGen {
           const oref = this.ref(m.data, env, e.where);
           const start = (m.subset ?? []).map((r) => r.start);
           const T = this.type(desc.dtype, n.where);
+          if (oref.byValue) {
+            // A by-value (const) kernel argument: the nested SDFG reads a private copy.
+            this.w.line(`${T} ${c}_val_ = ${oref.c};`);
+            this.w.line(`${T}* ${c} = &${c}_val_;`);
+            inner.data.set(name, { c, desc, space: "private", byValue: false, scalarPtr: desc.kind === "scalar" });
+            continue;
+          }
           const base = oref.desc.kind === "scalar" && !oref.scalarPtr ? `&${oref.c}` : `&${this.element(oref, oref.desc.kind === "scalar" ? [] : start, env, e.where)}`;
           this.w.line(`${this.ptr(oref.space, T)} ${c} = ${base};`);
           inner.data.set(name, { c, desc, space: oref.space === "private" ? "private" : oref.space, byValue: false, scalarPtr: desc.kind === "scalar" });
