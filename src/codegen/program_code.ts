@@ -510,31 +510,55 @@ export class ProgramCodeGen {
     this.scope(s, null, env);
   }
 
+  private scopeCache = new WeakMap<PState, { children: Map<number | null, number[]>; deps: Map<number | null, [number, number][]> }>();
+  /** Per scope of a state: its direct children (map exits belong to their entry) and the
+   * dependencies between them that the state's edges imply, computed once per state. */
+  private scopes(s: PState) {
+    let c = this.scopeCache.get(s);
+    if (c) return c;
+    const byId = this.adj(s).byId;
+    const chainCache = new Map<number, number[]>();
+    const chain = (id: number): number[] => {
+      const n = byId.get(id)!;
+      const unit = n.kind === "map_exit" ? n.entry : id;
+      let ch = chainCache.get(unit);
+      if (!ch) {
+        const sc = s.scope.get(unit) ?? null;
+        ch = sc === null ? [unit] : [...chain(sc), unit];
+        chainCache.set(unit, ch);
+      }
+      return ch;
+    };
+    const children = new Map<number | null, number[]>();
+    for (const n of s.nodes) {
+      if (n.kind === "map_exit") continue;
+      const sc = s.scope.get(n.id) ?? null;
+      if (!children.has(sc)) children.set(sc, []);
+      children.get(sc)!.push(n.id);
+    }
+    const deps = new Map<number | null, [number, number][]>();
+    for (const e of s.edges) {
+      const a = chain(e.src);
+      const b = chain(e.dst);
+      let k = 0;
+      while (k < a.length && k < b.length && a[k] === b[k]) k++;
+      if (k >= a.length || k >= b.length) continue; // inside its own scope (entry to child, child to exit)
+      const scope = k === 0 ? null : a[k - 1]!;
+      if (!deps.has(scope)) deps.set(scope, []);
+      deps.get(scope)!.push([a[k]!, b[k]!]);
+    }
+    c = { children, deps };
+    this.scopeCache.set(s, c);
+    return c;
+  }
+
   /** Nodes directly inside `entry` (null: top level), in dependency order, as units. */
   private scope(s: PState, entry: number | null, env: Env): void {
     const byId = this.adj(s).byId;
-    const unitOf = (id: number): number | null => {
-      // The child of `entry` containing node `id`, or null when it is outside.
-      let cur: number | null = id;
-      const n = byId.get(id)!;
-      if (n.kind === "map_exit") cur = n.entry;
-      for (;;) {
-        const sc: number | null = s.scope.get(cur!) ?? null;
-        if (sc === entry) return cur;
-        if (sc === null) return null;
-        cur = sc;
-      }
-    };
-    const members = s.nodes.filter((n) => n.kind !== "map_exit" && (s.scope.get(n.id) ?? null) === entry && n.id !== entry);
-    const ids = members.map((n) => n.id);
+    const sc = this.scopes(s);
+    const ids = (sc.children.get(entry) ?? []).filter((i) => i !== entry);
     const deps = new Map<number, Set<number>>(ids.map((i) => [i, new Set()]));
-    for (const e of s.edges) {
-      const a = unitOf(e.src);
-      const b = unitOf(e.dst);
-      if (a === null || b === null || a === b) continue;
-      if (entry !== null && (e.src === entry || e.dst === entry)) continue;
-      deps.get(b)?.add(a);
-    }
+    for (const [a, b] of sc.deps.get(entry) ?? []) deps.get(b)?.add(a);
     // Kahn's algorithm, smallest position first (stable, deterministic).
     const pos = new Map(ids.map((i, k) => [i, k]));
     const indeg = new Map(ids.map((i) => [i, [...deps.get(i)!].filter((d) => deps.has(d)).length]));

@@ -82,6 +82,24 @@ const interstateSchema = z.looseObject({
   assignments: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 
+const interstateEdgeSchema = edgeSchema.omit({ src_connector: true, dst_connector: true });
+const conditionalSchema = z.looseObject({ branches: z.array(z.tuple([codeSchema.nullable(), z.unknown()])) });
+const accessSchema = z.looseObject({ data: z.string() });
+const taskletSchema = z.looseObject({ code: codeSchema, label: z.string().optional() });
+const mapEntrySchema = z.looseObject({ label: z.string().optional(), params: z.array(z.string()), range: z.unknown(), schedule: z.string().optional(), unroll: z.boolean().optional() });
+const nestedSchema = z.looseObject({ sdfg: z.unknown(), symbol_mapping: z.record(z.string(), z.union([z.string(), z.number()])).optional(), label: z.string().optional() });
+const loopSchema = z.looseObject({
+          loop_variable: z.string().nullable().optional(), init_statement: codeSchema.nullable().optional(),
+          update_statement: codeSchema.nullable().optional(), loop_condition: codeSchema.nullable().optional(),
+          inverted: z.boolean().optional(), update_before_condition: z.boolean().optional(),
+        });
+const libraryNodeSchema = z.looseObject({
+          axes: z.array(z.number().int()).nullable().optional(), wcr: z.string().nullable().optional(),
+          identity: z.union([z.string(), z.number()]).nullable().optional(),
+          alpha: z.union([z.string(), z.number()]).optional(), beta: z.union([z.string(), z.number()]).optional(),
+          transA: z.boolean().optional(), transB: z.boolean().optional(),
+        });
+
 /** DaCe's dtype spellings (also `dace.float64`, `float`) → ours. */
 function dtypeOf(s: string | undefined, where: string): PDType {
   if (s === undefined) return "int32"; // DaCe's Data.dtype default
@@ -201,7 +219,7 @@ export class SdfgLoader {
   }
 
   private interstate(raw: unknown, path: Path, ids: Map<string, number>): PInterstate {
-    const e = this.check(edgeSchema.omit({ src_connector: true, dst_connector: true }), raw, path);
+    const e = this.check(interstateEdgeSchema, raw, path);
     const src = ids.get(String(e.src));
     const dst = ids.get(String(e.dst));
     if (src === undefined) throw new UserError(this.at([...path, "src"]), `edge source ${e.src} is not a block of this region`);
@@ -219,11 +237,7 @@ export class SdfgLoader {
       case "SDFGState": return this.state(raw, path);
       case "ControlFlowRegion": return this.region(raw, path, b.label ?? "region");
       case "LoopRegion": {
-        const a = this.check(z.looseObject({
-          loop_variable: z.string().nullable().optional(), init_statement: codeSchema.nullable().optional(),
-          update_statement: codeSchema.nullable().optional(), loop_condition: codeSchema.nullable().optional(),
-          inverted: z.boolean().optional(), update_before_condition: z.boolean().optional(),
-        }), b.attributes ?? {}, [...path, "attributes"]);
+        const a = this.check(loopSchema, b.attributes ?? {}, [...path, "attributes"]);
         const ap = [...path, "attributes"];
         const out = {
           kind: "loop" as const, label: b.label ?? "loop", variable: a.loop_variable || null,
@@ -238,7 +252,7 @@ export class SdfgLoader {
         return out;
       }
       case "ConditionalBlock": {
-        const c = this.check(z.looseObject({ branches: z.array(z.tuple([codeSchema.nullable(), z.unknown()])) }), raw, path);
+        const c = this.check(conditionalSchema, raw, path);
         return {
           kind: "conditional", label: b.label ?? "if", where: this.at(path),
           branches: c.branches.map(([cond, body], i) => ({
@@ -313,11 +327,11 @@ export class SdfgLoader {
     const where = this.at(path);
     switch (n.type) {
       case "AccessNode": {
-        const a = this.check(z.looseObject({ data: z.string() }), attrs, ap);
+        const a = this.check(accessSchema, attrs, ap);
         return { kind: "access", id: n.id, data: a.data, where };
       }
       case "Tasklet": {
-        const a = this.check(z.looseObject({ code: codeSchema, label: z.string().optional() }), attrs, ap);
+        const a = this.check(taskletSchema, attrs, ap);
         const lang = a.code.language ?? "Python";
         if (lang !== "Python") throw new UserError(this.at([...ap, "code", "language"]), `tasklet language '${lang}' is not supported (only Python tasklets are)`);
         return {
@@ -327,7 +341,7 @@ export class SdfgLoader {
         };
       }
       case "MapEntry": {
-        const a = this.check(z.looseObject({ label: z.string().optional(), params: z.array(z.string()), range: z.unknown(), schedule: z.string().optional(), unroll: z.boolean().optional() }), attrs, ap);
+        const a = this.check(mapEntrySchema, attrs, ap);
         const ranges = this.range(a.range, [...ap, "range"]);
         if (ranges.length !== a.params.length) throw new UserError(this.at([...ap, "range"]), `the map has ${a.params.length} parameters but ${ranges.length} ranges`);
         if (n.scope_exit === null || n.scope_exit === undefined) throw new UserError(this.at([...path, "scope_exit"]), "a MapEntry needs its scope_exit");
@@ -338,19 +352,14 @@ export class SdfgLoader {
         return { kind: "map_exit", id: n.id, entry: Number(n.scope_entry), where };
       }
       case "NestedSDFG": {
-        const a = this.check(z.looseObject({ sdfg: z.unknown(), symbol_mapping: z.record(z.string(), z.union([z.string(), z.number()])).optional(), label: z.string().optional() }), attrs, ap);
+        const a = this.check(nestedSchema, attrs, ap);
         const sdfg = this.load(a.sdfg, [...ap, "sdfg"]);
         const symbolMapping: Record<string, PExpr> = {};
         for (const [k, v] of Object.entries(a.symbol_mapping ?? {})) symbolMapping[k] = this.expr(v, [...ap, "symbol_mapping", k]);
         return { kind: "nested", id: n.id, label: a.label ?? "nested", sdfg, symbolMapping, inputs: conns(n.attributes?.in_connectors), outputs: conns(n.attributes?.out_connectors), where };
       }
       case "LibraryNode": {
-        const a = this.check(z.looseObject({
-          axes: z.array(z.number().int()).nullable().optional(), wcr: z.string().nullable().optional(),
-          identity: z.union([z.string(), z.number()]).nullable().optional(),
-          alpha: z.union([z.string(), z.number()]).optional(), beta: z.union([z.string(), z.number()]).optional(),
-          transA: z.boolean().optional(), transB: z.boolean().optional(),
-        }), attrs, ap);
+        const a = this.check(libraryNodeSchema, attrs, ap);
         const la: LibraryAttributes = {};
         if (a.axes !== undefined) la.axes = a.axes;
         if (a.wcr) la.wcr = this.wcr(a.wcr, [...ap, "wcr"]);
