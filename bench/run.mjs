@@ -191,3 +191,32 @@ async function benchCuda() {
   }
 }
 await benchCuda();
+
+// 5. DaCe SDFG import: generation time (load .sdfg → IR → Vitis and Intel memory-mapped projects)
+//    for the largest NPBench SDFG and for NPBench hdiff. DaCe's own FPGA backend needs 5-90 s per
+//    NPBench program to transform and generate code.
+await benchSdfgGeneration();
+
+async function benchSdfgGeneration() {
+  const { readdirSync, statSync } = await import("node:fs");
+  const { loadSdfgBundle, sdfgVitisProject, sdfgIntelProject } = await import("../dist/src/targets/sdfg_program.js");
+  const npb = join("..", "shared", "peers", "npbench");
+  const files = readdirSync(npb).map((d) => join(npb, d, `${d}.sdfg`)).filter((f) => { try { return statSync(f).isFile(); } catch { return false; } });
+  const largest = files.reduce((a, b) => (statSync(a).size >= statSync(b).size ? a : b));
+  const u280 = loadPlatform("u280");
+  const s520n = loadPlatform("520n");
+  for (const f of [largest, join(npb, "hdiff", "hdiff.sdfg")]) {
+    const dir = join(f, "..");
+    const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    const symbols = Object.fromEntries(Object.entries(m.symbols ?? {}).map(([k, v]) => [k, v.value]));
+    const runs = 10;
+    const t0 = process.hrtime.bigint();
+    for (let n = 0; n < runs; n++) {
+      const b = loadSdfgBundle(f, { symbols });
+      sdfgVitisProject(b, u280);
+      sdfgIntelProject(b, s520n);
+    }
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6 / runs;
+    console.log(`generate ${f.split("/").pop()} (${(statSync(f).size / 1024).toFixed(0)} KiB .sdfg; xilinx + intel projects): ${fmt(ms)} ms (mean of ${runs})`);
+  }
+}

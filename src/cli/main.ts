@@ -20,6 +20,7 @@ import { cudaProject } from "../targets/cuda_project.js";
 import { emulateCuda, formatCudaResult, NO_DEVICE_EXIT_CODE } from "../emulate/cuda_emulate.js";
 import { findGpuPlatform, listGpuPlatforms } from "../platform/gpu_platform.js";
 import { formatGpuRoofline, gpuRoofline } from "../report/gpu_roofline.js";
+import { isSdfgProgram, sdfgEmulate, sdfgGenerate, sdfgReport, symbolOption } from "./sdfg_cli.js";
 
 /** The board each FPGA target uses when --platform is not given. */
 const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
@@ -79,11 +80,12 @@ const program = new Command()
 
 const targetOption = (choices: string[], dflt: string) => new Option("-t, --target <target>", "backend").choices(choices).default(dflt);
 const widthOption = () => new Option("-W, --vector-width <n>", "vectorization width W (overrides the program's)").argParser(positiveInt("--vector-width"));
+const symbolOpt = () => new Option("--symbol <NAME=VALUE>", "value of a symbol of a .sdfg program (repeatable; else inferred from the inputs' shapes)").argParser(symbolOption);
 const replicasOption = () => new Option("-P, --replicas <n>", "temporal replication P: time steps per pass (needs a time_loop)").argParser(positiveInt("--replicas"));
 
 program.command("generate")
   .description("write a complete project for PROGRAM")
-  .argument("<program>", "stencil program (.json)")
+  .argument("<program>", "stencil program (.json) or DaCe program (.sdfg)")
   .addOption(targetOption(["xilinx", "intel", "cpu", "cuda"], "xilinx"))
   .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`; default u280 for xilinx, 520n for intel)")
   .addOption(widthOption())
@@ -91,7 +93,13 @@ program.command("generate")
   .requiredOption("-o, --output <dir>", "output folder: new, empty, or an earlier project of sdfg-fpga (replaced)")
   .option("--force", "replace a non-empty output folder that is not an earlier project")
   .option("--json", "print what was written as JSON")
-  .action((file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number }) => {
+  .addOption(symbolOpt())
+  .option("--inputs <dir>", ".sdfg: where <arg>.npy are (default: next to the program)")
+  .action((file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string }) => {
+    if (isSdfgProgram(file)) {
+      if (opts.target === "cuda") throw new UserError(file, "--target cuda takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
+      return sdfgGenerate(file, opts.target, opts.platform ?? DEFAULT_PLATFORM[opts.target] ?? "u280", opts.output, opts);
+    }
     const bundle = loadProgram(file);
     const write = { force: opts.force ?? false, protect: programFilesRead(bundle) };
     // Before any real work: a refused or unwritable folder is reported at once.
@@ -126,17 +134,23 @@ program.command("generate")
 
 program.command("emulate")
   .description(`generate, compile with g++ against sim/, run and compare with the CPU reference (cuda: nvcc, and a GPU when there is one; exit ${NO_DEVICE_EXIT_CODE} when none ran it)`)
-  .argument("<program>", "stencil program (.json)")
+  .argument("<program>", "stencil program (.json) or DaCe program (.sdfg)")
   .addOption(targetOption(["xilinx", "intel", "cpu", "cuda"], "xilinx"))
   .addOption(widthOption())
   .addOption(replicasOption())
+  .addOption(symbolOpt())
   .option("--inputs <dir>", "read every <input>.npy from DIR (else the program's data)")
   .option("--outputs <dir>", "write <output>.npy to DIR")
   .option("--json", "print the result as JSON")
   .addOption(new Option("--stress-latency <cycles|2x>", "every PE holds back its last N outputs (a non-flushing pipeline N deep); 2x: twice its estimated depth").argParser(stressLatency))
   .option("-q, --quiet", "print no progress and no input sources on stderr")
   .option("--progress", "print progress on stderr even when it is not a terminal")
-  .action(async (file: string, opts: { target: EmulationTarget | "cuda"; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x" }) => {
+  .action(async (file: string, opts: { target: EmulationTarget | "cuda"; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x"; symbol?: Record<string, number> }) => {
+    if (isSdfgProgram(file)) {
+      if (opts.target === "cuda") throw new UserError(file, "--target cuda takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
+      process.exitCode = (await sdfgEmulate(file, opts.target, DEFAULT_PLATFORM[opts.target] ?? "u280", opts)) ? 0 : 1;
+      return;
+    }
     const bundle = loadProgram(file);
     if (opts.outputs) checkOutputFolder(opts.outputs, "--outputs");
     if (opts.target === "cuda") {
@@ -175,13 +189,16 @@ program.command("emulate")
 
 program.command("report")
   .description("estimate resources, run time and the roofline of PROGRAM on a board")
-  .argument("<program>", "stencil program (.json)")
+  .argument("<program>", "stencil program (.json) or DaCe program (.sdfg)")
   .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`); a GPU (h100, h200, a100) gives the CUDA roofline beside the U280 estimate", "u280")
   .addOption(widthOption())
   .addOption(replicasOption())
+  .addOption(symbolOpt())
+  .option("--inputs <dir>", ".sdfg: where <arg>.npy are (default: next to the program)")
   .addOption(new Option("--clock <MHz>", "clock frequency (default: the middle of the board's achieved range)").argParser(positiveInt("--clock")))
   .option("--json", "print as JSON")
-  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean }) => {
+  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string }) => {
+    if (isSdfgProgram(file)) return sdfgReport(file, opts.platform, opts);
     const bundle = loadProgram(file);
     const gpu = findGpuPlatform(opts.platform);
     if (gpu) {

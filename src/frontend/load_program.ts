@@ -52,13 +52,14 @@ interface LoweredStencil {
 }
 
 /**
- * The program formats, by file extension: the one place a new frontend (DaCe's .sdfg) plugs in.
+ * The stencil program formats, by file extension. DaCe's .sdfg takes its own road (the CLI tells
+ * the two apart in one place, src/cli/sdfg_cli.ts `isSdfgProgram`); here it is refused by name.
  * A file with any other extension is read as a JSON program.
  */
 const FRONTENDS: ReadonlyMap<string, (text: string, file: string, baseDir: string) => ProgramBundle> = new Map([
   [".json", parseProgram],
   [".sdfg", (_text: string, file: string): never => {
-    throw new UserError(file, "DaCe SDFG files (.sdfg) are not yet read by sdfg-fpga; give a JSON stencil program (.json)");
+    throw new UserError(file, "DaCe SDFG files (.sdfg) are read by the DaCe frontend (memory-mapped kernels for --target xilinx, intel or cpu), not as stencil programs");
   }],
 ]);
 

@@ -144,10 +144,12 @@ describe("errors point to the right place (item 15)", () => {
     expect(readdirSync(tmp)).toEqual(["v.json"]);
   });
 
-  it("a .sdfg file says DaCe SDFGs are not yet read", async () => {
+  it("a .sdfg file goes to the DaCe frontend, which locates what is wrong; cuda refuses it by name", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "safe-"));
     writeFileSync(join(tmp, "prog.sdfg"), JSON.stringify({ type: "SDFG" }));
-    expectRefused(await cli(["generate", join(tmp, "prog.sdfg"), "-o", join(tmp, "o")]), /prog\.sdfg: DaCe SDFG files \(\.sdfg\) are not yet read by sdfg-fpga/);
+    expectRefused(await cli(["generate", join(tmp, "prog.sdfg"), "-o", join(tmp, "o")]), /prog\.sdfg: \$\.attributes: /);
+    expectRefused(await cli(["emulate", join(tmp, "prog.sdfg"), "-t", "cuda"]), /prog\.sdfg: --target cuda takes stencil programs/);
+    expect(readdirSync(tmp)).toEqual(["prog.sdfg"]);
   });
 
   it("a missing ']' says so, in JSON and in a computation string", async () => {

@@ -1,0 +1,1391 @@
+// Sequential code for a general SDFG program (src/ir/program.ts), shared by the CPU reference,
+// the Vitis HLS kernel and the Intel OpenCL kernel: control-flow regions become structured code
+// (or a switch-based state machine where the graph is not a chain), maps become loop nests,
+// tasklets become blocks of statements reading and writing through their memlets, WCR becomes
+// read-modify-write, views become pointers into what they view, nested SDFGs become blocks with
+// their own names, and library nodes (MatMul, Dot, Reduce, Transpose) are expanded into loop
+// nests here. Symbols are specialised to their values (as DaCe's FPGA backend does), so every
+// trip count and on-chip buffer size is a compile-time constant.
+//
+// The dialect decides spelling only: C++ (`std::exp`, `std::complex`), HLS C++ (pragmas on
+// loops) or OpenCL C (`__global`/`__local` pointers, no complex). What a dialect cannot express
+// is refused with a UserError naming the node.
+
+import { CodeWriter } from "./code_writer.js";
+import { doubleLiteral } from "./c_expr.js";
+import { UserError } from "../ir/diagnostics.js";
+import {
+  isComplex, isFloat, isIntegral, PDTYPE_BYTES, type PBlock, type PDataDesc, type PDType, type PEdge, type PExpr, type PMemlet,
+  type PNode, type Program, type PRange, type PRegion, type PState, type PStmt, type Wcr,
+} from "../ir/program.js";
+
+export type Dialect = "cpp" | "hls" | "opencl";
+
+/** Where a container lives in generated code. */
+export type Space = "global" | "onchip" | "private";
+
+export interface ProgramCodeOptions {
+  dialect: Dialect;
+  /** Values of the program's free symbols. */
+  symbols: Record<string, number>;
+  /** Transients up to this many bytes go on chip (FPGA dialects). */
+  onchipLimitBytes: number;
+}
+
+/** A kernel argument: a non-transient container, or a transient kept in device memory. */
+export interface KernelArg {
+  name: string;
+  cName: string;
+  desc: PDataDesc;
+  /** Elements, with symbols specialised. */
+  elements: number;
+  shape: number[];
+  /** Passed by value (a read-only scalar): `s_axilite` only. */
+  byValue: boolean;
+  /** The program writes it. */
+  written: boolean;
+  read: boolean;
+  /** A transient the kernel keeps in device memory (too large for on-chip memory). */
+  deviceTransient: boolean;
+}
+
+interface DataRef { c: string; desc: PDataDesc; space: Space; byValue: boolean; scalarPtr: boolean }
+
+class Env {
+  readonly data = new Map<string, DataRef>();
+  readonly syms = new Map<string, { c: string; t: PDType }>();
+  constructor(readonly prog: Program, readonly parent: Env | null, readonly prefix: string) {}
+  sym(n: string): { c: string; t: PDType } | undefined { return this.syms.get(n) ?? (this.parent && !this.data.has(n) ? this.parent.symFallback(n) : undefined); }
+  private symFallback(n: string): { c: string; t: PDType } | undefined { return this.syms.get(n) ?? this.parent?.symFallback(n); }
+}
+
+interface Typed { text: string; t: PDType }
+
+const CPP_TYPES: Record<PDType, string> = {
+  bool: "bool", int8: "int8_t", int16: "int16_t", int32: "int32_t", int64: "int64_t",
+  uint8: "uint8_t", uint16: "uint16_t", uint32: "uint32_t", uint64: "uint64_t",
+  float32: "float", float64: "double", complex64: "std::complex<float>", complex128: "std::complex<double>",
+};
+const CL_TYPES: Record<PDType, string> = {
+  bool: "uchar", int8: "char", int16: "short", int32: "int", int64: "long",
+  uint8: "uchar", uint16: "ushort", uint32: "uint", uint64: "ulong",
+  float32: "float", float64: "double", complex64: "", complex128: "double2",
+};
+
+const RANK: PDType[] = ["bool", "uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "float32", "float64", "complex64", "complex128"];
+
+function promote(a: PDType, b: PDType): PDType {
+  if (isComplex(a) || isComplex(b)) return a === "complex128" || b === "complex128" || a === "float64" || b === "float64" ? "complex128" : "complex64";
+  return RANK.indexOf(a) >= RANK.indexOf(b) ? a : b;
+}
+
+/** Numeric value of an expression over known symbols, or undefined. */
+export function evalPExpr(e: PExpr, env: Record<string, number>): number | undefined {
+  const r = (x: PExpr) => evalPExpr(x, env);
+  switch (e.kind) {
+    case "number": return e.imag ? undefined : e.value;
+    case "bool": return e.value ? 1 : 0;
+    case "name": return Object.hasOwn(env, e.name) ? env[e.name] : undefined;
+    case "unary": { const v = r(e.operand); if (v === undefined) return undefined; return e.op === "-" ? -v : e.op === "not" ? (v ? 0 : 1) : e.op === "~" ? ~v : v; }
+    case "cast": { const v = r(e.operand); return v === undefined ? undefined : isIntegral(e.to) && e.to !== "bool" ? Math.trunc(v) : v; }
+    case "ternary": { const c = r(e.cond); return c === undefined ? undefined : c ? r(e.then) : r(e.otherwise); }
+    case "call": {
+      const a = e.args.map(r);
+      if (a.some((x) => x === undefined)) return undefined;
+      const [x, y] = a as number[];
+      switch (e.fn) {
+        case "min": return Math.min(x!, y!);
+        case "max": return Math.max(x!, y!);
+        case "floordiv": return Math.floor(x! / y!);
+        case "ceildiv": return Math.ceil(x! / y!);
+        case "mod": return x! - y! * Math.floor(x! / y!);
+        case "abs": return Math.abs(x!);
+        case "floor": return Math.floor(x!);
+        case "ceil": return Math.ceil(x!);
+        case "pow": return x! ** y!;
+        case "sqrt": return Math.sqrt(x!);
+        default: return undefined;
+      }
+    }
+    case "binary": {
+      const a = r(e.left);
+      const b = r(e.right);
+      if (a === undefined || b === undefined) return undefined;
+      switch (e.op) {
+        case "+": return a + b; case "-": return a - b; case "*": return a * b; case "/": return a / b;
+        case "//": return Math.floor(a / b); case "%": return a - b * Math.floor(a / b); case "**": return a ** b;
+        case "<": return +(a < b); case "<=": return +(a <= b); case ">": return +(a > b); case ">=": return +(a >= b);
+        case "==": return +(a === b); case "!=": return +(a !== b); case "and": return a && b; case "or": return a || b;
+        case "&": return Number(BigInt(a) & BigInt(b)); case "|": return Number(BigInt(a) | BigInt(b)); case "^": return Number(BigInt(a) ^ BigInt(b));
+        case "<<": return a * 2 ** b; case ">>": return Math.floor(a / 2 ** b);
+      }
+    }
+    // eslint-disable-next-line no-fallthrough
+    default: return undefined;
+  }
+}
+
+/** The range of an expression over intervals of its names (evaluated at their corners). */
+export function evalInterval(e: PExpr, env: Record<string, [number, number]>): [number, number] | undefined {
+  const names = [...new Set(collectNames(e))];
+  if (names.some((n) => !Object.hasOwn(env, n)) || names.length > 8) return undefined;
+  let lo = Infinity, hi = -Infinity;
+  for (let m = 0; m < 1 << names.length; m++) {
+    const vals: Record<string, number> = {};
+    names.forEach((n, i) => { vals[n] = env[n]![(m >> i) & 1]!; });
+    const v = evalPExpr(e, vals);
+    if (v === undefined) return undefined;
+    lo = Math.min(lo, v); hi = Math.max(hi, v);
+  }
+  return [lo, hi];
+}
+
+function collectNames(e: PExpr): string[] {
+  const out: string[] = [];
+  const go = (x: PExpr) => {
+    if (x.kind === "name") out.push(x.name);
+    else if (x.kind === "index") { out.push(x.name); x.indices.forEach(go); }
+    else if (x.kind === "unary" || x.kind === "cast") go(x.operand);
+    else if (x.kind === "binary") { go(x.left); go(x.right); }
+    else if (x.kind === "call") x.args.forEach(go);
+    else if (x.kind === "ternary") { go(x.cond); go(x.then); go(x.otherwise); }
+  };
+  go(e);
+  return out;
+}
+
+/** Structural equality of two expressions (source positions ignored). */
+function sameExpr(a: PExpr, b: PExpr): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case "number": return a.value === (b as typeof a).value && !!a.imag === !!(b as typeof a).imag;
+    case "bool": return a.value === (b as typeof a).value;
+    case "name": return a.name === (b as typeof a).name;
+    case "index": { const y = b as typeof a; return a.name === y.name && a.indices.length === y.indices.length && a.indices.every((x, i) => sameExpr(x, y.indices[i]!)); }
+    case "unary": { const y = b as typeof a; return a.op === y.op && sameExpr(a.operand, y.operand); }
+    case "cast": { const y = b as typeof a; return a.to === y.to && sameExpr(a.operand, y.operand); }
+    case "binary": { const y = b as typeof a; return a.op === y.op && sameExpr(a.left, y.left) && sameExpr(a.right, y.right); }
+    case "call": { const y = b as typeof a; return a.fn === y.fn && a.args.length === y.args.length && a.args.every((x, i) => sameExpr(x, y.args[i]!)); }
+    case "ternary": { const y = b as typeof a; return sameExpr(a.cond, y.cond) && sameExpr(a.then, y.then) && sameExpr(a.otherwise, y.otherwise); }
+  }
+}
+
+/** Free symbols: declared symbols no interstate edge, loop or map assigns. */
+export function freeSymbols(p: Program): string[] {
+  const assigned = new Set<string>();
+  const visit = (r: PRegion) => {
+    for (const e of r.edges) for (const [k] of e.assignments) assigned.add(k);
+    for (const b of r.blocks) {
+      if (b.kind === "region") visit(b);
+      else if (b.kind === "loop") { if (b.variable) assigned.add(b.variable); for (const [k] of [...b.init, ...b.update]) assigned.add(k); visit(b.body); }
+      else if (b.kind === "conditional") for (const br of b.branches) visit(br.body);
+    }
+  };
+  visit(p.root);
+  return Object.keys(p.symbols).filter((s) => !assigned.has(s) && !Object.hasOwn(p.arrays, s));
+}
+
+/** Non-transient containers the top-level program writes (through any access node). */
+export function writtenData(p: Program): Set<string> {
+  const out = new Set<string>();
+  const visit = (r: PRegion) => {
+    for (const b of r.blocks) {
+      if (b.kind === "state") {
+        for (const e of b.edges) {
+          const n = b.nodes.find((x) => x.id === e.dst)!;
+          if (n.kind === "access" && e.memlet) out.add(n.data);
+        }
+      } else if (b.kind === "region") visit(b);
+      else if (b.kind === "loop") visit(b.body);
+      else for (const br of b.branches) visit(br.body);
+    }
+  };
+  visit(p.root);
+  return out;
+}
+
+function readData(p: Program): Set<string> {
+  const out = new Set<string>();
+  const visit = (r: PRegion) => {
+    for (const e of r.edges) { if (e.condition) names(e.condition); for (const [, v] of e.assignments) names(v); }
+    for (const b of r.blocks) {
+      if (b.kind === "state") {
+        for (const e of b.edges) {
+          const n = b.nodes.find((x) => x.id === e.src)!;
+          if (n.kind === "access" && e.memlet) out.add(n.data);
+        }
+      } else if (b.kind === "region") visit(b);
+      else if (b.kind === "loop") { names(b.condition); visit(b.body); }
+      else for (const br of b.branches) { if (br.condition) names(br.condition); visit(br.body); }
+    }
+  };
+  const names = (e: PExpr) => {
+    const stack = [e];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (x.kind === "name" || x.kind === "index") out.add(x.name);
+      if (x.kind === "index") stack.push(...x.indices);
+      if (x.kind === "unary" || x.kind === "cast") stack.push(x.operand);
+      if (x.kind === "binary") stack.push(x.left, x.right);
+      if (x.kind === "call") stack.push(...x.args);
+      if (x.kind === "ternary") stack.push(x.cond, x.then, x.otherwise);
+    }
+  };
+  visit(p.root);
+  return out;
+}
+
+/** C identifier of a program name (validated: DaCe names are identifiers). */
+function ident(name: string, where: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UserError(where, `'${name}' is not an identifier and cannot be used in generated code`);
+  return name;
+}
+
+export class ProgramCodeGen {
+  private readonly w = new CodeWriter();
+  private readonly decls = new CodeWriter();
+  private counter = 0;
+  private readonly d: Dialect;
+  private readonly symValues: Record<string, number>;
+  readonly args: KernelArg[] = [];
+  /** Comments on the II of each pipelined loop (HLS), for the report. */
+  readonly loopNotes: string[] = [];
+
+  constructor(readonly prog: Program, readonly opts: ProgramCodeOptions) {
+    this.d = opts.dialect;
+    this.symValues = { ...opts.symbols, ...prog.constants };
+  }
+
+  type(t: PDType, where: string): string {
+    if (this.d === "opencl") {
+      const c = CL_TYPES[t];
+      if (!c) throw new UserError(where, `${t} data cannot be mapped to Intel OpenCL (complex128 is mapped to double2; complex64 is not supported)`);
+      return c;
+    }
+    return CPP_TYPES[t];
+  }
+
+  private idx(): string { return this.d === "opencl" ? "long" : "int64_t"; }
+  private math(fn: string): string { return this.d === "opencl" ? fn : `std::${fn}`; }
+  private ptr(space: Space, t: string): string {
+    if (this.d !== "opencl") return `${t}*`;
+    return space === "global" ? `__global ${t}*` : space === "onchip" ? `__local ${t}*` : `${t}*`;
+  }
+
+  /** Kernel arguments and the top-level environment. */
+  private topEnv(): Env {
+    const p = this.prog;
+    const env = new Env(p, null, "");
+    const free = freeSymbols(p);
+    for (const s of free) {
+      if (!Object.hasOwn(this.symValues, s)) throw new UserError(`${p.file}: $.attributes.symbols.${s}`, `no value for symbol '${s}' (give --symbol ${s}=VALUE or an input whose shape sets it)`);
+    }
+    for (const [s, t] of Object.entries(p.symbols)) env.syms.set(s, { c: `s_${ident(s, `${p.file}: $.attributes.symbols`)}`, t });
+    for (const [s] of Object.entries(p.constants)) if (!env.syms.has(s)) env.syms.set(s, { c: `s_${ident(s, `${p.file}: $.attributes.constants_prop`)}`, t: Number.isInteger(p.constants[s]) ? "int64" : "float64" });
+    const written = writtenData(p);
+    const read = readData(p);
+    for (const [name, desc] of Object.entries(p.arrays)) {
+      const c = `d_${ident(name, `${p.file}: $.attributes._arrays`)}`;
+      if (desc.kind === "stream") {
+        throw new UserError(`${p.file}: $.attributes._arrays.${name}`, `stream '${name}' cannot be mapped yet: memory-mapped kernels have no FIFOs (streaming designs are the next step)`);
+      }
+      if (desc.kind === "view") { env.data.set(name, { c, desc, space: "global", byValue: false, scalarPtr: false }); continue; }
+      const shape = desc.shape.map((x) => this.evalSize(x, `${p.file}: $.attributes._arrays.${name}.shape`));
+      const elements = shape.reduce((a, b) => a * b, 1);
+      if (!desc.transient) {
+        const isScalar = desc.kind === "scalar";
+        const byValue = isScalar && !written.has(name);
+        this.args.push({ name, cName: c, desc, elements, shape: isScalar ? [] : shape, byValue, written: written.has(name), read: read.has(name) || !written.has(name), deviceTransient: false });
+        env.data.set(name, { c, desc, space: byValue ? "private" : "global", byValue, scalarPtr: isScalar && !byValue });
+      } else {
+        const space = this.declareTransient(name, c, desc, elements, shape);
+        env.data.set(name, { c, desc, space, byValue: false, scalarPtr: false });
+      }
+    }
+    return env;
+  }
+
+  private boundsCache: Record<string, [number, number]> | null = null;
+  /** Ranges of loop variables (init value to the last value the condition admits). */
+  private bounds(): Record<string, [number, number]> {
+    if (this.boundsCache) return this.boundsCache;
+    const env: Record<string, [number, number]> = {};
+    for (const [k, v] of Object.entries(this.symValues)) env[k] = [v, v];
+    const visit = (r: PRegion) => {
+      for (const b of r.blocks) {
+        if (b.kind === "region") visit(b);
+        else if (b.kind === "conditional") for (const br of b.branches) visit(br.body);
+        else if (b.kind === "loop") {
+          const v = b.variable;
+          const init = b.init.find(([k]) => k === v)?.[1];
+          const c = b.condition;
+          if (v && init && c.kind === "binary" && c.left.kind === "name" && c.left.name === v) {
+            const lo = evalInterval(init, env);
+            const hiE = evalInterval(c.right, env);
+            if (lo && hiE) {
+              if (c.op === "<") env[v] = [Math.min(lo[0], hiE[1] - 1), Math.max(lo[1], hiE[1] - 1)];
+              else if (c.op === "<=") env[v] = [Math.min(lo[0], hiE[1]), Math.max(lo[1], hiE[1])];
+              else if (c.op === ">") env[v] = [Math.min(lo[0], hiE[0] + 1), lo[1]];
+              else if (c.op === ">=") env[v] = [Math.min(lo[0], hiE[0]), lo[1]];
+            }
+          }
+          visit(b.body);
+        }
+      }
+    };
+    visit(this.prog.root);
+    this.boundsCache = env;
+    return env;
+  }
+
+  private evalSize(e: PExpr, where: string): number {
+    let v = evalPExpr(e, this.symValues);
+    // A size that depends on loop variables: the largest it gets over their ranges.
+    if (v === undefined) v = evalInterval(e, this.bounds())?.[1];
+    if (v === undefined || !Number.isFinite(v)) throw new UserError(where, "the size depends on values only known at run time (data read by the program), so no buffer can be sized for it");
+    return v;
+  }
+
+  /** Declares a transient; returns where it lives. */
+  private declareTransient(name: string, c: string, desc: PDataDesc, elements: number, shape: number[]): Space {
+    const T = this.type(desc.dtype, `${this.prog.file}: $.attributes._arrays.${name}`);
+    if (desc.kind === "scalar") { this.decls.line(`${T} ${c};`); return "private"; }
+    const bytes = elements * PDTYPE_BYTES[desc.dtype];
+    if (this.d === "cpp") {
+      this.decls.line(`std::unique_ptr<${T}[]> ${c}_store_(new ${T}[${elements}]());`);
+      this.decls.line(`${T}* ${c} = ${c}_store_.get();`);
+      return "global";
+    }
+    if (bytes <= this.opts.onchipLimitBytes) {
+      if (this.d === "hls") {
+        this.decls.line(`static ${T} ${c}[${elements}];  // on chip (${bytes} bytes): BRAM/URAM`);
+      } else {
+        this.decls.line(`SDFG_ONCHIP ${T} ${c}[${elements}];  // on chip (${bytes} bytes): M20K`);
+      }
+      return "onchip";
+    }
+    // Too large for on-chip memory: a device-memory buffer the host allocates.
+    this.args.push({ name, cName: c, desc, elements, shape, byValue: false, written: true, read: true, deviceTransient: true });
+    return "global";
+  }
+
+  /** The kernel body (declarations and code), after `args` is known. */
+  body(): string {
+    const env = this.topEnv();
+    const code = new CodeWriter();
+    for (const s of freeSymbols(this.prog)) if (!Object.hasOwn(this.prog.constants, s)) code.line(`const ${this.type(this.prog.symbols[s]!, "")} ${env.syms.get(s)!.c} = ${this.symValues[s]};`);
+    for (const [s, v] of Object.entries(this.prog.constants)) code.line(`const ${this.type(env.syms.get(s)!.t, "")} ${env.syms.get(s)!.c} = ${doubleLiteral(v)};`);
+    const free = new Set(freeSymbols(this.prog));
+    for (const [s, t] of Object.entries(this.prog.symbols)) if (!free.has(s)) code.line(`${this.type(t, "")} ${env.syms.get(s)!.c} = 0;`);
+    this.region(this.prog.root, env);
+    code.embed(this.decls);
+    code.embed(this.w);
+    return code.toString();
+  }
+
+  // ---------------------------------------------------------------- control flow
+
+  private region(r: PRegion, env: Env): void {
+    if (r.blocks.length === 0) return;
+    // A chain: each block has at most one unconditional successor and the start reaches all.
+    const outs = r.blocks.map((_, i) => r.edges.filter((e) => e.src === i));
+    const ins = r.blocks.map((_, i) => r.edges.filter((e) => e.dst === i));
+    const order: number[] = [];
+    let cur: number | undefined = r.start;
+    let chain = true;
+    const seen = new Set<number>();
+    while (cur !== undefined) {
+      if (seen.has(cur) || ins[cur]!.length > 1 || outs[cur]!.length > 1 || outs[cur]!.some((e) => e.condition)) { chain = false; break; }
+      seen.add(cur);
+      order.push(cur);
+      cur = outs[cur]![0]?.dst;
+    }
+    if (chain && order.length === r.blocks.length) {
+      for (const i of order) {
+        this.block(r.blocks[i]!, env);
+        for (const e of outs[i]!) this.assignments(e.assignments, env);
+      }
+      return;
+    }
+    // General graph: a state machine (a loop around a switch), which HLS and aoc both accept.
+    const st = `sdfg_state_${this.counter++}`;
+    this.w.line(`int ${st} = ${r.start};`);
+    this.w.block(`while (${st} >= 0)`, () => {
+      this.w.block(`switch (${st})`, () => {
+        r.blocks.forEach((b, i) => {
+          this.w.block(`case ${i}:`, () => {
+            this.block(b, env);
+            let first = true;
+            for (const e of outs[i]!) {
+              const body = () => { this.assignments(e.assignments, env); this.w.line(`${st} = ${e.dst};`); };
+              if (e.condition) { this.w.block(`${first ? "" : "else "}if (${this.cond(e.condition, env)})`, body); first = false; }
+              else if (first) { body(); first = false; break; }
+              else { this.w.block("else", body); first = true; break; }
+            }
+            if (outs[i]!.length === 0) this.w.line(`${st} = -1;`);
+            else if (outs[i]!.every((e) => e.condition)) this.w.line(`else ${st} = -1;`);
+            this.w.line("break;");
+          });
+        });
+        this.w.line(`default: ${st} = -1; break;`);
+      });
+    });
+  }
+
+  private assignments(list: [string, PExpr][], env: Env): void {
+    // Interstate assignments happen at once: evaluate every value before assigning.
+    if (list.length === 1) {
+      const [k, v] = list[0]!;
+      const s = this.assignTarget(k, env);
+      this.w.line(`${s.c} = ${this.conv(this.expr(v, env), s.t)};`);
+      return;
+    }
+    const tmps = list.map(([k, v]) => {
+      const s = this.assignTarget(k, env);
+      const t = `sdfg_tmp_${this.counter++}`;
+      this.w.line(`const ${this.type(s.t, "")} ${t} = ${this.conv(this.expr(v, env), s.t)};`);
+      return [s.c, t];
+    });
+    for (const [c, t] of tmps) this.w.line(`${c} = ${t};`);
+  }
+
+  private assignTarget(k: string, env: Env): { c: string; t: PDType } {
+    const s = env.sym(k);
+    if (s) return s;
+    // An assignment to an undeclared symbol declares it (DaCe infers its type).
+    const c = `s${env.prefix}_${ident(k, this.prog.file)}`;
+    const rec = { c, t: "int64" as PDType };
+    env.syms.set(k, rec);
+    this.decls.line(`${this.idx()} ${c} = 0;`);
+    return rec;
+  }
+
+  private block(b: PBlock, env: Env): void {
+    switch (b.kind) {
+      case "state": this.state(b, env); break;
+      case "region": this.region(b, env); break;
+      case "conditional": {
+        b.branches.forEach((br, i) => {
+          const head = br.condition ? `${i === 0 ? "if" : "else if"} (${this.cond(br.condition, env)})` : "else";
+          this.w.block(head, () => this.region(br.body, env));
+        });
+        break;
+      }
+      case "loop": {
+        this.w.comment(`loop ${b.label}`);
+        this.assignments(b.init, env);
+        const cond = this.cond(b.condition, env);
+        const upd = () => this.assignments(b.update, env);
+        if (b.inverted) {
+          this.w.block("do", () => { this.region(b.body, env); upd(); }, ` while (${cond});`);
+        } else {
+          this.w.block(`while (${cond})`, () => { this.region(b.body, env); upd(); });
+        }
+        break;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- dataflow
+
+  private adjacency = new WeakMap<PState, { ins: Map<number, PEdge[]>; outs: Map<number, PEdge[]>; byId: Map<number, PNode> }>();
+  /** In- and out-edges by node, and nodes by id, computed once per state. */
+  private adj(s: PState) {
+    let a = this.adjacency.get(s);
+    if (!a) {
+      a = { ins: new Map(), outs: new Map(), byId: new Map(s.nodes.map((n) => [n.id, n])) };
+      for (const n of s.nodes) { a.ins.set(n.id, []); a.outs.set(n.id, []); }
+      for (const e of s.edges) { a.ins.get(e.dst)!.push(e); a.outs.get(e.src)!.push(e); }
+      this.adjacency.set(s, a);
+    }
+    return a;
+  }
+  private inE(s: PState, id: number): PEdge[] { return this.adj(s).ins.get(id) ?? []; }
+  private outE(s: PState, id: number): PEdge[] { return this.adj(s).outs.get(id) ?? []; }
+  private nodeOf(s: PState, id: number): PNode { return this.adj(s).byId.get(id)!; }
+
+  private state(s: PState, env: Env): void {
+    if (s.nodes.length === 0) return;
+    this.w.comment(`state ${s.label}`);
+    this.scope(s, null, env);
+  }
+
+  private scopeCache = new WeakMap<PState, { children: Map<number | null, number[]>; deps: Map<number | null, [number, number][]> }>();
+  /** Per scope of a state: its direct children (map exits belong to their entry) and the
+   * dependencies between them that the state's edges imply, computed once per state. */
+  private scopes(s: PState) {
+    let c = this.scopeCache.get(s);
+    if (c) return c;
+    const byId = this.adj(s).byId;
+    const chainCache = new Map<number, number[]>();
+    const chain = (id: number): number[] => {
+      const n = byId.get(id)!;
+      const unit = n.kind === "map_exit" ? n.entry : id;
+      let ch = chainCache.get(unit);
+      if (!ch) {
+        const sc = s.scope.get(unit) ?? null;
+        ch = sc === null ? [unit] : [...chain(sc), unit];
+        chainCache.set(unit, ch);
+      }
+      return ch;
+    };
+    const children = new Map<number | null, number[]>();
+    for (const n of s.nodes) {
+      if (n.kind === "map_exit") continue;
+      const sc = s.scope.get(n.id) ?? null;
+      if (!children.has(sc)) children.set(sc, []);
+      children.get(sc)!.push(n.id);
+    }
+    const deps = new Map<number | null, [number, number][]>();
+    for (const e of s.edges) {
+      const a = chain(e.src);
+      const b = chain(e.dst);
+      let k = 0;
+      while (k < a.length && k < b.length && a[k] === b[k]) k++;
+      if (k >= a.length || k >= b.length) continue; // inside its own scope (entry to child, child to exit)
+      const scope = k === 0 ? null : a[k - 1]!;
+      if (!deps.has(scope)) deps.set(scope, []);
+      deps.get(scope)!.push([a[k]!, b[k]!]);
+    }
+    c = { children, deps };
+    this.scopeCache.set(s, c);
+    return c;
+  }
+
+  /** Nodes directly inside `entry` (null: top level), in dependency order, as units. */
+  private scope(s: PState, entry: number | null, env: Env): void {
+    const byId = this.adj(s).byId;
+    const sc = this.scopes(s);
+    const ids = (sc.children.get(entry) ?? []).filter((i) => i !== entry);
+    const deps = new Map<number, Set<number>>(ids.map((i) => [i, new Set()]));
+    for (const [a, b] of sc.deps.get(entry) ?? []) deps.get(b)?.add(a);
+    // Kahn's algorithm, smallest position first (stable, deterministic).
+    const pos = new Map(ids.map((i, k) => [i, k]));
+    const indeg = new Map(ids.map((i) => [i, [...deps.get(i)!].filter((d) => deps.has(d)).length]));
+    const users = new Map<number, number[]>(ids.map((i) => [i, []]));
+    for (const i of ids) for (const d of deps.get(i)!) if (deps.has(d)) users.get(d)!.push(i);
+    const ready = ids.filter((i) => indeg.get(i) === 0);
+    const order: number[] = [];
+    while (ready.length > 0) {
+      ready.sort((a, b) => pos.get(a)! - pos.get(b)!);
+      const next = ready.shift()!;
+      order.push(next);
+      for (const u of users.get(next)!) { const d = indeg.get(u)! - 1; indeg.set(u, d); if (d === 0) ready.push(u); }
+    }
+    if (order.length < ids.length) throw new UserError(s.where, "the state's dataflow graph has a cycle");
+    // Views are bound first: nodes before a view in the order may write through it.
+    for (const id of order) {
+      const n = byId.get(id)!;
+      if (n.kind === "access" && env.data.get(n.data)?.desc.kind === "view") this.bindView(s, n, env.data.get(n.data)!, env);
+    }
+    for (const id of order) this.node(s, byId.get(id)!, env);
+  }
+
+  private node(s: PState, n: PNode, env: Env): void {
+    switch (n.kind) {
+      case "access": this.accessNode(s, n, env); break;
+      case "tasklet": this.tasklet(s, n, env); break;
+      case "map_entry": this.map(s, n, env); break;
+      case "nested": this.nested(s, n, env); break;
+      case "library": this.library(s, n, env); break;
+      case "scope_unsupported": throw new UserError(n.where, `${n.type} '${n.label}' cannot be mapped: consume scopes are not supported`);
+      case "map_exit": break;
+    }
+  }
+
+  private ref(name: string, env: Env, where: string): DataRef {
+    const r = env.data.get(name);
+    if (!r) throw new UserError(where, `memlet refers to '${name}', which is not a data container of this SDFG`);
+    return r;
+  }
+
+  /** Flat index of `indices` in a container. */
+  private flat(ref: DataRef, indices: PExpr[], env: Env, where: string, ctx?: StmtCtx): string {
+    if (ref.desc.kind === "scalar" && !ref.scalarPtr) return "";
+    const strides = ref.desc.strides;
+    if (indices.length !== strides.length) throw new UserError(where, `'${ref.c.replace(/^d\d*_/, "")}' has ${strides.length} dimension(s) but is indexed with ${indices.length}`);
+    const terms = indices.map((ix, i) => {
+      const st = strides[i]!;
+      const one = evalPExpr(st, {}) === 1;
+      const a = this.expr(ix, env, ctx).text;
+      return one ? `(${a})` : `(${a}) * (${this.expr(st, env).text})`;
+    });
+    return terms.length === 0 ? "0" : terms.join(" + ");
+  }
+
+  /** An lvalue/rvalue for one element. */
+  private element(ref: DataRef, indices: PExpr[], env: Env, where: string, ctx?: StmtCtx): string {
+    if (ref.desc.kind === "scalar" && !ref.scalarPtr) return ref.c;
+    if (ref.scalarPtr) return `${ref.c}[0]`;
+    return `${ref.c}[${this.flat(ref, indices, env, where, ctx)}]`;
+  }
+
+  private accessNode(s: PState, n: Extract<PNode, { kind: "access" }>, env: Env): void {
+    const ref = this.ref(n.data, env, n.where);
+    // Copies out of this node into other access nodes.
+    for (const e of this.outE(s, n.id).filter((x) => x.memlet)) {
+      const dst = this.nodeOf(s, e.dst);
+      if (dst.kind !== "access") continue;
+      const dref = this.ref(dst.data, env, dst.where);
+      if (this.isViewEdge(s, e, env)) continue;
+      this.copy(n.data, ref, dst.data, dref, e.memlet!, env, e.where);
+    }
+  }
+
+  /** True when the edge binds a view to what it views (no data moves). */
+  private isViewEdge(s: PState, e: PEdge, env: Env): boolean {
+    const src = this.nodeOf(s, e.src);
+    const dst = this.nodeOf(s, e.dst);
+    return (dst.kind === "access" && this.viewEdge(s, dst.id, env) === e) || (src.kind === "access" && this.viewEdge(s, src.id, env) === e);
+  }
+
+  private viewCache = new Map<PState, Map<number, PEdge | null>>();
+  /** The edge that binds view access node `id` (DaCe: in-edge from an access node, else out-edge). */
+  private viewEdge(s: PState, id: number, env: Env): PEdge | null {
+    let m = this.viewCache.get(s);
+    if (!m) { m = new Map(); this.viewCache.set(s, m); }
+    if (m.has(id)) return m.get(id)!;
+    const n = this.nodeOf(s, id);
+    let r: PEdge | null = null;
+    if (n.kind === "access" && env.data.get(n.data)?.desc.kind === "view") r = this.pickViewEdge(s, n.id, n.data);
+    m.set(id, r);
+    return r;
+  }
+
+
+  /** DaCe's rule for which edge of a view node connects it to the data it views. */
+  private pickViewEdge(s: PState, id: number, data: string): PEdge | null {
+    const ins = this.inE(s, id).filter((e) => e.memlet);
+    const outs = this.outE(s, id).filter((e) => e.memlet);
+    if (ins.length === 1 && outs.length !== 1) return ins[0]!;
+    if (outs.length === 1 && ins.length !== 1) return outs[0]!;
+    if (ins.length !== 1 || outs.length !== 1) return null;
+    const ie = ins[0]!;
+    const oe = outs[0]!;
+    const kindOf = (nid: number) => this.nodeOf(s, nid).kind;
+    const srcData = kindOf(ie.src) === "access";
+    const dstData = kindOf(oe.dst) === "access";
+    if (srcData && !dstData) return ie;
+    if (!srcData && dstData) return oe;
+    if (!srcData && !dstData) return null;
+    const inIsView = ie.memlet!.data === data;
+    const outIsView = oe.memlet!.data === data;
+    if (inIsView && !outIsView) return oe;
+    if (!inIsView && outIsView) return ie;
+    if (inIsView && outIsView) return null;
+    if (kindOf(ie.src) === "map_entry") return ie;
+    if (kindOf(oe.dst) === "map_exit") return oe;
+    return ie;
+  }
+
+  private bindView(s: PState, n: Extract<PNode, { kind: "access" }>, ref: DataRef, env: Env): void {
+    const e = this.viewEdge(s, n.id, env);
+    if (!e || !e.memlet) throw new UserError(n.where, `view '${n.data}' is not connected to the data it views`);
+    const otherId = e.src === n.id ? e.dst : e.src;
+    const other = this.nodeOf(s, otherId) as Extract<PNode, { kind: "access" }>;
+    const oref = this.ref(other.data, env, other.where);
+    const m = e.memlet;
+    const subsetOfOther = m.data === other.data ? m.subset : m.otherSubset;
+    const start = subsetOfOther ? subsetOfOther.map((r) => r.start) : oref.desc.shape.map(() => ({ kind: "number", value: 0, integer: true }) as PExpr);
+    ref.space = oref.space;
+    const T = this.type(ref.desc.dtype, n.where);
+    if (!this.declaredViews.has(ref.c)) {
+      this.declaredViews.add(ref.c);
+      this.decls.line(`${this.ptr(ref.space, T)} ${ref.c} = 0;`);
+    }
+    const base = oref.desc.kind === "scalar" && !oref.scalarPtr ? `&${oref.c}` : `&${this.element(oref, start, env, n.where)}`;
+    this.w.line(`${ref.c} = ${base};  // view of ${other.data}`);
+  }
+  private declaredViews = new Set<string>();
+
+  /** Elements of a subset: per dimension the range, and the dims that are not single elements. */
+  private dims(sub: PRange[]): { r: PRange; single: boolean }[] {
+    return sub.map((r) => ({ r, single: sameExpr(r.start, r.end) || evalPExpr({ kind: "binary", op: "-", left: r.end, right: r.start }, this.symValues) === 0 }));
+  }
+
+  private sizeText(r: PRange, env: Env): string {
+    const step = evalPExpr(r.step, {});
+    const span = `(${this.expr(r.end, env).text}) - (${this.expr(r.start, env).text})`;
+    return step === 1 ? `(${span} + 1)` : `((${span}) / (${this.expr(r.step, env).text}) + 1)`;
+  }
+
+  private copy(srcName: string, sref: DataRef, dstName: string, dref: DataRef, m: PMemlet, env: Env, where: string): void {
+    const full = (ref: DataRef): PRange[] => ref.desc.shape.map((s) => ({ start: { kind: "number", value: 0, integer: true }, end: { kind: "binary", op: "-", left: s, right: { kind: "number", value: 1, integer: true } }, step: { kind: "number", value: 1, integer: true } }));
+    let ssub: PRange[];
+    let dsub: PRange[];
+    const subsetIsSrc = m.subsetIsSrc ?? m.data === srcName;
+    if (subsetIsSrc) { ssub = m.subset ?? full(sref); dsub = m.otherSubset ?? (m.data === dstName ? ssub : full(dref)); }
+    else { dsub = m.subset ?? full(dref); ssub = m.otherSubset ?? (m.data === srcName ? dsub : full(sref)); }
+    if (sref.desc.kind === "scalar" && !sref.scalarPtr) ssub = [];
+    if (dref.desc.kind === "scalar" && !dref.scalarPtr) dsub = [];
+    const sd = this.dims(ssub).filter((x) => !x.single);
+    const dd = this.dims(dsub).filter((x) => !x.single);
+    if (sd.length !== dd.length && sd.length > 0 && dd.length > 0) {
+      // A reshaping copy: elements move in row-major order of both subsets.
+      const vars = sd.map(() => `sdfg_c${this.counter++}`);
+      const ssz = sd.map((x) => this.sizeText(x.r, env));
+      const dsz = dd.map((x) => this.sizeText(x.r, env));
+      const lin = vars.map((v, k) => [v, ...ssz.slice(k + 1)].join(" * ")).join(" + ");
+      const raw = (t: string): PExpr => ({ kind: "name", name: `@(${t})` });
+      const sIdx = ssub.map((r) => { const k = sd.findIndex((x) => x.r === r); return k < 0 ? r.start : { kind: "binary", op: "+", left: r.start, right: { kind: "binary", op: "*", left: raw(vars[k]!), right: r.step } } as PExpr; });
+      const dIdx = dsub.map((r) => {
+        const k = dd.findIndex((x) => x.r === r);
+        if (k < 0) return r.start;
+        const below = dsz.slice(k + 1);
+        const q = below.length ? `((${lin}) / (${below.join(" * ")}))` : `(${lin})`;
+        return { kind: "binary", op: "+", left: r.start, right: { kind: "binary", op: "*", left: raw(`${q} % ${dsz[k]}`), right: r.step } } as PExpr;
+      });
+      this.w.comment(`copy ${srcName} -> ${dstName} (reshaping)`);
+      const nest = (k: number) => {
+        if (k === vars.length) {
+          this.write(dref, dIdx, { text: this.element(sref, sIdx, env, where), t: sref.desc.dtype }, m.wcr, env, where);
+          return;
+        }
+        this.w.block(`for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${ssz[k]}; ${vars[k]}++)`, () => { if (k === vars.length - 1) this.pipelinePragma(false, ""); nest(k + 1); });
+      };
+      nest(0);
+      return;
+    }
+    const loopDims = sd.length >= dd.length ? sd : dd;
+    const vars = loopDims.map(() => `sdfg_c${this.counter++}`);
+    const idxOf = (sub: PRange[], nonSingle: { r: PRange }[]) => sub.map((r) => {
+      const k = nonSingle.findIndex((x) => x.r === r);
+      if (k < 0) return r.start;
+      const v: PExpr = { kind: "name", name: `@${vars[k]}` };
+      return { kind: "binary", op: "+", left: r.start, right: { kind: "binary", op: "*", left: v, right: r.step } } as PExpr;
+    });
+    const sIdx = idxOf(ssub, sd);
+    const dIdx = idxOf(dsub, dd);
+    this.w.comment(`copy ${srcName} -> ${dstName}`);
+    const open = loopDims.map((x, k) => `for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${this.sizeText(x.r, env)}; ${vars[k]}++)`);
+    const emitBody = () => {
+      const val: Typed = { text: sref.desc.kind === "scalar" && !sref.scalarPtr ? sref.c : this.element(sref, sIdx, env, where), t: sref.desc.dtype };
+      this.write(dref, dIdx, val, m.wcr, env, where);
+    };
+    const nest = (k: number) => { if (k === open.length) emitBody(); else this.w.block(open[k]!, () => { if (k === open.length - 1) this.pipelinePragma(false, ""); nest(k + 1); }); };
+    nest(0);
+  }
+
+  /** Writes `val` to one element, combining with the old value under WCR. */
+  private write(ref: DataRef, indices: PExpr[], val: Typed, wcr: Wcr | null, env: Env, where: string): void {
+    const lhs = this.element(ref, indices, env, where);
+    const t = ref.desc.dtype;
+    if (!wcr) { this.w.line(`${lhs} = ${this.conv(val, t)};`); return; }
+    this.w.line(`${lhs} = ${this.conv(this.combine(wcr, { text: lhs, t }, val, env), t)};`);
+  }
+
+  private combine(wcr: Wcr, old: Typed, val: Typed, env: Env): Typed {
+    switch (wcr.op) {
+      case "+": case "*": return this.arith(wcr.op, old, val);
+      case "min": case "max": return this.minmax(wcr.op, old, val);
+      case "lambda": {
+        const inner = new Env(env.prog, env, env.prefix);
+        const oc = `sdfg_a${this.counter++}`;
+        const vc = `sdfg_b${this.counter++}`;
+        inner.syms.set(wcr.a, { c: oc, t: old.t });
+        inner.syms.set(wcr.b, { c: vc, t: val.t });
+        const body = this.expr(wcr.body, inner);
+        // A lambda over two named values: an immediately evaluated block keeps C and OpenCL happy.
+        const T = this.type(old.t, "");
+        const V = this.type(val.t, "");
+        const fn = `sdfg_wcr${this.counter++}`;
+        this.w.line(`const ${T} ${oc} = ${old.text};`);
+        this.w.line(`const ${V} ${vc} = ${val.text};`);
+        void fn;
+        return { text: this.paren(body.text), t: body.t };
+      }
+    }
+  }
+
+  private paren(s: string): string { return /^[A-Za-z0-9_.]+$/.test(s) || /^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*\]$/.test(s) ? s : `(${s})`; }
+
+  private minmax(op: "min" | "max", a: Typed, b: Typed): Typed {
+    const t = promote(a.t, b.t);
+    const x = this.conv(a, t);
+    const y = this.conv(b, t);
+    if (isFloat(t)) return { text: `${this.d === "opencl" ? "f" : "std::f"}${op}(${x}, ${y})`, t };
+    return { text: `((${x}) ${op === "min" ? "<" : ">"} (${y}) ? (${x}) : (${y}))`, t };
+  }
+
+  private map(s: PState, n: Extract<PNode, { kind: "map_entry" }>, env: Env): void {
+    const inner = new Env(env.prog, env, env.prefix);
+    for (const [k, v] of env.data) inner.data.set(k, v);
+    const vars = n.params.map((p) => {
+      const c = `p${this.counter++}_${ident(p, n.where)}`;
+      inner.syms.set(p, { c, t: "int64" });
+      return c;
+    });
+    this.w.comment(`map ${n.label}[${n.params.join(", ")}]`);
+    const heads = n.ranges.map((r, k) => {
+      const step = evalPExpr(r.step, this.symValues);
+      const st = this.expr(r.start, inner).text;
+      const en = this.expr(r.end, inner).text;
+      const sp = this.expr(r.step, inner).text;
+      const cmp = step !== undefined && step < 0 ? ">=" : "<=";
+      return `for (${this.idx()} ${vars[k]} = ${st}; ${vars[k]} ${cmp} ${en}; ${vars[k]} += ${sp})`;
+    });
+    // The ranges of inner dimensions may use outer parameters: the env already has all of them.
+    const carried = this.carriedDependence(s, n);
+    const nest = (k: number) => {
+      if (k === heads.length) { this.scope(s, n.id, inner); return; }
+      this.w.block(heads[k]!, () => {
+        if (k === heads.length - 1) this.pipelinePragma(this.hasInnerLoops(s, n), carried);
+        nest(k + 1);
+      });
+    };
+    nest(0);
+  }
+
+  /** A WCR out of this map scope: successive iterations update the same location. */
+  private carriedDependence(s: PState, n: Extract<PNode, { kind: "map_entry" }>): string {
+    const wcr = s.edges.find((e) => e.dst === n.exit && e.memlet?.wcr) ?? s.edges.find((e) => e.src === n.exit && e.memlet?.wcr);
+    return wcr ? wcr.memlet!.data : "";
+  }
+
+  private hasInnerLoops(s: PState, n: Extract<PNode, { kind: "map_entry" }>): boolean {
+    return s.nodes.some((x) => (x.kind === "map_entry" || x.kind === "library" || x.kind === "nested") && s.scope.get(x.id) === n.id);
+  }
+
+  private pipelinePragma(innerLoops: boolean, carried: string): void {
+    if (this.d === "cpp") return;
+    if (innerLoops) {
+      this.w.comment("not pipelined: the body contains loops (HLS pipelines the innermost loops)");
+      return;
+    }
+    const why = carried
+      ? `II > 1 is likely: iterations accumulate into '${carried}' (write-conflict resolution), a loop-carried dependence through the adder's latency`
+      : "II=1 is reachable when each global array is read at most once per iteration (one m_axi port each) and no iteration reads what an earlier one wrote";
+    if (this.d === "hls") {
+      this.w.directive("#pragma HLS PIPELINE II=1");
+      this.w.comment(why);
+    } else {
+      this.w.comment(`aoc pipelines this single work-item loop; ${why.replace("m_axi port", "LSU")}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- tasklets
+
+  private tasklet(s: PState, n: Extract<PNode, { kind: "tasklet" }>, env: Env): void {
+    const inner = new Env(env.prog, env, env.prefix);
+    for (const [k, v] of env.data) inner.data.set(k, v);
+    const conns = new Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>();
+    this.w.comment(`tasklet ${n.label}`);
+    this.w.block("", () => {
+      for (const e of this.inE(s, n.id).filter((x) => x.memlet && x.dstConn)) {
+        const m = e.memlet!;
+        const ref = this.ref(m.data, env, e.where);
+        const sub = m.subset ?? [];
+        const dims = this.dims(sub);
+        const c = `in_${ident(e.dstConn!, n.where)}`;
+        if (ref.desc.kind === "scalar" || dims.every((d) => d.single)) {
+          const T = this.type(ref.desc.dtype, e.where);
+          this.w.line(`const ${T} ${c} = ${this.element(ref, sub.map((r) => r.start), env, e.where)};`);
+          conns.set(e.dstConn!, { c, t: ref.desc.dtype });
+        } else {
+          conns.set(e.dstConn!, { c: "", t: ref.desc.dtype, arr: { ref, sub } });
+        }
+      }
+      for (const e of this.outE(s, n.id).filter((x) => x.memlet && x.srcConn)) {
+        const m = e.memlet!;
+        const ref = this.ref(m.data, env, e.where);
+        const sub = m.subset ?? [];
+        const dims = this.dims(sub);
+        const c = `out_${ident(e.srcConn!, n.where)}`;
+        if (ref.desc.kind === "scalar" || dims.every((d) => d.single)) {
+          const idx = sub.map((r) => r.start);
+          if (m.dynamic) conns.set(e.srcConn!, { c, t: ref.desc.dtype, direct: { ref, idx, wcr: m.wcr } });
+          else {
+            this.w.line(`${this.type(ref.desc.dtype, e.where)} ${c};`);
+            conns.set(e.srcConn!, { c, t: ref.desc.dtype, out: { ref, idx, wcr: m.wcr } });
+          }
+        } else {
+          conns.set(e.srcConn!, { c: "", t: ref.desc.dtype, arr: { ref, sub, wcr: m.wcr } });
+        }
+      }
+      const locals = new Map<string, { c: string; t: PDType }>();
+      const ctx: StmtCtx = { conns, locals, env: inner, where: n.where };
+      this.stmts(n.code, ctx);
+      for (const [, v] of conns) if (v.out) this.write(v.out.ref, v.out.idx, { text: v.c, t: v.t }, v.out.wcr, env, n.where);
+    });
+  }
+
+  private stmts(list: PStmt[], ctx: StmtCtx): void {
+    for (const st of list) {
+      const where = st.pos ? `${ctx.where}.attributes.code: line ${st.pos.line} col ${st.pos.column}` : ctx.where;
+      if (st.kind === "if") {
+        this.w.block(`if (${this.cond(st.cond, ctx.env, ctx)})`, () => this.stmts(st.then, ctx));
+        if (st.otherwise.length > 0) this.w.block("else", () => this.stmts(st.otherwise, ctx));
+        continue;
+      }
+      const val = this.expr(st.value, ctx.env, ctx);
+      const conn = ctx.conns.get(st.target);
+      if (conn) {
+        if (conn.arr) {
+          if (!st.indices) throw new UserError(where, `'${st.target}' is an array connector: assign to an element (${st.target}[i] = …)`);
+          const lhs = this.connElement(conn.arr, st.indices, ctx, where);
+          const v = conn.arr.wcr ? this.combine(conn.arr.wcr, { text: lhs, t: conn.t }, val, ctx.env) : val;
+          this.w.line(`${lhs} = ${this.conv(v, conn.t)};`);
+        } else if (st.indices) {
+          throw new UserError(where, `'${st.target}' is a single element and cannot be indexed`);
+        } else if (conn.direct) {
+          this.write(conn.direct.ref, conn.direct.idx, val, conn.direct.wcr, ctx.env, where);
+        } else this.w.line(`${conn.c} = ${this.conv(val, conn.t)};`);
+        continue;
+      }
+      if (st.indices) throw new UserError(where, `'${st.target}' is not an output connector of the tasklet`);
+      let loc = ctx.locals.get(st.target);
+      if (!loc) {
+        loc = { c: `t${this.counter++}_${ident(st.target, where)}`, t: val.t };
+        ctx.locals.set(st.target, loc);
+        this.w.line(`${this.type(loc.t, where)} ${loc.c} = ${val.text};`);
+      } else this.w.line(`${loc.c} = ${this.conv(val, loc.t)};`);
+    }
+  }
+
+  /** Element of an array connector: indices relative to the memlet subset's start. */
+  private connElement(arr: { ref: DataRef; sub: PRange[] }, indices: PExpr[], ctx: StmtCtx, where: string): string {
+    const dims = this.dims(arr.sub);
+    const full = indices.length === dims.length;
+    const nonSingle = dims.filter((d) => !d.single);
+    if (!full && indices.length !== nonSingle.length) throw new UserError(where, `array connector indexed with ${indices.length} indices but its subset has ${nonSingle.length} dimension(s)`);
+    let k = 0;
+    const abs: PExpr[] = dims.map((d) => {
+      if (!full && d.single) return d.r.start;
+      const ix = indices[k++]!;
+      return { kind: "binary", op: "+", left: d.r.start, right: { kind: "binary", op: "*", left: ix, right: d.r.step } };
+    });
+    return this.element(arr.ref, abs, ctx.env, where, ctx);
+  }
+
+  // ---------------------------------------------------------------- nested SDFGs
+
+  private nested(s: PState, n: Extract<PNode, { kind: "nested" }>, env: Env): void {
+    const sub = n.sdfg;
+    const prefix = `${env.prefix}n${this.counter++}`;
+    const inner = new Env(sub, env, prefix);
+    this.w.comment(`nested SDFG ${n.label}`);
+    this.w.block("", () => {
+      for (const [k, v] of Object.entries(n.symbolMapping)) {
+        const t = sub.symbols[k] ?? "int64";
+        const c = `s${prefix}_${ident(k, n.where)}`;
+        this.w.line(`const ${this.type(t, n.where)} ${c} = ${this.conv(this.expr(v, env), t)};`);
+        inner.syms.set(k, { c, t });
+      }
+      for (const [k, t] of Object.entries(sub.symbols)) {
+        if (inner.syms.has(k)) continue;
+        const outer = env.sym(k);
+        if (outer && !this.assignedIn(sub, k)) { inner.syms.set(k, outer); continue; }
+        const c = `s${prefix}_${ident(k, n.where)}`;
+        this.decls.line(`${this.type(t, n.where)} ${c} = 0;`);
+        inner.syms.set(k, { c, t });
+      }
+      for (const [name, desc] of Object.entries(sub.arrays)) {
+        const c = `d${prefix}_${ident(name, n.where)}`;
+        const e = s.edges.find((x) => x.dst === n.id && x.dstConn === name && x.memlet) ?? s.edges.find((x) => x.src === n.id && x.srcConn === name && x.memlet);
+        if (e) {
+          const m = e.memlet!;
+          if (m.wcr && e.src === n.id) throw new UserError(e.where, `nested SDFG '${n.label}': a write-conflict resolution on its output '${name}' is not supported`);
+          const oref = this.ref(m.data, env, e.where);
+          const start = (m.subset ?? []).map((r) => r.start);
+          const T = this.type(desc.dtype, n.where);
+          if (oref.byValue) {
+            // A by-value (const) kernel argument: the nested SDFG reads a private copy.
+            this.w.line(`${T} ${c}_val_ = ${oref.c};`);
+            this.w.line(`${T}* ${c} = &${c}_val_;`);
+            inner.data.set(name, { c, desc, space: "private", byValue: false, scalarPtr: desc.kind === "scalar" });
+            continue;
+          }
+          const base = oref.desc.kind === "scalar" && !oref.scalarPtr ? `&${oref.c}` : `&${this.element(oref, oref.desc.kind === "scalar" ? [] : start, env, e.where)}`;
+          this.w.line(`${this.ptr(oref.space, T)} ${c} = ${base};`);
+          inner.data.set(name, { c, desc, space: oref.space === "private" ? "private" : oref.space, byValue: false, scalarPtr: desc.kind === "scalar" });
+        } else if (desc.transient || desc.kind === "view") {
+          if (desc.kind === "view") { inner.data.set(name, { c, desc, space: "global", byValue: false, scalarPtr: false }); continue; }
+          if (desc.kind === "stream") throw new UserError(n.where, `stream '${name}' in nested SDFG '${n.label}' cannot be mapped yet`);
+          const shape = desc.shape.map((x) => evalPExpr(x, this.nestedValues(inner)));
+          if (shape.some((x) => x === undefined)) throw new UserError(n.where, `transient '${name}' of nested SDFG '${n.label}' has a size that depends on run-time values`);
+          const elements = (shape as number[]).reduce((a, b) => a * b, 1);
+          const space = this.declareTransient(name, c, desc, elements, shape as number[]);
+          if (space === "global" && this.d !== "cpp") throw new UserError(n.where, `transient '${name}' of nested SDFG '${n.label}' is too large for on-chip memory`);
+          inner.data.set(name, { c, desc, space, byValue: false, scalarPtr: false });
+        } else {
+          throw new UserError(n.where, `nested SDFG '${n.label}': argument '${name}' is not connected`);
+        }
+      }
+      this.region(sub.root, inner);
+    });
+  }
+
+  private nestedValues(env: Env): Record<string, number> {
+    const out: Record<string, number> = { ...this.symValues };
+    void env;
+    return out;
+  }
+
+  private assignedIn(p: Program, sym: string): boolean {
+    let found = false;
+    const visit = (r: PRegion) => {
+      for (const e of r.edges) for (const [k] of e.assignments) if (k === sym) found = true;
+      for (const b of r.blocks) {
+        if (b.kind === "region") visit(b);
+        else if (b.kind === "loop") { if (b.variable === sym || b.init.some(([k]) => k === sym)) found = true; visit(b.body); }
+        else if (b.kind === "conditional") for (const br of b.branches) visit(br.body);
+      }
+    };
+    visit(p.root);
+    return found;
+  }
+
+  // ---------------------------------------------------------------- library nodes
+
+  private operand(s: PState, n: PNode, conn: string, dir: "in" | "out", env: Env): { ref: DataRef; dims: { r: PRange; single: boolean }[]; m: PMemlet; where: string } {
+    let e = dir === "in" ? s.edges.find((x) => x.dst === n.id && x.dstConn === conn && x.memlet) : s.edges.find((x) => x.src === n.id && x.srcConn === conn && x.memlet);
+    if (!e) {
+      // DaCe omits the default connectors of single-input/single-output nodes (Reduce).
+      const all = dir === "in" ? s.edges.filter((x) => x.dst === n.id && x.memlet) : s.edges.filter((x) => x.src === n.id && x.memlet);
+      if (all.length === 1 && (dir === "in" ? all[0]!.dstConn : all[0]!.srcConn) === null) e = all[0];
+    }
+    if (!e) throw new UserError((n as { where: string }).where, `library node '${(n as { label: string }).label}' has no ${dir === "in" ? "input" : "output"} '${conn}'`);
+    const ref = this.ref(e.memlet!.data, env, e.where);
+    const sub = e.memlet!.subset ?? ref.desc.shape.map((x) => ({ start: { kind: "number", value: 0, integer: true } as PExpr, end: { kind: "binary", op: "-", left: x, right: { kind: "number", value: 1, integer: true } } as PExpr, step: { kind: "number", value: 1, integer: true } as PExpr }));
+    return { ref, dims: this.dims(ref.desc.kind === "scalar" ? [] : sub), m: e.memlet!, where: e.where };
+  }
+
+  /** Element of an operand at loop variables for its non-single dimensions. */
+  private opElement(op: { ref: DataRef; dims: { r: PRange; single: boolean }[]; where: string }, vars: string[], env: Env): string {
+    let k = 0;
+    const idx: PExpr[] = op.dims.map((d) => {
+      if (d.single) return d.r.start;
+      const v: PExpr = { kind: "name", name: `@${vars[k++]}` };
+      return { kind: "binary", op: "+", left: d.r.start, right: { kind: "binary", op: "*", left: v, right: d.r.step } };
+    });
+    return this.element(op.ref, idx, env, op.where);
+  }
+
+  private library(s: PState, n: Extract<PNode, { kind: "library" }>, env: Env): void {
+    const cls = n.classpath.split(".").pop() ?? "";
+    this.w.comment(`library node ${n.label} (${cls}) expanded`);
+    const loops = (sizes: string[], vars: string[], body: () => void, innerLoop = false) => {
+      const nest = (k: number) => {
+        if (k === sizes.length) { body(); return; }
+        this.w.block(`for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${sizes[k]}; ${vars[k]}++)`, () => { if (k === sizes.length - 1) this.pipelinePragma(innerLoop, ""); nest(k + 1); });
+      };
+      nest(0);
+    };
+    const nv = () => `sdfg_l${this.counter++}`;
+    const ns = (op: { dims: { r: PRange; single: boolean }[] }) => op.dims.filter((d) => !d.single).map((d) => this.sizeText(d.r, env));
+    const writeOut = (out: ReturnType<typeof this.operand>, vars: string[], val: Typed) => {
+      const lhs = this.opElement(out, vars, env);
+      const t = out.ref.desc.dtype;
+      this.w.line(`${lhs} = ${this.conv(out.m.wcr ? this.combine(out.m.wcr, { text: lhs, t }, val, env) : val, t)};`);
+    };
+    switch (cls) {
+      case "MatMul": case "Dot": case "Gemv": case "Gemm": {
+        const [an, bn, cn] = cls === "Dot" ? ["_x", "_y", "_result"] : cls === "Gemv" ? ["_A", "_x", "_y"] : ["_a", "_b", "_c"];
+        const a = this.operand(s, n, an, "in", env);
+        const b = this.operand(s, n, bn, "in", env);
+        const c = this.operand(s, n, cn, "out", env);
+        if (cls === "Gemm" || cls === "Gemv") {
+          if ((n.attributes.alpha ?? 1) !== 1 || (n.attributes.beta ?? 0) !== 0 || n.attributes.transA || n.attributes.transB) throw new UserError(n.where, `${cls} '${n.label}' with alpha/beta/transposition cannot be expanded yet`);
+        }
+        const as = ns(a), bs = ns(b);
+        const T = this.type(c.ref.desc.dtype, n.where);
+        const acc = nv();
+        const k = nv();
+        const prod = (ai: string[], bi: string[]) => this.arith("*", { text: this.opElement(a, ai, env), t: a.ref.desc.dtype }, { text: this.opElement(b, bi, env), t: b.ref.desc.dtype });
+        const reduce = (ai: () => string[], bi: () => string[], K: string) => {
+          this.w.line(`${T} ${acc} = ${this.conv({ text: "0", t: "int32" }, c.ref.desc.dtype)};`);
+          this.w.block(`for (${this.idx()} ${k} = 0; ${k} < ${K}; ${k}++)`, () => {
+            if (this.d === "hls") this.w.directive("#pragma HLS PIPELINE II=1");
+            if (this.d !== "cpp") this.w.comment("II > 1: the accumulation is a loop-carried dependence through the adder, so the reachable II is the adder's latency (floating-point addition is not reassociated)");
+            this.w.line(`${acc} = ${this.conv(this.arith("+", { text: acc, t: c.ref.desc.dtype }, prod(ai(), bi())), c.ref.desc.dtype)};`);
+          });
+        };
+        if (as.length === 2 && bs.length === 2) {
+          const i = nv(), j = nv();
+          loops([as[0]!, bs[1]!], [i, j], () => { reduce(() => [i, k], () => [k, j], as[1]!); writeOut(c, [i, j], { text: acc, t: c.ref.desc.dtype }); }, true);
+        } else if (as.length === 2 && bs.length === 1) {
+          const i = nv();
+          loops([as[0]!], [i], () => { reduce(() => [i, k], () => [k], as[1]!); writeOut(c, [i], { text: acc, t: c.ref.desc.dtype }); }, true);
+        } else if (as.length === 1 && bs.length === 2) {
+          const j = nv();
+          loops([bs[1]!], [j], () => { reduce(() => [k], () => [k, j], as[0]!); writeOut(c, [j], { text: acc, t: c.ref.desc.dtype }); }, true);
+        } else if (as.length === 1 && bs.length === 1) {
+          reduce(() => [k], () => [k], as[0]!);
+          writeOut(c, [], { text: acc, t: c.ref.desc.dtype });
+        } else if (as.length === 3 && bs.length === 3) {
+          const q = nv(), i = nv(), j = nv();
+          loops([as[0]!, as[1]!, bs[2]!], [q, i, j], () => { reduce(() => [q, i, k], () => [q, k, j], as[2]!); writeOut(c, [q, i, j], { text: acc, t: c.ref.desc.dtype }); }, true);
+        } else if (as.length === 3 && bs.length === 2) {
+          const q = nv(), i = nv(), j = nv();
+          loops([as[0]!, as[1]!, bs[1]!], [q, i, j], () => { reduce(() => [q, i, k], () => [k, j], as[2]!); writeOut(c, [q, i, j], { text: acc, t: c.ref.desc.dtype }); }, true);
+        } else {
+          throw new UserError(n.where, `${cls} '${n.label}' of operands with ${as.length} and ${bs.length} dimensions cannot be expanded`);
+        }
+        return;
+      }
+      case "Transpose": case "TensorTranspose": {
+        const a = this.operand(s, n, cls === "Transpose" ? "_inp" : "_inp_tensor", "in", env);
+        const c = this.operand(s, n, cls === "Transpose" ? "_out" : "_out_tensor", "out", env);
+        const as = ns(a);
+        const axes = cls === "Transpose" ? [1, 0] : (n.attributes.axes ?? as.map((_, i) => as.length - 1 - i));
+        if (axes.length !== as.length) throw new UserError(n.where, `${cls} '${n.label}': axes do not match the input's rank`);
+        const vars = as.map(() => nv());
+        loops(as, vars, () => writeOut(c, axes.map((ax) => vars[ax]!), { text: this.opElement(a, vars, env), t: a.ref.desc.dtype }));
+        return;
+      }
+      case "Reduce": {
+        const a = this.operand(s, n, "_in", "in", env);
+        const c = this.operand(s, n, "_out", "out", env);
+        const wcr = n.attributes.wcr;
+        if (!wcr) throw new UserError(n.where, `Reduce '${n.label}' has no wcr`);
+        const nd = a.dims.length;
+        const axes = n.attributes.axes ?? a.dims.map((_, i) => i);
+        const kept = a.dims.map((_, i) => i).filter((i) => !axes.includes(i));
+        const outDims = c.dims.length;
+        // The output has the kept dimensions (or all, with reduced ones of size 1: keepdims).
+        const keepdims = outDims === nd && nd !== kept.length;
+        const vars = a.dims.map(() => nv());
+        const sizes = a.dims.map((d) => this.sizeText(d.r, env));
+        const inIdx = (): PExpr[] => a.dims.map((d, i) => ({ kind: "binary", op: "+", left: d.r.start, right: { kind: "binary", op: "*", left: { kind: "name", name: `@${vars[i]}` }, right: d.r.step } }));
+        const outIdx = (reset: boolean): PExpr[] => {
+          const src = keepdims ? a.dims.map((_, i) => i) : kept;
+          if (src.length !== c.dims.length) {
+            // Output written without its size-1 dimensions: map kept non-single dims in order.
+            const keptNon = kept.filter((i) => !a.dims[i]!.single);
+            let q = 0;
+            return c.dims.map((d) => (d.single ? d.r.start : { kind: "binary", op: "+", left: d.r.start, right: { kind: "name", name: `@${vars[keptNon[q++]!]}` } }));
+          }
+          return c.dims.map((d, q) => {
+            const i = src[q]!;
+            if (keepdims && axes.includes(i)) return d.r.start;
+            void reset;
+            return { kind: "binary", op: "+", left: d.r.start, right: { kind: "binary", op: "*", left: { kind: "name", name: `@${vars[i]}` }, right: d.r.step } };
+          });
+        };
+        const T = c.ref.desc.dtype;
+        if (n.attributes.identity !== undefined && n.attributes.identity !== null) {
+          const keptVars = kept.map((i) => vars[i]!);
+          const keptSizes = kept.map((i) => sizes[i]!);
+          const saved = vars.slice();
+          loops(keptSizes, keptVars, () => {
+            const lhs = this.element(c.ref, outIdx(true), env, n.where);
+            this.w.line(`${lhs} = ${this.conv(this.literal(n.attributes.identity!, T), T)};`);
+          });
+          void saved;
+        }
+        loops(sizes, vars, () => {
+          const lhs = this.element(c.ref, outIdx(false), env, n.where);
+          const val = { text: this.element(a.ref, inIdx(), env, n.where), t: a.ref.desc.dtype };
+          this.w.line(`${lhs} = ${this.conv(this.combine(wcr, { text: lhs, t: T }, val, env), T)};`);
+        });
+        return;
+      }
+      default:
+        throw new UserError(n.where, `library node '${n.label}' (${n.classpath}) cannot be expanded (supported: MatMul, Dot, Gemv, Gemm without alpha/beta, Transpose, TensorTranspose, Reduce)`);
+    }
+  }
+
+  private literal(v: number, t: PDType): Typed {
+    if (!Number.isFinite(v)) return { text: v > 0 ? "(1.0/0.0)" : v < 0 ? "(-1.0/0.0)" : "(0.0/0.0)", t: "float64" };
+    if (isIntegral(t) && Number.isInteger(v)) return { text: String(v), t: "int64" };
+    return { text: doubleLiteral(v), t: "float64" };
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  conv(v: Typed, t: PDType): string {
+    if (v.t === t) return v.text;
+    if (this.d === "opencl" && (isComplex(t) || isComplex(v.t))) {
+      // OpenCL C has no complex type: complex128 is a double2 (s0 real, s1 imaginary).
+      if (isComplex(t) && isComplex(v.t)) return v.text;
+      if (isComplex(t)) return `sdfg_cplx((double)(${v.text}), 0.0)`;
+      return `(${this.type(t, "")})(${this.paren(v.text)}.s0)`;
+    }
+    if (isComplex(t)) return `${this.type(t, "")}(${v.text})`;
+    if (isComplex(v.t)) return `(${this.type(t, "")})(${v.text}.real())`;
+    return `(${this.type(t, "")})(${v.text})`;
+  }
+
+  /** `a op b` for + - * /: infix, or helper calls for complex numbers in OpenCL C. */
+  arith(op: "+" | "-" | "*" | "/", a: Typed, b: Typed): Typed {
+    let t = promote(a.t, b.t);
+    if (op === "/" && isIntegral(t)) t = "float64";
+    if (t === "bool") t = "int64";
+    if (this.d === "opencl" && isComplex(t)) {
+      const fn = { "+": "sdfg_cadd", "-": "sdfg_csub", "*": "sdfg_cmul", "/": "sdfg_cdiv" }[op];
+      return { text: `${fn}(${this.conv(a, t)}, ${this.conv(b, t)})`, t };
+    }
+    return { text: `(${this.paren(this.conv(a, t))} ${op} ${this.paren(this.conv(b, t))})`, t };
+  }
+
+  private cond(e: PExpr, env: Env, ctx?: StmtCtx): string { return this.expr(e, env, ctx).text; }
+
+  expr(e: PExpr, env: Env, ctx?: StmtCtx): Typed {
+    const p = (x: PExpr) => this.expr(x, env, ctx);
+    const where = e.pos && ctx ? `${ctx.where}.attributes.code: line ${e.pos.line} col ${e.pos.column}` : ctx?.where ?? this.prog.file;
+    switch (e.kind) {
+      case "number":
+        if (e.imag) {
+          if (this.d === "opencl") return { text: `sdfg_cplx(0.0, ${doubleLiteral(e.value)})`, t: "complex128" };
+          return { text: `std::complex<double>(0.0, ${doubleLiteral(e.value)})`, t: "complex128" };
+        }
+        if (e.integer && Math.abs(e.value) < 2 ** 53) return { text: Math.abs(e.value) > 2 ** 31 - 1 ? `${e.value}L` : String(e.value), t: Math.abs(e.value) > 2 ** 31 - 1 ? "int64" : "int32" };
+        return this.literal(e.value, "float64");
+      case "bool": return { text: e.value ? "1" : "0", t: "bool" };
+      case "name": {
+        if (e.name.startsWith("@")) return { text: e.name.slice(1), t: "int64" };
+        const loc = ctx?.locals.get(e.name);
+        if (loc) return { text: loc.c, t: loc.t };
+        const conn = ctx?.conns.get(e.name);
+        if (conn) {
+          if (conn.arr) throw new UserError(where, `'${e.name}' is an array connector: index it (${e.name}[i])`);
+          if (conn.direct) return { text: this.element(conn.direct.ref, conn.direct.idx, env, where), t: conn.t };
+          return { text: conn.c, t: conn.t };
+        }
+        const sym = env.sym(e.name);
+        if (sym) return { text: sym.c, t: sym.t };
+        const d = env.data.get(e.name);
+        if (d && (d.desc.kind === "scalar" || d.desc.shape.length === 1 && evalPExpr(d.desc.shape[0]!, {}) === 1)) {
+          return { text: d.desc.kind === "scalar" ? this.element(d, [], env, where) : `${d.c}[0]`, t: d.desc.dtype };
+        }
+        throw new UserError(where, `unknown name '${e.name}' (not a connector, symbol or scalar)`);
+      }
+      case "index": {
+        const conn = ctx?.conns.get(e.name);
+        if (conn?.arr) return { text: this.connElement(conn.arr, e.indices, ctx!, where), t: conn.t };
+        const d = env.data.get(e.name);
+        if (d) return { text: this.element(d, e.indices, env, where, ctx), t: d.desc.dtype };
+        throw new UserError(where, `'${e.name}' cannot be indexed (not an array connector or container)`);
+      }
+      case "unary": {
+        const v = p(e.operand);
+        if (e.op === "not") return { text: `!${this.paren(v.text)}`, t: "bool" };
+        if (e.op === "~") return { text: `~${this.paren(v.text)}`, t: v.t === "bool" ? "int64" : v.t };
+        if (this.d === "opencl" && isComplex(v.t)) return e.op === "-" ? { text: `sdfg_cneg(${v.text})`, t: v.t } : v;
+        return { text: `${e.op}${this.paren(v.text)}`, t: v.t === "bool" ? "int64" : v.t };
+      }
+      case "cast": {
+        const v = p(e.operand);
+        return { text: this.conv(v, e.to), t: e.to };
+      }
+      case "ternary": {
+        const c = p(e.cond), a = p(e.then), b = p(e.otherwise);
+        const t = promote(a.t, b.t);
+        return { text: `(${c.text} ? ${this.conv(a, t)} : ${this.conv(b, t)})`, t };
+      }
+      case "call": return this.call(e.fn, e.args.map(p), where);
+      case "binary": {
+        const a = p(e.left), b = p(e.right);
+        const L = this.paren(a.text), R = this.paren(b.text);
+        switch (e.op) {
+          case "and": return { text: `(${L} && ${R})`, t: "bool" };
+          case "or": return { text: `(${L} || ${R})`, t: "bool" };
+          case "<": case "<=": case ">": case ">=": case "==": case "!=": {
+            const t = promote(a.t, b.t);
+            if (this.d === "opencl" && isComplex(t)) {
+              if (e.op !== "==" && e.op !== "!=") throw new UserError(where, "complex numbers have no order");
+              return { text: `(${e.op === "!=" ? "!" : ""}sdfg_ceq(${this.conv(a, t)}, ${this.conv(b, t)}))`, t: "bool" };
+            }
+            return { text: `(${this.conv(a, t)} ${e.op} ${this.conv(b, t)})`, t: "bool" };
+          }
+          case "/": return this.arith("/", a, b);
+          case "//": return this.call("floordiv", [a, b], where);
+          case "%": return this.call("mod", [a, b], where);
+          case "**": {
+            // `z ** dace.complex128(2)`: an integer power, computed by multiplication.
+            const r = e.right;
+            if (r.kind === "cast" && isComplex(r.to) && r.operand.kind === "number" && r.operand.integer) return this.call("pow", [a, p(r.operand)], where);
+            return this.call("pow", [a, b], where);
+          }
+          case "&": case "|": case "^": case "<<": case ">>": {
+            const t = a.t === "bool" && b.t === "bool" ? "bool" : promote(a.t === "bool" ? "int64" : a.t, b.t === "bool" ? "int64" : b.t);
+            if (!isIntegral(t)) throw new UserError(where, `bitwise '${e.op}' needs integer operands`);
+            return { text: `(${this.paren(this.conv(a, t))} ${e.op} ${this.paren(this.conv(b, t))})`, t };
+          }
+          default: return this.arith(e.op as "+", a, b);
+        }
+      }
+    }
+  }
+
+  private call(fn: string, args: Typed[], where: string): Typed {
+    const [a, b] = args;
+    const fl = (t: PDType): PDType => (isIntegral(t) ? "float64" : t);
+    switch (fn) {
+      case "min": case "max": return this.minmax(fn, a!, b!);
+      case "abs":
+        if (isIntegral(a!.t)) return { text: `((${a!.text}) < 0 ? -(${a!.text}) : (${a!.text}))`, t: a!.t };
+        if (isComplex(a!.t)) return { text: this.d === "opencl" ? `sdfg_cabs(${a!.text})` : `std::abs(${a!.text})`, t: a!.t === "complex64" ? "float32" : "float64" };
+        return { text: `${this.math("fabs")}(${a!.text})`, t: a!.t };
+      case "floordiv": {
+        const t = promote(a!.t, b!.t);
+        if (isIntegral(t)) return { text: `sdfg_floordiv(${a!.text}, ${b!.text})`, t: t === "bool" ? "int64" : promote(t, "int64") };
+        return { text: `${this.math("floor")}(${this.conv(a!, t)} / ${this.conv(b!, t)})`, t };
+      }
+      case "ceildiv": return { text: `(-sdfg_floordiv(-(${a!.text}), ${b!.text}))`, t: "int64" };
+      case "mod": {
+        const t = promote(a!.t, b!.t);
+        if (isIntegral(t)) return { text: `sdfg_mod(${a!.text}, ${b!.text})`, t: promote(t, "int64") };
+        return { text: `sdfg_fmod(${this.conv(a!, "float64")}, ${this.conv(b!, "float64")})`, t: "float64" };
+      }
+      case "pow": {
+        const t = promote(a!.t, b!.t);
+        if (isIntegral(t)) return { text: `sdfg_ipow(${a!.text}, ${b!.text})`, t: "int64" };
+        if (isComplex(t) && isIntegral(b!.t)) return { text: `sdfg_cpowi(${this.conv(a!, t)}, ${b!.text})`, t };
+        if (this.d === "opencl" && isComplex(t)) throw new UserError(where, "a complex power with a non-integer exponent cannot be mapped to Intel OpenCL");
+        if (b!.text === "2") return { text: `(${this.paren(this.conv(a!, t))} * ${this.paren(this.conv(a!, t))})`, t };
+        return { text: `${this.math("pow")}(${this.conv(a!, t)}, ${this.conv(b!, t)})`, t };
+      }
+      case "atan2": { const t = fl(promote(a!.t, b!.t)); return { text: `${this.math("atan2")}(${this.conv(a!, t)}, ${this.conv(b!, t)})`, t }; }
+      case "real": case "imag":
+        if (!isComplex(a!.t)) return fn === "real" ? a! : { text: "0", t: a!.t };
+        if (this.d === "opencl") return { text: `${this.paren(a!.text)}.${fn === "real" ? "s0" : "s1"}`, t: "float64" };
+        return { text: `std::${fn}(${a!.text})`, t: a!.t === "complex64" ? "float32" : "float64" };
+      case "conj": return { text: this.d === "opencl" ? `sdfg_cconj(${a!.text})` : `std::conj(${a!.text})`, t: a!.t };
+      case "isnan": return { text: `${this.math("isnan")}(${this.conv(a!, fl(a!.t))})`, t: "bool" };
+      default: {
+        const t = fl(a!.t);
+        if (isComplex(t) && this.d === "opencl") {
+          if (fn === "exp") return { text: `sdfg_cexp(${a!.text})`, t };
+          throw new UserError(where, `${fn}() of a complex number cannot be mapped to Intel OpenCL (exp, abs, real, imag and conj can)`);
+        }
+        return { text: `${this.math(fn)}(${this.conv(a!, t)})`, t };
+      }
+    }
+  }
+
+  /** Helper functions the generated code calls (valid C++ and OpenCL C). */
+  prelude(): string {
+    const I = this.idx();
+    const w = new CodeWriter();
+    w.line(`static inline ${I} sdfg_floordiv(${I} a, ${I} b) { ${I} q = a / b; return (q * b != a && ((a < 0) != (b < 0))) ? q - 1 : q; }`);
+    w.line(`static inline ${I} sdfg_mod(${I} a, ${I} b) { ${I} r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }`);
+    w.line(`static inline double sdfg_fmod(double a, double b) { double r = ${this.math("fmod")}(a, b); return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }`);
+    w.line(`static inline ${I} sdfg_ipow(${I} a, ${I} b) { ${I} r = 1; for (${I} k = 0; k < b; k++) r *= a; return r; }`);
+    if (this.d !== "opencl") {
+      w.line("static inline std::complex<double> sdfg_cpowi(std::complex<double> a, int64_t n) { std::complex<double> r(1.0, 0.0); for (int64_t k = 0; k < (n < 0 ? -n : n); k++) r *= a; return n < 0 ? 1.0 / r : r; }");
+    }
+    if (this.d === "opencl") {
+      // complex128 as double2 (s0 real, s1 imaginary): what OpenCL C lacks, as functions.
+      w.line("static inline double2 sdfg_cplx(double re, double im) { double2 r; r.s0 = re; r.s1 = im; return r; }");
+      w.line("static inline double2 sdfg_cadd(double2 a, double2 b) { return sdfg_cplx(a.s0 + b.s0, a.s1 + b.s1); }");
+      w.line("static inline double2 sdfg_csub(double2 a, double2 b) { return sdfg_cplx(a.s0 - b.s0, a.s1 - b.s1); }");
+      w.line("static inline double2 sdfg_cmul(double2 a, double2 b) { return sdfg_cplx(a.s0 * b.s0 - a.s1 * b.s1, a.s0 * b.s1 + a.s1 * b.s0); }");
+      w.line("static inline double2 sdfg_cdiv(double2 a, double2 b) { double d = b.s0 * b.s0 + b.s1 * b.s1; return sdfg_cplx((a.s0 * b.s0 + a.s1 * b.s1) / d, (a.s1 * b.s0 - a.s0 * b.s1) / d); }");
+      w.line("static inline double2 sdfg_cneg(double2 a) { return sdfg_cplx(-a.s0, -a.s1); }");
+      w.line("static inline double2 sdfg_cconj(double2 a) { return sdfg_cplx(a.s0, -a.s1); }");
+      w.line("static inline int sdfg_ceq(double2 a, double2 b) { return a.s0 == b.s0 && a.s1 == b.s1; }");
+      w.line("static inline double sdfg_cabs(double2 a) { return hypot(a.s0, a.s1); }");
+      w.line("static inline double2 sdfg_cpowi(double2 a, long n) { double2 r = sdfg_cplx(1.0, 0.0); for (long k = 0; k < (n < 0 ? -n : n); k++) r = sdfg_cmul(r, a); return n < 0 ? sdfg_cdiv(sdfg_cplx(1.0, 0.0), r) : r; }");
+      w.line("static inline double2 sdfg_cexp(double2 a) { double m = exp(a.s0); return sdfg_cplx(m * cos(a.s1), m * sin(a.s1)); }");
+    }
+    return w.toString();
+  }
+}
+
+interface StmtCtx {
+  conns: Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>;
+  locals: Map<string, { c: string; t: PDType }>;
+  env: Env;
+  where: string;
+}
