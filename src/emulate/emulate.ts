@@ -20,8 +20,9 @@ import { DEFAULT_INTEL_PLATFORM, intelEmulationBuild } from "../targets/intel_pr
 import { loadPlatform } from "../platform/platform.js";
 import { compileCached } from "./build_cache.js";
 import { compareArrays, type Comparison } from "./compare.js";
+import { runRtl, type RtlRunFigures, type RtlRunOptions } from "../rtl/rtl_simulation.js";
 
-export type EmulationTarget = "xilinx" | "intel" | "cpu";
+export type EmulationTarget = "xilinx" | "intel" | "cpu" | "rtl";
 
 export interface EmulateOptions {
   target: EmulationTarget;
@@ -39,6 +40,8 @@ export interface EmulateOptions {
    * arithmetic pipeline depth. Readers and writers are not PEs and hold nothing back.
    */
   stressLatency?: number | "2x";
+  /** RTL target: random bubbles and stalls (seed), FST trace, cycle budget per pass, kernel wrapper. */
+  rtl?: RtlRunOptions;
 }
 
 export interface EmulateResult {
@@ -61,6 +64,8 @@ export interface EmulateResult {
   cellsPerCpuSecond?: number;
   cached: { kernel: boolean; reference: boolean };
   pipeline?: Pipeline;
+  /** RTL target: simulated cycles, ideal cycles, efficiency, per-FIFO stall figures. */
+  rtl?: RtlRunFigures;
 }
 
 /** Exit code the sim/ watchdog uses for a detected deadlock. */
@@ -104,21 +109,33 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
     }
     // Per target: the generated sources and how g++ compiles them (xilinx: HLS C++; intel: the
     // OpenCL kernels as C++ through sim/include/intel_channels.h).
-    const build = options.target === "intel"
+    const build = () => options.target === "intel"
       ? intelEmulationBuild(bundle, pipeline, loadPlatform(DEFAULT_INTEL_PLATFORM))
       : { files: vitisSources(bundle, pipeline), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
-    const kernel = await compileCached({ ...build, includeDirs: [join(SIM_DIR, "include")], output: "host_sim" });
     const emuDir = join(work, "emulated");
     mkdirSync(emuDir);
-    const env: Record<string, string> = { SDFG_SIM_STATS: "1" };
-    if (options.stressLatency !== undefined) env.SDFG_SIM_HOLD_BACK = holdBackSpec(pipeline, options.stressLatency);
-    const run = await execa(kernel.binary, ["--inputs", inDir, "--outputs", emuDir], { reject: false, all: true, env });
-    const cached = { kernel: kernel.cached, reference: reference.cached };
-    if (run.exitCode === DEADLOCK_EXIT_CODE) {
-      return { target: options.target, ok: false, outputs: [], deadlock: run.all ?? "", cached, pipeline };
+    let cached: EmulateResult["cached"];
+    let times: ReturnType<typeof timing>;
+    let rtl: RtlRunFigures | undefined;
+    if (options.target === "rtl") {
+      // Cycle-accurate: the SystemVerilog pipeline under Verilator (src/rtl).
+      const r = await runRtl(bundle, pipeline, inDir, emuDir, options.rtl);
+      if (!r.ok) return { target: "rtl", ok: false, outputs: [], deadlock: r.deadlock, cached: { kernel: true, reference: reference.cached }, pipeline };
+      rtl = r.figures;
+      cached = { kernel: r.figures.cached_build, reference: reference.cached };
+      times = timing(cells, r.figures.build_seconds, r.figures.cycles_per_second > 0 ? r.figures.cycles / r.figures.cycles_per_second : undefined);
+    } else {
+      const kernel = await compileCached({ ...build(), includeDirs: [join(SIM_DIR, "include")], output: "host_sim" });
+      const env: Record<string, string> = { SDFG_SIM_STATS: "1" };
+      if (options.stressLatency !== undefined) env.SDFG_SIM_HOLD_BACK = holdBackSpec(pipeline, options.stressLatency);
+      const run = await execa(kernel.binary, ["--inputs", inDir, "--outputs", emuDir], { reject: false, all: true, env });
+      cached = { kernel: kernel.cached, reference: reference.cached };
+      if (run.exitCode === DEADLOCK_EXIT_CODE) {
+        return { target: options.target, ok: false, outputs: [], deadlock: run.all ?? "", cached, pipeline };
+      }
+      if (run.exitCode !== 0) throw new Error(`the emulated kernel failed (exit ${run.exitCode}):\n${run.all}`);
+      times = timing(cells, kernel.seconds, kernelSecondsOf(run.stdout), numberAfter(/^sdfg_sim: kernel CPU ([0-9.e+-]+) s/m, run.stderr));
     }
-    if (run.exitCode !== 0) throw new Error(`the emulated kernel failed (exit ${run.exitCode}):\n${run.all}`);
-    const runSeconds = kernelSecondsOf(run.stdout);
 
     const comparisons = outputs.map((o) => {
       const got = decodeNpy(readFileSync(join(emuDir, `${o.name}.npy`)), o.name);
@@ -130,8 +147,8 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
     return {
       target: options.target,
       ok: comparisons.every((c) => c.mismatches === 0),
-      outputs: comparisons, cached, pipeline,
-      ...timing(cells, kernel.seconds, runSeconds, numberAfter(/^sdfg_sim: kernel CPU ([0-9.e+-]+) s/m, run.stderr)),
+      outputs: comparisons, cached, pipeline, ...(rtl ? { rtl } : {}),
+      ...times,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

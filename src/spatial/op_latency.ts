@@ -9,6 +9,17 @@ import type { Assignment, Expr } from "../ir/expr.js";
 const FLOAT: Record<string, number> = { add: 5, mul: 4, div: 12, sqrt: 12, exp: 15, log: 15, trig: 25, pow: 30, cmp: 2, select: 1, round: 2, abs: 0, minmax: 2 };
 const DOUBLE: Record<string, number> = { add: 8, mul: 6, div: 31, sqrt: 31, exp: 25, log: 25, trig: 40, pow: 50, cmp: 2, select: 1, round: 2, abs: 0, minmax: 2 };
 
+/**
+ * Latency in cycles of one operator class (`add`, `mul`, `div`, `sqrt`, `exp`, `log`, `trig`,
+ * `pow`, `cmp`, `select`, `round`, `abs`, `minmax`): the RTL backend builds its operators with
+ * exactly these latencies so its PEs are as deep as the FIFO depths assume.
+ */
+export function operatorLatency(op: string, dtype: DType): number {
+  const lat = (dtype === "float64" ? DOUBLE : FLOAT)[op];
+  if (lat === undefined) throw new Error(`no latency for operator class '${op}'`);
+  return lat;
+}
+
 /** Cycles for reading the window, converting and writing the result stream. */
 const IO_CYCLES = 3;
 
