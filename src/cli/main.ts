@@ -13,6 +13,7 @@ import { cpuProject } from "../targets/cpu_project.js";
 import { writeProject } from "../targets/project_files.js";
 import { vitisProject } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
+import { rtlProject } from "../rtl/rtl_project.js";
 
 /** The board each FPGA target uses when --platform is not given. */
 const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
@@ -50,8 +51,8 @@ const replicasOption = () => new Option("-P, --replicas <n>", "temporal replicat
 program.command("generate")
   .description("write a complete project for PROGRAM")
   .argument("<program>", "stencil program (.json)")
-  .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
-  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`; default u280 for xilinx, 520n for intel)")
+  .addOption(targetOption(["xilinx", "intel", "cpu", "rtl"], "xilinx"))
+  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`; default u280 for xilinx, 520n for intel; rtl: a Xilinx board adds the Vitis RTL kernel)")
   .addOption(widthOption())
   .addOption(replicasOption())
   .requiredOption("-o, --output <dir>", "output directory (replaced)")
@@ -59,6 +60,11 @@ program.command("generate")
     const bundle = loadProgram(file);
     if (opts.target === "cpu") {
       writeProject(opts.output, cpuProject(bundle));
+    } else if (opts.target === "rtl") {
+      const platform = opts.platform ? loadPlatform(opts.platform) : undefined;
+      if (platform) requireVendor(platform, "xilinx");
+      const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: (platform?.resources.uram ?? 0) > 0 });
+      writeProject(opts.output, rtlProject(bundle, pipeline, platform));
     } else {
       const vendor = opts.target as "xilinx" | "intel";
       const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM[vendor]!);
@@ -72,23 +78,33 @@ program.command("generate")
 program.command("emulate")
   .description("generate, compile with g++ against sim/, run and compare with the CPU reference")
   .argument("<program>", "stencil program (.json)")
-  .addOption(targetOption(["xilinx", "intel", "cpu"], "xilinx"))
+  .addOption(targetOption(["xilinx", "intel", "cpu", "rtl"], "xilinx"))
   .addOption(widthOption())
   .addOption(replicasOption())
+  .addOption(new Option("--backpressure <seed>", "rtl: random input bubbles and output stalls, seeded").argParser(positiveInt("--backpressure")))
+  .option("--trace <file>", "rtl: write an FST waveform to FILE")
   .option("--inputs <dir>", "read <input>.npy from DIR (else the program's data)")
   .option("--outputs <dir>", "write <output>.npy to DIR")
   .option("--json", "print the result as JSON")
   .addOption(new Option("--stress-latency <cycles|2x>", "every PE holds back its last N outputs (a non-flushing pipeline N deep); 2x: twice its estimated depth").argParser(stressLatency))
-  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x" }) => {
+  .action(async (file: string, opts: { target: EmulationTarget; inputs?: string; outputs?: string; json?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x"; backpressure?: number; trace?: string }) => {
+    if (opts.target !== "rtl" && (opts.backpressure !== undefined || opts.trace !== undefined)) {
+      throw new UserError(opts.backpressure !== undefined ? "--backpressure" : "--trace", "applies only to --target rtl");
+    }
+    if (opts.target === "rtl" && opts.stressLatency !== undefined) {
+      throw new UserError("--stress-latency", "does not apply to --target rtl, whose PEs have their real pipeline latencies");
+    }
     const bundle = loadProgram(file);
     const result = await emulate(bundle, {
       target: opts.target, spatial: spatialOptions(bundle, opts),
       ...(opts.stressLatency !== undefined ? { stressLatency: opts.stressLatency } : {}),
       ...(opts.inputs ? { inputsDir: opts.inputs } : {}), ...(opts.outputs ? { outputsDir: opts.outputs } : {}),
+      ...(opts.target === "rtl" ? { rtl: { ...(opts.backpressure !== undefined ? { backpressure: opts.backpressure } : {}), ...(opts.trace ? { trace: opts.trace } : {}) } } : {}),
     });
     if (opts.json) {
-      const { pipeline: _p, ...rest } = result;
-      process.stdout.write(JSON.stringify(rest, null, 2) + "\n");
+      const { pipeline: _p, rtl, ...rest } = result;
+      // RTL: the cycle figures at the top level (ok, cycles, ideal_cycles, efficiency, fifos).
+      process.stdout.write(JSON.stringify(rtl ? { ...rest, ...rtl } : rest, null, 2) + "\n");
     } else if (result.deadlock) {
       process.stdout.write(`${bundle.name}: emulation deadlocked\n${result.deadlock}\n`);
     } else {
@@ -96,7 +112,8 @@ program.command("emulate")
         const status = o.mismatches === 0 ? "matches the CPU reference" : `${o.mismatches} of ${o.elements} elements differ from the CPU reference (first at ${o.first?.index}: ${o.first?.got} vs ${o.first?.want})`;
         process.stdout.write(`${bundle.name}: ${o.name} (${o.elements} elements) ${status}, max abs error ${o.maxAbsError.toExponential(2)}\n`);
       }
-      if (result.cellsPerSecond) process.stdout.write(`${opts.target === "cpu" ? "reference run" : "emulated kernel"}: ${result.kernelSeconds!.toFixed(3)} s, ${result.cellsPerSecond.toExponential(3)} cells/s${result.cached.kernel ? " (cached build)" : ""}\n`);
+      if (result.rtl) process.stdout.write(`rtl: ${result.rtl.cycles} cycles (ideal ${result.rtl.ideal_cycles}, efficiency ${(result.rtl.efficiency * 100).toFixed(1)} %)${result.rtl.backpressure ? " with random backpressure" : ""}\n`);
+      if (result.cellsPerSecond) process.stdout.write(`${opts.target === "cpu" ? "reference run" : opts.target === "rtl" ? "RTL simulation" : "emulated kernel"}: ${result.kernelSeconds!.toFixed(3)} s, ${result.cellsPerSecond.toExponential(3)} cells/s${result.cached.kernel ? " (cached build)" : ""}\n`);
     }
     process.exitCode = result.ok ? 0 : 1;
   });
