@@ -4,7 +4,7 @@
 // built once. Builds happen in a staging directory renamed into place.
 
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
@@ -73,10 +73,26 @@ export async function verilateCached(req: VerilatorRequest): Promise<VerilatorRe
     writeFileSync(join(staging, path), content);
   }
   const jobs = Math.max(1, Math.min(2, cpus().length));
-  const r = await execa("verilator", verilatorArguments(req, jobs), { cwd: staging, reject: false, all: true });
-  if (r.exitCode !== 0) throw new Error(`verilator failed on the generated design (kept in ${staging}):\n${(r.all ?? "").split("\n").slice(-40).join("\n")}`);
+  // Two steps, so that Verilator's runtime library (verilated*.o, the same for every design
+  // built with these flags) is compiled once and reused: translate, then make with the
+  // cached runtime objects in place (newer than their sources, so make keeps them).
+  const fail = (out: string | undefined) => new Error(`verilator failed on the generated design (kept in ${staging}):\n${(out ?? "").split("\n").slice(-40).join("\n")}`);
+  const translate = verilatorArguments(req, jobs).filter((a, n, all) => a !== "--build" && a !== "-MAKEFLAGS" && all[n - 1] !== "-MAKEFLAGS" && a !== "-j" && all[n - 1] !== "-j");
+  const t = await execa("verilator", translate, { cwd: staging, reject: false, all: true });
+  if (t.exitCode !== 0) throw fail(t.all);
+  const runtime = join(cacheDirectory(), `verilator-runtime-${createHash("sha256").update(await verilatorVersion()).update(JSON.stringify(req.includeDirs)).update(String(req.trace)).update(MAKE_FLAGS).digest("hex").slice(0, 16)}`);
+  const obj = join(staging, "obj");
+  if (existsSync(runtime)) for (const name of readdirSync(runtime)) copyFileSync(join(runtime, name), join(obj, name));
+  const m = await execa("make", ["-j", String(jobs), "-C", obj, "-f", `${req.prefix}.mk`, ...MAKE_FLAGS.split(" ")], { reject: false, all: true });
+  if (m.exitCode !== 0) throw fail(m.all);
+  if (!existsSync(runtime)) {
+    const tmp = `${runtime}.tmp-${process.pid}`;
+    mkdirSync(tmp, { recursive: true });
+    for (const name of readdirSync(obj)) if (/^verilated.*\.o$/.test(name)) copyFileSync(join(obj, name), join(tmp, name));
+    try { renameSync(tmp, runtime); } catch { rmSync(tmp, { recursive: true, force: true }); }
+  }
   // The object files are not needed once the binary exists.
-  for (const name of readdirSync(join(staging, "obj"))) if (/\.(o|a|d)$/.test(name)) rmSync(join(staging, "obj", name), { force: true });
+  for (const name of readdirSync(obj)) if (/\.(o|a|d)$/.test(name)) rmSync(join(obj, name), { force: true });
   try {
     renameSync(staging, dir);
   } catch {
