@@ -124,3 +124,18 @@ for (const [example, dims, label] of [["stencils/jacobi2d.json", [512, 512], "ja
     console.log(`  ${label} W=${W} with two more processes keeping both cores busy: ${fmt(loaded.wall)} cells/s (${fmt(quiet.wall / loaded.wall)}x slower), ${fmt(loaded.cpu)} per CPU second`);
   }
 }
+
+// 4. RTL (Verilator): simulated cycles against the ideal (cells / W × passes + fill) for every
+//    example program, and Verilator's simulated cycles per second.
+async function benchRtl() {
+  const { readdirSync } = await import("node:fs");
+  for (const name of readdirSync("stencils").filter((f) => f.endsWith(".json")).sort()) {
+    const bundle = loadProgram(join("stencils", name));
+    const spatial = { vectorWidth: bundle.vectorization ?? 1, replicas: 1 };
+    const r = await emulate(bundle, { target: "rtl", spatial });
+    const f = r.rtl;
+    if (!f) { console.log(`rtl ${name}: ${r.deadlock ? "deadlock" : "no figures"}`); continue; }
+    console.log(`rtl ${name} (W=${spatial.vectorWidth}): ${f.cycles} simulated / ${f.ideal_cycles} ideal cycles (efficiency ${(f.efficiency * 100).toFixed(1)} %), ${fmt(f.cycles_per_second)} simulated cycles/s, ${r.ok ? "matches" : "DIFFERS FROM"} the CPU reference`);
+  }
+}
+await benchRtl();
