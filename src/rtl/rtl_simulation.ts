@@ -10,6 +10,8 @@ import type { Pipeline } from "../spatial/pipeline.js";
 import { rtlDesign } from "./rtl_design.js";
 import { fillCycles, passesOf, RTL_DEADLOCK_EXIT_CODE, STATS_MARKER } from "./testbench.js";
 import { verilateCached } from "./verilator_build.js";
+import { emitKernelTestbench } from "./kernel_testbench.js";
+import { kernelTopSource, RTL_KERNEL_NAME } from "./vitis_rtl_kernel.js";
 
 export interface RtlFifoFigures { name: string; depth: number; full_stall_cycles: number; empty_cycles: number }
 
@@ -34,6 +36,11 @@ export interface RtlRunOptions {
   trace?: string;
   /** Cycle budget per pass before a deadlock is declared (default: 8× the ideal + 10,000). */
   budget?: number;
+  /**
+   * Simulate the Vitis RTL kernel (AXI4 masters on a simulated memory, ap_start/ap_done over
+   * AXI4-Lite) instead of the bare pipeline; the figures then have no per-FIFO part.
+   */
+  kernel?: boolean;
 }
 
 export type RtlRunResult = { ok: true; figures: RtlRunFigures } | { ok: false; deadlock: string };
@@ -44,8 +51,17 @@ export function idealCycles(p: Pipeline): number {
 
 export async function runRtl(bundle: ProgramBundle, p: Pipeline, inDir: string, outDir: string, options: RtlRunOptions = {}): Promise<RtlRunResult> {
   const design = rtlDesign(bundle, p);
+  const files = new Map(design.files);
+  let sv = design.sv;
+  let top = design.topModule;
+  if (options.kernel) {
+    files.set(`kernel/${RTL_KERNEL_NAME}.sv`, kernelTopSource(p));
+    files.set("sim/tb.cpp", emitKernelTestbench(p));
+    sv = [...sv, `kernel/${RTL_KERNEL_NAME}.sv`];
+    top = RTL_KERNEL_NAME;
+  }
   const build = await verilateCached({
-    files: design.files, sv: design.sv, cpp: design.cpp, topModule: design.topModule, prefix: design.prefix,
+    files, sv, cpp: design.cpp, topModule: top, prefix: design.prefix,
     includeDirs: [join(SIM_DIR, "include")], trace: options.trace !== undefined,
   });
   const args = ["--inputs", inDir, "--outputs", outDir];

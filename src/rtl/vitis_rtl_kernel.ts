@@ -50,15 +50,20 @@ export function kernelArguments(p: Pipeline): KernelArgument[] {
   return args;
 }
 
-export function vitisRtlKernelFiles(p: Pipeline, platform: Platform): { files: Map<string, string> } {
+/** kernel/top.sv: the wrapper module. */
+export function kernelTopSource(p: Pipeline): string {
   for (const s of topStreams(p)) {
     if (![32, 64, 128, 256, 512, 1024].includes(s.bits)) {
       throw new UserError("--vector-width", `the RTL kernel's AXI data width for '${s.array}' would be ${s.bits} bits; W × element bits must be a power of two from 32 to 1024`);
     }
   }
+  return emitKernelTop(p, kernelArguments(p));
+}
+
+export function vitisRtlKernelFiles(p: Pipeline, platform: Platform): { files: Map<string, string> } {
   const args = kernelArguments(p);
   const files = new Map<string, string>();
-  files.set(`kernel/${RTL_KERNEL_NAME}.sv`, emitKernelTop(p, args));
+  files.set(`kernel/${RTL_KERNEL_NAME}.sv`, kernelTopSource(p));
   files.set("kernel/synth/sdfg_fp_ops_xilinx.sv", emitSynthesisOperators(p));
   files.set("kernel/kernel.xml", kernelXml(args));
   files.set("kernel/package_xo.tcl", packageTcl(p, platform));
