@@ -14,6 +14,7 @@ import { writeProject } from "../targets/project_files.js";
 import { vitisProject } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelProject } from "../targets/intel_project.js";
 import { rtlProject } from "../rtl/rtl_project.js";
+import { measuredRtlRun } from "../rtl/rtl_runs.js";
 
 /** The board each FPGA target uses when --platform is not given. */
 const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
@@ -130,7 +131,7 @@ program.command("report")
     const bundle = loadProgram(file);
     const platform = loadPlatform(opts.platform);
     const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
-    const report = buildReport(pipeline, platform, opts.clock);
+    const report = buildReport(pipeline, platform, opts.clock, measuredRtlRun(pipeline));
     process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, platform));
   });
 

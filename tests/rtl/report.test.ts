@@ -1,0 +1,17 @@
+// `report` shows the cycles the RTL simulation measured for the same pipeline.
+import { describe, expect, it } from "vitest";
+import { emulate } from "../../src/emulate/emulate.js";
+import { loadProgram } from "../../src/frontend/load_program.js";
+import { cli } from "../helpers.js";
+
+describe("report with a measured RTL run", () => {
+  it("carries the simulated cycle count of jacobi2d", async () => {
+    const r = await emulate(loadProgram("stencils/jacobi2d.json"), { target: "rtl", spatial: { vectorWidth: 1, replicas: 1 } });
+    expect(r.ok).toBe(true);
+    const json = await cli(["report", "stencils/jacobi2d.json", "--platform", "u280", "--json"]);
+    expect(json.exitCode, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).measured).toEqual({ cycles: r.rtl!.cycles, idealCycles: r.rtl!.ideal_cycles, efficiency: r.rtl!.efficiency });
+    const text = await cli(["report", "stencils/jacobi2d.json", "--platform", "u280"]);
+    expect(text.stdout).toContain(`RTL simulation measured ${r.rtl!.cycles} cycles`);
+  });
+});
