@@ -220,3 +220,17 @@ async function benchSdfgGeneration() {
     console.log(`generate ${f.split("/").pop()} (${(statSync(f).size / 1024).toFixed(0)} KiB .sdfg; xilinx + intel projects): ${fmt(ms)} ms (mean of ${runs})`);
   }
 }
+// 6. RTL (Verilator): simulated cycles against the ideal (cells / W × passes + fill) for every
+//    example program, and Verilator's simulated cycles per second.
+async function benchRtl() {
+  const { readdirSync } = await import("node:fs");
+  for (const name of readdirSync("stencils").filter((f) => f.endsWith(".json")).sort()) {
+    const bundle = loadProgram(join("stencils", name));
+    const spatial = { vectorWidth: bundle.vectorization ?? 1, replicas: 1 };
+    const r = await emulate(bundle, { target: "rtl", spatial });
+    const f = r.rtl;
+    if (!f) { console.log(`rtl ${name}: ${r.deadlock ? "deadlock" : "no figures"}`); continue; }
+    console.log(`rtl ${name} (W=${spatial.vectorWidth}): ${f.cycles} simulated / ${f.ideal_cycles} ideal cycles (efficiency ${(f.efficiency * 100).toFixed(1)} %), ${fmt(f.cycles_per_second)} simulated cycles/s, ${r.ok ? "matches" : "DIFFERS FROM"} the CPU reference`);
+  }
+}
+await benchRtl();

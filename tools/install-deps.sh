@@ -14,6 +14,7 @@ missing=()
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing+=(python3-numpy)
 [ -f /usr/include/CL/opencl.hpp ] || missing+=(opencl-clhpp-headers opencl-c-headers)
+command -v verilator >/dev/null 2>&1 || missing+=(verilator)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "install-deps: missing ${missing[*]}; run as root or install them (apt-get install ${missing[*]})" >&2

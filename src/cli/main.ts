@@ -21,6 +21,8 @@ import { emulateCuda, formatCudaResult, NO_DEVICE_EXIT_CODE } from "../emulate/c
 import { findGpuPlatform, listGpuPlatforms } from "../platform/gpu_platform.js";
 import { formatGpuRoofline, gpuRoofline } from "../report/gpu_roofline.js";
 import { isSdfgProgram, sdfgEmulate, sdfgGenerate, sdfgReport, symbolOption } from "./sdfg_cli.js";
+import { rtlProject } from "../rtl/rtl_project.js";
+import { measuredRtlRun } from "../rtl/rtl_runs.js";
 
 /** The board each FPGA target uses when --platform is not given. */
 const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
@@ -86,8 +88,8 @@ const replicasOption = () => new Option("-P, --replicas <n>", "temporal replicat
 program.command("generate")
   .description("write a complete project for PROGRAM")
   .argument("<program>", "stencil program (.json) or DaCe program (.sdfg)")
-  .addOption(targetOption(["xilinx", "intel", "cpu", "cuda"], "xilinx"))
-  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`; default u280 for xilinx, 520n for intel)")
+  .addOption(targetOption(["xilinx", "intel", "cpu", "cuda", "rtl"], "xilinx"))
+  .option("-p, --platform <name>", "board (see `sdfg-fpga platforms`; default u280 for xilinx, 520n for intel; rtl: a Xilinx board adds the Vitis RTL kernel)")
   .addOption(widthOption())
   .addOption(replicasOption())
   .requiredOption("-o, --output <dir>", "output folder: new, empty, or an earlier project of sdfg-fpga (replaced)")
@@ -110,6 +112,12 @@ program.command("generate")
       files = cpuProject(bundle);
     } else if (opts.target === "cuda") {
       files = cudaProject(bundle);
+    } else if (opts.target === "rtl") {
+      const platform = opts.platform ? loadPlatform(opts.platform) : undefined;
+      if (platform) requireVendor(platform, "xilinx");
+      const pipeline = withWidthFrom(bundle, opts, () => lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: (platform?.resources.uram ?? 0) > 0 }));
+      files = rtlProject(bundle, pipeline, platform);
+      platformName = platform?.shortName;
     } else {
       const vendor = opts.target as "xilinx" | "intel";
       const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM[vendor]!);
@@ -135,18 +143,27 @@ program.command("generate")
 program.command("emulate")
   .description(`generate, compile with g++ against sim/, run and compare with the CPU reference (cuda: nvcc, and a GPU when there is one; exit ${NO_DEVICE_EXIT_CODE} when none ran it)`)
   .argument("<program>", "stencil program (.json) or DaCe program (.sdfg)")
-  .addOption(targetOption(["xilinx", "intel", "cpu", "cuda"], "xilinx"))
+  .addOption(targetOption(["xilinx", "intel", "cpu", "cuda", "rtl"], "xilinx"))
   .addOption(widthOption())
   .addOption(replicasOption())
   .addOption(symbolOpt())
+  .addOption(new Option("--backpressure <seed>", "rtl: random input bubbles and output stalls, seeded").argParser(positiveInt("--backpressure")))
+  .option("--trace <file>", "rtl: write an FST waveform to FILE")
   .option("--inputs <dir>", "read every <input>.npy from DIR (else the program's data)")
   .option("--outputs <dir>", "write <output>.npy to DIR")
   .option("--json", "print the result as JSON")
   .addOption(new Option("--stress-latency <cycles|2x>", "every PE holds back its last N outputs (a non-flushing pipeline N deep); 2x: twice its estimated depth").argParser(stressLatency))
   .option("-q, --quiet", "print no progress and no input sources on stderr")
   .option("--progress", "print progress on stderr even when it is not a terminal")
-  .action(async (file: string, opts: { target: EmulationTarget | "cuda"; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x"; symbol?: Record<string, number> }) => {
+  .action(async (file: string, opts: { target: EmulationTarget | "cuda"; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x"; symbol?: Record<string, number>; backpressure?: number; trace?: string }) => {
+    if (opts.target !== "rtl" && (opts.backpressure !== undefined || opts.trace !== undefined)) {
+      throw new UserError(opts.backpressure !== undefined ? "--backpressure" : "--trace", "applies only to --target rtl");
+    }
+    if (opts.target === "rtl" && opts.stressLatency !== undefined) {
+      throw new UserError("--stress-latency", "does not apply to --target rtl, whose PEs have their real pipeline latencies");
+    }
     if (isSdfgProgram(file)) {
+      if (opts.target === "rtl") throw new UserError(file, "--target rtl takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
       if (opts.target === "cuda") throw new UserError(file, "--target cuda takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
       process.exitCode = (await sdfgEmulate(file, opts.target, DEFAULT_PLATFORM[opts.target] ?? "u280", opts)) ? 0 : 1;
       return;
@@ -167,14 +184,16 @@ program.command("emulate")
       target, spatial,
       ...(opts.stressLatency !== undefined ? { stressLatency: opts.stressLatency } : {}),
       ...(opts.inputs ? { inputsDir: opts.inputs } : {}), ...(opts.outputs ? { outputsDir: opts.outputs } : {}),
+      ...(opts.target === "rtl" ? { rtl: { ...(opts.backpressure !== undefined ? { backpressure: opts.backpressure } : {}), ...(opts.trace ? { trace: opts.trace } : {}) } } : {}),
       onEvent: (e) => {
         if (e.kind === "input") { if (notes) process.stderr.write(`input ${e.name}: ${e.from}\n`); } else progress.event(e);
       },
     }));
     progress.done();
     if (opts.json) {
-      const { pipeline: _p, ...rest } = result;
-      process.stdout.write(toJson({ version: VERSION, program: bundle.file, name: bundle.name, W: spatial.vectorWidth, P: spatial.replicas, ...rest }) + "\n");
+      const { pipeline: _p, rtl, ...rest } = result;
+      // RTL: the cycle figures at the top level (ok, cycles, ideal_cycles, efficiency, fifos).
+      process.stdout.write(toJson({ version: VERSION, program: bundle.file, name: bundle.name, W: spatial.vectorWidth, P: spatial.replicas, ...rest, ...(rtl ?? {}) }) + "\n");
     } else if (result.deadlock) {
       process.stdout.write(`${bundle.name}: emulation deadlocked\n${result.deadlock}\n`);
     } else {
@@ -182,7 +201,8 @@ program.command("emulate")
         const status = o.mismatches === 0 ? "matches the CPU reference" : `${o.mismatches} of ${o.elements} elements differ from the CPU reference (first at ${o.first?.index}: ${o.first?.got} vs ${o.first?.want})`;
         process.stdout.write(`${bundle.name}: ${o.name} (${o.elements} elements) ${status}, max abs error ${o.maxAbsError.toExponential(2)}\n`);
       }
-      if (result.cellsPerSecond) process.stdout.write(`${opts.target === "cpu" ? "reference run" : "emulated kernel"}: ${result.kernelSeconds!.toFixed(3)} s, ${result.cellsPerSecond.toExponential(3)} cells/s${result.cached.kernel ? " (cached build)" : ""}\n`);
+      if (result.rtl) process.stdout.write(`rtl: ${result.rtl.cycles} cycles (ideal ${result.rtl.ideal_cycles}, efficiency ${(result.rtl.efficiency * 100).toFixed(1)} %)${result.rtl.backpressure ? " with random backpressure" : ""}\n`);
+      if (result.cellsPerSecond) process.stdout.write(`${opts.target === "cpu" ? "reference run" : opts.target === "rtl" ? "RTL simulation" : "emulated kernel"}: ${result.kernelSeconds!.toFixed(3)} s, ${result.cellsPerSecond.toExponential(3)} cells/s${result.cached.kernel ? " (cached build)" : ""}\n`);
     }
     process.exitCode = result.ok ? 0 : 1;
   });
@@ -196,8 +216,9 @@ program.command("report")
   .addOption(symbolOpt())
   .option("--inputs <dir>", ".sdfg: where <arg>.npy are (default: next to the program)")
   .addOption(new Option("--clock <MHz>", "clock frequency (default: the middle of the board's achieved range)").argParser(positiveInt("--clock")))
+  .option("--rtl-cycles", "use the cycles an earlier `emulate --target rtl` of the same pipeline measured (kept in the build cache)")
   .option("--json", "print as JSON")
-  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string }) => {
+  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean }) => {
     if (isSdfgProgram(file)) return sdfgReport(file, opts.platform, opts);
     const bundle = loadProgram(file);
     const gpu = findGpuPlatform(opts.platform);
@@ -210,7 +231,7 @@ program.command("report")
     }
     const platform = loadPlatform(opts.platform);
     const pipeline = withWidthFrom(bundle, opts, () => lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 }));
-    const report = buildReport(pipeline, platform, opts.clock);
+    const report = buildReport(pipeline, platform, opts.clock, opts.rtlCycles ? measuredRtlRun(pipeline) : undefined);
     process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, platform));
   });
 

@@ -24,8 +24,9 @@ import { loadPlatform } from "../platform/platform.js";
 import { compileCached, sweepStaleBuilds } from "./build_cache.js";
 import { removeTracked, sweepStale, track } from "./temp_files.js";
 import { compareArrays, type Comparison } from "./compare.js";
+import { runRtl, type RtlRunFigures, type RtlRunOptions } from "../rtl/rtl_simulation.js";
 
-export type EmulationTarget = "xilinx" | "intel" | "cpu";
+export type EmulationTarget = "xilinx" | "intel" | "cpu" | "rtl";
 
 export interface EmulateOptions {
   target: EmulationTarget;
@@ -45,6 +46,8 @@ export interface EmulateOptions {
   stressLatency?: number | "2x";
   /** Where each input comes from, what the run is doing, and how far the kernel is. */
   onEvent?: (e: EmulateEvent) => void;
+  /** RTL target: random bubbles and stalls (seed), FST trace, cycle budget per pass, kernel wrapper. */
+  rtl?: RtlRunOptions;
 }
 
 /** Reported while emulating: an input's source, a stage starting, the writers' progress. */
@@ -73,6 +76,8 @@ export interface EmulateResult {
   cellsPerCpuSecond?: number;
   cached: { kernel: boolean; reference: boolean };
   pipeline?: Pipeline;
+  /** RTL target: simulated cycles, ideal cycles, efficiency, per-FIFO stall figures. */
+  rtl?: RtlRunFigures;
 }
 
 /** Exit code the sim/ watchdog uses for a detected deadlock. */
@@ -127,20 +132,33 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
     }
 
     const { pipeline, build } = kernelSources!;
-    const kernel = await compileCached({ ...build, includeDirs: [join(SIM_DIR, "include")], output: "host_sim" },
-      (cached) => stage("compiling", cached ? "compiling the emulation: cached" : "compiling the emulation with g++"));
     const emuDir = join(work, "emulated");
     mkdirSync(emuDir);
-    const env: Record<string, string> = { SDFG_SIM_STATS: "1" };
-    if (options.stressLatency !== undefined) env.SDFG_SIM_HOLD_BACK = holdBackSpec(pipeline, options.stressLatency);
-    stage("running", "running the emulation");
-    const run = await runWithProgress(kernel.binary, ["--inputs", inDir, "--outputs", emuDir], expectedWrites(bundle, pipeline), note, env);
-    const cached = { kernel: kernel.cached, reference: reference.cached };
-    if (run.exitCode === DEADLOCK_EXIT_CODE) {
-      return { target: options.target, ok: false, outputs: [], deadlock: run.all ?? "", cached, pipeline };
+    let cached: EmulateResult["cached"];
+    let times: ReturnType<typeof timing>;
+    let rtl: RtlRunFigures | undefined;
+    if (options.target === "rtl") {
+      // Cycle-accurate: the SystemVerilog pipeline under Verilator (src/rtl).
+      stage("running", "building and simulating the RTL with Verilator");
+      const r = await runRtl(bundle, pipeline, inDir, emuDir, options.rtl);
+      if (!r.ok) return { target: "rtl", ok: false, outputs: [], deadlock: r.deadlock, cached: { kernel: true, reference: reference.cached }, pipeline };
+      rtl = r.figures;
+      cached = { kernel: r.figures.cached_build, reference: reference.cached };
+      times = timing(cells, r.figures.build_seconds, r.figures.cycles_per_second > 0 ? r.figures.cycles / r.figures.cycles_per_second : undefined);
+    } else {
+      const kernel = await compileCached({ ...build(), includeDirs: [join(SIM_DIR, "include")], output: "host_sim" },
+        (cached) => stage("compiling", cached ? "compiling the emulation: cached" : "compiling the emulation with g++"));
+      const env: Record<string, string> = { SDFG_SIM_STATS: "1" };
+      if (options.stressLatency !== undefined) env.SDFG_SIM_HOLD_BACK = holdBackSpec(pipeline, options.stressLatency);
+      stage("running", "running the emulation");
+      const run = await runWithProgress(kernel.binary, ["--inputs", inDir, "--outputs", emuDir], expectedWrites(bundle, pipeline), note, env);
+      cached = { kernel: kernel.cached, reference: reference.cached };
+      if (run.exitCode === DEADLOCK_EXIT_CODE) {
+        return { target: options.target, ok: false, outputs: [], deadlock: run.all ?? "", cached, pipeline };
+      }
+      if (run.exitCode !== 0) throw new Error(`the emulated kernel failed (exit ${run.exitCode}):\n${run.all}`);
+      times = timing(cells, kernel.seconds, kernelSecondsOf(run.stdout), numberAfter(/^sdfg_sim: kernel CPU ([0-9.e+-]+) s/m, run.stderr));
     }
-    if (run.exitCode !== 0) throw new Error(`the emulated kernel failed (exit ${run.exitCode}):\n${run.all}`);
-    const runSeconds = kernelSecondsOf(run.stdout);
 
     stage("comparing", "comparing with the CPU reference");
     const comparisons = outputs.map((o) => {
@@ -153,8 +171,8 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
     return {
       target: options.target,
       ok: comparisons.every((c) => c.mismatches === 0),
-      outputs: comparisons, cached, pipeline,
-      ...timing(cells, kernel.seconds, runSeconds, numberAfter(/^sdfg_sim: kernel CPU ([0-9.e+-]+) s/m, run.stderr)),
+      outputs: comparisons, cached, pipeline, ...(rtl ? { rtl } : {}),
+      ...times,
     };
   } finally {
     removeTracked(work);
@@ -208,7 +226,8 @@ function emulationSources(bundle: ProgramBundle, options: EmulateOptions) {
   }
   // Per target: the generated sources and how g++ compiles them (xilinx: HLS C++; intel: the
   // OpenCL kernels as C++ through sim/include/intel_channels.h).
-  const build = options.target === "intel"
+  // (Not for rtl, which builds its own sources: hence a function.)
+  const build = () => options.target === "intel"
     ? intelEmulationBuild(bundle, pipeline, loadPlatform(DEFAULT_INTEL_PLATFORM))
     : { files: vitisSources(bundle, pipeline), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
   return { pipeline, build };

@@ -6,6 +6,7 @@ import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { estimatePerformance, type Performance } from "./performance.js";
 import { estimateResources, utilisation, type Utilisation } from "./resources.js";
+import type { MeasuredCycles } from "../rtl/rtl_runs.js";
 
 export interface Report {
   program: string;
@@ -17,12 +18,14 @@ export interface Report {
   fits: boolean;
   performance: Performance;
   delayBuffers: { pe: string; field: string; vectors: number; storage: string[] }[];
+  /** Cycles the RTL simulation measured for this pipeline (`emulate --target rtl`), when one ran. */
+  measured?: MeasuredCycles;
 }
 
 /** Designs that use more than this fraction of any resource rarely route at a good clock. */
 export const ROUTABLE_FRACTION = 0.8;
 
-export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number): Report {
+export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, measured?: MeasuredCycles): Report {
   const used = estimateResources(p, platform);
   // Intel boards count logic in ALMs (about two LUTs each).
   if (platform.resources.lutUnit === "ALM") used.lut = Math.ceil(used.lut / 2);
@@ -35,6 +38,7 @@ export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number):
       pe: pe.name, field: i.field, vectors: i.vectors,
       storage: i.parts.map((x) => (x.kind === "registers" ? `${x.count} reg` : `${x.count} ${x.storage}`)),
     }))),
+    ...(measured ? { measured } : {}),
   };
 }
 
@@ -52,6 +56,10 @@ export function formatReport(r: Report, platform: Platform): string {
   w.line();
   w.line(`performance at ${perf.clockMHz.toFixed(0)} MHz`);
   w.line(`  ${perf.passes} pass(es) of ${perf.cyclesPerPass} cycles: ${(perf.seconds * 1e3).toFixed(3)} ms`);
+  if (r.measured) {
+    const m = r.measured;
+    w.line(`  RTL simulation measured ${m.cycles} cycles (ideal ${m.idealCycles}, efficiency ${pct(m.efficiency)}): ${(m.cycles / perf.clockMHz / 1e3).toFixed(3)} ms`);
+  }
   w.line(`  ${perf.opsPerCell} op/cell/step, ${perf.gops.toFixed(1)} GOp/s, ${perf.gbs.toFixed(1)} GB/s off-chip`);
   w.line(`  roofline: intensity ${perf.intensity.toFixed(2)} op/B; ceilings ${perf.computeCeiling.toFixed(1)} GOp/s (pipeline), ${(perf.intensity * perf.bandwidthCeilingGBs).toFixed(1)} GOp/s (bandwidth ${perf.bandwidthCeilingGBs.toFixed(1)} GB/s)`);
   w.line(`  bound by: ${perf.bound === "memory" ? "memory bandwidth (a port needs more than its bank gives)" : "the pipeline (one vector per cycle); raise W or P"}`);

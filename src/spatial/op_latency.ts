@@ -11,6 +11,17 @@ const FLOAT: Record<string, number> = { add: 5, mul: 4, div: 12, sqrt: 12, exp: 
 const INTEGER: Record<string, number> = { add: 1, mul: 3, div: 36, sqrt: 0, exp: 0, log: 0, trig: 0, pow: 0, cmp: 1, select: 1, round: 0, abs: 1, minmax: 1, logic: 0, shift: 1 };
 const DOUBLE: Record<string, number> = { add: 8, mul: 6, div: 31, sqrt: 31, exp: 25, log: 25, trig: 40, pow: 50, cmp: 2, select: 1, round: 2, abs: 0, minmax: 2 };
 
+/**
+ * Latency in cycles of one operator class (`add`, `mul`, `div`, `sqrt`, `exp`, `log`, `trig`,
+ * `pow`, `cmp`, `select`, `round`, `abs`, `minmax`): the RTL backend builds its operators with
+ * exactly these latencies so its PEs are as deep as the FIFO depths assume.
+ */
+export function operatorLatency(op: string, dtype: DType): number {
+  const lat = (dtype === "float64" ? DOUBLE : FLOAT)[op];
+  if (lat === undefined) throw new Error(`no latency for operator class '${op}'`);
+  return lat;
+}
+
 /** Cycles for reading the window, converting and writing the result stream. */
 const IO_CYCLES = 3;
 
