@@ -89,6 +89,8 @@ program.command("emulate")
     if (opts.json) {
       const { pipeline: _p, ...rest } = result;
       process.stdout.write(JSON.stringify(rest, null, 2) + "\n");
+    } else if (result.connectivityError) {
+      process.stdout.write(`${bundle.name}: emulation failed: ${result.connectivityError}\n`);
     } else if (result.deadlock) {
       process.stdout.write(`${bundle.name}: emulation deadlocked\n${result.deadlock}\n`);
     } else {

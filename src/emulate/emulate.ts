@@ -15,7 +15,7 @@ import { SIM_DIR } from "../package_root.js";
 import { lowerToPipeline } from "../spatial/lower.js";
 import type { Pipeline, SpatialOptions } from "../spatial/pipeline.js";
 import { inputFiles } from "../targets/program_data.js";
-import { EMULATION_FLAGS, vitisSources } from "../targets/vitis_project.js";
+import { EMULATION_FLAGS, vitisSources, type ConnectivityOverride } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelEmulationBuild } from "../targets/intel_project.js";
 import { loadPlatform } from "../platform/platform.js";
 import { compileCached } from "./build_cache.js";
@@ -39,6 +39,10 @@ export interface EmulateOptions {
    * arithmetic pipeline depth. Readers and writers are not PEs and hold nothing back.
    */
   stressLatency?: number | "2x";
+  /** Xilinx board whose memory connectivity the emulated host models (default u280). */
+  platform?: string;
+  /** Test-only: replaces the banks of the named memory ports after placement (see vitisPlacement). */
+  connectivityOverride?: ConnectivityOverride;
 }
 
 export interface EmulateResult {
@@ -48,6 +52,8 @@ export interface EmulateResult {
   outputs: Comparison[];
   /** Set when the emulation stopped on a deadlock: the watchdog's report. */
   deadlock?: string;
+  /** Set when the emulated host refused a buffer its kernel argument cannot reach (XRT connectivity). */
+  connectivityError?: string;
   kernelSeconds?: number;
   /** Cells computed: the domain times the time steps. */
   cells?: number;
@@ -65,6 +71,9 @@ export interface EmulateResult {
 
 /** Exit code the sim/ watchdog uses for a detected deadlock. */
 export const DEADLOCK_EXIT_CODE = 3;
+
+/** The board the xilinx emulation models when no platform is given. */
+export const DEFAULT_XILINX_PLATFORM = "u280";
 
 const REFERENCE_FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-fopenmp"];
 
@@ -106,7 +115,7 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
     // OpenCL kernels as C++ through sim/include/intel_channels.h).
     const build = options.target === "intel"
       ? intelEmulationBuild(bundle, pipeline, loadPlatform(DEFAULT_INTEL_PLATFORM))
-      : { files: vitisSources(bundle, pipeline), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
+      : { files: vitisSources(bundle, pipeline, loadPlatform(options.platform ?? DEFAULT_XILINX_PLATFORM), options.connectivityOverride), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
     const kernel = await compileCached({ ...build, includeDirs: [join(SIM_DIR, "include")], output: "host_sim" });
     const emuDir = join(work, "emulated");
     mkdirSync(emuDir);
@@ -117,6 +126,8 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
     if (run.exitCode === DEADLOCK_EXIT_CODE) {
       return { target: options.target, ok: false, outputs: [], deadlock: run.all ?? "", cached, pipeline };
     }
+    const refused = /^error: (XRT memory connectivity: .*)$/m.exec(run.all ?? "");
+    if (refused) return { target: options.target, ok: false, outputs: [], connectivityError: refused[1]!, cached, pipeline };
     if (run.exitCode !== 0) throw new Error(`the emulated kernel failed (exit ${run.exitCode}):\n${run.all}`);
     const runSeconds = kernelSecondsOf(run.stdout);
 
