@@ -5,7 +5,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { loadProgram, type ProgramBundle } from "../frontend/load_program.js";
 import { UserError } from "../ir/diagnostics.js";
 import { listPlatforms, loadPlatform, requireVendor } from "../platform/platform.js";
-import { emulate, type EmulationTarget } from "../emulate/emulate.js";
+import { emulate, referenceOutputs, type EmulationTarget } from "../emulate/emulate.js";
+import { DEFAULT_DATA_OPTIONS, missingInputs, type DataOptions } from "../targets/program_data.js";
 import { lowerToPipeline } from "../spatial/lower.js";
 import type { SpatialOptions } from "../spatial/pipeline.js";
 import { buildReport, formatReport } from "../report/report.js";
@@ -55,17 +56,30 @@ program.command("generate")
   .addOption(widthOption())
   .addOption(replicasOption())
   .requiredOption("-o, --output <dir>", "output directory (replaced)")
-  .action((file: string, opts: { target: string; platform?: string; output: string; vectorWidth?: number; replicas?: number }) => {
+  .option("--no-data", "leave the input data out of the project (the README says what to put in data/)")
+  .addOption(new Option("--copy-limit <MiB>", "copy inputs up to this size into data/; larger ones are referenced, not copied").argParser(positiveInt("--copy-limit")).default(DEFAULT_DATA_OPTIONS.copyLimitBytes / 2 ** 20))
+  .option("--with-reference", "ship the CPU reference's outputs in reference/ so `make run` and `make sim` verify")
+  .addOption(new Option("--clock <MHz>", "kernel clock target (xilinx: v++ --kernel_frequency)").argParser(positiveInt("--clock")))
+  .action(async (file: string, opts: { target: string; platform?: string; output: string; vectorWidth?: number; replicas?: number; data: boolean; copyLimit: number; withReference?: boolean; clock?: number }) => {
     const bundle = loadProgram(file);
+    if (opts.clock !== undefined && opts.target !== "xilinx") throw new UserError("--clock", `the ${opts.target} target takes no clock target (only --target xilinx passes it to v++ --kernel_frequency)`);
+    const data: DataOptions = {
+      include: opts.data, copyLimitBytes: opts.copyLimit * 2 ** 20,
+      ...(opts.withReference ? { reference: await referenceOutputs(bundle) } : {}),
+    };
     if (opts.target === "cpu") {
-      writeProject(opts.output, cpuProject(bundle));
+      writeProject(opts.output, cpuProject(bundle, data));
     } else {
       const vendor = opts.target as "xilinx" | "intel";
       const platform = loadPlatform(opts.platform ?? DEFAULT_PLATFORM[vendor]!);
       requireVendor(platform, vendor);
       const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
-      writeProject(opts.output, (vendor === "intel" ? intelProject : vitisProject)(bundle, pipeline, platform));
+      const files = vendor === "intel"
+        ? intelProject(bundle, pipeline, platform, data)
+        : vitisProject(bundle, pipeline, platform, { data, ...(opts.clock !== undefined ? { clockMHz: opts.clock } : {}) });
+      writeProject(opts.output, files);
     }
+    for (const note of missingInputs(bundle, data)) process.stderr.write(`note: ${note}\n`);
     process.stdout.write(`wrote ${opts.target} project for '${bundle.name}' to ${opts.output}\n`);
   });
 

@@ -186,6 +186,30 @@ export function holdBackSpec(pipeline: Pipeline, stress: number | "2x"): string 
   return pipeline.pes.map((p) => `${p.name}=${stress === "2x" ? 2 * p.pipelineDepth : stress}`).join(",");
 }
 
+/**
+ * The CPU reference's outputs on the program's own data (`<output>.npy` → bytes): what
+ * `generate --with-reference` ships so the project's `make run` verifies.
+ */
+export async function referenceOutputs(bundle: ProgramBundle): Promise<Map<string, Buffer>> {
+  const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-ref-"));
+  try {
+    const inDir = join(work, "in");
+    const outDir = join(work, "out");
+    mkdirSync(inDir);
+    mkdirSync(outDir);
+    for (const [name, content] of inputFiles(bundle)) writeFileSync(join(inDir, name), content);
+    const reference = await compileCached({
+      files: new Map([["reference.cpp", emitCpuReference(bundle.sdfg, bundle.sources)]]),
+      compile: ["reference.cpp"], includeDirs: [join(SIM_DIR, "include")], localIncludes: [], flags: REFERENCE_FLAGS, output: "reference",
+    });
+    const run = await execa(reference.binary, [inDir, outDir], { reject: false, all: true });
+    if (run.exitCode !== 0) throw new Error(`the CPU reference failed:\n${run.all}`);
+    return new Map(referenceInterface(bundle.sdfg).outputs.map((o) => [`${o.name}.npy`, readFileSync(join(outDir, `${o.name}.npy`))]));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 function copyOutputs(from: string, names: string[], to: string | undefined): void {
   if (!to) return;
   mkdirSync(to, { recursive: true });

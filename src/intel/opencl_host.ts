@@ -123,11 +123,15 @@ export function emitOpenclHost(p: Pipeline, options: OpenclHostOptions): string 
       w.line("std::vector<cl::Platform> platforms_;");
       w.line("cl::Platform::get(&platforms_);");
       w.line("std::vector<cl::Device> devices_;");
+      w.line("bool emulator_ = false;");
       w.block("for (const cl::Platform& candidate_ : platforms_)", () => {
-        w.line("if (candidate_.getInfo<CL_PLATFORM_NAME>().find(platform_name_) == std::string::npos) continue;");
+        w.line("const std::string name_ = candidate_.getInfo<CL_PLATFORM_NAME>();");
+        w.line("if (name_.find(platform_name_) == std::string::npos) continue;");
         w.line("candidate_.getDevices(CL_DEVICE_TYPE_ALL, &devices_);");
+        w.line('emulator_ = name_.find("Emulation") != std::string::npos;');
         w.line("if (!devices_.empty()) break;");
       });
+      w.line("(void)emulator_;");
       w.line('if (devices_.empty()) throw std::runtime_error("no OpenCL platform matching \'" + platform_name_ + "\' with a device");');
       w.line("devices_.resize(1);");
       w.line("cl::Context context_(devices_);");
@@ -139,13 +143,16 @@ export function emitOpenclHost(p: Pipeline, options: OpenclHostOptions): string 
       w.line("cl::Program program_(context_, devices_, binaries_);");
       w.line("program_.build(devices_);");
       w.line();
-      w.comment("One buffer per array, spread over the memory banks (needs aoc -no-interleaving=default).");
+      w.comment([
+        "One buffer per array, spread over the memory banks (needs aoc -no-interleaving=default); the",
+        "emulator (aoc -march=emulator) has no banks, so it gets no bank flags.",
+      ].join("\n"));
       for (const a of ports) {
         const bytes = `${a.elements} * sizeof(${DTYPE_INFO[a.dtype].cType})`;
         // Arrays fed back between passes are read and written (their buffers swap roles).
         const access = fedBack.has(a.name) ? "CL_MEM_READ_WRITE" : a.kind === "input" ? "CL_MEM_READ_ONLY" : "CL_MEM_WRITE_ONLY";
         const bank = options.bankFlags[a.name];
-        w.line(`cl::Buffer ${a.name}_buffer_(context_, ${access}${bank ? ` | ${bank}` : ""}, ${bytes});`);
+        w.line(`cl::Buffer ${a.name}_buffer_(context_, ${access}${bank ? ` | (emulator_ ? 0 : ${bank})` : ""}, ${bytes});`);
       }
       w.comment("One command queue per kernel the host launches; autorun kernels are already running.");
       for (const k of launched) {

@@ -4,7 +4,7 @@
 //
 // Rules (design.md §3): every port gets its own bank(s) of the preferred memory, in argument
 // order, so bandwidths add up; an array larger than one bank gets a range of consecutive banks
-// (`HBM[a:b]`) big enough to hold it; two ports that trade buffers between the passes of a time
+// (`HBM[a:b]`, HBM only: its pseudo-channels form one address range) big enough to hold it; two ports that trade buffers between the passes of a time
 // loop share ONE range that holds both buffers (XRT would otherwise copy a buffer once into the
 // other port's bank and never back). Buffers are allocated the way XRT does for a port connected
 // to several banks: from the lowest-numbered bank of the range with room. What cannot fit is a
@@ -76,6 +76,16 @@ export function placeMemory(ports: MemoryPort[], pairs: [string, string][], plat
     units.push(unit);
   }
   const used = banks.map(() => 0);
+  // Only HBM pseudo-channels form one address range a buffer can run across; a DDR bank is a limit.
+  const tooBig = banks[0]!.kind !== "HBM" ? ports.find((x) => x.bytes > bankBytes) : undefined;
+  if (tooBig) {
+    return { ports: [], bankBytes, problem: `'${tooBig.name}' needs ${formatBytes(tooBig.bytes)}, more than one bank of the ${memoryName} holds (${formatBytes(bankBytes)}); one buffer cannot span ${banks[0]!.kind} banks` };
+  }
+  const all_ = ports.reduce((a, x) => a + x.bytes, 0);
+  if (all_ > banks.length * bankBytes) {
+    const sizes = ports.map((x) => `'${x.name}' ${formatBytes(x.bytes)}`).join(", ");
+    return { ports: [], bankBytes, problem: `the arrays need ${formatBytes(all_)} (${sizes}), more than the ${memoryName} holds (${banks.length} x ${formatBytes(bankBytes)})` };
+  }
   const placed = new Map<string, PortPlacement>();
   let cursor = 0;
   let problem: string | undefined;
@@ -149,6 +159,11 @@ function allocate(bytes: number, range: MemoryBank[], offset: number, banks: Mem
     }
   }
   return undefined;
+}
+
+/** `HBM[3]`, or `HBM[0]-HBM[3]` for a buffer over several consecutive banks. */
+export function bankSpan(banks: string[]): string {
+  return banks.length === 1 ? banks[0]! : `${banks[0]}-${banks[banks.length - 1]}`;
 }
 
 function spName(range: MemoryBank[]): string {

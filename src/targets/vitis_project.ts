@@ -11,7 +11,7 @@ import { SIM_DIR } from "../package_root.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { UserError } from "../ir/diagnostics.js";
 import type { Platform } from "../platform/platform.js";
-import { formatBytes, placeMemory, type MemoryPlacement, type MemoryPort } from "../platform/placement.js";
+import { bankSpan, formatBytes, placeMemory, type MemoryPlacement, type MemoryPort } from "../platform/placement.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
 import { dataReadme, DEFAULT_DATA_OPTIONS, programFiles, type DataOptions } from "./program_data.js";
@@ -209,7 +209,7 @@ function readme(bundle: ProgramBundle, p: Pipeline, platform: Platform, placemen
   w.line();
   w.line("| port | size | banks (`sp=`) | buffer in | why |");
   w.line("|---|---|---|---|---|");
-  for (const b of placement.ports) w.line(`| \`${b.name}\` | ${formatBytes(b.bytes)} | ${b.sp} | ${b.bufferBanks.join(", ")} | ${b.why ?? "own bank"} |`);
+  for (const b of placement.ports) w.line(`| \`${b.name}\` | ${formatBytes(b.bytes)} | ${b.sp} | ${bankSpan(b.bufferBanks)} | ${b.why ?? "own bank"} |`);
   const slr = computeUnitSlr(platform, placement);
   w.line();
   if (slr !== undefined) w.line(`The compute unit sits in SLR${slr}, where its banks are.`);
