@@ -6,9 +6,8 @@
 // order, so bandwidths add up; an array larger than one bank gets a range of consecutive banks
 // (`HBM[a:b]`, HBM only: its pseudo-channels form one address range) big enough to hold it; two ports that trade buffers between the passes of a time
 // loop share ONE range that holds both buffers (XRT would otherwise copy a buffer once into the
-// other port's bank and never back). Buffers are allocated the way XRT does for a port connected
-// to several banks: from the lowest-numbered bank of the range with room. What cannot fit is a
-// problem the caller reports, never a silent "fits".
+// other port's bank and never back), each buffer in a bank of its own within it (the host asks
+// for that bank by name). What cannot fit is a problem the caller reports, never a silent "fits".
 
 import { memoryBanks, type MemoryBank, type Platform } from "./platform.js";
 
