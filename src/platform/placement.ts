@@ -65,11 +65,12 @@ export function placeMemory(ports: MemoryPort[], pairs: [string, string][], plat
   // Units: a port alone, or the two ports of a pair, placed on one range.
   const partner = new Map<string, string>();
   for (const [i, o] of pairs) { partner.set(i, o); partner.set(o, i); }
+  const byName = new Map(ports.map((x) => [x.name, x]));
   const units: MemoryPort[][] = [];
   const seen = new Set<string>();
   for (const port of ports) {
     if (seen.has(port.name)) continue;
-    const other = ports.find((x) => x.name === partner.get(port.name));
+    const other = byName.get(partner.get(port.name) ?? "");
     const unit = other ? [port, other] : [port];
     for (const x of unit) seen.add(x.name);
     units.push(unit);
