@@ -44,7 +44,7 @@ function readme(bundle: ProgramBundle, data: DataOptions): string {
   w.line("```sh");
   w.line("make          # g++ -fopenmp: ./reference");
   w.line("make run      # ./reference data out: reads data/<input>.npy, writes out/<output>.npy");
-  if (data.reference) w.line("make verify   # make run, then compare out/ with reference/ byte for byte");
+  if (data.reference) w.line("make verify   # make run, then compare out/ with reference/ byte for byte (another compiler or machine may round differently)");
   w.line("```");
   w.line();
   w.line("| file | what |");
