@@ -55,7 +55,13 @@ export function emitXrtHost(p: Pipeline, options: XrtHostOptions): string {
   w.directive(`#include "${KERNEL_NAME}.h"`);
   w.directive('#include "sdfg_xrt_memory.h"');
   w.directive("#else");
-  for (const h of ["xrt/xrt_device.h", "xrt/xrt_kernel.h", "xrt/xrt_bo.h", "xrt/xrt_hw_context.h", "xrt/experimental/xrt_xclbin.h"]) w.directive(`#include <${h}>`);
+  for (const h of ["xrt/xrt_device.h", "xrt/xrt_kernel.h", "xrt/xrt_bo.h", "xrt/xrt_hw_context.h"]) w.directive(`#include <${h}>`);
+  w.directive("#if __has_include(<xrt/experimental/xrt_xclbin.h>)");
+  w.directive("#include <xrt/experimental/xrt_xclbin.h>");
+  w.directive("#else");
+  w.comment("Older XRT installs keep it outside xrt/.");
+  w.directive("#include <experimental/xrt_xclbin.h>");
+  w.directive("#endif");
   w.directive("#endif");
   w.line();
   emitCloseEnough(w);
