@@ -79,6 +79,15 @@ describe("sdfg-fpga generate --target intel", () => {
     expect(host).toContain("cl::Program program_(context_, devices_, binaries_);");
   });
 
+  it("the host times the kernel runs alone, not programming the device or moving data", () => {
+    const host = text("host/host.cpp");
+    const hw = host.slice(host.indexOf("#else", host.indexOf("DataflowRegion")));
+    const timed = hw.slice(hw.indexOf("const auto start_"), hw.indexOf("kernel_seconds_ = "));
+    expect(timed).toMatch(/enqueueNDRangeKernel/);
+    expect(timed).not.toMatch(/enqueueWriteBuffer|enqueueReadBuffer|cl::Program|cl::Buffer/);
+    expect(host).toContain("const double seconds_ = kernel_seconds_;");
+  });
+
   it("the README says the hardware build rounds differently and by how much --verify allows", () => {
     const readme = text("README.md");
     expect(readme).toMatch(/compile with `-ffp-reassoc -ffp-contract=fast`/);
