@@ -5,7 +5,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { loadProgram, type ProgramBundle } from "../frontend/load_program.js";
 import { jsonPathLocation, UserError } from "../ir/diagnostics.js";
 import { listPlatforms, loadPlatform, requireVendor } from "../platform/platform.js";
-import { emulate, type EmulationTarget } from "../emulate/emulate.js";
+import { emulate, referenceOutputs, type EmulationTarget } from "../emulate/emulate.js";
+import { DEFAULT_DATA_OPTIONS, missingInputs, type DataOptions } from "../targets/program_data.js";
 import { lowerToPipeline } from "../spatial/lower.js";
 import type { SpatialOptions } from "../spatial/pipeline.js";
 import { buildReport, formatReport } from "../report/report.js";
@@ -97,7 +98,11 @@ program.command("generate")
   .option("--json", "print what was written as JSON")
   .addOption(symbolOpt())
   .option("--inputs <dir>", ".sdfg: where <arg>.npy are (default: next to the program)")
-  .action((file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string }) => {
+  .option("--no-data", "leave the input data out of the project (the README says what to put in data/)")
+  .addOption(new Option("--copy-limit <MiB>", "copy inputs up to this size into data/; larger ones are referenced, not copied").argParser(positiveInt("--copy-limit")).default(DEFAULT_DATA_OPTIONS.copyLimitBytes / 2 ** 20))
+  .option("--with-reference", "ship the CPU reference's outputs in reference/ so `make run` and `make sim` verify")
+  .addOption(new Option("--clock <MHz>", "kernel clock target (xilinx: v++ --kernel_frequency)").argParser(positiveInt("--clock")))
+  .action(async (file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string; data: boolean; copyLimit: number; withReference?: boolean; clock?: number }) => {
     if (isSdfgProgram(file)) {
       if (opts.target === "cuda") throw new UserError(file, "--target cuda takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
       return sdfgGenerate(file, opts.target, opts.platform ?? DEFAULT_PLATFORM[opts.target] ?? "u280", opts.output, opts);
@@ -106,10 +111,15 @@ program.command("generate")
     const write = { force: opts.force ?? false, protect: programFilesRead(bundle) };
     // Before any real work: a refused or unwritable folder is reported at once.
     checkProjectTarget(opts.output, write);
+    if (opts.clock !== undefined && opts.target !== "xilinx") throw new UserError("--clock", `the ${opts.target} target takes no clock target (only --target xilinx passes it to v++ --kernel_frequency)`);
+    const data: DataOptions = {
+      include: opts.data, copyLimitBytes: opts.copyLimit * 2 ** 20,
+      ...(opts.withReference ? { reference: await referenceOutputs(bundle) } : {}),
+    };
     let files;
     let platformName: string | undefined;
     if (opts.target === "cpu") {
-      files = cpuProject(bundle);
+      files = cpuProject(bundle, data);
     } else if (opts.target === "cuda") {
       files = cudaProject(bundle);
     } else if (opts.target === "rtl") {
@@ -125,10 +135,13 @@ program.command("generate")
       requireVendor(platform, vendor);
       files = withWidthFrom(bundle, opts, () => {
         const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
-        return (vendor === "intel" ? intelProject : vitisProject)(bundle, pipeline, platform);
+        return vendor === "intel"
+          ? intelProject(bundle, pipeline, platform, data)
+          : vitisProject(bundle, pipeline, platform, { data, ...(opts.clock !== undefined ? { clockMHz: opts.clock } : {}) });
       });
     }
     writeProject(opts.output, files, write);
+    for (const note of missingInputs(bundle, data)) process.stderr.write(`note: ${note}\n`);
     if (opts.json) {
       const list = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, c]) => ({ path, bytes: Buffer.byteLength(c) }));
       process.stdout.write(toJson({
@@ -194,6 +207,8 @@ program.command("emulate")
       const { pipeline: _p, rtl, ...rest } = result;
       // RTL: the cycle figures at the top level (ok, cycles, ideal_cycles, efficiency, fifos).
       process.stdout.write(toJson({ version: VERSION, program: bundle.file, name: bundle.name, W: spatial.vectorWidth, P: spatial.replicas, ...rest, ...(rtl ?? {}) }) + "\n");
+    } else if (result.connectivityError) {
+      process.stdout.write(`${bundle.name}: emulation failed: ${result.connectivityError}\n`);
     } else if (result.deadlock) {
       process.stdout.write(`${bundle.name}: emulation deadlocked\n${result.deadlock}\n`);
     } else {

@@ -18,7 +18,7 @@ import { readGivenInput, sameTypeNpy } from "../targets/program_data.js";
 import { encodeNpy } from "../data/npy.js";
 import { jsonPathLocation, UserError } from "../ir/diagnostics.js";
 import { readInputValues } from "../frontend/load_program.js";
-import { EMULATION_FLAGS, vitisSources } from "../targets/vitis_project.js";
+import { EMULATION_FLAGS, vitisSources, type ConnectivityOverride } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelEmulationBuild } from "../targets/intel_project.js";
 import { loadPlatform } from "../platform/platform.js";
 import { compileCached, sweepStaleBuilds } from "./build_cache.js";
@@ -48,6 +48,10 @@ export interface EmulateOptions {
   onEvent?: (e: EmulateEvent) => void;
   /** RTL target: random bubbles and stalls (seed), FST trace, cycle budget per pass, kernel wrapper. */
   rtl?: RtlRunOptions;
+  /** Xilinx board whose memory connectivity the emulated host models (default u280). */
+  platform?: string;
+  /** Test-only: replaces the banks of the named memory ports after placement (see vitisPlacement). */
+  connectivityOverride?: ConnectivityOverride;
 }
 
 /** Reported while emulating: an input's source, a stage starting, the writers' progress. */
@@ -63,6 +67,8 @@ export interface EmulateResult {
   outputs: Comparison[];
   /** Set when the emulation stopped on a deadlock: the watchdog's report. */
   deadlock?: string;
+  /** Set when the emulated host refused a buffer its kernel argument cannot reach (XRT connectivity). */
+  connectivityError?: string;
   kernelSeconds?: number;
   /** Cells computed: the domain times the time steps. */
   cells?: number;
@@ -82,6 +88,9 @@ export interface EmulateResult {
 
 /** Exit code the sim/ watchdog uses for a detected deadlock. */
 export const DEADLOCK_EXIT_CODE = 3;
+
+/** The board the xilinx emulation models when no platform is given. */
+export const DEFAULT_XILINX_PLATFORM = "u280";
 
 // -fwrapv: signed integer overflow wraps (two's complement), as on the FPGA and in NumPy.
 const REFERENCE_FLAGS = ["-std=c++17", "-O2", "-fwrapv", "-Wall", "-Wextra", "-Werror", "-fopenmp"];
@@ -156,6 +165,9 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
       if (run.exitCode === DEADLOCK_EXIT_CODE) {
         return { target: options.target, ok: false, outputs: [], deadlock: run.all ?? "", cached, pipeline };
       }
+      // The emulated XRT refused a buffer its port cannot reach (sim/include/sdfg_xrt_memory.h).
+      const refused = /^error: (XRT memory connectivity: .*)$/m.exec(run.all ?? "");
+      if (refused) return { target: options.target, ok: false, outputs: [], connectivityError: refused[1]!, cached, pipeline };
       if (run.exitCode !== 0) throw new Error(`the emulated kernel failed (exit ${run.exitCode}):\n${run.all}`);
       times = timing(cells, kernel.seconds, kernelSecondsOf(run.stdout), numberAfter(/^sdfg_sim: kernel CPU ([0-9.e+-]+) s/m, run.stderr));
     }
@@ -229,7 +241,7 @@ function emulationSources(bundle: ProgramBundle, options: EmulateOptions) {
   // (Not for rtl, which builds its own sources: hence a function.)
   const build = () => options.target === "intel"
     ? intelEmulationBuild(bundle, pipeline, loadPlatform(DEFAULT_INTEL_PLATFORM))
-    : { files: vitisSources(bundle, pipeline), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
+    : { files: vitisSources(bundle, pipeline, loadPlatform(options.platform ?? DEFAULT_XILINX_PLATFORM), options.connectivityOverride), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
   return { pipeline, build };
 }
 
@@ -321,6 +333,18 @@ export function compareOutputs(bundle: ProgramBundle, names: string[], gotDir: s
     const want = decodeNpy(readFileSync(join(refDir, `${name}.npy`)), name);
     return compareArrays(name, bundle.sdfg.arrays[name]!.dtype, got.values, want.values);
   });
+}
+
+/** The CPU reference's outputs on the program's own data (`generate --with-reference`). */
+export async function referenceOutputs(bundle: ProgramBundle): Promise<Map<string, Buffer>> {
+  const work = mkdtempSync(join(tmpdir(), `${WORK_PREFIX}${process.pid}-`));
+  track(work);
+  try {
+    const { refDir, outputs } = await runReference(bundle, work, undefined);
+    return new Map(outputs.map((o) => [`${o.name}.npy`, readFileSync(join(refDir, `${o.name}.npy`))]));
+  } finally {
+    removeTracked(work);
+  }
 }
 
 export function copyOutputs(from: string, names: string[], to: string | undefined): void {

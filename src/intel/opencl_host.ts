@@ -4,7 +4,8 @@
 // -no-interleaving=default for that to take effect), one command queue per kernel the host
 // launches (readers, writers, PEs with arguments; autorun PEs are already running), runs them once
 // per pass of the time loop (ceil(T/P) passes, fed-back buffers swapped between passes), and reads
-// the outputs back. Same command line, .npy I/O and --verify as the XRT host.
+// the outputs back. Same command line, .npy I/O and --verify as the XRT host; the time it prints
+// is that of the kernel runs alone.
 //
 // Built with -DSDFG_FPGA_SIM it calls the kernels of kernels.cl (compiled as C++ against
 // sim/include/intel_channels.h) directly instead: every kernel runs as a fiber of its own (all in
@@ -89,7 +90,8 @@ export function emitOpenclHost(p: Pipeline, options: OpenclHostOptions): string 
       w.comment("Host buffers, in the order of the kernels' arguments.");
       emitHostBuffers(w, p, args);
       w.line();
-      w.line("auto start_ = std::chrono::steady_clock::now();");
+      w.comment("The time printed is that of the kernel runs alone (not programming the device or moving data).");
+      w.line("double kernel_seconds_ = 0;");
       w.directive("#ifdef SDFG_FPGA_SIM");
       w.comment([
         "Emulation: every kernel, the autorun ones included, runs as a fiber of its own; the channels",
@@ -104,6 +106,7 @@ export function emitOpenclHost(p: Pipeline, options: OpenclHostOptions): string 
       }
       const actual = (k: OpenclKernel) => k.params.map((x) => (x.kind === "input" || x.kind === "output" ? `${x.name}_port_.data()` : x.name)).join(", ");
       const autorun = kernels.filter((k) => k.autorun);
+      w.line("const auto start_ = std::chrono::steady_clock::now();");
       if (autorun.length > 0) {
         w.line(`::sdfg_ocl::set_autorun_passes(${passes}); // one domain per launch of the other kernels`);
         w.line('::sdfg_sim::DataflowRegion autorun_("autorun");');
@@ -115,6 +118,7 @@ export function emitOpenclHost(p: Pipeline, options: OpenclHostOptions): string 
         w.line("kernels_.join();");
       }, (i, o) => `std::swap(${i}_port_, ${o}_port_);`);
       if (autorun.length > 0) w.line("autorun_.join();");
+      w.line("kernel_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
       for (const a of ports.filter((x) => x.kind === "output")) {
         w.line(`std::memcpy(${a.name}_host_.data(), static_cast<const void*>(${a.name}_port_.data()), ${a.name}_host_.size() * sizeof(${DTYPE_INFO[a.dtype].cType}));`);
       }
@@ -123,11 +127,15 @@ export function emitOpenclHost(p: Pipeline, options: OpenclHostOptions): string 
       w.line("std::vector<cl::Platform> platforms_;");
       w.line("cl::Platform::get(&platforms_);");
       w.line("std::vector<cl::Device> devices_;");
+      w.line("bool emulator_ = false;");
       w.block("for (const cl::Platform& candidate_ : platforms_)", () => {
-        w.line("if (candidate_.getInfo<CL_PLATFORM_NAME>().find(platform_name_) == std::string::npos) continue;");
+        w.line("const std::string name_ = candidate_.getInfo<CL_PLATFORM_NAME>();");
+        w.line("if (name_.find(platform_name_) == std::string::npos) continue;");
         w.line("candidate_.getDevices(CL_DEVICE_TYPE_ALL, &devices_);");
+        w.line('emulator_ = name_.find("Emulation") != std::string::npos;');
         w.line("if (!devices_.empty()) break;");
       });
+      w.line("(void)emulator_;");
       w.line('if (devices_.empty()) throw std::runtime_error("no OpenCL platform matching \'" + platform_name_ + "\' with a device");');
       w.line("devices_.resize(1);");
       w.line("cl::Context context_(devices_);");
@@ -139,13 +147,16 @@ export function emitOpenclHost(p: Pipeline, options: OpenclHostOptions): string 
       w.line("cl::Program program_(context_, devices_, binaries_);");
       w.line("program_.build(devices_);");
       w.line();
-      w.comment("One buffer per array, spread over the memory banks (needs aoc -no-interleaving=default).");
+      w.comment([
+        "One buffer per array, spread over the memory banks (needs aoc -no-interleaving=default); the",
+        "emulator (aoc -march=emulator) has no banks, so it gets no bank flags.",
+      ].join("\n"));
       for (const a of ports) {
         const bytes = `${a.elements} * sizeof(${DTYPE_INFO[a.dtype].cType})`;
         // Arrays fed back between passes are read and written (their buffers swap roles).
         const access = fedBack.has(a.name) ? "CL_MEM_READ_WRITE" : a.kind === "input" ? "CL_MEM_READ_ONLY" : "CL_MEM_WRITE_ONLY";
         const bank = options.bankFlags[a.name];
-        w.line(`cl::Buffer ${a.name}_buffer_(context_, ${access}${bank ? ` | ${bank}` : ""}, ${bytes});`);
+        w.line(`cl::Buffer ${a.name}_buffer_(context_, ${access}${bank ? ` | (emulator_ ? 0 : ${bank})` : ""}, ${bytes});`);
       }
       w.comment("One command queue per kernel the host launches; autorun kernels are already running.");
       for (const k of launched) {
@@ -157,7 +168,7 @@ export function emitOpenclHost(p: Pipeline, options: OpenclHostOptions): string 
         w.line(`${first.name}queue_.enqueueWriteBuffer(${a.name}_buffer_, CL_TRUE, 0, ${a.elements} * sizeof(${DTYPE_INFO[a.dtype].cType}), ${a.name}_host_.data());`);
       }
       w.line();
-      w.line("start_ = std::chrono::steady_clock::now();");
+      w.line("const auto start_ = std::chrono::steady_clock::now();");
       emitPasses(w, p, args, () => {
         // Arguments are set for every pass: buffers swap roles between passes.
         for (const k of launched) {
@@ -166,12 +177,13 @@ export function emitOpenclHost(p: Pipeline, options: OpenclHostOptions): string 
         for (const k of launched) w.line(`${k.name}queue_.enqueueNDRangeKernel(${k.name}kernel_, cl::NullRange, cl::NDRange(1), cl::NDRange(1));`);
         for (const k of launched) w.line(`${k.name}queue_.finish();`);
       }, (i, o) => `std::swap(${i}_buffer_, ${o}_buffer_);`);
+      w.line("kernel_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
       for (const a of ports.filter((x) => x.kind === "output")) {
         const writer = p.writers.find((x) => x.array === a.name)!;
         w.line(`${writer.name}queue_.enqueueReadBuffer(${a.name}_buffer_, CL_TRUE, 0, ${a.elements} * sizeof(${DTYPE_INFO[a.dtype].cType}), ${a.name}_host_.data());`);
       }
       w.directive("#endif");
-      emitFinish(w, p, args);
+      emitFinish(w, p, args, "kernel_seconds_");
     }, "");
     w.directive("#ifndef SDFG_FPGA_SIM");
     w.block("catch (const cl::Error& e_)", () => {

@@ -21,7 +21,7 @@ const memoryGroupSchema = z
     count: z.number().int().positive(),
     /** Theoretical peak of one bank. */
     bandwidthGBsPerBank: positive,
-    /** Capacity of ONE bank in GB. */
+    /** Capacity of ONE bank in GiB (2^30 bytes): 0.25 for a U280 HBM pseudo-channel of 256 MiB. */
     capacityGB: positive,
     /** Vitis `sp=` memory name prefix: `HBM` gives `HBM[0]`, `DDR` gives `DDR[0]`. Xilinx only. */
     vitisName: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),

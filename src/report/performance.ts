@@ -5,7 +5,9 @@
 
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { countOps } from "../ir/expr.js";
-import { memoryBanks, type Platform } from "../platform/platform.js";
+import type { Platform } from "../platform/platform.js";
+import { bankSpan } from "../platform/placement.js";
+import { memoryPlacement } from "./memory.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 
 export interface PortTraffic { port: string; bank: string; bytesPerPass: number; demandGBs: number; bankGBs: number }
@@ -39,13 +41,17 @@ export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: 
   const passes = Math.ceil(p.timeSteps / p.replicas);
   const pipelineSeconds = (passes * cyclesPerPass) / f;
 
-  // One bank per memory port, round-robin over the preferred memory (as link.cfg maps them).
-  const banks = memoryBanks(platform);
-  const preferred = banks.filter((b) => b.kind === banks[0]!.kind);
+  // Each memory port at the bandwidth of the bank its buffer lives in (as link.cfg and the host
+  // place them), shared with the other buffers in that bank.
+  const placement = memoryPlacement(p, platform);
+  const perBank = new Map<string, number>();
+  for (const x of placement.ports) perBank.set(x.bufferBanks[0]!, (perBank.get(x.bufferBanks[0]!) ?? 0) + 1);
+  const placed = new Map(placement.ports.map((x) => [x.name, x]));
   const ports: PortTraffic[] = [];
   const portBytes = (name: string, bytes: number) => {
-    const bank = preferred[ports.length % preferred.length]!;
-    ports.push({ port: name, bank: bank.name, bytesPerPass: bytes, demandGBs: 0, bankGBs: bank.bandwidthGBs });
+    const x = placed.get(name);
+    if (!x) return; // not placed: the report says why
+    ports.push({ port: name, bank: bankSpan(x.bufferBanks), bytesPerPass: bytes, demandGBs: 0, bankGBs: x.bankGBs / perBank.get(x.bufferBanks[0]!)! });
   };
   for (const r of p.readers) {
     const elems = r.onChip ? r.shape.reduce((a, b) => a * b, 1) : r.axes.includes(2) ? cells : p.vectors;

@@ -5,6 +5,8 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { estimatePerformance, type Performance } from "./performance.js";
+import type { MemoryPlacement } from "../platform/placement.js";
+import { formatMemory, memoryPlacement } from "./memory.js";
 import { estimateResources, utilisation, type Utilisation } from "./resources.js";
 import type { MeasuredCycles } from "../rtl/rtl_runs.js";
 
@@ -20,6 +22,8 @@ export interface Report {
   delayBuffers: { pe: string; field: string; vectors: number; storage: string[] }[];
   /** Cycles the RTL simulation measured for this pipeline (`emulate --target rtl`), when one ran. */
   measured?: MeasuredCycles;
+  /** Where every array goes in the board's memory; `problem` when they do not fit. */
+  memory: MemoryPlacement;
 }
 
 /** Designs that use more than this fraction of any resource rarely route at a good clock. */
@@ -29,10 +33,12 @@ export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, 
   const used = estimateResources(p, platform);
   // Intel boards count logic in ALMs (about two LUTs each).
   if (platform.resources.lutUnit === "ALM") used.lut = Math.ceil(used.lut / 2);
-  const resources = utilisation(used, platform);
+  // Intel boards have M20K block RAM and no UltraRAM: no URAM row.
+  const resources = utilisation(used, platform).filter((u) => !(u.resource === "uram" && platform.resources.uram === 0 && used.uram === 0));
+  const memory = memoryPlacement(p, platform);
   return {
     program: p.name, platform: platform.shortName, vectorWidth: p.vectorWidth, replicas: p.replicas, timeSteps: p.timeSteps,
-    resources, fits: resources.every((r) => r.fraction <= ROUTABLE_FRACTION),
+    resources, fits: resources.every((r) => r.fraction <= ROUTABLE_FRACTION) && memory.problem === undefined, memory,
     performance: estimatePerformance(p, platform, clockMHz),
     delayBuffers: p.pes.flatMap((pe) => pe.inputs.map((i) => ({
       pe: pe.name, field: i.field, vectors: i.vectors,
@@ -48,11 +54,16 @@ export function formatReport(r: Report, platform: Platform): string {
   const perf = r.performance;
   w.line(`${r.program} on ${platform.name}: W = ${r.vectorWidth}, P = ${r.replicas}, ${r.timeSteps} time step(s)`);
   w.line();
-  w.line("resources (estimate, shell included)");
+  w.line(platform.shellOverhead
+    ? "resources (estimate, board shell included)"
+    : `resources (estimate; the board shell is NOT included: platforms/${platform.shortName}.json records no shellOverhead)`);
   const unit = (k: string) => (k === "lut" ? platform.resources.lutUnit : k === "bram" ? platform.resources.bramKind : k.toUpperCase());
   for (const u of r.resources) w.line(`  ${unit(u.resource).padEnd(7)} ${String(u.used).padStart(10)} / ${String(u.available).padEnd(10)} ${pct(u.fraction).padStart(7)}`);
   const worst = [...r.resources].sort((a, b) => b.fraction - a.fraction)[0]!;
-  w.line(r.fits ? `  fits (most used: ${unit(worst.resource)} at ${pct(worst.fraction)})` : `  does NOT fit: ${unit(worst.resource)} at ${pct(worst.fraction)} (over ${pct(ROUTABLE_FRACTION)} does not route)`);
+  const logicFits = r.resources.every((x) => x.fraction <= ROUTABLE_FRACTION);
+  w.line(logicFits ? `  fits (most used: ${unit(worst.resource)} at ${pct(worst.fraction)})` : `  does NOT fit: ${unit(worst.resource)} at ${pct(worst.fraction)} (over ${pct(ROUTABLE_FRACTION)} does not route)`);
+  w.line();
+  formatMemory(w, r.memory);
   w.line();
   w.line(`performance at ${perf.clockMHz.toFixed(0)} MHz`);
   w.line(`  ${perf.passes} pass(es) of ${perf.cyclesPerPass} cycles: ${(perf.seconds * 1e3).toFixed(3)} ms`);

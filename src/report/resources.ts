@@ -106,11 +106,18 @@ export function estimateResources(p: Pipeline, platform: Platform): Resources {
   return total;
 }
 
-export interface Utilisation { resource: keyof Resources; used: number; available: number; fraction: number }
+export interface Utilisation {
+  resource: keyof Resources;
+  /** What the board counts: LUT or ALM, FF, DSP, BRAM36 or M20K, URAM. */
+  unit: string;
+  used: number;
+  available: number;
+  fraction: number;
+}
 
 export function utilisation(used: Resources, platform: Platform): Utilisation[] {
   const avail: Resources = { lut: platform.resources.lut, ff: platform.resources.ff, dsp: platform.resources.dsp, bram: platform.resources.bram, uram: platform.resources.uram };
   return (Object.keys(avail) as (keyof Resources)[]).map((k) => ({
-    resource: k, used: used[k], available: avail[k], fraction: avail[k] === 0 ? (used[k] === 0 ? 0 : Infinity) : used[k] / avail[k],
+    resource: k, unit: k === "lut" ? platform.resources.lutUnit : k === "bram" ? platform.resources.bramKind : k.toUpperCase(), used: used[k], available: avail[k], fraction: avail[k] === 0 ? (used[k] === 0 ? 0 : Infinity) : used[k] / avail[k],
   }));
 }

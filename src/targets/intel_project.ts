@@ -6,13 +6,17 @@ import { quoteUserText } from "../codegen/user_text.js";
 import { basename, join } from "node:path";
 import { CodeWriter } from "../codegen/code_writer.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
+import { TOLERANCE } from "../host/host_common.js";
 import { emitOpenclHost } from "../intel/opencl_host.js";
 import { CL_NAME, emitOpenclKernels, openclHostArguments, openclKernels } from "../intel/opencl_kernel.js";
 import { SIM_DIR } from "../package_root.js";
-import { memoryBanks, type Platform } from "../platform/platform.js";
+import { DTYPE_INFO } from "../ir/dtype.js";
+import { UserError } from "../ir/diagnostics.js";
+import { preferredMemory, type Platform } from "../platform/platform.js";
+import { placeMemory } from "../platform/placement.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
-import { programFiles } from "./program_data.js";
+import { dataReadme, DEFAULT_DATA_OPTIONS, programFiles, type DataOptions } from "./program_data.js";
 import { EMULATION_FLAGS } from "./vitis_project.js";
 
 /** The board `--target intel` uses when no --platform is given. */
@@ -21,22 +25,27 @@ export const DEFAULT_INTEL_PLATFORM = "520n";
 /** The sim/include headers the emulation of an Intel project needs. */
 const SIM_HEADERS = ["intel_channels.h", "sdfg_npy.h", "sdfg_sim/fifo.h", "sdfg_sim/progress.h"];
 
-/** The bank (and host buffer flag) of every array: round-robin over the preferred memory's banks. */
-export function intelBankAssignment(p: Pipeline, platform: Platform): { array: string; bank: string; flag?: string }[] {
-  const banks = memoryBanks(platform);
-  const preferred = banks.filter((b) => b.kind === banks[0]!.kind);
-  const group = platform.memory.find((g) => g.kind === banks[0]!.kind)!;
-  return openclHostArguments(p).filter((a) => a.kind !== "scalar").map((a, n) => {
-    const bank = preferred[n % preferred.length]!;
-    const flag = group.intelChannelFlags?.[bank.index];
-    return { array: a.name, bank: bank.name, ...(flag ? { flag } : {}) };
+/**
+ * The bank (and host buffer flag) of every array: a bank each in turn over the preferred memory
+ * (src/platform/placement.ts; every kernel reaches every bank, so no ports are paired). Arrays
+ * that do not fit the board's memory are a UserError naming the program.
+ */
+export function intelBankAssignment(p: Pipeline, platform: Platform, programFile = "program"): { array: string; bank: string; flag?: string }[] {
+  const group = preferredMemory(platform);
+  const ports = openclHostArguments(p).filter((a) => a.kind !== "scalar").map((a, argIndex) => ({ name: a.name, argIndex, bytes: a.elements * DTYPE_INFO[a.dtype].bytes }));
+  const placement = placeMemory(ports, [], platform);
+  if (placement.problem) throw new UserError(programFile, `does not fit the ${platform.name}: ${placement.problem}`);
+  return placement.ports.map((x) => {
+    const index = Number(/\[(\d+)\]/.exec(x.bufferBanks[0]!)![1]);
+    const flag = group.intelChannelFlags?.[index];
+    return { array: x.name, bank: x.bufferBanks.join(", "), ...(flag ? { flag } : {}) };
   });
 }
 
 /** Kernel and host sources only: what emulation compiles. */
 export function intelSources(bundle: ProgramBundle, p: Pipeline, platform: Platform): ProjectFiles {
   const bankFlags: Record<string, string> = {};
-  for (const b of intelBankAssignment(p, platform)) if (b.flag) bankFlags[b.array] = b.flag;
+  for (const b of intelBankAssignment(p, platform, bundle.file)) if (b.flag) bankFlags[b.array] = b.flag;
   return new Map<string, string | Buffer>([
     [`kernel/${CL_NAME}.cl`, emitOpenclKernels(p, { sources: bundle.sources, programFile: basename(bundle.file) })],
     ["host/host.cpp", emitOpenclHost(p, { bankFlags })],
@@ -53,18 +62,22 @@ export function intelEmulationBuild(bundle: ProgramBundle, p: Pipeline, platform
   };
 }
 
-export function intelProject(bundle: ProgramBundle, p: Pipeline, platform: Platform): ProjectFiles {
+export function intelProject(bundle: ProgramBundle, p: Pipeline, platform: Platform, data: DataOptions = DEFAULT_DATA_OPTIONS): ProjectFiles {
   const files = intelSources(bundle, p, platform);
   const sim = filesFromDirectory(join(SIM_DIR, "include"), "");
   for (const h of SIM_HEADERS) files.set(`sim/include/${h}`, sim.get(h)!);
   files.set("host/sdfg_npy.h", sim.get("sdfg_npy.h")!);
-  files.set("Makefile", makefile(p, platform));
-  files.set("README.md", readme(bundle, p, platform));
-  for (const [path, content] of programFiles(bundle)) files.set(path, content);
+  files.set("Makefile", makefile(p, platform, data.reference !== undefined));
+  files.set("README.md", readme(bundle, p, platform, data));
+  for (const [path, content] of programFiles(bundle, data)) files.set(path, content);
   return files;
 }
 
-function makefile(p: Pipeline, platform: Platform): string {
+/** aoc flags for hardware builds: floating-point reassociation and contraction (21.3+ spellings). */
+export const AOC_FP_FLAGS = "-ffp-reassoc -ffp-contract=fast";
+
+function makefile(p: Pipeline, platform: Platform, reference: boolean): string {
+  const verify = reference ? " --verify reference" : "";
   const w = new CodeWriter("\t");
   const rule = (head: string, recipe: string[]) => { w.line(head); w.indent(); w.many(recipe); w.dedent(); w.line(); };
   const cl = `kernel/${CL_NAME}.cl`;
@@ -74,9 +87,10 @@ function makefile(p: Pipeline, platform: Platform): string {
   w.comment("make report          aoc -rtl -report: the HTML area and loop report only (minutes)", "#");
   w.comment("make sim             g++ emulation with the bundled sim/ headers, no vendor tools needed", "#");
   w.line(`AOC_BOARD := -board=${platform.platform}`);
-  w.comment("Arrays go to separate DDR banks (host: CL_CHANNEL_n_INTELFPGA) only without burst-interleaving.", "#");
+  w.comment("Arrays go to separate DDR banks (host: CL_CHANNEL_n_INTELFPGA, not in the emulator) only without burst-interleaving.", "#");
   w.line("AOC_MEMORY := -no-interleaving=default");
-  w.line("AOC_HW_FLAGS := -fp-relaxed -fpc");
+  w.comment("Reassociated and fused floating point: faster, rounds differently from the CPU reference (see README).", "#");
+  w.line(`AOC_HW_FLAGS := ${AOC_FP_FLAGS}`);
   w.line("HOST_FLAGS := -std=c++17 -O2 -Wall -Wextra -Wno-unknown-pragmas");
   w.line(`SIM_FLAGS := ${EMULATION_FLAGS.join(" ")}`);
   w.line();
@@ -93,18 +107,18 @@ function makefile(p: Pipeline, platform: Platform): string {
   rule("host_fpga: host/host.cpp host/sdfg_npy.h", ["g++ $(HOST_FLAGS) $(shell aocl compile-config) -I host $< -o $@ $(shell aocl link-config)"]);
   rule("run-emulator: emulator", [
     "mkdir -p out_emulator",
-    `./host_fpga --aocx build_emulator/${CL_NAME}.aocx --platform Emulation --inputs data --outputs out_emulator`,
+    `./host_fpga --aocx build_emulator/${CL_NAME}.aocx --platform Emulation --inputs data --outputs out_emulator${verify}`,
   ]);
-  rule("run: hardware", ["mkdir -p out_hw", `./host_fpga --aocx build_hw/${CL_NAME}.aocx --platform "FPGA SDK" --inputs data --outputs out_hw`]);
+  rule("run: hardware", ["mkdir -p out_hw", `./host_fpga --aocx build_hw/${CL_NAME}.aocx --platform "FPGA SDK" --inputs data --outputs out_hw${verify}`]);
   rule(`host_sim: ${cl} host/host.cpp`, [`g++ $(SIM_FLAGS) -I sim/include -I host -x c++ ${cl} -x none host/host.cpp -o $@`]);
-  rule("sim: host_sim", ["mkdir -p out_sim", "./host_sim --inputs data --outputs out_sim"]);
+  rule("sim: host_sim", ["mkdir -p out_sim", `./host_sim --inputs data --outputs out_sim${verify}`]);
   rule("clean:", ["rm -rf build_emulator build_hw build_report host_fpga host_sim out_*"]);
   return w.toString();
 }
 
-function readme(bundle: ProgramBundle, p: Pipeline, platform: Platform): string {
+function readme(bundle: ProgramBundle, p: Pipeline, platform: Platform, data: DataOptions): string {
   const w = new CodeWriter();
-  const banks = intelBankAssignment(p, platform);
+  const banks = intelBankAssignment(p, platform, bundle.file);
   const kernels = openclKernels(p);
   w.line(`# ${p.name} on the ${platform.name} (Intel FPGA SDK for OpenCL)`);
   w.line();
@@ -146,6 +160,17 @@ function readme(bundle: ProgramBundle, p: Pipeline, platform: Platform): string 
   w.line("| array | bank | buffer flag |");
   w.line("|---|---|---|");
   for (const b of banks) w.line(`| \`${b.array}\` | ${b.bank} | ${b.flag ? `\`${b.flag}\`` : "—"} |`);
+  w.line();
+  w.line("## Floating point");
+  w.line();
+  const dtypes = [...new Set(p.writers.map((x) => x.dtype))].sort().filter((d): d is keyof typeof TOLERANCE => d in TOLERANCE);
+  w.line(`\`make hardware\` and \`make report\` compile with \`${AOC_FP_FLAGS}\`: the compiler may reorder sums and fuse`);
+  w.line("multiply-adds, so results round differently from the CPU reference (and from `make sim` and the emulator,");
+  w.line("which keep the program's order). The host's `--verify` accepts an element when");
+  w.line("|got - want| <= atol + rtol * |want|, with " + dtypes.map((d) => `rtol = ${TOLERANCE[d].rtol}, atol = ${TOLERANCE[d].atol} for ${d}`).join("; ") + ".");
+  w.line("Long reductions of values of mixed sign can exceed that; drop the two flags from `AOC_HW_FLAGS` for bit-faithful order.");
+  w.line();
+  dataReadme(w, bundle, data);
   w.line();
   w.line("## FIFOs");
   w.line();

@@ -2,8 +2,11 @@
 // emulation feeds the kernel when the user gives no --inputs directory.
 
 import { readFileSync } from "node:fs";
-import { decodeNpy, decodeNpyHeader, encodeNpy } from "../data/npy.js";
+import { dirname, relative, resolve } from "node:path";
+import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, isExactInteger } from "../ir/dtype.js";
+import { formatBytes } from "../platform/placement.js";
+import { decodeNpy, decodeNpyHeader, encodeNpy } from "../data/npy.js";
 import { jsonPathLocation, UserError } from "../ir/diagnostics.js";
 import { sdfgToJSON } from "../ir/serialize.js";
 import { readInputValues, type ProgramBundle, type ProgramInput } from "../frontend/load_program.js";
@@ -43,9 +46,75 @@ export function readGivenInput(path: string, input: ProgramInput): Float64Array 
   return arr.values;
 }
 
-/** What every generated project carries of the program: its SDFG as JSON and its input data. */
-export function programFiles(bundle: ProgramBundle): Map<string, string | Buffer> {
+/** What a generated project carries of the program's data (generate --no-data, --with-reference). */
+export interface DataOptions {
+  /** False: no input data at all (`--no-data`). */
+  include: boolean;
+  /** An input larger than this is not copied; the README says where its data comes from. */
+  copyLimitBytes: number;
+  /** The CPU reference's outputs (`<output>.npy` → bytes), shipped in reference/ (`--with-reference`). */
+  reference?: Map<string, Buffer>;
+}
+
+/** Inputs up to 64 MiB each are copied into data/ unless told otherwise. */
+export const DEFAULT_DATA_OPTIONS: DataOptions = { include: true, copyLimitBytes: 64 * 1024 * 1024 };
+
+const inputBytes = (input: ProgramInput) => input.shape.reduce((a, b) => a * b, 1) * DTYPE_INFO[input.dtype].bytes;
+
+/** Whether an input is in data/, and if not, why. */
+function inputStatus(input: ProgramInput, opts: DataOptions): { copied: true } | { copied: false; why: string } {
+  if (!opts.include) return { copied: false, why: "left out (`--no-data`)" };
+  const bytes = inputBytes(input);
+  if (bytes > opts.copyLimitBytes) return { copied: false, why: `not copied: ${formatBytes(bytes)} is over the ${formatBytes(opts.copyLimitBytes)} copy limit` };
+  return { copied: true };
+}
+
+/** What every generated project carries of the program: its SDFG as JSON, input data, reference outputs. */
+export function programFiles(bundle: ProgramBundle, opts: DataOptions = DEFAULT_DATA_OPTIONS): Map<string, string | Buffer> {
   const files = new Map<string, string | Buffer>([[`${bundle.name}.sdfg.json`, sdfgToJSON(bundle.sdfg)]]);
-  for (const [name, content] of inputFiles(bundle)) files.set(`data/${name}`, content);
+  for (const input of bundle.inputs) {
+    if (!inputStatus(input, opts).copied) continue;
+    const values = readInputValues(input, `${bundle.file}: $.inputs.${input.name}.data`);
+    files.set(`data/${input.name}.npy`, encodeNpy(input.dtype, input.shape, values));
+  }
+  for (const [name, content] of opts.reference ?? []) files.set(`reference/${name}`, content);
   return files;
+}
+
+/** Inputs the project does not carry, one sentence each (for the CLI to tell the user). */
+export function missingInputs(bundle: ProgramBundle, opts: DataOptions): string[] {
+  return bundle.inputs.flatMap((input) => {
+    const s = inputStatus(input, opts);
+    return s.copied ? [] : [`data/${input.name}.npy ${s.why}; the program takes it from ${sourceText(bundle, input)}`];
+  });
+}
+
+function sourceText(bundle: ProgramBundle, input: ProgramInput): string {
+  const src = input.source;
+  if (src.kind === "constant") return `"constant:${src.value}"`;
+  if (src.kind === "values") return "values inline in the program";
+  return `\`${relative(dirname(resolve(bundle.file)), src.path) || src.path}\` (${src.format}, relative to the program file)`;
+}
+
+/** The README section on input data, reference outputs and how `make run` verifies. */
+export function dataReadme(w: CodeWriter, bundle: ProgramBundle, opts: DataOptions): void {
+  w.line("## Data");
+  w.line();
+  w.line("| input | type, shape | in this project |");
+  w.line("|---|---|---|");
+  for (const input of bundle.inputs) {
+    const s = inputStatus(input, opts);
+    const shape = input.shape.length === 0 ? "scalar" : input.shape.join(" x ");
+    w.line(`| \`${input.name}\` | ${input.dtype}, ${shape} | ${s.copied ? `\`data/${input.name}.npy\`` : `${s.why}; from ${sourceText(bundle, input)}`} |`);
+  }
+  w.line();
+  if (bundle.inputs.some((i) => !inputStatus(i, opts).copied)) {
+    w.line("Write every missing input as `data/<input>.npy` (NumPy, C order, the type and shape above) before running.");
+    w.line();
+  }
+  if (opts.reference) {
+    w.line("`reference/` holds the outputs of the CPU reference on this data: `make run` and `make sim` verify against them.");
+  } else {
+    w.line("No reference outputs are shipped (generate with `--with-reference` to have `make run` verify).");
+  }
 }

@@ -61,19 +61,38 @@ describe("sdfg-fpga generate --target intel", () => {
     expect(make).toContain("-board=p520_max_sg280l");
     expect(make).toMatch(/^\taoc -march=emulator /m);
     expect(make).toMatch(/^\taoc \$\(AOC_BOARD\) \$\(AOC_HW_FLAGS\)/m);
-    expect(make).toContain("-fp-relaxed -fpc");
+    // Issue 7 item 8: the 21.3+ spellings, not the deprecated -fp-relaxed / -fpc.
+    expect(make).toMatch(/^AOC_HW_FLAGS := -ffp-reassoc -ffp-contract=fast$/m);
+    expect(make).not.toMatch(/-fp-relaxed|-fpc\b/);
     expect(make).toMatch(/^\taoc -rtl -report /m);
     expect(make).toContain("aocl compile-config");
     expect(make).toContain("aocl link-config");
     for (const t of ["emulator:", "hardware:", "report:", "host:", "sim:"]) expect(make).toMatch(new RegExp(`^${t}`, "m"));
   });
 
-  it("the host spreads the arrays over the DDR banks", () => {
+  it("the host spreads the arrays over the DDR banks, except in the emulator (no bank flags there)", () => {
     const host = text("host/host.cpp");
-    expect(host).toContain("cl::Buffer u_buffer_(context_, CL_MEM_READ_ONLY | CL_CHANNEL_1_INTELFPGA,");
-    expect(host).toContain("cl::Buffer coeff_buffer_(context_, CL_MEM_READ_ONLY | CL_CHANNEL_2_INTELFPGA,");
-    expect(host).toContain("cl::Buffer out_buffer_(context_, CL_MEM_WRITE_ONLY | CL_CHANNEL_3_INTELFPGA,");
+    expect(host).toContain("cl::Buffer u_buffer_(context_, CL_MEM_READ_ONLY | (emulator_ ? 0 : CL_CHANNEL_1_INTELFPGA),");
+    expect(host).toContain("cl::Buffer coeff_buffer_(context_, CL_MEM_READ_ONLY | (emulator_ ? 0 : CL_CHANNEL_2_INTELFPGA),");
+    expect(host).toContain("cl::Buffer out_buffer_(context_, CL_MEM_WRITE_ONLY | (emulator_ ? 0 : CL_CHANNEL_3_INTELFPGA),");
+    expect(host).toContain('emulator_ = name_.find("Emulation") != std::string::npos;');
     expect(host).toContain("cl::Program program_(context_, devices_, binaries_);");
+  });
+
+  it("the host times the kernel runs alone, not programming the device or moving data", () => {
+    const host = text("host/host.cpp");
+    const hw = host.slice(host.indexOf("#else", host.indexOf("DataflowRegion")));
+    const timed = hw.slice(hw.indexOf("const auto start_"), hw.indexOf("kernel_seconds_ = "));
+    expect(timed).toMatch(/enqueueNDRangeKernel/);
+    expect(timed).not.toMatch(/enqueueWriteBuffer|enqueueReadBuffer|cl::Program|cl::Buffer/);
+    expect(host).toContain("const double seconds_ = kernel_seconds_;");
+  });
+
+  it("the README says the hardware build rounds differently and by how much --verify allows", () => {
+    const readme = text("README.md");
+    expect(readme).toMatch(/compile with `-ffp-reassoc -ffp-contract=fast`/);
+    expect(readme).toMatch(/round differently from the CPU reference/);
+    expect(readme).toContain("|got - want| <= atol + rtol * |want|, with rtol = 0.00001, atol = 0.000001 for float32.");
   });
 
   it("the README names the board and lists every FIFO", () => {
