@@ -7,7 +7,8 @@
 // covers any domain and out-of-range threads do nothing. Halos come through the L1/L2 caches:
 // there is no shared-memory tiling.
 
-import { printAssignments } from "../codegen/c_expr.js";
+import { cppTypeName, integerHelpers, needsIntegerHelpers, printAssignments } from "../codegen/c_expr.js";
+import { emitSourceComment } from "../codegen/user_text.js";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { linearIndex, stencilOutputData, wholeArrayContext } from "../codegen/whole_array.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
@@ -126,7 +127,9 @@ export function emitKernels(sdfg: SDFG, sources: Record<string, string> = {}): s
     "The cell functions are the CPU reference's loop bodies; they compile for the device (nvcc) and",
     "for the host (g++ with cuda_host_sim.h), where the tests compare them with the reference.",
   ].join("\n"));
+  const integerTypes = needsIntegerHelpers(stencilsInOrder(sdfg.states[0]!));
   w.directive("#include <cmath>");
+  if (integerTypes.length > 0) w.directive("#include <cstdint>");
   w.directive(`#include "${KERNELS_HEADER}"`);
   w.line();
   w.comment([
@@ -137,7 +140,18 @@ export function emitKernels(sdfg: SDFG, sources: Record<string, string> = {}): s
     w.line(`using std::ceil; using std::cos; using std::exp; using std::fabs; using std::floor; using std::log; using std::pow; using std::sin; using std::sqrt; using std::tan;`);
     w.line("template <typename T> __host__ __device__ inline T min(const T a, const T b) { return b < a ? b : a; }");
     w.line("template <typename T> __host__ __device__ inline T max(const T a, const T b) { return a < b ? b : a; }");
+    if (integerTypes.length > 0) {
+      w.comment("Integer abs (the only abs a program has: float stencils print fabs); |INT_MIN| wraps to INT_MIN as in the reference.");
+      w.line("__host__ __device__ inline int32_t abs(const int32_t a) { return a < 0 ? int32_t(0u - uint32_t(a)) : a; }");
+      w.line("__host__ __device__ inline int64_t abs(const int64_t a) { return a < 0 ? int64_t(0ull - uint64_t(a)) : a; }");
+    }
   }, `  // namespace ${MATH_NAMESPACE}`);
+  const helpers = integerHelpers(integerTypes, cppTypeName, (d) => DTYPE_INFO[d].unsignedC!);
+  if (helpers.length > 0) {
+    w.comment("Integer division, remainder and shifts with every case defined, as the CPU reference defines them.");
+    // Not static: nvcc warns of unused static functions (the helpers come per type, not per use).
+    w.many(helpers.map((l) => l.replace(/^static inline /, "__host__ __device__ inline ")));
+  }
   for (const k of cudaStencils(sdfg)) emitStencil(w, sdfg, k, I, sources[k.stencil.label]);
   w.line();
   w.comment("out[n] = in[n]: the copy bandwidth the stencil kernels are measured against.");
@@ -166,7 +180,7 @@ function emitStencil(w: CodeWriter, sdfg: SDFG, k: CudaStencil, I: string, sourc
     ...k.reads.map((d) => (isScalar(sdfg, d) ? `const ${cType(sdfg, d)} ${d}` : `const ${cType(sdfg, d)}* __restrict__ ${d}`)),
   ];
   w.line();
-  w.comment(`Stencil '${s.label}'${source ? `: ${source}` : ""}`);
+  emitSourceComment(w, s.label, source);
   w.comment("The value of one cell; out-of-domain reads follow the boundary conditions as in the CPU reference.");
   w.block(`__host__ __device__ inline ${T} ${cellName(s)}(${cellParams.join(", ")})`, () => {
     for (const c of coords) if (!new RegExp(`\\b${c}\\b`).test(body)) w.line(`(void)${c};`);
