@@ -7,7 +7,8 @@ import { PDTYPE_BYTES } from "../ir/program.js";
 import { loadPlatform, requireVendor } from "../platform/platform.js";
 import { checkProjectTarget, writeProject, type WriteOptions } from "../targets/project_files.js";
 import { toJson } from "./json_output.js";
-import { emulateSdfg, loadSdfgBundle, ONCHIP_LIMIT_BYTES, sdfgCpuProject, sdfgIntelProject, sdfgVitisProject, type SdfgTarget } from "../targets/sdfg_program.js";
+import { loadSdfgBundle, ONCHIP_LIMIT_BYTES, sdfgCpuProject, sdfgIntelProject, sdfgVitisProject } from "../targets/sdfg_program.js";
+import { emulateSdfg, type SdfgTarget } from "../emulate/sdfg_emulate.js";
 
 /** True for a DaCe program: the only place the two roads are told apart. */
 export function isSdfgProgram(file: string): boolean {

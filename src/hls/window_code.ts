@@ -4,7 +4,7 @@
 // Intel emitters, which differ only in how they spell declarations and pragmas.
 
 import type { CodeWriter } from "../codegen/code_writer.js";
-import { windowSlot, type PEInput, type WindowPart } from "../spatial/pipeline.js";
+import { domainChecks, windowSlot, type PEInput, type WindowPart } from "../spatial/pipeline.js";
 
 export interface WindowNames {
   /** Register array of the input (compact: only register vectors). */
@@ -111,18 +111,7 @@ export function emitWindowShift(w: CodeWriter, input: PEInput, incoming: string,
 
 /** A C condition that offset `offset` from output point (i_, j_, k) stays inside the domain. */
 export function inDomainCondition(offset: readonly number[], domain: readonly number[], lane: number, W: number): string | null {
-  const terms: string[] = [];
-  const names = ["i_", "j_"];
-  for (let a = 0; a < 2; a++) {
-    const d = offset[a]!;
-    if (d > 0) terms.push(`${names[a]} < ${domain[a]! - d}`);
-    if (d < 0) terms.push(`${names[a]} >= ${-d}`);
-  }
-  // Along k the element is k0_ + lane, with k0_ a multiple of W.
-  const dk = offset[2]! + lane;
-  if (dk !== lane) {
-    if (dk >= W) terms.push(`k0_ < ${domain[2]! - dk}`);
-    if (dk < 0) terms.push(`k0_ >= ${-dk}`);
-  }
+  const names = ["i_", "j_", "k0_"];
+  const terms = domainChecks(offset, domain, lane, W).map((c) => `${names[c.axis]} ${c.op} ${c.bound}`);
   return terms.length === 0 ? null : terms.join(" && ");
 }

@@ -7,7 +7,7 @@
 // when an output FIFO is full, like HLS's default pipeline style.
 
 import { CodeWriter } from "../codegen/code_writer.js";
-import { windowSlot, type PEInput, type Pipeline, type ProcessingElement, type WindowPart } from "../spatial/pipeline.js";
+import { domainChecks, windowSlot, type PEInput, type Pipeline, type ProcessingElement, type WindowPart } from "../spatial/pipeline.js";
 import { FP_CMP_CODE, FP_OP_CODE, SIM_PACKAGE } from "./common_modules.js";
 import { bitsOf, buildDatapath, constantBits, type Datapath } from "./datapath.js";
 import { svBlock, svHex, svLanes } from "./sv_syntax.js";
@@ -260,18 +260,8 @@ function element(input: PEInput, linear: number, lane: number, W: number): strin
 
 /** SystemVerilog condition that offset `offset` of lane `lane` stays in the domain (null: always). */
 function inDomain(offset: readonly number[], domain: readonly number[], lane: number, W: number): string | null {
-  const terms: string[] = [];
-  const names = ["i_q", "j_q"];
-  for (let a = 0; a < 2; a++) {
-    const d = offset[a]!;
-    if (d > 0) terms.push(`${names[a]} < ${domain[a]! - d}`);
-    if (d < 0) terms.push(`${names[a]} >= ${-d}`);
-  }
-  const dk = offset[2]! + lane;
-  if (dk !== lane) {
-    if (dk >= W) terms.push(`kv_q * ${W} < ${domain[2]! - dk}`);
-    if (dk < 0) terms.push(`kv_q * ${W} >= ${-dk}`);
-  }
+  const names = ["i_q", "j_q", `kv_q * ${W}`];
+  const terms = domainChecks(offset, domain, lane, W).map((c) => `${names[c.axis]} ${c.op} ${c.bound}`);
   return terms.length === 0 ? null : terms.join(" && ");
 }
 

@@ -158,3 +158,27 @@ export function windowSlot(input: Pick<PEInput, "lo">, linear: number, lane: num
   const e = lane + linear;
   return { vector: Math.floor(e / W) - Math.floor(input.lo / W), lane: ((e % W) + W) % W };
 }
+
+/**
+ * What keeps the element at offset `offset` of output lane `lane` inside the domain, as bounds on
+ * the output point: `i < bound`, `j >= bound`, … with axis 2 meaning the first element index of
+ * the output vector (a multiple of W). Empty when the element is always inside. Every emitter
+ * prints the same checks in its own language.
+ */
+export interface DomainCheck { axis: 0 | 1 | 2; op: "<" | ">="; bound: number }
+
+export function domainChecks(offset: readonly number[], domain: readonly number[], lane: number, W: number): DomainCheck[] {
+  const checks: DomainCheck[] = [];
+  for (const a of [0, 1] as const) {
+    const d = offset[a]!;
+    if (d > 0) checks.push({ axis: a, op: "<", bound: domain[a]! - d });
+    if (d < 0) checks.push({ axis: a, op: ">=", bound: -d });
+  }
+  // Along k the element is k0 + lane + offset, with k0 a multiple of W.
+  const dk = offset[2]! + lane;
+  if (dk !== lane) {
+    if (dk >= W) checks.push({ axis: 2, op: "<", bound: domain[2]! - dk });
+    if (dk < 0) checks.push({ axis: 2, op: ">=", bound: -dk });
+  }
+  return checks;
+}

@@ -3,16 +3,13 @@
 // Makefiles and link.cfg, and emulation (g++ against sim/, compared with the CPU reference and
 // with <arg>.out.npy where it sits next to the inputs).
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { execa } from "execa";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { freeSymbols, ProgramCodeGen, type Dialect, type KernelArg } from "../codegen/program_code.js";
 import { NPY_DESCR, npyValues, readNpyHeader } from "../data/npy_any.js";
 import { UserError } from "../ir/diagnostics.js";
-import { isComplex, isFloat, type PDType, type Program } from "../ir/program.js";
-import { compileCached } from "../emulate/build_cache.js";
+import { type PDType, type Program } from "../ir/program.js";
 import { loadSdfgFile } from "../frontend/dace/load_sdfg.js";
 import { SIM_DIR } from "../package_root.js";
 import { memoryBanks, type Platform } from "../platform/platform.js";
@@ -373,110 +370,4 @@ export function sdfgCpuProject(b: SdfgBundle): ProjectFiles {
     ["sim/include/sdfg_npy_raw.h", readFileSync(join(SIM_DIR, "include", "sdfg_npy_raw.h"), "utf8")],
     ["Makefile", "reference: reference.cpp\n\tg++ -std=c++17 -O2 -Isim/include -o $@ $<\n"],
   ]);
-}
-
-// ------------------------------------------------------------------ emulation
-
-export type SdfgTarget = "xilinx" | "intel" | "cpu";
-
-export interface ArgComparison {
-  name: string;
-  elements: number;
-  /** Against the CPU reference (absent for --target cpu). */
-  mismatchesVsReference?: number;
-  /** Against <name>.out.npy next to the inputs, when it exists. */
-  mismatchesVsNumpy?: number;
-  maxRelErrorVsNumpy?: number;
-  maxAbsErrorVsNumpy?: number;
-  first?: string;
-}
-
-export interface SdfgEmulation { target: SdfgTarget; ok: boolean; outputs: ArgComparison[]; cached: boolean }
-
-const FLAGS = ["-std=c++17", "-O2", "-Wno-unknown-pragmas", "-Wno-unused-variable", "-Wno-unused-but-set-variable", "-pthread", "-DSDFG_FPGA_SIM"];
-
-/** NumPy comparison tolerance by element type (the issue's fp32 1e-4, fp64 1e-9; others exact). */
-export function tolerance(t: PDType): { rtol: number; atol: number } {
-  if (t === "float32" || t === "complex64") return { rtol: 1e-4, atol: 1e-6 };
-  if (isFloat(t) || isComplex(t)) return { rtol: 1e-9, atol: 1e-12 };
-  return { rtol: 0, atol: 0 };
-}
-
-function compare(got: Float64Array, want: Float64Array, tol: { rtol: number; atol: number }): { mismatches: number; maxRel: number; maxAbs: number; first?: string } {
-  if (got.length !== want.length) return { mismatches: Math.max(got.length, want.length), maxRel: Infinity, maxAbs: Infinity, first: `element counts differ (${got.length} vs ${want.length})` };
-  let mismatches = 0;
-  let maxRel = 0;
-  let maxAbs = 0;
-  let first: string | undefined;
-  for (let i = 0; i < got.length; i++) {
-    const a = got[i]!;
-    const b = want[i]!;
-    if (Number.isNaN(a) && Number.isNaN(b)) continue;
-    const err = Math.abs(a - b);
-    if (err > 0) maxRel = Math.max(maxRel, err / Math.max(Math.abs(b), 1e-300));
-    if (!(err <= maxAbs)) maxAbs = Number.isNaN(err) ? Infinity : err;
-    if (!(err <= tol.atol + tol.rtol * Math.abs(b))) { mismatches++; first ??= `at ${i}: ${a} vs ${b}`; }
-  }
-  return first === undefined ? { mismatches, maxRel, maxAbs } : { mismatches, maxRel, maxAbs, first };
-}
-
-async function runBuild(files: ProjectFiles, compile: string[], output: string, args: string[]): Promise<boolean> {
-  const r = await compileCached({ files, compile, includeDirs: [join(SIM_DIR, "include")], localIncludes: [], flags: FLAGS, output });
-  const run = await execa(r.binary, args, { reject: false, all: true });
-  if (run.exitCode !== 0) throw new Error(`the generated program failed (exit ${run.exitCode}):\n${run.all}`);
-  return r.cached;
-}
-
-/** Emulates the program on a target and compares with the CPU reference and NumPy's outputs. */
-export async function emulateSdfg(b: SdfgBundle, target: SdfgTarget, platform: Platform, outputsDir?: string): Promise<SdfgEmulation> {
-  // Generate every target's code first: a refusal must come before any work.
-  const cpuFiles = sdfgCpuProject(b);
-  const fpgaFiles = target === "xilinx" ? sdfgVitisProject(b, platform) : target === "intel" ? sdfgIntelProject(b, platform) : null;
-  const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-dace-"));
-  try {
-    const refDir = join(work, "reference");
-    mkdirSync(refDir);
-    let cached = await runBuild(new Map([["reference.cpp", cpuFiles.get("reference.cpp")!]]), ["reference.cpp"], "reference", ["--inputs", b.inputsDir, "--outputs", refDir]);
-    const emuDir = join(work, "emulated");
-    if (fpgaFiles) {
-      mkdirSync(emuDir);
-      const sources = new Map([...fpgaFiles].filter(([p]) => p.startsWith("kernel/") || p.startsWith("host/")));
-      cached = (await runBuild(sources, ["host/host.cpp"], "host_sim", ["--inputs", b.inputsDir, "--outputs", emuDir])) && cached;
-    }
-    const g = new ProgramCodeGen(b.program, { dialect: "cpp", symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
-    g.body();
-    const outputs: ArgComparison[] = [];
-    let ok = true;
-    for (const a of g.args.filter((x) => x.written && !x.deviceTransient)) {
-      const refPath = join(refDir, `${a.name}.npy`);
-      const ref = npyValues(readNpyHeader(readFileSync(refPath), refPath), refPath);
-      const c: ArgComparison = { name: a.name, elements: a.elements };
-      const tol = tolerance(a.desc.dtype);
-      const result = fpgaFiles ? join(emuDir, `${a.name}.npy`) : refPath;
-      const got = npyValues(readNpyHeader(readFileSync(result), result), result);
-      if (fpgaFiles) {
-        // Exact, except complex numbers on Intel: OpenCL C has no complex type and its double2
-        // helpers round differently from std::complex, so they get NumPy's tolerance.
-        const r = compare(got, ref, target === "intel" && isComplex(a.desc.dtype) ? tol : { rtol: 0, atol: 0 });
-        c.mismatchesVsReference = r.mismatches;
-        if (r.first) c.first = `vs CPU reference ${r.first}`;
-        ok &&= r.mismatches === 0;
-      }
-      const outNpy = join(b.inputsDir, `${a.name}.out.npy`);
-      if (existsSync(outNpy)) {
-        const want = npyValues(readNpyHeader(readFileSync(outNpy), outNpy), outNpy);
-        const r = compare(got, want, tol);
-        c.mismatchesVsNumpy = r.mismatches;
-        c.maxRelErrorVsNumpy = r.maxRel;
-        c.maxAbsErrorVsNumpy = r.maxAbs;
-        if (r.first && !c.first) c.first = `vs ${a.name}.out.npy ${r.first}`;
-        ok &&= r.mismatches === 0;
-      }
-      outputs.push(c);
-      if (outputsDir) { mkdirSync(outputsDir, { recursive: true }); copyFileSync(result, join(outputsDir, `${a.name}.npy`)); }
-    }
-    return { target, ok, outputs, cached };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
 }

@@ -70,7 +70,7 @@ export function vitisSources(bundle: ProgramBundle, p: Pipeline, platform: Platf
 }
 
 /** The sim/include headers a Vitis project needs for `make sim` (no Intel header). */
-const SIM_HEADERS = ["ap_int.h", "hls_stream.h", "hls_vector.h", "sdfg_dataflow.h", "sdfg_npy.h", "sdfg_sim/fifo.h", "sdfg_xrt_memory.h"];
+const SIM_HEADERS = ["ap_int.h", "hls_stream.h", "hls_vector.h", "sdfg_dataflow.h", "sdfg_npy.h", "sdfg_sim/fifo.h", "sdfg_sim/progress.h", "sdfg_xrt_memory.h"];
 
 export interface VitisProjectOptions {
   data?: DataOptions;

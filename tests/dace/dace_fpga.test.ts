@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/ir/diagnostics.js";
 import { loadPlatform } from "../../src/platform/platform.js";
-import { emulateSdfg, sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import { sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
 import { SHARED } from "../helpers.js";
 import { bundleFor } from "./npbench.test.js";
 

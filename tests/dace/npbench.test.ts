@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/ir/diagnostics.js";
 import { loadPlatform } from "../../src/platform/platform.js";
-import { emulateSdfg, loadSdfgBundle, sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import { loadSdfgBundle, sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
 import { SHARED } from "../helpers.js";
 
 export const NPBENCH = join(SHARED, "peers", "npbench");
