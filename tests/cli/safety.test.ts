@@ -112,7 +112,7 @@ describe("program paths (item 14)", () => {
 
   it("the same program through a relative and an absolute path generates the same bytes", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "safe-"));
-    for (const target of ["xilinx", "intel", "cpu"]) {
+    for (const target of ["xilinx", "intel", "cpu", "cuda", "rtl"]) {
       const a = await cli(["generate", "stencils/hdiff.json", "-t", target, "-o", join(tmp, `${target}-rel`)]);
       const b = await cli(["generate", HDIFF, "-t", target, "-o", join(tmp, `${target}-abs`)]);
       expect(a.exitCode, a.stderr).toBe(0);
