@@ -30,7 +30,7 @@ const hostile: [string, string, RegExp][] = [
   ["a right-nested power tower of 5,000", JSON.stringify(program(`b = ${"a[j, k] ** ".repeat(5000)}1`)), /:1:\d+: expression is nested too deeply/],
   ["a chain of 20,000 additions", JSON.stringify(program(chain(20000))), /:1:\d+: expression is too deep \(more than 1000 levels of operations\); split it into temporaries$/],
   ["inline data nested 100,000 deep", JSON.stringify(program("b = a[j, k]")).replace('"constant:1"', `${"[".repeat(100000)}1${"]".repeat(100000)}`), /:1:\d+: JSON is nested too deeply \(more than 64 levels/],
-  ["a domain of 10^15 cells", JSON.stringify({ ...program("b = a[i, j, k]"), dimensions: [100000, 100000, 100000] }), /: \$\.inputs\.a\.data: input 'a' \(shape 100000x100000x100000\) has 1,000,000,000,000,000 elements and needs 8,000,000,000,000,000 bytes in memory; at most [\d,]+ bytes can be allocated here/],
+  ["a domain of 10^15 cells", JSON.stringify({ ...program("b = a[i, j, k]"), dimensions: [100000, 100000, 100000] }), /: \$\.inputs\.a\.data: input 'a' \(shape 100000x100000x100000\) has 1,000,000,000,000,000 elements and needs 8,000,000,000,000,000 bytes in memory; at most [\d,]+ bytes can be allocated here|p\.json: does not fit the Alveo U280: the arrays need [\d.]+ GiB .* more than the u280's HBM holds/],
   ["a '__proto__' key", JSON.stringify(program("b = a[j, k]")).replace('"inputs":{', '"inputs":{"__proto__":{"data":"constant:1","data_type":"float32"},'), /:1:\d+: the key "__proto__" is not allowed$/],
   ["a name with a newline and U+202E", JSON.stringify(program("b = a[j, k]")).replace('"outputs":["b"]', '"outputs":["b\\n\\u202e"]'), /: \$\.outputs\[0\]: output 'b\\u000a\\u202e' is neither a stencil nor an input$/],
 ];
