@@ -49,6 +49,32 @@ function nvccVersion(nvcc: string): Promise<string> {
   return nvccVersionText;
 }
 
+/**
+ * The cache folder of a build: a key over `head` (tool versions, arguments), the files written
+ * and every file under the include directories the build reads.
+ */
+export function cacheEntry(head: string[], files: ProjectFiles, includeDirs: string[]): string {
+  const hash = createHash("sha256");
+  hash.update(head.join("\0"));
+  for (const [path, content] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`${path}\0`).update(content).update("\0");
+  for (const d of includeDirs) hashTree(hash, d);
+  return join(cacheDirectory(), hash.digest("hex").slice(0, 32));
+}
+
+/**
+ * A fresh staging folder beside the cache entry `dir` (`<key>.tmp-<pid>-<random>`, so the sweep
+ * finds it once its process is gone) holding `files`; renamed into place when the build is done.
+ */
+export function stageFiles(dir: string, files: ProjectFiles): string {
+  const staging = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  mkdirSync(staging, { recursive: true });
+  for (const [path, content] of files) {
+    mkdirSync(dirname(join(staging, path)), { recursive: true });
+    writeFileSync(join(staging, path), content);
+  }
+  return staging;
+}
+
 function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
@@ -87,13 +113,8 @@ export async function compileCached(req: CompileRequest, started?: (cached: bool
   const compiler = req.compiler ?? "g++";
   const nvcc = compiler === "nvcc" ? findNvcc() : null;
   if (compiler === "nvcc" && nvcc === null) throw new Error("nvcc was not found (set NVCC, put it on PATH or install the CUDA toolkit in /usr/local/cuda)");
-  const hash = createHash("sha256");
   // nvcc hands host code to g++: both versions go into the key.
-  hash.update(await gxxVersion()).update("\0").update(nvcc ? await nvccVersion(nvcc) : "").update("\0").update(req.flags.join(" ")).update("\0").update(req.compile.join(" "));
-  for (const [path, content] of [...req.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`${path}\0`).update(content).update("\0");
-  for (const d of req.includeDirs) hashTree(hash, d);
-  const key = hash.digest("hex").slice(0, 32);
-  const dir = join(cacheDirectory(), key);
+  const dir = cacheEntry([await gxxVersion(), nvcc ? await nvccVersion(nvcc) : "", req.flags.join(" "), req.compile.join(" ")], req.files, req.includeDirs);
   const binary = join(dir, req.output);
   if (existsSync(binary)) {
     started?.(true);
@@ -101,15 +122,10 @@ export async function compileCached(req: CompileRequest, started?: (cached: bool
   }
   started?.(false);
 
-  const staging = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  mkdirSync(staging, { recursive: true });
-  track(staging);
   const start = Date.now();
+  const staging = stageFiles(dir, req.files);
+  track(staging);
   try {
-    for (const [path, content] of req.files) {
-      mkdirSync(dirname(join(staging, path)), { recursive: true });
-      writeFileSync(join(staging, path), content);
-    }
     const args = [...req.flags, ...req.includeDirs.map((d) => `-I${d}`), ...req.localIncludes.map((d) => `-I${join(staging, d)}`),
       ...req.compile.map((f) => join(staging, f)), "-o", join(staging, req.output)];
     const r = await execa(nvcc ?? "g++", args, { reject: false, all: true });

@@ -7,10 +7,10 @@ import { quoteUserText } from "../codegen/user_text.js";
 import { callsAny, cppTypeName } from "../codegen/c_expr.js";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
-import type { Channel, MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
+import { registerIndex, type Channel, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
 import { channelsOf, emitAdvance, hasStepsArgument, readerAddressing, readerSummary, STEPS_ARGUMENT } from "./memory_code.js";
 import { cellFunction, emitCellFunction, emitIntegerHelpers, laneArguments } from "./pe_code.js";
-import { delayLines, emitWindowShift, isShiftRegister, registerIndex, tapElement, windowNames } from "./window_code.js";
+import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames } from "./window_code.js";
 
 export const KERNEL_NAME = "top";
 

@@ -4,7 +4,7 @@
 // Intel emitters, which differ only in how they spell declarations and pragmas.
 
 import type { CodeWriter } from "../codegen/code_writer.js";
-import { domainChecks, windowSlot, type PEInput, type WindowPart } from "../spatial/pipeline.js";
+import { domainChecks, registerIndex, windowSlot, type PEInput, type WindowPart } from "../spatial/pipeline.js";
 
 export interface WindowNames {
   /** Register array of the input (compact: only register vectors). */
@@ -20,17 +20,6 @@ export function windowNames(input: PEInput): WindowNames {
     line: (n) => `${input.field}_line${n}_`,
     pointer: (n) => `${input.field}_ptr${n}_`,
   };
-}
-
-/** Window vector → index in the compact register array, for vectors held in registers. */
-export function registerIndex(input: PEInput): Map<number, number> {
-  const index = new Map<number, number>();
-  let c = 0;
-  for (const p of input.parts) {
-    if (p.kind !== "registers") continue;
-    for (let v = p.first; v < p.first + p.count; v++) index.set(v, c++);
-  }
-  return index;
 }
 
 /** Whether a delay line is a shifted register array (SRL) rather than a circular buffer in RAM. */

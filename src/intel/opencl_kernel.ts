@@ -21,9 +21,9 @@ import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { castTo, openclTypeName } from "../codegen/c_expr.js";
 import { cellFunction, emitCellFunction, emitIntegerHelpers, laneArguments } from "../hls/pe_code.js";
-import { delayLines, emitWindowShift, isShiftRegister, registerIndex, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
+import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
-import type { MemoryReader, MemoryWriter, Pipeline, ProcessingElement } from "../spatial/pipeline.js";
+import { registerIndex, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
 import type { Storage } from "../spatial/storage.js";
 
 /** Memory-attribute macro per storage kind (Intel has no UltraRAM: M20K like BRAM). */

@@ -7,7 +7,7 @@
 // when an output FIFO is full, like HLS's default pipeline style.
 
 import { CodeWriter } from "../codegen/code_writer.js";
-import { domainChecks, windowSlot, type PEInput, type Pipeline, type ProcessingElement, type WindowPart } from "../spatial/pipeline.js";
+import { domainChecks, registerIndex, windowSlot, type PEInput, type Pipeline, type ProcessingElement, type WindowPart } from "../spatial/pipeline.js";
 import { FP_CMP_CODE, FP_OP_CODE, SIM_PACKAGE } from "./common_modules.js";
 import { bitsOf, buildDatapath, constantBits, type Datapath } from "./datapath.js";
 import { svBlock, svHex, svLanes } from "./sv_syntax.js";
@@ -26,17 +26,6 @@ export function streamPorts(base: string): { data: string; valid: string; ready:
 }
 
 export const STEPS_PORT = "steps_";
-
-/** Register vectors of a window in order, and each delay line. */
-function registerIndex(input: PEInput): Map<number, number> {
-  const index = new Map<number, number>();
-  let c = 0;
-  for (const p of input.parts) {
-    if (p.kind !== "registers") continue;
-    for (let v = p.first; v < p.first + p.count; v++) index.set(v, c++);
-  }
-  return index;
-}
 
 export interface PEModuleInfo {
   datapath: Datapath;

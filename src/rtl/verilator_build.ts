@@ -4,11 +4,11 @@
 // built once. Builds happen in a staging directory renamed into place.
 
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
-import { cacheDirectory } from "../emulate/build_cache.js";
+import { cacheDirectory, cacheEntry, stageFiles } from "../emulate/build_cache.js";
 import type { ProjectFiles } from "../targets/project_files.js";
 
 let version: Promise<string> | undefined;
@@ -17,14 +17,6 @@ export function verilatorVersion(): Promise<string> {
     throw new Error("verilator was not found: the RTL target simulates with Verilator (apt-get install verilator; tools/install-deps.sh does it)");
   });
   return version;
-}
-
-function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) hashTree(hash, p);
-    else hash.update(`${p}\0`).update(readFileSync(p)).update("\0");
-  }
 }
 
 export interface VerilatorRequest {
@@ -56,22 +48,12 @@ export function verilatorArguments(req: VerilatorRequest, jobs: number): string[
 export interface VerilatorResult { binary: string; cached: boolean; seconds: number }
 
 export async function verilateCached(req: VerilatorRequest): Promise<VerilatorResult> {
-  const hash = createHash("sha256");
-  hash.update("verilator\0").update(await verilatorVersion()).update("\0").update(JSON.stringify(verilatorArguments(req, 1)));
-  for (const [path, content] of [...req.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`${path}\0`).update(content).update("\0");
-  for (const d of req.includeDirs) hashTree(hash, d);
-  const key = hash.digest("hex").slice(0, 32);
-  const dir = join(cacheDirectory(), key);
+  const dir = cacheEntry(["verilator", await verilatorVersion(), JSON.stringify(verilatorArguments(req, 1))], req.files, req.includeDirs);
   const binary = join(dir, "obj", "tb");
   if (existsSync(binary)) return { binary, cached: true, seconds: 0 };
 
-  const staging = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  mkdirSync(staging, { recursive: true });
   const start = Date.now();
-  for (const [path, content] of req.files) {
-    mkdirSync(dirname(join(staging, path)), { recursive: true });
-    writeFileSync(join(staging, path), content);
-  }
+  const staging = stageFiles(dir, req.files);
   const jobs = Math.max(1, Math.min(2, cpus().length));
   // Two steps, so that Verilator's runtime library (verilated*.o, the same for every design
   // built with these flags) is compiled once and reused: translate, then make with the

@@ -182,3 +182,14 @@ export function domainChecks(offset: readonly number[], domain: readonly number[
   }
   return checks;
 }
+
+/** Window vector → index in the compact register array, for the vectors held in registers. */
+export function registerIndex(input: PEInput): Map<number, number> {
+  const index = new Map<number, number>();
+  let c = 0;
+  for (const p of input.parts) {
+    if (p.kind !== "registers") continue;
+    for (let v = p.first; v < p.first + p.count; v++) index.set(v, c++);
+  }
+  return index;
+}
