@@ -1,0 +1,58 @@
+// Streaming a DaCe program: each pattern pass (stencil maps, elementwise chains, reductions,
+// matrix-vector, systolic matrix-matrix, …) is a small pure function that either raises the whole
+// program onto the spatial road — a stencil-road ProgramBundle whose SDFG the spatial lowering
+// turns into readers, PEs and writers — or says why it does not apply. A program no pattern
+// takes stays a memory-mapped kernel, and the reasons are reported per kernel.
+
+import type { ProgramBundle } from "../../frontend/load_program.js";
+import type { Program } from "../../ir/program.js";
+
+/** How one kernel (a state's top-level map or library node) of the program is mapped. */
+export interface KernelMapping {
+  name: string;
+  mapping: "streamed" | "memory-mapped";
+  /** The pattern that streamed it, when streamed. */
+  pattern?: string;
+  /** Why it is streamed this way, or why it stayed memory-mapped. */
+  reason: string;
+}
+
+/** What every pattern pass reads: the program, its symbol values, where its `<arg>.npy` inputs are. */
+export interface StreamingInput {
+  program: Program;
+  symbols: Record<string, number>;
+  inputsDir: string;
+  /** Safe identifier of the program (the .sdfg file's basename). */
+  name: string;
+  file: string;
+}
+
+export type PatternResult =
+  | { ok: true; bundle: ProgramBundle; kernels: KernelMapping[] }
+  | { ok: false; reason: string };
+
+export interface StreamPattern {
+  name: string;
+  raise: (input: StreamingInput) => PatternResult;
+}
+
+/** Pattern passes, tried in order; the first that takes the program wins. */
+export const PATTERNS: StreamPattern[] = [];
+
+export type StreamingDecision =
+  | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[] }
+  | { streamed: false; kernels: KernelMapping[] };
+
+/** Tries every pattern; a program none takes stays memory-mapped, with each pattern's reason. */
+export function streamProgram(input: StreamingInput, patterns: readonly StreamPattern[] = PATTERNS): StreamingDecision {
+  const reasons: string[] = [];
+  for (const p of patterns) {
+    const r = p.raise(input);
+    if (r.ok) return { streamed: true, pattern: p.name, bundle: r.bundle, kernels: r.kernels };
+    reasons.push(`${p.name}: ${r.reason}`);
+  }
+  return {
+    streamed: false,
+    kernels: [{ name: input.name, mapping: "memory-mapped", reason: reasons.length ? reasons.join("; ") : "no streaming pattern applies" }],
+  };
+}
