@@ -74,7 +74,9 @@ const INTEL: FamilyCosts = {
   logicUnit: "ALM",
   ops: {
     // Hard single precision: add, multiply and multiply-add each one DSP block; the ALMs and
-    // registers are the pipeline-balancing logic around it (estimate).
+    // registers are the pipeline-balancing logic around it (estimate). A product and its add
+    // share a block because our Intel projects build with -ffp-contract=fast (AOC_FP_FLAGS in
+    // intel_project.ts), which lets aoc contract them.
     float32: { add: c(1, 20, 60, "S10_DSP"), mul: c(1, 20, 60, "S10_DSP"), fma: c(1, 20, 60, "S10_DSP"),
       div: c(4, 500, 1000, "ESTIMATE"), sqrt: c(2, 300, 600, "ESTIMATE"), exp: c(2, 500, 900, "ESTIMATE"), log: c(3, 900, 1500, "ESTIMATE"),
       trig: c(8, 1500, 2500, "ESTIMATE"), pow: c(10, 2500, 4000, "ESTIMATE"),
