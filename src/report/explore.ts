@@ -1,5 +1,6 @@
 // Design-space exploration (`report --auto`, `generate --auto`): lowers the program at every
-// vector width W that divides the innermost extent (powers of two up to MAX_W), every replication
+// vector width W that divides the innermost extent (powers of two up to MAX_W; on Intel boards
+// only the OpenCL vector widths, up to 16), every replication
 // P the time loop allows (all P up to 16 steps, else powers of two, divisors of T and T itself up
 // to MAX_P), and, on boards with UltraRAM, with and without it for long delay lines; prices each
 // point with the resource and performance models and picks the one with the most predicted GOp/s
@@ -11,6 +12,7 @@ import type { SDFG } from "../ir/sdfg.js";
 import { UserError } from "../ir/diagnostics.js";
 import type { Platform } from "../platform/platform.js";
 import { lowerToPipeline } from "../spatial/lower.js";
+import { OPENCL_WIDTHS } from "../intel/opencl_kernel.js";
 import { buildReport, type Report } from "./report.js";
 
 export const MAX_W = 64;
@@ -43,9 +45,12 @@ export interface AutoResult {
   best: AutoCandidate;
 }
 
-function widths(innermost: number): number[] {
+/** Powers of two that divide the innermost extent; on Intel boards only OpenCL vector widths (up to 16). */
+function widths(innermost: number, platform: Platform): number[] {
   const out: number[] = [];
-  for (let w = 1; w <= Math.min(MAX_W, innermost); w *= 2) if (innermost % w === 0) out.push(w);
+  for (let w = 1; w <= Math.min(MAX_W, innermost); w *= 2) {
+    if (innermost % w === 0 && (platform.vendor !== "intel" || (OPENCL_WIDTHS as readonly number[]).includes(w))) out.push(w);
+  }
   return out;
 }
 
@@ -77,7 +82,7 @@ export function exploreDesigns(sdfg: SDFG, platform: Platform, options: { clockM
   const steps = sdfg.timeLoop?.steps ?? 1;
   const storages: AutoCandidate["storage"][] = platform.resources.uram > 0 ? ["uram", "bram"] : [undefined];
   const all: AutoCandidate[] = [];
-  for (const W of widths(innermost)) {
+  for (const W of widths(innermost, platform)) {
     for (const P of replications(steps)) {
       for (const storage of storages) {
         const pipeline = lowerToPipeline(sdfg, { vectorWidth: W, replicas: P, uram: storage === "uram" });
