@@ -6,7 +6,7 @@
 // ceiling (ops x W x P x clock) and the bandwidth ceiling (intensity x the banks it uses), so
 // GOp/s can never exceed either; and what bounds the design.
 
-import { DTYPE_INFO } from "../ir/dtype.js";
+import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { addCounts, countOperations, emptyCounts, type OpCounts } from "./op_count.js";
 import type { Platform } from "../platform/platform.js";
 import { bankSpan } from "../platform/placement.js";
@@ -15,7 +15,7 @@ import type { Pipeline } from "../spatial/pipeline.js";
 
 export interface PortTraffic { port: string; bank: string; bytesPerPass: number; demandGBs: number; bankGBs: number }
 
-export interface StencilOps { stencil: string; dtype: string; counts: OpCounts }
+export interface StencilOps { stencil: string; dtype: DType; counts: OpCounts }
 
 export interface Performance {
   clockMHz: number;

@@ -74,7 +74,7 @@ export function formatReport(r: Report, platform: Platform): string {
   w.line(`${r.program} on ${platform.name}: W = ${r.vectorWidth}, P = ${r.replicas}, ${r.timeSteps} time step(s)`);
   for (const x of r.warnings) w.line(`warning: ${x}`);
   w.line();
-  w.line(`resources (estimate, ${r.costModel} operator costs; ${platform.shellOverhead ? "board shell included" : `board shell NOT included: platforms/${platform.shortName}.json records no shellOverhead`})`);
+  w.line(`resources (estimate, ${r.costModel} operator costs; ${platform.shellOverhead ? "board shell included" : "board shell not included, see the warning"})`);
   const unit = (k: string) => (k === "lut" ? platform.resources.lutUnit : k === "bram" ? platform.resources.bramKind : k.toUpperCase());
   for (const u of r.resources) w.line(`  ${unit(u.resource).padEnd(7)} ${String(u.used).padStart(10)} / ${String(u.available).padEnd(10)} ${pct(u.fraction).padStart(7)}`);
   const worst = [...r.resources].sort((a, b) => b.fraction - a.fraction)[0]!;
@@ -85,7 +85,7 @@ export function formatReport(r: Report, platform: Platform): string {
   w.line();
   w.line(`performance at ${perf.clockMHz.toFixed(0)} MHz (${perf.clockSource === "override" ? "--clock" : `middle of the ${platform.name}'s achieved range ${platform.achievedClockMHz.join("-")} MHz`})`);
   w.line("  operations per cell (comparisons and selects are not counted as operations)");
-  for (const s of perf.opsByStencil) w.line(`    ${s.stencil.padEnd(12)} ${describeCounts(s.counts, s.dtype as never)}`);
+  for (const s of perf.opsByStencil) w.line(`    ${s.stencil.padEnd(12)} ${describeCounts(s.counts, s.dtype)}`);
   w.line(`  ${perf.opsPerCell} op/cell/step, ${perf.bytesPerCell.toFixed(1)} B/cell/pass off-chip`);
   w.line(`  ${perf.passes} pass(es) of ${perf.cyclesPerPass} cycles (${perf.vectorsPerPass} vectors + ${perf.fillCycles} fill): ${(perf.seconds * 1e3).toFixed(3)} ms`);
   if (r.measured) {
