@@ -21,6 +21,7 @@ for (const d of PUBLISHED) {
   console.log([d.id, d.vectorWidth, c.replicas, fmt(c.clockMHz), r.performance.opsPerCell, fmt(d.published.gops), fmt(r.performance.gops, 1), fmt(c.gopsRatio, 2),
     fmt(d.published.dsp), used("dsp"), fmt(c.dspRatio, 2), used("lut"), used("bram"), r.performance.bound].join(" | "));
   console.log(`  source: ${d.source}`);
+  if (c.fromDsp) console.log(`  the other way: P from the published ${d.published.dsp} DSPs = ${c.fromDsp.replicas}, giving ${c.fromDsp.gops.toFixed(1)} GOp/s against the published ${d.published.gops} (ratio ${c.fromDsp.gopsRatio.toFixed(2)})`);
   if (d.notComparable) { console.log(`  not counted: ${d.notComparable}`); continue; }
   gopsRows++;
   if (within(c.gopsRatio, GOPS_TOLERANCE)) gopsAgree++;

@@ -7,7 +7,8 @@
 //  * P is INFERRED from the published GOp/s at the clock used (P = GOp/s / (op/cell x W x clock),
 //    rounded). The GOp/s ratio therefore checks only the cycle model (pipeline fill, passes,
 //    memory bound), not the choice of P; the DSP ratio is the independent check of the resource
-//    model (DSPs for op/cell x W x P lanes).
+//    model (DSPs for op/cell x W x P lanes). Where a DSP count is published, the bench also goes
+//    the other way: P from the published DSPs, and the GOp/s that P gives.
 //  * The clock is the published one where design.md has it, else the middle of the 520N's
 //    achieved range (platforms/520n.json).
 //  * The domain is ours: long enough along the outermost axis that the fill of P stages is a
@@ -59,6 +60,12 @@ export interface PublishedComparison {
   report: Report;
   gopsRatio: number;
   dspRatio?: number;
+  /**
+   * Rows with a published DSP count, the other way round: P from the published DSPs (at our DSPs
+   * per replica), and the GOp/s that P gives against the published GOp/s, an independent check
+   * of the two models together.
+   */
+  fromDsp?: { replicas: number; gops: number; gopsRatio: number };
 }
 
 /** The program of a published row at its domain, with a time loop of P steps (one pass). */
@@ -86,9 +93,16 @@ export function comparePublished(d: PublishedDesign): PublishedComparison {
   const pipeline = lowerToPipeline(bundle.sdfg, { vectorWidth: d.vectorWidth, replicas, uram: platform.resources.uram > 0 });
   const report = buildReport(pipeline, platform, d.clockMHz);
   const dsp = report.resources.find((r) => r.resource === "dsp")!.used;
+  let fromDsp: PublishedComparison["fromDsp"];
+  if (d.published.dsp) {
+    const p = Math.max(1, Math.round(d.published.dsp / (dsp / replicas)));
+    const other = buildReport(lowerToPipeline(publishedProgram(d, p).sdfg, { vectorWidth: d.vectorWidth, replicas: p, uram: platform.resources.uram > 0 }), platform, d.clockMHz);
+    fromDsp = { replicas: p, gops: other.performance.gops, gopsRatio: other.performance.gops / d.published.gops };
+  }
   return {
     design: d, replicas, clockMHz, report,
     gopsRatio: report.performance.gops / d.published.gops,
     ...(d.published.dsp ? { dspRatio: dsp / d.published.dsp } : {}),
+    ...(fromDsp ? { fromDsp } : {}),
   };
 }

@@ -184,6 +184,9 @@ describe("published designs (bench/published.mjs)", () => {
     expect(d2.replicas).toBe(65);
     expect(d2.dspRatio).toBeCloseTo(2600 / 2304, 10);
     expect(Math.abs(d2.dspRatio! - 1)).toBeLessThanOrEqual(0.35);
+    // The other way: 2,304 / (8 x 5) = 57.6 -> P = 58; its GOp/s is an independent check.
+    expect(d2.fromDsp!.replicas).toBe(58);
+    expect(Math.abs(d2.fromDsp!.gopsRatio - 1)).toBeLessThanOrEqual(0.25);
     for (const r of comparable) expect(r.report.fits).toBe(true);
   });
 
