@@ -49,7 +49,7 @@ export const PUBLISHED: PublishedDesign[] = [
   { id: "diffusion3d-w8", source: "DaCe keynote, Stratix 10 table: Diffusion 3D, W=8, 1,152 GOp/s", program: "diffusion3d.json", platform: "520n", dimensions: [4096, 128, 128], vectorWidth: 8, published: { gops: 1152 } },
   { id: "zohouri-diffusion2d", source: "Zohouri et al. (FPGA'18) Diffusion 2D on Stratix 10, per the keynote's table: 913 GOp/s (W not given here: 8 assumed)", program: "diffusion2d.json", platform: "520n", dimensions: [16384, 8192], vectorWidth: 8, published: { gops: 913 } },
   { id: "zohouri-diffusion3d", source: "Zohouri et al. (FPGA'18) Diffusion 3D on Stratix 10, per the keynote's table: 934 GOp/s (W not given here: 8 assumed)", program: "diffusion3d.json", platform: "520n", dimensions: [4096, 128, 128], vectorWidth: 8, published: { gops: 934 } },
-  { id: "hdiff", source: "DaCe keynote: weather horizontal diffusion on Stratix 10, 145 GOp/s at 318 MHz, memory-bound (52 % of a 77 GB/s roofline), 48 % DSP", program: "hdiff.json", platform: "520n", dimensions: [64, 512, 512], vectorWidth: 16, clockMHz: 318, published: { gops: 145 },
+  { id: "hdiff", source: "DaCe keynote: weather horizontal diffusion on Stratix 10, 145 GOp/s at 318 MHz, memory-bound (52 % of a 77 GB/s roofline), 48 % DSP (W not given here: 16 chosen, memory-bound like the published design)", program: "hdiff.json", platform: "520n", dimensions: [64, 512, 512], vectorWidth: 16, clockMHz: 318, published: { gops: 145 },
     notComparable: "a different program: the keynote's roofline (145 GOp/s = 52 % of 77 GB/s x intensity) implies 3.6 op/B; our hdiff.json (the COSMO form, 16 op and 12 B per cell) has 1.3 op/B, so its memory-bound GOp/s cannot match" },
 ];
 
