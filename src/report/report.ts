@@ -8,7 +8,7 @@ import type { Pipeline } from "../spatial/pipeline.js";
 import { clockWarning, estimatePerformance, type Performance } from "./performance.js";
 import type { MemoryPlacement } from "../platform/placement.js";
 import { formatMemory, memoryPlacement } from "./memory.js";
-import { estimateResources, utilisation, type Utilisation } from "./resources.js";
+import { estimateResources, laneCosts, utilisation, type LaneCost, type Utilisation } from "./resources.js";
 import type { MeasuredCycles } from "../rtl/rtl_runs.js";
 import { VERSION } from "../package_root.js";
 import { describeCounts } from "./op_count.js";
@@ -26,6 +26,8 @@ export interface Report {
   /** Device family whose operator costs priced the design (operator_costs.ts). */
   costModel: string;
   resources: Utilisation[];
+  /** Arithmetic of one lane and time step of each stencil; the PEs hold W x P of them. */
+  lanes: LaneCost[];
   /** Largest fraction any resource may take (default ROUTABLE_FRACTION, `--max-util`). */
   maxUtil: number;
   fits: boolean;
@@ -57,7 +59,7 @@ export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, 
     version: VERSION,
     program: p.name, platform: platform.shortName, vectorWidth: p.vectorWidth, replicas: p.replicas, timeSteps: p.timeSteps,
     costModel: FAMILY_COSTS[costFamily(platform.vendor)].name,
-    resources, maxUtil, fits: resources.every((r) => r.fraction <= maxUtil) && memory.problem === undefined, warnings, memory,
+    resources, lanes: laneCosts(p, platform), maxUtil, fits: resources.every((r) => r.fraction <= maxUtil) && memory.problem === undefined, warnings, memory,
     performance: estimatePerformance(p, platform, clockMHz),
     delayBuffers: p.pes.flatMap((pe) => pe.inputs.map((i) => ({
       pe: pe.name, field: i.field, vectors: i.vectors,
@@ -77,6 +79,8 @@ export function formatReport(r: Report, platform: Platform): string {
   w.line(`resources (estimate, ${r.costModel} operator costs; ${platform.shellOverhead ? "board shell included" : "board shell not included, see the warning"})`);
   const unit = (k: string) => (k === "lut" ? platform.resources.lutUnit : k === "bram" ? platform.resources.bramKind : k.toUpperCase());
   for (const u of r.resources) w.line(`  ${unit(u.resource).padEnd(7)} ${String(u.used).padStart(10)} / ${String(u.available).padEnd(10)} ${pct(u.fraction).padStart(7)}`);
+  const laneDsp = r.lanes.reduce((a, l) => a + l.dsp, 0);
+  w.line(`  arithmetic per lane and time step: ${r.lanes.map((l) => `${l.stencil} ${l.dsp} DSP ${l.logic} ${platform.resources.lutUnit}`).join(", ")}; ${laneDsp} DSP x W ${r.vectorWidth} x P ${r.replicas} = ${laneDsp * r.vectorWidth * r.replicas} DSP`);
   const worst = [...r.resources].sort((a, b) => b.fraction - a.fraction)[0]!;
   const logicFits = r.resources.every((x) => x.fraction <= r.maxUtil);
   w.line(logicFits ? `  fits (most used: ${unit(worst.resource)} at ${pct(worst.fraction)}; limit ${pct(r.maxUtil)})` : `  does NOT fit: ${unit(worst.resource)} at ${pct(worst.fraction)} (over ${pct(r.maxUtil)} does not route)`);

@@ -63,6 +63,20 @@ export function storageResources(storage: Storage, width: number, depth: number,
   }
 }
 
+/** Arithmetic of one lane of one copy of each stencil (DSP, logic in the board's unit, FF). */
+export interface LaneCost { stencil: string; dsp: number; logic: number; ff: number }
+
+export function laneCosts(p: Pipeline, platform: Platform): LaneCost[] {
+  const family = costFamily(platform.vendor);
+  const seen = new Map<string, LaneCost>();
+  for (const pe of p.pes) {
+    if (seen.has(pe.stencil)) continue;
+    const r = arithmeticCost(pe.code, pe.dtype, family);
+    seen.set(pe.stencil, { stencil: pe.stencil, dsp: r.dsp, logic: r.lut, ff: r.ff });
+  }
+  return [...seen.values()];
+}
+
 export function estimateResources(p: Pipeline, platform: Platform): Resources {
   const W = p.vectorWidth;
   const family = costFamily(platform.vendor);

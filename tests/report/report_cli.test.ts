@@ -32,6 +32,9 @@ describe("report --json", () => {
     expect(p.gops).toBeCloseTo((5 * 4096 / p.cyclesPerPass) * 0.28, 10);
     expect(p.gops).toBeLessThanOrEqual(p.rooflineGops);
     for (const u of r.resources) expect(u.used).toBeLessThanOrEqual(u.available);
+    // 4 adds + 1 multiply, nothing to pair (the product is outside the sum): 5 hard-fp DSP blocks per lane.
+    expect(r.lanes).toEqual([{ stencil: "b", dsp: 5, logic: 100, ff: 300 }]);
+    expect(r.resources.find((u: { resource: string }) => u.resource === "dsp").used).toBe(5);
     expect(r.warnings).toContainEqual(expect.stringMatching(/board shell is NOT included/));
     // Every figure of the performance section is in the JSON.
     for (const figure of [`${p.gops.toFixed(1)} GOp/s`, `${p.computeCeiling.toFixed(1)} GOp/s (compute`, `${p.bandwidthCeilingGops.toFixed(1)} GOp/s (bandwidth ${p.bandwidthCeilingGBs.toFixed(1)} GB/s`,
