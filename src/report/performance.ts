@@ -51,6 +51,9 @@ export interface Performance {
   ports: PortTraffic[];
 }
 
+/** 512 bits: the widest path between a Xilinx kernel port and global memory (UG1393). */
+export const XILINX_PORT_BYTES_PER_CYCLE = 64;
+
 /** The clock the model uses: --clock, else the middle of the board's achieved range. */
 export function modelClockMHz(platform: Platform, clockMHz?: number): number {
   return clockMHz ?? (platform.achievedClockMHz[0] + platform.achievedClockMHz[1]) / 2;
@@ -74,23 +77,28 @@ export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: 
   const pipelineSeconds = (passes * cyclesPerPass) / f;
 
   // Each memory port at the bandwidth of the bank its buffer lives in (as link.cfg and the host
-  // place them), shared with the other buffers in that bank.
+  // place them), shared with the other buffers in that bank. On Xilinx boards a port also moves
+  // at most 512 bits per kernel cycle ("the maximum data width from the global memory to and
+  // from the kernel is 512 bits", UG1393 "Memory Interface Width Considerations").
   const placement = memoryPlacement(p, platform);
   const perBank = new Map<string, number>();
   for (const x of placement.ports) perBank.set(x.bufferBanks[0]!, (perBank.get(x.bufferBanks[0]!) ?? 0) + 1);
   const placed = new Map(placement.ports.map((x) => [x.name, x]));
   const ports: PortTraffic[] = [];
+  const portLimitGBs = platform.vendor === "xilinx" ? (XILINX_PORT_BYTES_PER_CYCLE * f) / 1e9 : Infinity;
   const portBytes = (name: string, bytes: number) => {
     const x = placed.get(name);
     if (!x) return; // not placed: the report says why
-    ports.push({ port: name, bank: bankSpan(x.bufferBanks), bytesPerPass: bytes, demandGBs: 0, bankGBs: x.bankGBs / perBank.get(x.bufferBanks[0]!)! });
+    ports.push({ port: name, bank: bankSpan(x.bufferBanks), bytesPerPass: bytes, demandGBs: 0, bankGBs: Math.min(x.bankGBs / perBank.get(x.bufferBanks[0]!)!, portLimitGBs) });
   };
   for (const r of p.readers) {
     const elems = r.onChip ? r.shape.reduce((a, b) => a * b, 1) : r.axes.includes(2) ? cells : p.vectors;
     portBytes(r.array, elems * DTYPE_INFO[r.dtype].bytes);
   }
   for (const w of p.writers) portBytes(w.array, cells * DTYPE_INFO[w.dtype].bytes);
-  const memorySeconds = passes * Math.max(0, ...ports.map((x) => x.bytesPerPass / (x.bankGBs * 1e9)));
+  // Memory-bound, the whole pass (its fill included: the fill is mostly reading ahead) slows down
+  // by the ratio of what the busiest port needs to what its bank gives.
+  const memorySeconds = passes * Math.max(0, ...ports.map((x) => x.bytesPerPass / (x.bankGBs * 1e9))) * (cyclesPerPass / p.vectors);
   const seconds = Math.max(pipelineSeconds, memorySeconds);
   for (const x of ports) x.demandGBs = (passes * x.bytesPerPass) / seconds / 1e9;
 

@@ -118,6 +118,21 @@ describe("performance model: 5-point Jacobi on the 520N at W = 1", () => {
   });
 });
 
+describe("performance model: memory-bound 5-point Jacobi on the U250 at W = 32", () => {
+  it("a port moves at most 512 bits per cycle (UG1393), and the whole pass, fill included, stretches to the port's bandwidth", () => {
+    const u250 = loadPlatform("u250");
+    const pipeline = lowerToPipeline(jacobi5().sdfg, { vectorWidth: 32, replicas: 1, uram: true });
+    const p = buildReport(pipeline, u250).performance;
+    // 64 bytes x 280 MHz = 17.92 GB/s, below a DDR4 bank's 19.25 GB/s.
+    for (const port of p.ports) expect(port.bankGBs).toBeCloseTo(17.92, 10);
+    // W = 32 floats = 128 bytes per cycle wanted, 64 given: each 16 KiB array takes 16384 / 17.92e9 s,
+    // stretched by (vectors + fill) / vectors.
+    expect(p.bound).toBe("memory");
+    expect(p.seconds).toBeCloseTo((16384 / 17.92e9) * (p.cyclesPerPass / 128), 15);
+    expect(p.gops).toBeLessThanOrEqual(p.bandwidthCeilingGops);
+  });
+});
+
 describe("no design's GOp/s exceeds its own roofline", () => {
   const programs = jsonFiles("stencils").map((f) => [f, loadProgram(f)] as const);
   it.each(["u280", "520n"])("every example in stencils/ at W = 1, 2, 4, 8 and P = 1 .. T on %s", (board) => {
