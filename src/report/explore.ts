@@ -21,13 +21,15 @@ export const MAX_P = 64;
 export interface AutoCandidate {
   vectorWidth: number;
   replicas: number;
-  /** Where long delay lines go on boards with UltraRAM: "uram" or "bram". */
+  /** Boards with UltraRAM: "uram" lets long delay lines go there (the choice per line is storage.ts's), "bram" keeps them in block RAM; listed only where it changes the design. */
   storage?: "uram" | "bram";
   gops: number;
   bound: "pipeline" | "memory";
   /** Largest utilisation fraction of any resource, and which resource it is. */
   maxFraction: number;
   maxResource: string;
+  /** Fraction of every resource, by the board's unit (LUT/ALM, FF, DSP, BRAM36/M20K, URAM). */
+  utilisation: Record<string, number>;
   /** The design's own roofline, GOp/s, and the fraction of it reached. */
   rooflineGops: number;
   fractionOfRoofline: number;
@@ -68,11 +70,19 @@ function candidate(r: Report, storage: AutoCandidate["storage"]): AutoCandidate 
   return {
     vectorWidth: r.vectorWidth, replicas: r.replicas, ...(storage ? { storage } : {}),
     gops: r.performance.gops, bound: r.performance.bound, maxFraction: worst.fraction, maxResource: worst.unit,
+    utilisation: Object.fromEntries(r.resources.map((u) => [u.unit, u.fraction])),
     rooflineGops: r.performance.rooflineGops, fractionOfRoofline: r.performance.fractionOfRoofline, fits: r.fits,
   };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+/** The resource where `c` uses most beyond `best`: "3.1 % of URAM against 0.0 %". */
+function moreThan(c: AutoCandidate, best: AutoCandidate): string {
+  const units = Object.keys(c.utilisation);
+  const unit = units.reduce((a, u) => ((c.utilisation[u]! - (best.utilisation[u] ?? 0)) > (c.utilisation[a]! - (best.utilisation[a] ?? 0)) ? u : a), units[0]!);
+  return `${pct(c.utilisation[unit]!)} of ${unit} against ${pct(best.utilisation[unit] ?? 0)}`;
+}
 const point = (c: AutoCandidate) => `W=${c.vectorWidth} P=${c.replicas}${c.storage ? ` ${c.storage}` : ""}`;
 
 /** Explores the design space of `sdfg` on `platform`; refuses (UserError) when no point fits. */
@@ -84,15 +94,23 @@ export function exploreDesigns(sdfg: SDFG, platform: Platform, options: { clockM
   const all: AutoCandidate[] = [];
   for (const W of widths(innermost, platform)) {
     for (const P of replications(steps)) {
+      let first: AutoCandidate | undefined;
       for (const storage of storages) {
         const pipeline = lowerToPipeline(sdfg, { vectorWidth: W, replicas: P, uram: storage === "uram" });
-        all.push(candidate(buildReport(pipeline, platform, options.clockMHz, undefined, options.maxUtil), storage));
+        const c = candidate(buildReport(pipeline, platform, options.clockMHz, undefined, options.maxUtil), storage);
+        // Without UltraRAM, the same design when no delay line was long enough to go there.
+        if (first && JSON.stringify(first.utilisation) === JSON.stringify(c.utilisation) && first.gops === c.gops) continue;
+        first ??= c;
+        all.push(c);
       }
     }
   }
   const fitting = all.filter((c) => c.fits);
-  // Most GOp/s; within 0.5 % of each other the one that uses the least of its scarcest resource.
-  const better = (a: AutoCandidate, b: AutoCandidate) => (Math.abs(a.gops - b.gops) > 0.005 * Math.max(a.gops, b.gops) ? b.gops - a.gops : a.maxFraction - b.maxFraction);
+  // Most GOp/s; within 0.5 % of each other the one that uses the least of its scarcest resource,
+  // then the least of all resources together.
+  const total = (c: AutoCandidate) => Object.values(c.utilisation).reduce((a, b) => a + b, 0);
+  const better = (a: AutoCandidate, b: AutoCandidate) =>
+    Math.abs(a.gops - b.gops) > 0.005 * Math.max(a.gops, b.gops) ? b.gops - a.gops : a.maxFraction !== b.maxFraction ? a.maxFraction - b.maxFraction : total(a) - total(b);
   fitting.sort(better);
   const best = fitting[0];
   if (!best) {
@@ -103,8 +121,7 @@ export function exploreDesigns(sdfg: SDFG, platform: Platform, options: { clockM
   for (const c of faster) c.why = `${pct(c.maxFraction)} of ${c.maxResource} is over the ${pct(options.maxUtil)} limit${c.maxFraction > 1 ? " (more than the board has)" : ""}`;
   const runnersUp = fitting.slice(1, 6);
   for (const c of runnersUp) {
-    c.why = Math.abs(c.gops - best.gops) <= 0.005 * best.gops
-      ? `as fast, but uses more: ${pct(c.maxFraction)} of ${c.maxResource} against ${pct(best.maxFraction)}`
+    c.why = Math.abs(c.gops - best.gops) <= 0.005 * best.gops ? `as fast, but uses more: ${moreThan(c, best)}`
       : `${((1 - c.gops / best.gops) * 100).toFixed(1)} % slower (${c.bound === "memory" ? "bound by memory bandwidth" : "bound by its pipeline"})`;
   }
   const fasterNote = faster.length > 0 ? `; the faster points (${faster.map(point).join(", ")}) do not fit` : "; no faster point exists";
