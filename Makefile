@@ -40,6 +40,7 @@ test: build
 	npx vitest run
 
 bench: build
+	node bench/published.mjs
 	node bench/run.mjs
 
 clean:

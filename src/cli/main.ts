@@ -4,12 +4,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadProgram, type ProgramBundle } from "../frontend/load_program.js";
 import { jsonPathLocation, UserError } from "../ir/diagnostics.js";
-import { listPlatforms, loadPlatform, requireVendor } from "../platform/platform.js";
+import { listPlatforms, loadPlatform, requireVendor, type Platform } from "../platform/platform.js";
 import { emulate, referenceOutputs, type EmulationTarget } from "../emulate/emulate.js";
 import { DEFAULT_DATA_OPTIONS, missingInputs, type DataOptions } from "../targets/program_data.js";
 import { lowerToPipeline } from "../spatial/lower.js";
 import type { SpatialOptions } from "../spatial/pipeline.js";
-import { buildReport, formatReport } from "../report/report.js";
+import { buildReport, formatReport, ROUTABLE_FRACTION } from "../report/report.js";
+import { exploreDesigns, type AutoResult } from "../report/explore.js";
 import { cpuProject } from "../targets/cpu_project.js";
 import { checkOutputFolder, checkProjectTarget, writeProject } from "../targets/project_files.js";
 import { VERSION } from "../package_root.js";
@@ -34,6 +35,22 @@ function positiveInt(name: string) {
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
     return n;
   };
+}
+
+/** --max-util: a percentage in (0, 100]; the models use the fraction. */
+function maxUtilOption(v: string): number {
+  const n = Number(v);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || !(n > 0 && n <= 100)) throw new InvalidArgumentError("--max-util must be a percentage above 0 and at most 100");
+  return n / 100;
+}
+const maxUtilOpt = () => new Option("--max-util <percent>", "with --auto: the most any resource may use, in percent").argParser(maxUtilOption).default(ROUTABLE_FRACTION, "80");
+
+/** With --auto, W and P come from the exploration; -W/-P would contradict it. */
+function autoSpatial(bundle: ProgramBundle, platform: Platform, opts: { auto?: boolean; vectorWidth?: number; replicas?: number; maxUtil: number; clock?: number }): { spatial: SpatialOptions; auto?: AutoResult } {
+  if (!opts.auto) return { spatial: { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 } };
+  if (opts.vectorWidth !== undefined || opts.replicas !== undefined) throw new UserError(opts.vectorWidth !== undefined ? "--vector-width" : "--replicas", "--auto chooses W and P itself; leave out -W and -P");
+  const auto = exploreDesigns(bundle.sdfg, platform, { maxUtil: opts.maxUtil, where: "--auto", ...(opts.clock !== undefined ? { clockMHz: opts.clock } : {}) });
+  return { spatial: { vectorWidth: auto.best.vectorWidth, replicas: auto.best.replicas, uram: auto.best.storage !== undefined ? auto.best.storage === "uram" : platform.resources.uram > 0 }, auto };
 }
 
 function stressLatency(v: string): number | "2x" {
@@ -102,8 +119,12 @@ program.command("generate")
   .addOption(new Option("--copy-limit <MiB>", "copy inputs up to this size into data/; larger ones are referenced, not copied").argParser(positiveInt("--copy-limit")).default(DEFAULT_DATA_OPTIONS.copyLimitBytes / 2 ** 20))
   .option("--with-reference", "ship the CPU reference's outputs in reference/ so `make run` and `make sim` verify")
   .addOption(new Option("--clock <MHz>", "kernel clock target (xilinx: v++ --kernel_frequency)").argParser(positiveInt("--clock")))
-  .action(async (file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string; data: boolean; copyLimit: number; withReference?: boolean; clock?: number }) => {
+  .option("--auto", "xilinx/intel: choose W, P and delay-line storage that maximise the predicted GOp/s under --max-util (says which it chose)")
+  .addOption(maxUtilOpt())
+  .action(async (file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string; data: boolean; copyLimit: number; withReference?: boolean; clock?: number; auto?: boolean; maxUtil: number }) => {
+    if (opts.auto && opts.target !== "xilinx" && opts.target !== "intel") throw new UserError("--auto", `chooses W and P for the xilinx and intel targets, not ${opts.target}`);
     if (isSdfgProgram(file)) {
+      if (opts.auto) throw new UserError("--auto", "explores spatial pipelines of stencil programs (.json); DaCe programs become memory-mapped kernels");
       if (opts.target === "cuda") throw new UserError(file, "--target cuda takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
       return sdfgGenerate(file, opts.target, opts.platform ?? DEFAULT_PLATFORM[opts.target] ?? "u280", opts.output, opts);
     }
@@ -118,6 +139,7 @@ program.command("generate")
     };
     let files;
     let platformName: string | undefined;
+    let chosen: AutoResult | undefined;
     if (opts.target === "cpu") {
       files = cpuProject(bundle, data);
     } else if (opts.target === "cuda") {
@@ -134,7 +156,12 @@ program.command("generate")
       platformName = platform.shortName;
       requireVendor(platform, vendor);
       files = withWidthFrom(bundle, opts, () => {
-        const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 });
+        const { spatial, auto } = autoSpatial(bundle, platform, opts);
+        if (auto) {
+          chosen = auto;
+          process.stderr.write(`auto: chose W=${auto.best.vectorWidth} P=${auto.best.replicas}${auto.best.storage ? ` (long delay lines in ${auto.best.storage})` : ""}, ${auto.best.gops.toFixed(1)} GOp/s predicted: ${auto.best.why}\n`);
+        }
+        const pipeline = lowerToPipeline(bundle.sdfg, spatial);
         return vendor === "intel"
           ? intelProject(bundle, pipeline, platform, data)
           : vitisProject(bundle, pipeline, platform, { data, ...(opts.clock !== undefined ? { clockMHz: opts.clock } : {}) });
@@ -147,6 +174,7 @@ program.command("generate")
       process.stdout.write(toJson({
         version: VERSION, program: bundle.file, name: bundle.name, target: opts.target, ...(platformName ? { platform: platformName } : {}),
         output: opts.output, files: list, totalBytes: list.reduce((a, f) => a + f.bytes, 0),
+        ...(chosen ? { auto: chosen } : {}),
       }) + "\n");
     } else {
       process.stdout.write(`wrote ${opts.target} project for '${bundle.name}' to ${opts.output}\n`);
@@ -232,8 +260,11 @@ program.command("report")
   .option("--inputs <dir>", ".sdfg: where <arg>.npy are (default: next to the program)")
   .addOption(new Option("--clock <MHz>", "clock frequency (default: the middle of the board's achieved range)").argParser(positiveInt("--clock")))
   .option("--rtl-cycles", "use the cycles an earlier `emulate --target rtl` of the same pipeline measured (kept in the build cache)")
+  .option("--auto", "explore W, P and delay-line storage; report the design with the most predicted GOp/s under --max-util")
+  .addOption(maxUtilOpt())
   .option("--json", "print as JSON")
-  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean }) => {
+  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean; auto?: boolean; maxUtil: number }) => {
+    if (opts.auto && (isSdfgProgram(file) || findGpuPlatform(opts.platform))) throw new UserError("--auto", isSdfgProgram(file) ? "explores spatial pipelines of stencil programs (.json); DaCe programs become memory-mapped kernels" : "explores FPGA designs; the GPU roofline has no W or P to choose");
     if (isSdfgProgram(file)) return sdfgReport(file, opts.platform, opts);
     const bundle = loadProgram(file);
     const gpu = findGpuPlatform(opts.platform);
@@ -245,8 +276,10 @@ program.command("report")
       return;
     }
     const platform = loadPlatform(opts.platform);
-    const pipeline = withWidthFrom(bundle, opts, () => lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: platform.resources.uram > 0 }));
-    const report = buildReport(pipeline, platform, opts.clock, opts.rtlCycles ? measuredRtlRun(pipeline) : undefined);
+    const { spatial, auto } = withWidthFrom(bundle, opts, () => autoSpatial(bundle, platform, opts));
+    const pipeline = withWidthFrom(bundle, opts, () => lowerToPipeline(bundle.sdfg, spatial));
+    const report = buildReport(pipeline, platform, opts.clock, opts.rtlCycles ? measuredRtlRun(pipeline) : undefined, opts.maxUtil);
+    if (auto) report.auto = auto;
     process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, platform));
   });
 
