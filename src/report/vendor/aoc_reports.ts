@@ -86,12 +86,11 @@ function fitResources(q: JsonObject, file: string): { scope: "kernel" | "system"
   const alm = figure(row["alm"], at("alm"), file);
   if (alm === undefined) return undefined; // "TBD": aoc -report without a fit
   const resources: MeasuredResource[] = [{ resource: "lut", used: alm }];
-  const reg = figure(row["reg"], at("reg"), file);
-  if (reg !== undefined) resources.push({ resource: "ff", used: reg });
-  const dsp = figure(row["dsp"], at("dsp"), file);
-  if (dsp !== undefined) resources.push({ resource: "dsp", used: dsp });
-  const ram = figure(row["ram"], at("ram"), file);
-  if (ram !== undefined) resources.push({ resource: "bram", used: ram });
+  // A column the row does not have is not reported (older releases have no "mlab", say).
+  for (const [key, resource] of [["reg", "ff"], ["dsp", "dsp"], ["ram", "bram"]] as const) {
+    const n = row[key] === undefined ? undefined : figure(row[key], at(key), file);
+    if (n !== undefined) resources.push({ resource, used: n });
+  }
   return { scope: kernel >= 0 ? "kernel" : "system", resources };
 }
 
