@@ -20,7 +20,7 @@ export interface Layout { nodes: PlacedNode[]; edges: PlacedEdge[]; width: numbe
 
 export const LAYER_GAP = 48;
 export const NODE_GAP = 14;
-const DUMMY_HEIGHT = 6;
+const DUMMY_HEIGHT = 2;
 const MARGIN = 10;
 const SWEEPS = 8;
 
@@ -70,6 +70,9 @@ export function layeredLayout(nodes: LayoutNode[], edges: { from: string; to: st
   const layers: number[][] = Array.from({ length: last + 1 }, () => []);
   items.forEach((it, i) => layers[it.layer]!.push(i));
   orderLayers(layers, adjDown, adjUp);
+  // Long edges below the nodes of each layer: the processes stay together near the top instead of
+  // drifting across a band of pass-through edges (an input read by every stencil, say).
+  for (const l of layers) l.sort((a, b) => Number(items[a]!.dummy) - Number(items[b]!.dummy));
 
   // x: each layer as wide as its widest node.
   const layerX: number[] = [];
@@ -163,7 +166,11 @@ function assignHeights(items: Item[], layers: number[][], down: Map<number, numb
   for (let s = 0; s < SWEEPS; s++) {
     for (const l of s % 2 === 0 ? layers : [...layers].reverse()) {
       const want = l.map((i) => {
-        const ns = [...(up.get(i) ?? []), ...(down.get(i) ?? [])];
+        const all = [...(up.get(i) ?? []), ...(down.get(i) ?? [])];
+        // A node follows the nodes it connects to, not the long edges passing by (a reader
+        // feeding a hundred stencils would sit in the middle of their band and drag the rest).
+        const real = items[i]!.dummy ? all : all.filter((n) => !items[n]!.dummy);
+        const ns = real.length ? real : all;
         return ns.length === 0 ? items[i]!.y : ns.reduce((a, n) => a + centre(n), 0) / ns.length - items[i]!.height / 2;
       });
       // Downward pass keeps the gaps; the upward pass moves back towards the wishes where free.
@@ -180,5 +187,5 @@ function assignHeights(items: Item[], layers: number[][], down: Map<number, numb
 }
 
 function gapBetween(items: Item[], a: number, b: number): number {
-  return items[a]!.dummy && items[b]!.dummy ? 4 : NODE_GAP;
+  return items[a]!.dummy && items[b]!.dummy ? 3 : NODE_GAP;
 }
