@@ -107,10 +107,10 @@ export function htmlReport(input: HtmlReportInput): string {
   w.line("</table>");
 
   w.line("<h2>Resources</h2>");
-  w.line(`<p class="note">${t(platform.shellOverhead ? "Estimate, board shell included." : "Estimate; the board shell is not included (the platform file records none).")} Over ${(ROUTABLE_FRACTION * 100).toFixed(0)}% of any resource rarely routes.${input.vendor?.length ? " Green: measured by the vendor tool (see below)." : ""}</p>`);
   const firstVendor = input.vendor?.[0];
-  const measured = firstVendor && firstVendor.scope === "system" ? new Map(firstVendor.resources.map((x) => [x.resource, x.measured])) : undefined;
-  w.many(resourceBarsSvg(barsFromUtilisation(r.resources, measured)));
+  w.line(`<p class="note">${t(platform.shellOverhead ? "Estimate, board shell included." : "Estimate; the board shell is not included (the platform file records none).")} Over ${(ROUTABLE_FRACTION * 100).toFixed(0)}% of any resource rarely routes.${firstVendor ? ` Green: measured by ${t(firstVendor.tool)}${firstVendor.scope === "kernel" ? " for the kernel alone (the shell not included)" : ""}, see below.` : ""}</p>`);
+  const measured = firstVendor ? new Map(firstVendor.resources.map((x) => [x.resource, x.measured])) : undefined;
+  w.many(resourceBarsSvg(barsFromUtilisation(r.resources, measured), firstVendor?.scope === "kernel" ? "measured, kernel only" : "measured"));
 
   for (const v of input.vendor ?? []) vendorTable(w, v);
 

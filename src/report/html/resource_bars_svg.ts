@@ -11,10 +11,10 @@ const BAR = 320;
 const ROW = 22;
 const SUB = 16;
 
-export function resourceBarsSvg(rows: ResourceBar[]): string[] {
+export function resourceBarsSvg(rows: ResourceBar[], measuredLabel = "measured"): string[] {
   const labelW = Math.max(...rows.map((r) => textWidth(r.unit))) + 12;
   const texts = rows.map((r) => figures(r.used, r.available));
-  const measuredTexts = rows.map((r) => (r.measured !== undefined ? `measured ${figures(r.measured, r.available)}` : ""));
+  const measuredTexts = rows.map((r) => (r.measured !== undefined ? `${measuredLabel} ${figures(r.measured, r.available)}` : ""));
   const valueW = Math.max(...[...texts, ...measuredTexts].map(textWidth)) + 12;
   const width = Math.ceil(labelW + BAR + valueW + 10);
   const rowH = (r: ResourceBar) => ROW + (r.measured !== undefined ? SUB : 0);
