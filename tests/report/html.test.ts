@@ -63,7 +63,9 @@ describe("HTML report", () => {
     const bundle = manyStencilsProgram(100);
     const p = lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 });
     expect(p.pes).toHaveLength(100);
-    const { layout } = pipelineSvg(p);
+    const picture = pipelineSvg(p);
+    if ("refused" in picture) throw new Error(picture.refused);
+    const { layout } = picture;
     const at = new Map(layout.nodes.map((n) => [n.id, n]));
     // Every channel goes right, through its FIFO, which sits in the layer just before its consumer.
     for (const c of p.channels) {

@@ -116,9 +116,14 @@ export function htmlReport(input: HtmlReportInput): string {
 
   w.line("<h2>Spatial pipeline</h2>");
   w.line('<p class="note">Readers (blue) stream arrays from memory; each PE (yellow) lists its windows as vectors = registers + delay lines with their storage; FIFOs (grey) show their depth in vectors; writers (green) stream results back.</p>');
-  w.line('<div class="scroll">');
-  w.many(pipelineSvg(p).svg);
-  w.line("</div>");
+  const picture = pipelineSvg(p);
+  if ("refused" in picture) {
+    w.line(`<p class="note">${t(picture.refused)}</p>`);
+  } else {
+    w.line('<div class="scroll">');
+    w.many(picture.svg);
+    w.line("</div>");
+  }
 
   w.line("<h2>Delay buffers</h2>");
   w.line("<table>");

@@ -23,6 +23,8 @@ export const NODE_GAP = 14;
 const DUMMY_HEIGHT = 2;
 const MARGIN = 10;
 const SWEEPS = 8;
+/** Beyond this many boxes and long-edge points, crossings are not reduced (quadratic per layer). */
+const ORDERING_LIMIT = 20000;
 
 interface Item { id: string; width: number; height: number; layer: number; dummy: boolean; y: number }
 
@@ -38,7 +40,7 @@ export function layeredLayout(nodes: LayoutNode[], edges: { from: string; to: st
     pred[b]!.push(a);
   }
   const layer = longestPathLayers(nodes, succ, pred);
-  const last = Math.max(0, ...layer);
+  const last = layer.reduce((a, b) => Math.max(a, b), 0);
   nodes.forEach((n, i) => { if (n.placement === "lastLayer") layer[i] = last; });
   // FIFOs next to their consumer (never before their producer: the consumer is at least two
   // layers right of it).
@@ -69,7 +71,7 @@ export function layeredLayout(nodes: LayoutNode[], edges: { from: string; to: st
 
   const layers: number[][] = Array.from({ length: last + 1 }, () => []);
   items.forEach((it, i) => layers[it.layer]!.push(i));
-  orderLayers(layers, adjDown, adjUp);
+  if (items.length <= ORDERING_LIMIT) orderLayers(layers, adjDown, adjUp);
   // Long edges below the nodes of each layer: the processes stay together near the top instead of
   // drifting across a band of pass-through edges (an input read by every stencil, say).
   for (const l of layers) l.sort((a, b) => Number(items[a]!.dummy) - Number(items[b]!.dummy));
@@ -79,10 +81,10 @@ export function layeredLayout(nodes: LayoutNode[], edges: { from: string; to: st
   let x = MARGIN;
   for (const l of layers) {
     layerX.push(x);
-    x += Math.max(0, ...l.map((i) => items[i]!.width)) + LAYER_GAP;
+    x += l.reduce((a, i) => Math.max(a, items[i]!.width), 0) + LAYER_GAP;
   }
   assignHeights(items, layers, adjDown, adjUp);
-  const top = Math.min(...items.map((it) => it.y));
+  const top = items.reduce((a, it) => Math.min(a, it.y), Infinity);
   for (const it of items) it.y += MARGIN - top;
 
   const placed: PlacedNode[] = nodes.map((n, i) => ({ ...n, layer: layer[i]!, x: layerX[layer[i]!]!, y: items[i]!.y }));
@@ -94,7 +96,7 @@ export function layeredLayout(nodes: LayoutNode[], edges: { from: string; to: st
   }));
   return {
     nodes: placed, edges: placedEdges, layers: layers.length,
-    width: x - LAYER_GAP + MARGIN, height: Math.max(...items.map((it) => it.y + it.height)) + MARGIN,
+    width: x - LAYER_GAP + MARGIN, height: items.reduce((a, it) => Math.max(a, it.y + it.height), 0) + MARGIN,
   };
 }
 

@@ -43,8 +43,12 @@ export function pipelineGraph(p: Pipeline): { nodes: GraphNode[]; edges: { from:
 
 export interface PipelinePicture { svg: string[]; layout: Layout }
 
-export function pipelineSvg(p: Pipeline): PipelinePicture {
+/** Above this many boxes the picture would be megabytes of SVG no one can read: not drawn. */
+export const MAX_DRAWN_NODES = 3000;
+
+export function pipelineSvg(p: Pipeline): PipelinePicture | { refused: string } {
   const g = pipelineGraph(p);
+  if (g.nodes.length > MAX_DRAWN_NODES) return { refused: `not drawn: ${g.nodes.length} readers, PEs, FIFOs and writers are more than the ${MAX_DRAWN_NODES} a picture stays readable with` };
   const layout = layeredLayout(g.nodes, g.edges);
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const svg: string[] = [];
