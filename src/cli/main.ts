@@ -145,7 +145,7 @@ program.command("generate")
           ? intelProject(bundle, pipeline, platform, data)
           : vitisProject(bundle, pipeline, platform, { data, ...(opts.clock !== undefined ? { clockMHz: opts.clock } : {}) });
         // The report of this very design (at the clock the project asks for, if one was given).
-        project.set("report.html", htmlReport({ report: buildReport(pipeline, platform, opts.clock), pipeline, platform }));
+        project.set("report.html", htmlReport({ report: buildReport(pipeline, platform, opts.clock), pipeline, platform, sources: bundle.sources }));
         return project;
       });
     }
@@ -271,7 +271,7 @@ program.command("report")
       ...(opts.aocReport !== undefined ? [readAocReports(opts.aocReport)] : []),
     ];
     const vendor: VendorComparison[] = measurements.map((m) => compareWithEstimate(m, report, kernelOnlyEstimate(pipeline, platform, opts.clock)));
-    if (opts.html !== undefined) writeHtmlReport(opts.html, htmlReport({ report, pipeline, platform, vendor }));
+    if (opts.html !== undefined) writeHtmlReport(opts.html, htmlReport({ report, pipeline, platform, vendor, sources: bundle.sources }));
     if (opts.json) {
       process.stdout.write(JSON.stringify(vendor.length ? { ...report, vendor } : report, null, 2) + "\n");
       return;

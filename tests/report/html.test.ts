@@ -53,8 +53,10 @@ describe("HTML report", () => {
     const first = p.pes[0]!.name;
     const rename = (n: string) => (n === first ? hostile : n);
     const named = { ...p, name: hostile, pes: p.pes.map((x) => ({ ...x, name: rename(x.name) })), channels: p.channels.map((c) => ({ ...c, from: rename(c.from), to: rename(c.to) })) };
-    const html = htmlReport({ report: { ...buildReport(p, u280), program: hostile }, pipeline: named, platform: u280 });
+    const html = htmlReport({ report: { ...buildReport(p, u280), program: hostile }, pipeline: named, platform: u280, sources: { lap: `lap = u[i,j,k] </title><script>x</script>` } });
     expect(html).not.toContain("<img");
+    expect(html).not.toContain("<script");
+    expect(html).toContain("<title>lap: lap = u[i,j,k] &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;</title>");
     expect(html).not.toContain("\u202e");
     expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#x202E;");
   });

@@ -57,7 +57,7 @@ describe("HTML report in Chromium", () => {
     const file = join(OUT, "stencils100.html");
     // As auto had chosen W = 8: its point is drawn too.
     const report = { ...buildReport(p, u280), auto: { maxUtil: 0.8, candidates: [], best: { vectorWidth: 8, replicas: 1, gops: 2 * buildReport(p, u280).performance.gops, bound: "pipeline", maxFraction: 0.4, fits: true } } };
-    writeFileSync(file, htmlReport({ report, pipeline: p, platform: u280 }));
+    writeFileSync(file, htmlReport({ report, pipeline: p, platform: u280, sources: bundle.sources }));
     const shot = join(OUT, "stencils100.png");
     const c = await renderInChromium(file, shot, [1600, 1800]);
     expectClean(c);

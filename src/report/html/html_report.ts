@@ -37,6 +37,8 @@ export interface HtmlReportInput {
   pipeline: Pipeline;
   platform: Platform;
   vendor?: VendorComparison[];
+  /** Each stencil's computation as the program wrote it (ProgramBundle.sources). */
+  sources?: Record<string, string>;
 }
 
 /** The marker by which `report --html` knows a file it may replace. */
@@ -47,6 +49,7 @@ const STYLE = [
   "h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }",
   "table { border-collapse: collapse; font-size: 13px; } td, th { border: 1px solid #ccc; padding: 3px 8px; text-align: right; white-space: nowrap; }",
   "td:first-child, th:first-child { text-align: left; }",
+  "td.code { font-family: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace; text-align: left; white-space: normal; max-width: 900px; overflow-wrap: anywhere; }",
   ".scroll { overflow: auto; max-height: 80vh; border: 1px solid #ddd; }",
   ".note { color: #555; font-size: 13px; }",
   "svg text { font-family: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace; font-size: 12px; fill: #222; }",
@@ -116,13 +119,21 @@ export function htmlReport(input: HtmlReportInput): string {
 
   w.line("<h2>Spatial pipeline</h2>");
   w.line('<p class="note">Readers (blue) stream arrays from memory; each PE (yellow) lists its windows as vectors = registers + delay lines with their storage; FIFOs (grey) show their depth in vectors; writers (green) stream results back.</p>');
-  const picture = pipelineSvg(p);
+  const picture = pipelineSvg(p, input.sources);
   if ("refused" in picture) {
     w.line(`<p class="note">${t(picture.refused)}</p>`);
   } else {
     w.line('<div class="scroll">');
     w.many(picture.svg);
     w.line("</div>");
+  }
+
+  if (input.sources) {
+    w.line("<h2>Stencils</h2>");
+    w.line("<table>");
+    w.line("<tr><th>stencil</th><th>computation (from the program)</th></tr>");
+    for (const [name, code] of Object.entries(input.sources)) w.line(`<tr><td>${t(name)}</td><td class="code">${t(code)}</td></tr>`);
+    w.line("</table>");
   }
 
   w.line("<h2>Delay buffers</h2>");

@@ -4,6 +4,7 @@
 // readable at a hundred stencils: the picture grows and scrolls, the text never shrinks.
 
 import type { Pipeline } from "../../spatial/pipeline.js";
+import { escapeHtml } from "./escape.js";
 import { layeredLayout, type Layout, type LayoutNode } from "./layered_layout.js";
 import { CHAR_WIDTH, LINE_HEIGHT, num, svgText, textWidth } from "./svg_text.js";
 
@@ -46,7 +47,7 @@ export interface PipelinePicture { svg: string[]; layout: Layout }
 /** Above this many boxes the picture would be megabytes of SVG no one can read: not drawn. */
 export const MAX_DRAWN_NODES = 3000;
 
-export function pipelineSvg(p: Pipeline): PipelinePicture | { refused: string } {
+export function pipelineSvg(p: Pipeline, sources?: Record<string, string>): PipelinePicture | { refused: string } {
   const g = pipelineGraph(p);
   if (g.nodes.length > MAX_DRAWN_NODES) return { refused: `not drawn: ${g.nodes.length} readers, PEs, FIFOs and writers are more than the ${MAX_DRAWN_NODES} a picture stays readable with` };
   const layout = layeredLayout(g.nodes, g.edges);
@@ -68,6 +69,9 @@ export function pipelineSvg(p: Pipeline): PipelinePicture | { refused: string } 
   for (const n of layout.nodes) {
     const node = byId.get(n.id)!;
     svg.push(`<g class="node ${node.kind}">`);
+    // Hovering a PE shows the program text it computes.
+    const stencil = node.kind === "pe" ? p.pes.find((x) => x.name === n.id)?.stencil : undefined;
+    if (stencil !== undefined && sources?.[stencil] !== undefined) svg.push(`<title>${escapeHtml(`${stencil}: ${sources[stencil]}`)}</title>`);
     svg.push(`<rect x="${num(n.x)}" y="${num(n.y)}" width="${num(n.width)}" height="${num(n.height)}" rx="${node.kind === "fifo" ? 2 : 5}"/>`);
     node.lines.forEach((line, k) => svg.push(svgText(n.x + PAD_X, n.y + PAD_Y + (k + 1) * LINE_HEIGHT - 4, line, k === 0 ? { cls: "head" } : {})));
     svg.push("</g>");
