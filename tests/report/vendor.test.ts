@@ -127,12 +127,15 @@ describe("report --hls-report / --aoc-report", () => {
     expect(JSON.parse(intel.stdout).vendor[0].clock.measuredMHz).toBe(287.5);
   });
 
-  it("refuses a report of the other vendor's tool and a bad file: one line, exit 2", async () => {
+  it("refuses a report of the other vendor's tool, a bad file, and a DaCe program: one line, exit 2", async () => {
     const wrong = await cli(["report", "stencils/hdiff.json", "-p", "520n", "--hls-report", CSYNTH]);
     expect(wrong.exitCode).toBe(2);
     expect(wrong.stderr).toBe("--hls-report: a Vitis HLS report goes with a Xilinx board; --platform 520n is intel");
     const bad = await cli(["report", "stencils/hdiff.json", "--hls-report", "stencils/hdiff.json"]);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toBe("stencils/hdiff.json: not XML (a Vitis HLS csynth.xml starts with `<?xml` or `<profile>`)");
+    const dace = await cli(["report", "prog.sdfg", "--html", "out/never.html"]);
+    expect(dace.exitCode).toBe(2);
+    expect(dace.stderr).toBe("--html: takes stencil programs (.json) only: DaCe programs are not drawn or compared with vendor reports yet");
   });
 });
