@@ -159,6 +159,7 @@ function vendorTable(w: CodeWriter, v: VendorComparison): void {
   if (v.cycles.measured !== undefined) w.line(`<tr><td>cycles (one pass)</td><td>${v.cycles.estimated}</td><td>${v.cycles.measured}</td><td>${ratio(v.cycles.estimated, v.cycles.measured)}</td></tr>`);
   w.line(`<tr><td>worst II</td><td>1</td><td>${v.worstII === null ? "-" : v.worstII}</td><td>${v.worstII === null ? "-" : ratio(1, v.worstII)}</td></tr>`);
   w.line("</table>");
+  for (const n of v.notes) w.line(`<p class="note">${t(n)}</p>`);
   if (v.loops.length) {
     w.line("<table>");
     w.line("<tr><th>loop</th><th>II</th></tr>");

@@ -11,6 +11,10 @@
 //   loops.json    {"columns": ["", "Pipelined", "II", …], "children": [{"name": "Kernel: k",
 //                 "data": ["Yes", "1", …], "children": [{"name": "k.B2", "data": […]}]}]}
 //                 one row per loop or kernel; `data` is the row without the name column
+//                 (releases whose loops.json is only the navigation tree, without an "II"
+//                 column, keep the figures in loops_attr.json: {"nodes": [{"name": kernel,
+//                 "children": [{"name": loop, "ii": …, "children": […]}]}]}; "Accessing HLD FPGA
+//                 Reports in JSON Format" lists the files and warns their structure may change)
 // The measured clock is the fit's kernel clock; loops give the II they achieved.
 
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -28,19 +32,25 @@ export function readAocReports(dir: string): VendorMeasurement {
   const quartus = readJson(join(folder, "quartus.json"));
   const area = readJson(join(folder, "area.json"));
   const loopsJson = readJson(join(folder, "loops.json"));
-
+  const loopsAttr = readJson(join(folder, "loops_attr.json"));
   const fitted = quartus ? fitResources(quartus.value, quartus.file) : undefined;
   const estimated = !fitted && area ? areaResources(area.value, area.file) : undefined;
   if (!fitted && !estimated) {
     throw new UserError(quartus?.file ?? area?.file ?? join(folder, "quartus.json"), "no resource figures: quartus.json has no fitted \"Kernel System\" or \"Total Used\" row and there is no area.json with \"total\"");
   }
   const clockMHz = quartus ? kernelClock(quartus.value, quartus.file) : undefined;
+  const loops = (loopsJson ? loopIIs(loopsJson.value, loopsJson.file) : undefined) ?? (loopsAttr ? loopAttrIIs(loopsAttr.value, loopsAttr.file) : undefined);
+  const notes = [
+    ...(clockMHz === undefined ? ["no fitted kernel clock (quartus.json missing or TBD: no hardware compile yet)"] : []),
+    ...(loops === undefined ? ["no initiation intervals (neither loops.json with an II column nor loops_attr.json)"] : []),
+  ];
   return {
     tool: "aoc", file: fitted ? quartus!.file : area!.file,
     scope: fitted?.scope ?? "kernel",
     ...(clockMHz !== undefined ? { clockMHz } : {}),
     resources: (fitted ?? estimated)!.resources,
-    loops: loopsJson ? loopIIs(loopsJson.value, loopsJson.file) : [],
+    loops: loops ?? [],
+    ...(notes.length ? { notes } : {}),
   };
 }
 
@@ -117,11 +127,13 @@ function kernelClock(q: JsonObject, file: string): number | undefined {
   return undefined;
 }
 
-function loopIIs(l: JsonObject, file: string): MeasuredLoop[] {
+/** Rows of loops.json's Loop Analysis table; undefined when it has no II column (the navigation tree only). */
+function loopIIs(l: JsonObject, file: string): MeasuredLoop[] | undefined {
   const columns = l["columns"];
-  if (!Array.isArray(columns)) throw new UserError(file, "$.columns is missing: not an aoc loops.json");
+  if (columns === undefined) return undefined;
+  if (!Array.isArray(columns)) throw new UserError(file, "$.columns is not a list");
   const col = columns.indexOf("II");
-  if (col < 0) throw new UserError(file, "$.columns has no \"II\" column");
+  if (col < 0) return undefined;
   // `data` leaves out the first (name) column when that column's title is empty.
   const index = columns[0] === "" ? col - 1 : col;
   const out: MeasuredLoop[] = [];
@@ -131,14 +143,33 @@ function loopIIs(l: JsonObject, file: string): MeasuredLoop[] {
     list.forEach((row, i) => {
       if (typeof row !== "object" || row === null || Array.isArray(row)) throw new UserError(file, `${where}[${i}] is not an object`);
       const data = row["data"];
-      if (typeof row["name"] === "string" && Array.isArray(data)) {
-        const ii = data[index];
-        const n = typeof ii === "number" ? ii : typeof ii === "string" && /^\d+$/.test(ii.trim()) ? Number(ii) : null;
-        out.push({ name: row["name"], ii: n });
-      }
+      if (typeof row["name"] === "string" && Array.isArray(data)) out.push({ name: row["name"], ii: initiationInterval(data[index]) });
       walk(row["children"], `${where}[${i}].children`);
     });
   };
   walk(l["children"] ?? l["functions"], "$.children");
   return out;
+}
+
+/** loops_attr.json: kernels, then loops nested in `children`, each with an `ii`. */
+function loopAttrIIs(l: JsonObject, file: string): MeasuredLoop[] | undefined {
+  const nodes = l["nodes"];
+  if (!Array.isArray(nodes)) throw new UserError(file, "$.nodes is missing or not a list");
+  const out: MeasuredLoop[] = [];
+  const walk = (list: Json | undefined, where: string) => {
+    if (list === undefined) return;
+    if (!Array.isArray(list)) throw new UserError(file, `${where} is not a list`);
+    list.forEach((n, i) => {
+      if (typeof n !== "object" || n === null || Array.isArray(n)) throw new UserError(file, `${where}[${i}] is not an object`);
+      if (typeof n["name"] === "string" && n["ii"] !== undefined) out.push({ name: n["name"], ii: initiationInterval(n["ii"]) });
+      walk(n["children"], `${where}[${i}].children`);
+    });
+  };
+  walk(nodes, "$.nodes");
+  return out.length ? out : undefined;
+}
+
+/** An II as aoc writes it: a number or a numeric string; "n/a" (not pipelined) is null. */
+function initiationInterval(v: Json | undefined): number | null {
+  return typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : null;
 }

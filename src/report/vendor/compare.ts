@@ -31,6 +31,7 @@ export interface VendorComparison {
   worstII: number | null;
   /** Cycles of one pass: the model's, and the tool's worst-case latency when it gives one. */
   cycles: { estimated: number; measured?: number };
+  notes: string[];
 }
 
 /** The estimate of the kernel alone: the same model on the board with no shell. */
@@ -53,6 +54,7 @@ export function compareWithEstimate(m: VendorMeasurement, report: Report, kernel
     clock: { estimatedMHz: report.performance.clockMHz, ...(m.clockMHz !== undefined ? { measuredMHz: m.clockMHz } : {}), ...(m.targetClockMHz !== undefined ? { targetMHz: m.targetClockMHz } : {}) },
     loops: m.loops, worstII: iis.length ? Math.max(...iis) : null,
     cycles: { estimated: report.performance.cyclesPerPass, ...(m.latencyCycles !== undefined ? { measured: m.latencyCycles } : {}) },
+    notes: m.notes ?? [],
   };
 }
 
@@ -66,6 +68,7 @@ export function formatVendorComparison(w: CodeWriter, c: VendorComparison): void
   if (c.cycles.measured !== undefined) w.line(`  ${"cycles".padEnd(8)} ${String(c.cycles.estimated).padStart(10)} ${String(c.cycles.measured).padStart(10)}  (one pass; measured: worst-case latency)`);
   w.line(`  ${"II".padEnd(8)} ${"1".padStart(10)} ${(c.worstII === null ? "-" : String(c.worstII)).padStart(10)}  (worst over ${c.loops.length} loop(s)${c.loops.some((l) => l.ii === null) ? `, ${c.loops.filter((l) => l.ii === null).length} not pipelined` : ""})`);
   for (const l of c.loops.filter((x) => x.ii === null || x.ii > 1)) w.line(`    loop ${escapeUnsafe(l.name)}: ${l.ii === null ? "not pipelined" : `II ${l.ii}`}`);
+  for (const n of c.notes) w.line(`  note: ${n}`);
 }
 
 function fmt(n: number): string {

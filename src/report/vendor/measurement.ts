@@ -32,4 +32,6 @@ export interface VendorMeasurement {
   latencyCycles?: number;
   resources: MeasuredResource[];
   loops: MeasuredLoop[];
+  /** What the files did not say (shown with the comparison). */
+  notes?: string[];
 }
