@@ -61,6 +61,15 @@ describe("HTML report", () => {
     expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#x202E;");
   });
 
+  it("shows cycles an RTL simulation measured and a memory placement problem", () => {
+    const p = lowerToPipeline(loadProgram("stencils/hdiff.json").sdfg, { vectorWidth: 1, replicas: 1, uram: true });
+    const r = buildReport(p, u280, 280);
+    // 280 000 cycles at 280 MHz are 1 ms.
+    const html = htmlReport({ report: { ...r, measured: { cycles: 280000, idealCycles: 262144, efficiency: 0.9362 }, memory: { ...r.memory, problem: "'u' needs 2 GiB" } }, pipeline: p, platform: u280 });
+    expect(html).toContain("<tr><td>RTL simulation measured</td><td>280000 cycles (ideal 262144, efficiency 93.6%): 1.000 ms</td></tr>");
+    expect(html).toContain("<p><strong>Memory:</strong> &#39;u&#39; needs 2 GiB</p>");
+  });
+
   it("lays out 100 stencils left to right in layers with no overlapping boxes", () => {
     const bundle = manyStencilsProgram(100);
     const p = lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 });

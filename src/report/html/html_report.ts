@@ -84,6 +84,8 @@ export function htmlReport(input: HtmlReportInput): string {
   w.line(`<h1>${t(title)}</h1>`);
   w.line(`<p>W = ${r.vectorWidth}, P = ${r.replicas}, ${r.timeSteps} time step(s); ${p.pes.length} PE(s), ${p.channels.length} FIFO(s), domain ${p.domain.join(" x ")}. ${r.fits ? "Fits the board." : "<strong>Does not fit the board.</strong>"}</p>`);
 
+  if (r.memory.problem) w.line(`<p><strong>Memory:</strong> ${t(r.memory.problem)}</p>`);
+
   w.line("<h2>Roofline</h2>");
   const design: RooflinePoint = { label: `design W=${r.vectorWidth} P=${r.replicas}: ${perf.gops.toFixed(1)} GOp/s`, intensity: perf.intensity, gops: perf.gops };
   const best = r.auto?.best;
@@ -101,6 +103,7 @@ export function htmlReport(input: HtmlReportInput): string {
   const row = (k: string, v: string) => w.line(`<tr><td>${t(k)}</td><td>${t(v)}</td></tr>`);
   row("clock", `${perf.clockMHz.toFixed(0)} MHz`);
   row("run time", `${(perf.seconds * 1e3).toFixed(3)} ms (${perf.passes} pass(es) of ${perf.cyclesPerPass} cycles)`);
+  if (r.measured) row("RTL simulation measured", `${r.measured.cycles} cycles (ideal ${r.measured.idealCycles}, efficiency ${(r.measured.efficiency * 100).toFixed(1)}%): ${(r.measured.cycles / perf.clockMHz / 1e3).toFixed(3)} ms`);
   row("throughput", `${perf.gops.toFixed(1)} GOp/s, ${perf.gbs.toFixed(1)} GB/s off chip`);
   row("operational intensity", `${perf.intensity.toFixed(2)} op/B`);
   row("pipeline ceiling", `${perf.computeCeiling.toFixed(1)} GOp/s`);
