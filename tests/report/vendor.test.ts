@@ -122,13 +122,12 @@ describe("report --hls-report / --aoc-report", () => {
     expect(text.stdout).toMatch(/\n {2}MHz +\d+\.\d +320\.0 {2}\(target 300\.3\)\n/);
     expect(text.stdout).toMatch(/\n {2}II +1 +2 {2}\(worst over 5 loop\(s\), 1 not pipelined\)\n/);
     expect(text.stdout).toMatch(/loop pe_out_loop: II 2/);
-    const json = await cli(["report", "stencils/hdiff.json", "-W", "8", "--hls-report", CSYNTH, "--json"]);
-    const j = JSON.parse(json.stdout);
-    expect(j.vendor[0].resources.find((r: { resource: string }) => r.resource === "dsp").measured).toBe(301);
-    expect(j.vendor[0].worstII).toBe(2);
     const intel = await cli(["report", "stencils/hdiff.json", "-p", "520n", "--aoc-report", AOC, "--json"]);
     expect(intel.exitCode, intel.stderr).toBe(0);
-    expect(JSON.parse(intel.stdout).vendor[0].clock.measuredMHz).toBe(287.5);
+    const v = JSON.parse(intel.stdout).vendor[0];
+    expect(v.clock.measuredMHz).toBe(287.5);
+    expect(v.resources.find((r: { resource: string }) => r.resource === "dsp").measured).toBe(296);
+    expect(v.worstII).toBe(3);
   });
 
   it("refuses a report of the other vendor's tool, a bad file, and a DaCe program: one line, exit 2", async () => {

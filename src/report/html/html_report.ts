@@ -49,7 +49,7 @@ const STYLE = [
   "h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }",
   "table { border-collapse: collapse; font-size: 13px; } td, th { border: 1px solid #ccc; padding: 3px 8px; text-align: right; white-space: nowrap; }",
   "td:first-child, th:first-child { text-align: left; }",
-  "td.code { font-family: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace; text-align: left; white-space: normal; max-width: 900px; overflow-wrap: anywhere; }",
+  "td.code, th.code { font-family: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace; text-align: left; white-space: normal; max-width: 900px; overflow-wrap: anywhere; }",
   ".scroll { overflow: auto; max-height: 80vh; border: 1px solid #ddd; }",
   ".note { color: #555; font-size: 13px; }",
   "svg text { font-family: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace; font-size: 12px; fill: #222; }",
@@ -134,7 +134,7 @@ export function htmlReport(input: HtmlReportInput): string {
   if (input.sources) {
     w.line("<h2>Stencils</h2>");
     w.line("<table>");
-    w.line("<tr><th>stencil</th><th>computation (from the program)</th></tr>");
+    w.line('<tr><th>stencil</th><th class="code">computation (from the program)</th></tr>');
     for (const [name, code] of Object.entries(input.sources)) w.line(`<tr><td>${t(name)}</td><td class="code">${t(code)}</td></tr>`);
     w.line("</table>");
   }
