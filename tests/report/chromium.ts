@@ -64,7 +64,8 @@ const CHECK = `(() => {
 const POLICY = /<meta http-equiv="Content-Security-Policy" content="[^"]*">\n/;
 
 function flags(profile: string): string[] {
-  return ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", `--user-data-dir=${profile}`];
+  // No sandbox (CI runs as root), no /dev/shm (small in containers), a profile of its own.
+  return ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", "--no-first-run", `--user-data-dir=${profile}`];
 }
 
 /** Measures `htmlFile` in Chromium and writes a screenshot of it to `screenshot` (PNG). */
@@ -74,10 +75,10 @@ export async function renderInChromium(htmlFile: string, screenshot: string, siz
   if (!POLICY.test(html)) throw new Error(`${htmlFile} has no Content-Security-Policy line to lift for the measuring script`);
   const probe = join(dir, "probe.html");
   writeFileSync(probe, html.replace(POLICY, "").replace("</body>", `<script>${CHECK}</script>\n</body>`));
-  const dom = await execa(CHROMIUM, [...flags(join(dir, "profile")), `--window-size=${size[0]},${size[1]}`, "--dump-dom", pathToFileURL(probe).href], { reject: false });
+  const dom = await execa(CHROMIUM, [...flags(join(dir, "profile")), `--window-size=${size[0]},${size[1]}`, "--dump-dom", pathToFileURL(probe).href], { reject: false, timeout: 120_000 });
   const m = /<pre id="layout-check">([^<]*)<\/pre>/.exec(dom.stdout);
   if (!m) throw new Error(`Chromium printed no layout check (exit ${dom.exitCode}): ${dom.stderr.split("\n").slice(-3).join(" | ")}`);
-  const shot = await execa(CHROMIUM, [...flags(join(dir, "profile")), `--window-size=${size[0]},${size[1]}`, `--screenshot=${resolve(screenshot)}`, pathToFileURL(resolve(htmlFile)).href], { reject: false });
+  const shot = await execa(CHROMIUM, [...flags(join(dir, "profile")), `--window-size=${size[0]},${size[1]}`, `--screenshot=${resolve(screenshot)}`, pathToFileURL(resolve(htmlFile)).href], { reject: false, timeout: 120_000 });
   if (shot.exitCode !== 0) throw new Error(`Chromium took no screenshot (exit ${shot.exitCode}): ${shot.stderr.split("\n").slice(-3).join(" | ")}`);
   return JSON.parse(m[1]!.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&")) as LayoutCheck;
 }
