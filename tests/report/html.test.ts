@@ -70,6 +70,19 @@ describe("HTML report", () => {
     expect(html).toContain("<p><strong>Memory:</strong> &#39;u&#39; needs 2 GiB</p>");
   });
 
+  it("draws the --auto choice on the roofline: one point when it is the design, two when not", () => {
+    const p = lowerToPipeline(loadProgram("stencils/hdiff.json").sdfg, { vectorWidth: 8, replicas: 1, uram: true });
+    const r = buildReport(p, u280);
+    const candidate = (W: number) => ({ vectorWidth: W, replicas: 1, gops: 60, bound: "memory", maxFraction: 0.2, fits: true });
+    const same = htmlReport({ report: { ...r, auto: { maxUtil: 0.8, candidates: [], best: candidate(8) }, warnings: ["clock outside the board's range"] }, pipeline: p, platform: u280 });
+    expect(same.match(/<circle /g)).toHaveLength(1);
+    expect(same).toContain(`>--auto chose W=8 P=1: ${r.performance.gops.toFixed(1)} GOp/s</text>`);
+    expect(same).toContain("<p class=\"note\">warning: clock outside the board&#39;s range</p>");
+    const other = htmlReport({ report: { ...r, auto: { maxUtil: 0.8, candidates: [], best: candidate(16) } }, pipeline: p, platform: u280 });
+    expect(other.match(/<circle /g)).toHaveLength(2);
+    expect(other).toContain(">auto W=16 P=1: 60.0 GOp/s</text>");
+  });
+
   it("lays out 100 stencils left to right in layers with no overlapping boxes", () => {
     const bundle = manyStencilsProgram(100);
     const p = lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 });

@@ -33,7 +33,8 @@ export interface AutoCandidate {
 }
 
 export interface HtmlReportInput {
-  report: Report & { auto?: AutoChoice };
+  /** `auto` and `warnings` as the report model (report-model branch) adds them to Report. */
+  report: Report & { auto?: AutoChoice; warnings?: string[] };
   pipeline: Pipeline;
   platform: Platform;
   vendor?: VendorComparison[];
@@ -84,13 +85,16 @@ export function htmlReport(input: HtmlReportInput): string {
   w.line(`<h1>${t(title)}</h1>`);
   w.line(`<p>W = ${r.vectorWidth}, P = ${r.replicas}, ${r.timeSteps} time step(s); ${p.pes.length} PE(s), ${p.channels.length} FIFO(s), domain ${p.domain.join(" x ")}. ${r.fits ? "Fits the board." : "<strong>Does not fit the board.</strong>"}</p>`);
 
+  for (const warning of r.warnings ?? []) w.line(`<p class="note">warning: ${t(warning)}</p>`);
   if (r.memory.problem) w.line(`<p><strong>Memory:</strong> ${t(r.memory.problem)}</p>`);
 
   w.line("<h2>Roofline</h2>");
-  const design: RooflinePoint = { label: `design W=${r.vectorWidth} P=${r.replicas}: ${perf.gops.toFixed(1)} GOp/s`, intensity: perf.intensity, gops: perf.gops };
   const best = r.auto?.best;
+  // With --auto the design is the point it chose: one point, labelled so.
+  const chosen = best !== undefined && best.vectorWidth === r.vectorWidth && best.replicas === r.replicas;
+  const design: RooflinePoint = { label: `${chosen ? "--auto chose" : "design"} W=${r.vectorWidth} P=${r.replicas}: ${perf.gops.toFixed(1)} GOp/s`, intensity: perf.intensity, gops: perf.gops };
   // The intensity of another P: the same operations over ceil(T/P) passes instead of ceil(T/P0).
-  const autoPoint: RooflinePoint | undefined = best ? {
+  const autoPoint: RooflinePoint | undefined = best && !chosen ? {
     label: `auto W=${best.vectorWidth} P=${best.replicas}: ${best.gops.toFixed(1)} GOp/s`,
     intensity: best.intensity ?? perf.intensity * (Math.ceil(r.timeSteps / r.replicas) / Math.ceil(r.timeSteps / best.replicas)),
     gops: best.gops,
