@@ -52,6 +52,7 @@ export function pipelineSvg(p: Pipeline, sources?: Record<string, string>): Pipe
   if (g.nodes.length > MAX_DRAWN_NODES) return { refused: `not drawn: ${g.nodes.length} readers, PEs, FIFOs and writers are more than the ${MAX_DRAWN_NODES} a picture stays readable with` };
   const layout = layeredLayout(g.nodes, g.edges);
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const stencilOf = new Map(p.pes.map((x) => [x.name, x.stencil]));
   const svg: string[] = [];
   svg.push(`<svg id="pipeline" class="pipeline" width="${num(layout.width)}" height="${num(layout.height)}" viewBox="0 0 ${num(layout.width)} ${num(layout.height)}" role="img" aria-label="spatial pipeline">`);
   svg.push(`<defs><marker id="arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" class="arrowhead"/></marker></defs>`);
@@ -70,7 +71,7 @@ export function pipelineSvg(p: Pipeline, sources?: Record<string, string>): Pipe
     const node = byId.get(n.id)!;
     svg.push(`<g class="node ${node.kind}">`);
     // Hovering a PE shows the program text it computes.
-    const stencil = node.kind === "pe" ? p.pes.find((x) => x.name === n.id)?.stencil : undefined;
+    const stencil = node.kind === "pe" ? stencilOf.get(n.id) : undefined;
     if (stencil !== undefined && sources?.[stencil] !== undefined) svg.push(`<title>${escapeHtml(`${stencil}: ${sources[stencil]}`)}</title>`);
     svg.push(`<rect x="${num(n.x)}" y="${num(n.y)}" width="${num(n.width)}" height="${num(n.height)}" rx="${node.kind === "fifo" ? 2 : 5}"/>`);
     node.lines.forEach((line, k) => svg.push(svgText(n.x + PAD_X, n.y + PAD_Y + (k + 1) * LINE_HEIGHT - 4, line, k === 0 ? { cls: "head" } : {})));
