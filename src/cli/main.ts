@@ -25,6 +25,12 @@ import { formatGpuRoofline, gpuRoofline } from "../report/gpu_roofline.js";
 import { isSdfgProgram, sdfgEmulate, sdfgGenerate, sdfgReport, symbolOption } from "./sdfg_cli.js";
 import { rtlProject } from "../rtl/rtl_project.js";
 import { measuredRtlRun } from "../rtl/rtl_runs.js";
+import { htmlReport } from "../report/html/html_report.js";
+import { writeHtmlReport } from "../report/html/write_html_report.js";
+import { readCsynthXml } from "../report/vendor/csynth_xml.js";
+import { readAocReports } from "../report/vendor/aoc_reports.js";
+import { compareWithEstimate, formatVendorComparison, kernelOnlyEstimate, type VendorComparison } from "../report/vendor/compare.js";
+import { CodeWriter } from "../codegen/code_writer.js";
 
 /** The board each FPGA target uses when --platform is not given. */
 const DEFAULT_PLATFORM: Record<string, string> = { xilinx: "u280", intel: DEFAULT_INTEL_PLATFORM };
@@ -162,9 +168,14 @@ program.command("generate")
           process.stderr.write(`auto: chose W=${auto.best.vectorWidth} P=${auto.best.replicas}${auto.best.storage ? ` (long delay lines in ${auto.best.storage})` : ""}, ${auto.best.gops.toFixed(1)} GOp/s predicted: ${auto.best.why}\n`);
         }
         const pipeline = lowerToPipeline(bundle.sdfg, spatial);
-        return vendor === "intel"
+        const project = vendor === "intel"
           ? intelProject(bundle, pipeline, platform, data)
           : vitisProject(bundle, pipeline, platform, { data, ...(opts.clock !== undefined ? { clockMHz: opts.clock } : {}) });
+        // The report of this very design (at the clock the project asks for, if one was given).
+        const report = buildReport(pipeline, platform, opts.clock, undefined, opts.maxUtil);
+        if (auto) report.auto = auto;
+        project.set("report.html", htmlReport({ report, pipeline, platform, sources: bundle.sources }));
+        return project;
       });
     }
     writeProject(opts.output, files, write);
@@ -262,13 +273,21 @@ program.command("report")
   .option("--rtl-cycles", "use the cycles an earlier `emulate --target rtl` of the same pipeline measured (kept in the build cache)")
   .option("--auto", "explore W, P and delay-line storage; report the design with the most predicted GOp/s under --max-util")
   .addOption(maxUtilOpt())
+  .option("--html <file>", "also write the report as one self-contained HTML file: roofline, resources and the pipeline drawn")
+  .option("--hls-report <csynth.xml>", "Vitis HLS's C-synthesis report of this kernel: measured resources, clock and II beside the estimate")
+  .option("--aoc-report <dir>", "aoc's reports/ folder (its lib/json/*.json) for this kernel: measured resources, clock and II beside the estimate")
   .option("--json", "print as JSON")
-  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean; auto?: boolean; maxUtil: number }) => {
+  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean; auto?: boolean; maxUtil: number; html?: string; hlsReport?: string; aocReport?: string }) => {
     if (opts.auto && (isSdfgProgram(file) || findGpuPlatform(opts.platform))) throw new UserError("--auto", isSdfgProgram(file) ? "explores spatial pipelines of stencil programs (.json); DaCe programs become memory-mapped kernels" : "explores FPGA designs; the GPU roofline has no W or P to choose");
-    if (isSdfgProgram(file)) return sdfgReport(file, opts.platform, opts);
+    const drawnOrMeasured = opts.html !== undefined ? "--html" : opts.hlsReport !== undefined ? "--hls-report" : opts.aocReport !== undefined ? "--aoc-report" : undefined;
+    if (isSdfgProgram(file)) {
+      if (drawnOrMeasured) throw new UserError(drawnOrMeasured, "takes stencil programs (.json) only: DaCe programs are not drawn or compared with vendor reports yet");
+      return sdfgReport(file, opts.platform, opts);
+    }
     const bundle = loadProgram(file);
     const gpu = findGpuPlatform(opts.platform);
     if (gpu) {
+      if (drawnOrMeasured) throw new UserError(drawnOrMeasured, `applies to FPGA boards; --platform ${opts.platform} is a GPU`);
       const board = loadPlatform(DEFAULT_PLATFORM.xilinx!);
       const fpga = buildReport(lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: board.resources.uram > 0 }), board, opts.clock);
       const roofline = gpuRoofline(bundle.sdfg, gpu);
@@ -276,11 +295,30 @@ program.command("report")
       return;
     }
     const platform = loadPlatform(opts.platform);
+    if (opts.hlsReport !== undefined && platform.vendor !== "xilinx") throw new UserError("--hls-report", `a Vitis HLS report goes with a Xilinx board; --platform ${platform.shortName} is ${platform.vendor}`);
+    if (opts.aocReport !== undefined && platform.vendor !== "intel") throw new UserError("--aoc-report", `an aoc report goes with an Intel board; --platform ${platform.shortName} is ${platform.vendor}`);
     const { spatial, auto } = withWidthFrom(bundle, opts, () => autoSpatial(bundle, platform, opts));
     const pipeline = withWidthFrom(bundle, opts, () => lowerToPipeline(bundle.sdfg, spatial));
     const report = buildReport(pipeline, platform, opts.clock, opts.rtlCycles ? measuredRtlRun(pipeline) : undefined, opts.maxUtil);
     if (auto) report.auto = auto;
-    process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, platform));
+    const measurements = [
+      ...(opts.hlsReport !== undefined ? [readCsynthXml(opts.hlsReport)] : []),
+      ...(opts.aocReport !== undefined ? [readAocReports(opts.aocReport)] : []),
+    ];
+    const vendor: VendorComparison[] = measurements.map((m) => compareWithEstimate(m, report, kernelOnlyEstimate(pipeline, platform, opts.clock)));
+    if (opts.html !== undefined) writeHtmlReport(opts.html, htmlReport({ report, pipeline, platform, vendor, sources: bundle.sources }));
+    if (opts.json) {
+      process.stdout.write(JSON.stringify(vendor.length ? { ...report, vendor } : report, null, 2) + "\n");
+      return;
+    }
+    let text = formatReport(report, platform);
+    for (const v of vendor) {
+      const w = new CodeWriter();
+      w.line();
+      formatVendorComparison(w, v);
+      text += w.toString();
+    }
+    process.stdout.write(text);
   });
 
 program.command("platforms")

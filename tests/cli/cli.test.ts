@@ -16,7 +16,7 @@ describe("sdfg-fpga generate", () => {
     expect(b.exitCode).toBe(0);
     const ta = tree(join(tmp, "a"));
     const tb = tree(join(tmp, "b"));
-    for (const f of ["kernel/top.cpp", "kernel/top.h", "kernel/sdfg_dataflow.h", "host/host.cpp", "host/sdfg_npy.h", "link.cfg", "Makefile", "README.md", "hdiff.sdfg.json", "data/u.npy", "data/coeff.npy", "sim/include/hls_stream.h"]) {
+    for (const f of ["kernel/top.cpp", "kernel/top.h", "kernel/sdfg_dataflow.h", "host/host.cpp", "host/sdfg_npy.h", "link.cfg", "Makefile", "README.md", "report.html", "hdiff.sdfg.json", "data/u.npy", "data/coeff.npy", "sim/include/hls_stream.h"]) {
       expect(ta.has(f), f).toBe(true);
     }
     expect([...ta.keys()]).toEqual([...tb.keys()]);

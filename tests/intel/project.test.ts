@@ -30,8 +30,8 @@ describe("sdfg-fpga generate --target intel", () => {
     for (const [k, v] of files) expect(v.equals(tb.get(k)!), k).toBe(true);
   });
 
-  it("has the kernels, host, Makefile, README, SDFG, data and sim headers", () => {
-    for (const f of ["kernel/kernels.cl", "host/host.cpp", "host/sdfg_npy.h", "Makefile", "README.md", "hdiff.sdfg.json", "data/u.npy", "data/coeff.npy",
+  it("has the kernels, host, Makefile, README, HTML report, SDFG, data and sim headers", () => {
+    for (const f of ["kernel/kernels.cl", "host/host.cpp", "host/sdfg_npy.h", "Makefile", "README.md", "report.html", "hdiff.sdfg.json", "data/u.npy", "data/coeff.npy",
       "sim/include/intel_channels.h", "sim/include/sdfg_sim/fifo.h", "sim/include/sdfg_npy.h"]) {
       expect(files.has(f), f).toBe(true);
     }
