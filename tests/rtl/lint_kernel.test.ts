@@ -13,10 +13,9 @@ import { lintDesign } from "../../src/rtl/verilator_build.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { jsonFiles } from "../helpers.js";
 
-// Integer programs are refused by --target rtl (tests/rtl/stencils.test.ts).
+// Integer programs (image_int.json) included.
 const variants = jsonFiles("stencils").flatMap((path) => {
   const bundle = loadProgram(path);
-  if (bundle.inputs.some((i) => i.dtype === "int32" || i.dtype === "int64")) return [];
   const own = bundle.vectorization ?? 1;
   const out: [string, number, number, string][] = [[basename(path), own, 1, path], [basename(path), 8, 1, path]];
   if (bundle.sdfg.timeLoop) out.push([basename(path), own, 3, path]);

@@ -1,0 +1,76 @@
+// Integer operators of the RTL datapath at their edge cases: tests/rtl/programs/int_edges.json
+// (2x8 cells of hand-picked int32 operand pairs) simulated under Verilator, with and without
+// random backpressure, writes exactly the CPU reference's bytes; a few cells are checked against
+// hand-worked values of what the reference defines (the C++ it runs, built with -fwrapv, and
+// c_expr.ts's integer helpers):
+//  - + - * wrap modulo 2^32 (two's complement); unary -MIN = MIN;
+//  - / truncates toward zero, % has the dividend's sign; x / 0 = x % 0 = 0, MIN / -1 = MIN
+//    (also for int64), x % -1 = 0;
+//  - << and >> (arithmetic) with a count outside 0..31 give 0, or 0 / -1 by the sign for >>;
+//  - float → int truncates toward zero (in-range values only: C++ leaves the rest undefined);
+//    int → float rounds to nearest even.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { decodeNpyHeader } from "../../src/data/npy.js";
+import { emulate } from "../../src/emulate/emulate.js";
+import { loadProgram } from "../../src/frontend/load_program.js";
+import { rtlDesign } from "../../src/rtl/rtl_design.js";
+import { lintDesign } from "../../src/rtl/verilator_build.js";
+import { lowerToPipeline } from "../../src/spatial/lower.js";
+import { BACKPRESSURE_SEED, simulateBothWays } from "./simulate.js";
+
+const PROGRAM = "tests/rtl/programs/int_edges.json";
+const MIN32 = -(2n ** 31n);
+const MIN64 = -(2n ** 63n);
+
+/** An output's values as exact integers (BigInt: int64 beyond 2^53 stays exact) or floats. */
+function values(dir: string, name: string): (bigint | number)[] {
+  const buf = readFileSync(join(dir, `${name}.npy`));
+  const h = decodeNpyHeader(buf, name);
+  const bytes = { "<i4": 4, "<i8": 8, "<f4": 4 }[h.descr]!;
+  return Array.from({ length: (buf.length - h.dataOffset) / bytes }, (_, n) => {
+    const o = h.dataOffset + n * bytes;
+    return h.descr === "<i4" ? BigInt(buf.readInt32LE(o)) : h.descr === "<i8" ? buf.readBigInt64LE(o) : buf.readFloatLE(o);
+  });
+}
+
+describe("RTL integer operators at their edge cases", () => {
+  it("int_edges.json: bit-equal to the CPU reference with and without backpressure, and the reference's defined cases", async () => {
+    await simulateBothWays(PROGRAM);
+    const bundle = loadProgram(PROGRAM);
+    const options = { spatial: { vectorWidth: 1, replicas: 1 } };
+    const tmp = mkdtempSync(join(tmpdir(), "rtl-int-"));
+    const ref = join(tmp, "reference");
+    expect((await emulate(bundle, { ...options, target: "cpu", outputsDir: ref })).ok).toBe(true);
+    // Byte for byte (the comparison emulate makes goes through doubles, which hold int64 only to 2^53).
+    for (const [dir, rtl] of [["plain", {}], ["stalled", { backpressure: BACKPRESSURE_SEED }]] as const) {
+      const out = join(tmp, dir);
+      expect((await emulate(bundle, { ...options, target: "rtl", rtl, outputsDir: out })).ok).toBe(true);
+      for (const name of bundle.outputs) expect({ name, bytes: readFileSync(join(out, `${name}.npy`)) }).toEqual({ name, bytes: readFileSync(join(ref, `${name}.npy`)) });
+    }
+    // Cells (a, b): 0 (7, 0), 2 (MIN, -1), 3 (-7, 2), 4 (7, -2), 5 (-7, -2), 6 (MAX, 1), 7 (65536, 65536),
+    // 8 (1, 32), 9 (-8, 33), 10 (5, -1), 11 (-1, 31), 12 (MIN, 31), 13 (16777217, 3), 14 (1 - 2^31, MIN).
+    const got = (name: string, cells: number[]) => cells.map((c) => values(join(tmp, "plain"), name)[c]);
+    expect(got("q", [0, 2, 3, 4, 5, 12])).toEqual([0n, MIN32, -3n, -3n, 3n, -69273666n]);
+    expect(got("r", [0, 2, 3, 4, 5, 10, 12])).toEqual([0n, 0n, -1n, 1n, -1n, 0n, -2n]);
+    expect(got("shl", [3, 8, 9, 10, 11])).toEqual([-28n, 0n, 0n, 0n, MIN32]);
+    expect(got("shr", [3, 8, 9, 10, 11, 12])).toEqual([-2n, 0n, -1n, 0n, -1n, -1n]);
+    expect(got("sum", [6, 14])).toEqual([MIN32, 1n]);
+    expect(got("prod", [2, 7, 15])).toEqual([MIN32, 0n, 1410065408n]);
+    expect(got("neg", [2, 0])).toEqual([MIN32, -7n]);
+    // q64 = (a << 32) / b + (a << 32) % (b - 1) in int64: MIN64 / -1 = MIN64, x / 0 = 0 (+ x % -1 = 0).
+    expect(got("q64", [2, 0, 3])).toEqual([MIN64, 0n, -15032385536n]);
+    // trunc = f: -2.75, 2.75, -0.5, -1e9 truncated toward zero.
+    expect(got("trunc", [0, 1, 2, 4])).toEqual([-2n, 2n, 0n, -1000000000n]);
+    // back = a * 0.5 in float32: float(2^24 + 1) = 2^24 and float(MAX) = 2^31 (nearest even).
+    expect(got("back", [13, 6])).toEqual([8388608, 1073741824]);
+  });
+
+  it("int_edges.json lints clean (verilator --lint-only -Wall), the divider included", async () => {
+    const bundle = loadProgram(PROGRAM);
+    const design = rtlDesign(bundle, lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 }));
+    expect(await lintDesign(design.files, design.sv, design.topModule)).toBe("");
+  });
+});
