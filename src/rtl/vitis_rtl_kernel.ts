@@ -8,7 +8,7 @@
 
 import { create } from "xmlbuilder2";
 import { CodeWriter } from "../codegen/code_writer.js";
-import { DTYPE_INFO } from "../ir/dtype.js";
+import { DTYPE_INFO, isIntegerDType, type DType } from "../ir/dtype.js";
 import { UserError } from "../ir/diagnostics.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
@@ -354,14 +354,16 @@ function kernelXml(args: KernelArgument[]): string {
 
 function packageTcl(p: Pipeline, platform: Platform): string {
   const w = new CodeWriter();
-  const conversions = p.pes.some((pe) => pe.inputs.some((i) => i.dtype !== pe.dtype) || pe.scalars.some((s) => p.scalars.find((x) => x.name === s)!.dtype !== pe.dtype));
+  // Integer ↔ integer conversions are native logic; any involving a float is a DPI-C model.
+  const dpi = (from: DType, to: DType) => from !== to && !(isIntegerDType(from) && isIntegerDType(to));
+  const conversions = p.pes.some((pe) => pe.inputs.some((i) => dpi(i.dtype, pe.dtype)) || pe.scalars.some((s) => dpi(p.scalars.find((x) => x.name === s)!.dtype, pe.dtype)));
   w.comment([
     `Packages the RTL kernel '${RTL_KERNEL_NAME}' of '${p.name}' as a Vitis .xo (vivado -mode batch -source kernel/package_xo.tcl -tclargs top.xo).`,
     `Board: ${platform.name} (${platform.platform}).`,
   ].join("\n"), "#");
   if (conversions) {
-    w.comment("The design converts between float32 and float64 in its tap registers; those conversions exist only as DPI-C models.", "#");
-    w.line('error "float32/float64 conversions have no synthesis implementation yet"');
+    w.comment("The design converts between float32 and float64, or floats and integers, in its tap registers; those conversions exist only as DPI-C models.", "#");
+    w.line('error "conversions involving floats (float32/float64, float/integer) have no synthesis implementation yet"');
   }
   w.line("set xo [lindex $argv 0]");
   w.line("create_project -force vivado_pkg ./vivado_pkg");
