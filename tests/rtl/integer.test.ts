@@ -16,6 +16,7 @@ import { describe, expect, it } from "vitest";
 import { decodeNpyHeader } from "../../src/data/npy.js";
 import { emulate } from "../../src/emulate/emulate.js";
 import { loadProgram } from "../../src/frontend/load_program.js";
+import { buildDatapath } from "../../src/rtl/datapath.js";
 import { rtlDesign } from "../../src/rtl/rtl_design.js";
 import { lintDesign } from "../../src/rtl/verilator_build.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
@@ -66,6 +67,17 @@ describe("RTL integer operators at their edge cases", () => {
     expect(got("trunc", [0, 1, 2, 4])).toEqual([-2n, 2n, 0n, -1000000000n]);
     // back = a * 0.5 in float32: float(2^24 + 1) = 2^24 and float(MAX) = 2^31 (nearest even).
     expect(got("back", [13, 6])).toEqual([8388608, 1073741824]);
+  });
+
+  it("each PE's datapath is as deep as its operators' integer latencies say, and as the spatial pipeline's estimate (the FIFO depths) assumes", () => {
+    const bundle = loadProgram(PROGRAM);
+    const p = lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 });
+    const depths = Object.fromEntries(p.pes.map((pe) => [pe.stencil, buildDatapath(p, pe).depth]));
+    // Integer latencies: + - 1, * 3, / % 36 (the divider), << >> 1, min/max/compare/select/abs 1,
+    // & | ^ ~ unary - 0; float32 * 4. q64: << (1), then / (36), then + (1); mix: the + chain after
+    // a compare (1) and two + (1 each), then | (0).
+    expect(depths).toEqual({ q: 36, r: 36, shl: 1, shr: 1, sum: 1, prod: 3, neg: 0, q64: 38, trunc: 1, narrow: 1, back: 4, mix: 3 });
+    expect(new Set(p.pes.map((pe) => pe.pipelineDepth - depths[pe.stencil]!)).size).toBe(1);
   });
 
   it("int_edges.json lints clean (verilator --lint-only -Wall), the divider included", async () => {
