@@ -1,12 +1,12 @@
 // Integer operators of the RTL datapath at their edge cases: tests/rtl/programs/int_edges.json
-// (2x8 cells of hand-picked int32 operand pairs) simulated under Verilator, with and without
+// (2x8 cells of hand-picked int32 operand pairs, used as int32 and as int64) simulated under Verilator, with and without
 // random backpressure, writes exactly the CPU reference's bytes; a few cells are checked against
 // hand-worked values of what the reference defines (the C++ it runs, built with -fwrapv, and
 // c_expr.ts's integer helpers):
 //  - + - * wrap modulo 2^32 (two's complement); unary -MIN = MIN;
 //  - / truncates toward zero, % has the dividend's sign; x / 0 = x % 0 = 0, MIN / -1 = MIN
 //    (also for int64), x % -1 = 0;
-//  - << and >> (arithmetic) with a count outside 0..31 give 0, or 0 / -1 by the sign for >>;
+//  - << and >> (arithmetic) with a count outside 0..bits-1 give 0, or 0 / -1 by the sign for >>;
 //  - float → int truncates toward zero (in-range values only: C++ leaves the rest undefined);
 //    int → float rounds to nearest even.
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -63,6 +63,9 @@ describe("RTL integer operators at their edge cases", () => {
     expect(got("neg", [2, 0])).toEqual([MIN32, -7n]);
     // q64 = (a << 32) / b + (a << 32) % (b - 1) in int64: MIN64 / -1 = MIN64, x / 0 = 0 (+ x % -1 = 0).
     expect(got("q64", [2, 0, 3])).toEqual([MIN64, 0n, -15032385536n]);
+    // sh64 = (a << (b + 32)) + (a >> (b + 32)) in int64: counts 64, 65 and negative ones shift everything
+    // out; (-1 << 63) + (-1 >> 63) = MIN64 - 1 wraps to MAX64.
+    expect(got("sh64", [3, 8, 9, 10, 11, 14])).toEqual([-120259084289n, 0n, -1n, 10737418240n, -MIN64 - 1n, -1n]);
     // trunc = f: -2.75, 2.75, -0.5, -1e9 truncated toward zero.
     expect(got("trunc", [0, 1, 2, 4])).toEqual([-2n, 2n, 0n, -1000000000n]);
     // back = a * 0.5 in float32: float(2^24 + 1) = 2^24 and float(MAX) = 2^31 (nearest even).
@@ -74,9 +77,9 @@ describe("RTL integer operators at their edge cases", () => {
     const p = lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 });
     const depths = Object.fromEntries(p.pes.map((pe) => [pe.stencil, buildDatapath(p, pe).depth]));
     // Integer latencies: + - 1, * 3, / % 36 (the divider), << >> 1, min/max/compare/select/abs 1,
-    // & | ^ ~ unary - 0; float32 * 4. q64: << (1), then / (36), then + (1); mix: the + chain after
+    // & | ^ ~ unary - 0; float32 * 4. q64: << (1), then / (36), then + (1); sh64: +, shifts, +; mix: the + chain after
     // a compare (1) and two + (1 each), then | (0).
-    expect(depths).toEqual({ q: 36, r: 36, shl: 1, shr: 1, sum: 1, prod: 3, neg: 0, q64: 38, trunc: 1, narrow: 1, back: 4, mix: 3 });
+    expect(depths).toEqual({ q: 36, r: 36, shl: 1, shr: 1, sum: 1, prod: 3, neg: 0, q64: 38, sh64: 3, trunc: 1, narrow: 1, back: 4, mix: 3 });
     expect(new Set(p.pes.map((pe) => pe.pipelineDepth - depths[pe.stencil]!)).size).toBe(1);
   });
 
