@@ -9,13 +9,16 @@
 //  - << and >> (arithmetic) with a count outside 0..bits-1 give 0, or 0 / -1 by the sign for >>;
 //  - float → int truncates toward zero (in-range values only: C++ leaves the rest undefined);
 //    int → float rounds to nearest even.
-import { mkdtempSync, readFileSync } from "node:fs";
+// Plus tests/rtl/programs/int_division.json: the pipelined divider on 512 random operand pairs
+// over the whole int64 and int32 ranges, byte-equal to the reference.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeNpyHeader } from "../../src/data/npy.js";
+import { decodeNpyHeader, encodeNpy } from "../../src/data/npy.js";
 import { emulate } from "../../src/emulate/emulate.js";
 import { loadProgram } from "../../src/frontend/load_program.js";
+import type { DType } from "../../src/ir/dtype.js";
 import { buildDatapath } from "../../src/rtl/datapath.js";
 import { rtlDesign } from "../../src/rtl/rtl_design.js";
 import { lintDesign } from "../../src/rtl/verilator_build.js";
@@ -34,6 +37,26 @@ function values(dir: string, name: string): (bigint | number)[] {
   return Array.from({ length: (buf.length - h.dataOffset) / bytes }, (_, n) => {
     const o = h.dataOffset + n * bytes;
     return h.descr === "<i4" ? BigInt(buf.readInt32LE(o)) : h.descr === "<i8" ? buf.readBigInt64LE(o) : buf.readFloatLE(o);
+  });
+}
+
+/** An .npy file of exact integers (encodeNpy takes numbers, which hold int64 only to 2^53). */
+function integerNpy(dtype: DType, shape: number[], values: bigint[]): Buffer {
+  const buf = encodeNpy(dtype, shape, values.map(() => 0));
+  const bytes = dtype === "int64" ? 8 : 4;
+  const start = buf.length - values.length * bytes;
+  values.forEach((v, n) => (bytes === 8 ? buf.writeBigInt64LE(v, start + n * 8) : buf.writeInt32LE(Number(v), start + n * 4)));
+  return buf;
+}
+
+/** Deterministic pseudo-random integers over the whole range of `bits` (xorshift64*). */
+function randomIntegers(count: number, bits: number, seed: bigint): bigint[] {
+  let x = seed;
+  const mask = (1n << 64n) - 1n;
+  return Array.from({ length: count }, () => {
+    x ^= x >> 12n; x ^= (x << 25n) & mask; x ^= x >> 27n;
+    const r = (x * 2685821657736338717n) & mask;
+    return BigInt.asIntN(bits, r);
   });
 }
 
@@ -70,6 +93,32 @@ describe("RTL integer operators at their edge cases", () => {
     expect(got("trunc", [0, 1, 2, 4])).toEqual([-2n, 2n, 0n, -1000000000n]);
     // back = a * 0.5 in float32: float(2^24 + 1) = 2^24 and float(MAX) = 2^31 (nearest even).
     expect(got("back", [13, 6])).toEqual([8388608, 1073741824]);
+  });
+
+  it("int_division.json: / and % of random int64 and int32 operands over their whole range equal the reference's bytes", async () => {
+    // Divisors shifted right by a random count (small and large magnitudes alike), and every
+    // 7th dividend MIN, every 11th divisor -1, every 13th 0.
+    const tmp = mkdtempSync(join(tmpdir(), "rtl-div-"));
+    const inputs = join(tmp, "in");
+    mkdirSync(inputs);
+    const n = 8 * 64;
+    for (const [x, y, bits, dtype] of [["a", "b", 64, "int64"], ["c", "d", 32, "int32"]] as const) {
+      const shifts = randomIntegers(n, 64, 99n + BigInt(bits)).map((s) => BigInt.asUintN(6, s) % BigInt(bits));
+      const dividends = randomIntegers(n, bits, 1n + BigInt(bits)).map((v, i) => (i % 7 === 0 ? -(1n << BigInt(bits - 1)) : v));
+      const divisors = randomIntegers(n, bits, 2n + BigInt(bits)).map((v, i) => (i % 13 === 0 ? 0n : i % 11 === 0 ? -1n : v >> shifts[i]!));
+      writeFileSync(join(inputs, `${x}.npy`), integerNpy(dtype, [8, 64], dividends));
+      writeFileSync(join(inputs, `${y}.npy`), integerNpy(dtype, [8, 64], divisors));
+    }
+    const bundle = loadProgram("tests/rtl/programs/int_division.json");
+    const options = { spatial: { vectorWidth: 1, replicas: 1 }, inputsDir: inputs };
+    const ref = join(tmp, "reference");
+    const out = join(tmp, "rtl");
+    expect((await emulate(bundle, { ...options, target: "cpu", outputsDir: ref })).ok).toBe(true);
+    expect((await emulate(bundle, { ...options, target: "rtl", outputsDir: out })).ok).toBe(true);
+    for (const name of bundle.outputs) expect({ name, bytes: readFileSync(join(out, `${name}.npy`)) }).toEqual({ name, bytes: readFileSync(join(ref, `${name}.npy`)) });
+    // The operands did reach past 2^53 (int64) and both signs.
+    const q = values(ref, "q64") as bigint[];
+    expect(q.some((v) => v > 2n ** 53n) && q.some((v) => v < -(2n ** 53n))).toBe(true);
   });
 
   it("each PE's datapath is as deep as its operators' integer latencies say, and as the spatial pipeline's estimate (the FIFO depths) assumes", () => {
