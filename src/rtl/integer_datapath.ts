@@ -15,8 +15,8 @@ import { INTEGER_DIVIDER } from "./integer_divider.js";
 const CMP_OP: Record<string, string> = { lt: "<", le: "<=", gt: ">", ge: ">=", eq: "==", ne: "!=" };
 
 /**
- * Declares and drives `name` (already declared by the caller) for an integer node with operands
- * `args` (signal names); returns false for node kinds that are not integer-specific.
+ * Drives `name` (declared by the caller) for a node of an integer stencil with operands `args`
+ * (signal names); returns false for the node kinds whose logic is the same as for floats.
  */
 export function emitIntegerNode(w: CodeWriter, sn: ScheduledNode, name: string, args: string[], B: number): boolean {
   const node = sn.node;

@@ -291,6 +291,7 @@ function emitKernelTop(p: Pipeline, args: KernelArgument[]): string {
 function emitSynthesisOperators(p: Pipeline): string {
   const used = new Map<string, { op: string; cmp: boolean; bits: number; latency: number }>();
   for (const pe of p.pes) {
+    if (isIntegerDType(pe.dtype)) continue; // integer operators (compares included) are native logic
     const dp = buildDatapath(p, pe);
     for (const n of dp.nodes) {
       if (n.node.kind !== "fp" && n.node.kind !== "cmp") continue;

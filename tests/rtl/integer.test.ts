@@ -132,9 +132,11 @@ describe("RTL integer operators at their edge cases", () => {
     expect(new Set(p.pes.map((pe) => pe.pipelineDepth - depths[pe.stencil]!)).size).toBe(1);
   });
 
-  it("int_edges.json lints clean (verilator --lint-only -Wall), the divider included", async () => {
+  it("int_edges.json lints clean (verilator --lint-only -Wall), the divider included; only its float stencil asks for a floating_point core", async () => {
     const bundle = loadProgram(PROGRAM);
     const design = rtlDesign(bundle, lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 }));
     expect(await lintDesign(design.files, design.sv, design.topModule)).toBe("");
+    // back = a * 0.5 (float32) is the one float operator; integer compares are native, not cores.
+    expect(design.files.get("ip/floating_point.tcl")!.match(/-module_name \S+/g)).toEqual(["-module_name fp32_mul_l4"]);
   });
 });
