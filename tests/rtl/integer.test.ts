@@ -20,7 +20,9 @@ import { emulate } from "../../src/emulate/emulate.js";
 import { loadProgram } from "../../src/frontend/load_program.js";
 import type { DType } from "../../src/ir/dtype.js";
 import { buildDatapath } from "../../src/rtl/datapath.js";
+import { loadPlatform } from "../../src/platform/platform.js";
 import { rtlDesign } from "../../src/rtl/rtl_design.js";
+import { rtlProject } from "../../src/rtl/rtl_project.js";
 import { lintDesign } from "../../src/rtl/verilator_build.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { BACKPRESSURE_SEED, simulateBothWays } from "./simulate.js";
@@ -138,5 +140,14 @@ describe("RTL integer operators at their edge cases", () => {
     expect(await lintDesign(design.files, design.sv, design.topModule)).toBe("");
     // back = a * 0.5 (float32) is the one float operator; integer compares are native, not cores.
     expect(design.files.get("ip/floating_point.tcl")!.match(/-module_name \S+/g)).toEqual(["-module_name fp32_mul_l4"]);
+  });
+
+  it("package_xo.tcl refuses only conversions involving floats: image_int.json's int32 → int64 is native logic, int_edges.json's float ↔ int32 a DPI-C model", () => {
+    const refusal = (path: string) => {
+      const bundle = loadProgram(path);
+      const files = rtlProject(bundle, lowerToPipeline(bundle.sdfg, { vectorWidth: 1, replicas: 1 }), loadPlatform("u280"));
+      return /^error "conversions involving floats/m.test(files.get("kernel/package_xo.tcl")!.toString());
+    };
+    expect([refusal("stencils/image_int.json"), refusal(PROGRAM)]).toEqual([false, true]);
   });
 });

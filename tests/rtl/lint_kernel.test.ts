@@ -31,7 +31,7 @@ describe("verilator --lint-only -Wall", () => {
 });
 
 describe("Vitis RTL kernel", () => {
-  it.each([["stencils/hdiff.json", 1, 1], ["stencils/hdiff_t7.json", 8, 3]])("%s at W = %i, P = %i: kernel.xml names every port and argument; the wrapper lints", async (path, W, P) => {
+  it.each([["stencils/hdiff.json", 1, 1], ["stencils/hdiff_t7.json", 8, 3], ["stencils/image_int.json", 2, 1]])("%s at W = %i, P = %i: kernel.xml names every port and argument; the wrapper lints", async (path, W, P) => {
     const bundle = loadProgram(path);
     const pipeline = lowerToPipeline(bundle.sdfg, { vectorWidth: W, replicas: P, uram: true });
     const files = rtlProject(bundle, pipeline, loadPlatform("u280"));
