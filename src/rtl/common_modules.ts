@@ -6,10 +6,12 @@
 //  - sdfg_fp32_op / sdfg_fp64_op / *_cmp: fixed-latency floating-point operators. This file is
 //    their *simulation model*: the result is computed by a C function through DPI-C (exactly the
 //    operation the CPU reference performs) and delayed by the operator's latency. For synthesis,
-//    `ip/floating_point.tcl` generates Xilinx floating_point cores of the same latencies.
+//    `ip/floating_point.tcl` generates Xilinx floating_point cores of the same latencies;
+//  - sdfg_int_div: the pipelined integer divider (integer_divider.ts), synthesisable as written.
 
 import { CodeWriter } from "../codegen/code_writer.js";
 import { FP_CMPS, FP_OPS } from "./datapath.js";
+import { emitIntegerDivider, INTEGER_DIVIDER } from "./integer_divider.js";
 import { svBlock } from "./sv_syntax.js";
 
 /** Operator codes shared by the SystemVerilog models and the DPI-C functions. */
@@ -42,6 +44,8 @@ export function emitCommonModules(): Map<string, string> {
   w.line("import \"DPI-C\" pure function bit sdfg_fp64_cmp(input int op, input longint unsigned a, input longint unsigned b);");
   w.line("import \"DPI-C\" pure function longint unsigned sdfg_fp32_to_fp64(input int unsigned a);");
   w.line("import \"DPI-C\" pure function int unsigned sdfg_fp64_to_fp32(input longint unsigned a);");
+  w.comment("C++ conversion T(x) between a float and an integer type (codes: float32, float64, int32, int64).");
+  w.line("import \"DPI-C\" pure function longint unsigned sdfg_convert(input int from_type, input int to_type, input longint unsigned a);");
   w.line("import \"DPI-C\" function void sdfg_fifo_sample(input int id, input int count, input bit full_stall);");
   w.dedent();
   w.line("endpackage");
@@ -133,6 +137,8 @@ export function emitCommonModules(): Map<string, string> {
     emitOperatorModel(w, `sdfg_fp${bits}_cmp`, bits, "1", `${SIM_PACKAGE}::sdfg_fp${bits}_cmp(OP, a, b)`);
     next(`sdfg_fp${bits}_cmp`);
   }
+  emitIntegerDivider(w);
+  next(INTEGER_DIVIDER);
   return files;
 }
 

@@ -5,6 +5,7 @@
 // error naming them, instead of synthesising something else.
 
 import { CodeWriter } from "../codegen/code_writer.js";
+import { isIntegerDType } from "../ir/dtype.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { buildDatapath } from "./datapath.js";
 
@@ -34,6 +35,7 @@ export function coreName(op: string, bits: number, latency: number): string {
 export function emitFloatingPointTcl(p: Pipeline): string {
   const used = new Map<string, { op: string; bits: number; latency: number }>();
   for (const pe of p.pes) {
+    if (isIntegerDType(pe.dtype)) continue; // integer operators (compares included) are native logic
     const dp = buildDatapath(p, pe);
     const bits = pe.dtype === "float64" ? 64 : 32;
     for (const n of dp.nodes) {

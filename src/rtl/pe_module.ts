@@ -8,9 +8,12 @@
 
 import { CodeWriter } from "../codegen/code_writer.js";
 import { domainChecks, registerIndex, windowSlot, type PEInput, type Pipeline, type ProcessingElement, type WindowPart } from "../spatial/pipeline.js";
-import { FP_CMP_CODE, FP_OP_CODE, SIM_PACKAGE } from "./common_modules.js";
+import { isIntegerDType } from "../ir/dtype.js";
+import { FP_CMP_CODE, FP_OP_CODE } from "./common_modules.js";
 import { bitsOf, buildDatapath, constantBits, type Datapath } from "./datapath.js";
+import { emitIntegerNode } from "./integer_datapath.js";
 import { svBlock, svHex, svLanes } from "./sv_syntax.js";
+import { convertValue } from "./type_conversion.js";
 
 const AXES = ["i", "j", "k"];
 
@@ -123,8 +126,8 @@ export function emitPEModule(p: Pipeline, pe: ProcessingElement, source: string 
   const used = reachable(dp);
   const tapNodes = dp.nodes.map((n, id) => ({ n, id })).filter(({ n, id }) => n.node.kind === "tap" && used.has(id));
   const bypass = pe.bypass ? pe.inputs.find((i) => i.field === pe.bypass)! : undefined;
-  const conv = (from: typeof pe.dtype, text: string) =>
-    from === pe.dtype ? text : `${SIM_PACKAGE}::sdfg_${from === "float32" ? "fp32_to_fp64" : "fp64_to_fp32"}(${text})`;
+  const conv = (from: typeof pe.dtype, text: string) => convertValue(from, pe.dtype, text);
+  const integer = isIntegerDType(pe.dtype);
   w.comment("Stage 0: the taps of every lane with the boundary conditions applied, registered.");
   const stage0: string[] = [];
   for (let lane = 0; lane < W; lane++) {
@@ -177,6 +180,7 @@ export function emitPEModule(p: Pipeline, pe: ProcessingElement, source: string 
       const node = sn.node;
       w.line(`logic [${sn.bool ? 0 : B - 1}:0] ${name};`);
       const args = "args" in node ? node.args.map((a) => at(a, sn.start)) : [];
+      if (integer && emitIntegerNode(w, sn, name, args, B)) return;
       switch (node.kind) {
         case "const": w.line(`assign ${name} = ${svHex(B, node.bits)};`); break;
         case "scalar": w.line(`assign ${name} = ${conv(node.dtype, `${node.name}_value`)};`); break;
@@ -184,6 +188,7 @@ export function emitPEModule(p: Pipeline, pe: ProcessingElement, source: string 
         case "cmp": w.line(`sdfg_fp${B}_cmp #(.OP(${FP_CMP_CODE[node.op]}), .LATENCY(${sn.latency})) u_${name} (.clk(ap_clk), .ce(ce), .a(${args[0]}), .b(${args[1]}), .y(${name})); // ${node.op}`); break;
         case "neg": w.line(`assign ${name} = {~${args[0]}[${B - 1}], ${args[0]}[${B - 2}:0]};`); break;
         case "abs": w.line(`assign ${name} = {1'b0, ${args[0]}[${B - 2}:0]};`); break;
+        case "int": case "bitnot": throw new Error(`integer operator '${node.kind}' in float stencil '${pe.stencil}'`);
         case "not": w.line(`assign ${name} = !${args[0]};`); break;
         case "nonzero": w.line(`assign ${name} = |${args[0]}[${B - 2}:0];`); break;
         case "bool2t": w.line(`assign ${name} = ${args[0]} ? ${svHex(B, constantBits(1, pe.dtype))} : ${svHex(B, constantBits(0, pe.dtype))};`); break;

@@ -1,10 +1,9 @@
 // The files of an RTL design: SystemVerilog (shared modules, the top with its readers, one file
-// per PE), the DPI-C operator models and the Verilator testbench, and the Tcl script that
-// creates the Xilinx floating_point cores the operator models stand for.
+// per PE; integer operators are native logic), the DPI-C models of the float operators and
+// conversions and the Verilator testbench, and the Tcl script that creates the Xilinx
+// floating_point cores the float operator models stand for.
 
 import type { ProgramBundle } from "../frontend/load_program.js";
-import { UserError } from "../ir/diagnostics.js";
-import { DTYPE_INFO } from "../ir/dtype.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { emitCommonModules } from "./common_modules.js";
 import { emitFloatingPointTcl } from "./fp_ip_tcl.js";
@@ -23,24 +22,7 @@ export interface RtlDesign {
   prefix: string;
 }
 
-/**
- * The RTL operators are floating point only (DPI-C models of the floating_point cores): integer
- * data is refused by name rather than computed with float operators.
- */
-export function requireRtlTypes(p: Pipeline): void {
-  const named = [
-    ...p.pes.map((pe) => ({ what: `stencil '${pe.stencil}'`, dtype: pe.dtype })),
-    ...p.readers.map((r) => ({ what: `input '${r.array}'`, dtype: r.dtype })),
-    ...p.scalars.map((s) => ({ what: `scalar '${s.name}'`, dtype: s.dtype })),
-  ];
-  const integer = named.find((x) => DTYPE_INFO[x.dtype].integer);
-  if (integer) {
-    throw new UserError("--target rtl", `has no integer operators yet: ${integer.what} is ${integer.dtype} (use --target xilinx, intel, cpu or cuda for integer programs)`);
-  }
-}
-
 export function rtlDesign(bundle: ProgramBundle, p: Pipeline): RtlDesign {
-  requireRtlTypes(p);
   const files = new Map<string, string>();
   const sv: string[] = [];
   const add = (path: string, text: string, list?: string[]) => { files.set(path, text); list?.push(path); };

@@ -8,7 +8,7 @@
 //    (naming the full and empty FIFOs), and writes an optional FST trace (--trace FILE).
 
 import { CodeWriter } from "../codegen/code_writer.js";
-import { DTYPE_INFO } from "../ir/dtype.js";
+import { DTYPE_INFO, DTYPES } from "../ir/dtype.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { FP_CMP_CODE, FP_OP_CODE } from "./common_modules.js";
 import { FP_CMPS, FP_OPS } from "./datapath.js";
@@ -65,6 +65,25 @@ export function emitDpiModels(): string {
   });
   w.block("unsigned int sdfg_fp64_to_fp32(unsigned long long a)", () => {
     w.line("return to_bits<uint32_t>(static_cast<float>(from_bits<double>(static_cast<uint64_t>(a))));");
+  });
+  // T(x) between a float and an integer type, exactly the conversion the reference's C++ performs.
+  w.block("template <typename S> static unsigned long long convert_to(int to, S x)", () => {
+    w.block("switch (to)", () => {
+      DTYPES.forEach((d, n) => {
+        const bits = DTYPE_INFO[d].bytes * 8;
+        w.line(`case ${n}: return to_bits<uint${bits}_t>(static_cast<${DTYPE_INFO[d].cType}>(x)); // ${d}`);
+      });
+      w.line("default: return 0;");
+    });
+  });
+  w.block("unsigned long long sdfg_convert(int from, int to, unsigned long long a)", () => {
+    w.block("switch (from)", () => {
+      DTYPES.forEach((d, n) => {
+        const bits = DTYPE_INFO[d].bytes * 8;
+        w.line(`case ${n}: return convert_to(to, from_bits<${DTYPE_INFO[d].cType}>(static_cast<uint${bits}_t>(a))); // ${d}`);
+      });
+      w.line("default: return 0;");
+    });
   });
   return w.toString();
 }

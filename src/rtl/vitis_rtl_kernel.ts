@@ -8,7 +8,7 @@
 
 import { create } from "xmlbuilder2";
 import { CodeWriter } from "../codegen/code_writer.js";
-import { DTYPE_INFO } from "../ir/dtype.js";
+import { DTYPE_INFO, isIntegerDType, type DType } from "../ir/dtype.js";
 import { UserError } from "../ir/diagnostics.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
@@ -291,6 +291,7 @@ function emitKernelTop(p: Pipeline, args: KernelArgument[]): string {
 function emitSynthesisOperators(p: Pipeline): string {
   const used = new Map<string, { op: string; cmp: boolean; bits: number; latency: number }>();
   for (const pe of p.pes) {
+    if (isIntegerDType(pe.dtype)) continue; // integer operators (compares included) are native logic
     const dp = buildDatapath(p, pe);
     for (const n of dp.nodes) {
       if (n.node.kind !== "fp" && n.node.kind !== "cmp") continue;
@@ -354,14 +355,16 @@ function kernelXml(args: KernelArgument[]): string {
 
 function packageTcl(p: Pipeline, platform: Platform): string {
   const w = new CodeWriter();
-  const conversions = p.pes.some((pe) => pe.inputs.some((i) => i.dtype !== pe.dtype) || pe.scalars.some((s) => p.scalars.find((x) => x.name === s)!.dtype !== pe.dtype));
+  // Integer ↔ integer conversions are native logic; any involving a float is a DPI-C model.
+  const dpi = (from: DType, to: DType) => from !== to && !(isIntegerDType(from) && isIntegerDType(to));
+  const conversions = p.pes.some((pe) => pe.inputs.some((i) => dpi(i.dtype, pe.dtype)) || pe.scalars.some((s) => dpi(p.scalars.find((x) => x.name === s)!.dtype, pe.dtype)));
   w.comment([
     `Packages the RTL kernel '${RTL_KERNEL_NAME}' of '${p.name}' as a Vitis .xo (vivado -mode batch -source kernel/package_xo.tcl -tclargs top.xo).`,
     `Board: ${platform.name} (${platform.platform}).`,
   ].join("\n"), "#");
   if (conversions) {
-    w.comment("The design converts between float32 and float64 in its tap registers; those conversions exist only as DPI-C models.", "#");
-    w.line('error "float32/float64 conversions have no synthesis implementation yet"');
+    w.comment("The design converts between float32 and float64, or floats and integers, in its tap registers; those conversions exist only as DPI-C models.", "#");
+    w.line('error "conversions involving floats (float32/float64, float/integer) have no synthesis implementation yet"');
   }
   w.line("set xo [lindex $argv 0]");
   w.line("create_project -force vivado_pkg ./vivado_pkg");

@@ -3,7 +3,7 @@
 // differences between reconvergent paths matter: they add to the FIFO depths hardware needs
 // beyond the element delays, since a PE's output leaves that many cycles after its inputs.
 
-import type { DType } from "../ir/dtype.js";
+import { isIntegerDType, type DType } from "../ir/dtype.js";
 import { multipliedPower, type Assignment, type Expr } from "../ir/expr.js";
 
 const FLOAT: Record<string, number> = { add: 5, mul: 4, div: 12, sqrt: 12, exp: 15, log: 15, trig: 25, pow: 30, cmp: 2, select: 1, round: 2, abs: 0, minmax: 2 };
@@ -13,11 +13,12 @@ const DOUBLE: Record<string, number> = { add: 8, mul: 6, div: 31, sqrt: 31, exp:
 
 /**
  * Latency in cycles of one operator class (`add`, `mul`, `div`, `sqrt`, `exp`, `log`, `trig`,
- * `pow`, `cmp`, `select`, `round`, `abs`, `minmax`): the RTL backend builds its operators with
- * exactly these latencies so its PEs are as deep as the FIFO depths assume.
+ * `pow`, `cmp`, `select`, `round`, `abs`, `minmax`; integers also `logic`, `shift`, and `div`
+ * for `%`): the RTL backend builds its operators with exactly these latencies so its PEs are as
+ * deep as the FIFO depths assume.
  */
 export function operatorLatency(op: string, dtype: DType): number {
-  const lat = (dtype === "float64" ? DOUBLE : FLOAT)[op];
+  const lat = (dtype === "float64" ? DOUBLE : isIntegerDType(dtype) ? INTEGER : FLOAT)[op];
   if (lat === undefined) throw new Error(`no latency for operator class '${op}'`);
   return lat;
 }

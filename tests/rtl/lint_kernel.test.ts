@@ -13,10 +13,9 @@ import { lintDesign } from "../../src/rtl/verilator_build.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { jsonFiles } from "../helpers.js";
 
-// Integer programs are refused by --target rtl (tests/rtl/stencils.test.ts).
+// Integer programs (image_int.json) included.
 const variants = jsonFiles("stencils").flatMap((path) => {
   const bundle = loadProgram(path);
-  if (bundle.inputs.some((i) => i.dtype === "int32" || i.dtype === "int64")) return [];
   const own = bundle.vectorization ?? 1;
   const out: [string, number, number, string][] = [[basename(path), own, 1, path], [basename(path), 8, 1, path]];
   if (bundle.sdfg.timeLoop) out.push([basename(path), own, 3, path]);
@@ -32,7 +31,7 @@ describe("verilator --lint-only -Wall", () => {
 });
 
 describe("Vitis RTL kernel", () => {
-  it.each([["stencils/hdiff.json", 1, 1], ["stencils/hdiff_t7.json", 8, 3]])("%s at W = %i, P = %i: kernel.xml names every port and argument; the wrapper lints", async (path, W, P) => {
+  it.each([["stencils/hdiff.json", 1, 1], ["stencils/hdiff_t7.json", 8, 3], ["stencils/image_int.json", 2, 1]])("%s at W = %i, P = %i: kernel.xml names every port and argument; the wrapper lints", async (path, W, P) => {
     const bundle = loadProgram(path);
     const pipeline = lowerToPipeline(bundle.sdfg, { vectorWidth: W, replicas: P, uram: true });
     const files = rtlProject(bundle, pipeline, loadPlatform("u280"));
