@@ -9,7 +9,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { registerIndex, type Channel, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
 import { channelsOf, emitAdvance, hasStepsArgument, readerAddressing, readerSummary, STEPS_ARGUMENT } from "./memory_code.js";
-import { cellFunction, emitCellFunction, emitIntegerHelpers, laneArguments } from "./pe_code.js";
+import { cellFunction, emitCellFunction, emitIntegerHelpers, laneArguments, withWriteRegion } from "./pe_code.js";
 import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames } from "./window_code.js";
 
 export const KERNEL_NAME = "top";
@@ -212,7 +212,7 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: KernelS
         const calls = [];
         const bypass = pe.inputs.find((i) => i.field === pe.bypass);
         for (let lane = 0; lane < p.vectorWidth; lane++) {
-          const value = `${cell.name}(${laneArguments(p, pe, cell, lane).join(", ")})`;
+          const value = withWriteRegion(p, pe, cell, lane, `${cell.name}(${laneArguments(p, pe, cell, lane).join(", ")})`);
           calls.push(`out_[${lane}] = ${bypass ? `active_ ? ${value} : ${tapElement(bypass, 0, lane, p.vectorWidth)}` : value};`);
         }
         if (calls.some((c) => /\bk0_(?![A-Za-z0-9_])/.test(c))) w.line("const int k0_ = kv_ * W_; // innermost index of lane 0");

@@ -41,6 +41,8 @@ export function requireRtlTypes(p: Pipeline): void {
 
 export function rtlDesign(bundle: ProgramBundle, p: Pipeline): RtlDesign {
   requireRtlTypes(p);
+  const partial = p.pes.find((pe) => pe.region);
+  if (partial) throw new UserError("--target rtl", `has no write regions yet: stencil '${partial.stencil}' writes only part of its domain (use --target xilinx, intel or cpu)`);
   const files = new Map<string, string>();
   const sv: string[] = [];
   const add = (path: string, text: string, list?: string[]) => { files.set(path, text); list?.push(path); };
