@@ -152,11 +152,13 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
   }
 
   // Names: the last version of a program array takes its name, its initial value `<name>_in`.
-  const taken = new Set<string>([...Object.keys(program.arrays)]);
+  // Every name a bundle input, stencil or temporary may not take: the program's own array names
+  // (kept by their last versions and by inputs read unchanged) and every name handed out.
+  const taken = new Set<string>(Object.entries(program.arrays).filter(([, d]) => !d.transient).map(([n]) => n));
   const fresh = (base: string) => {
-    let name = nameProblem(base) ? "tmp" : base;
-    for (let n = 2; taken.has(name) && name !== base; n++) name = `${nameProblem(base) ? "tmp" : base}${n}`;
-    for (let n = 2; taken.has(name); n++) name = `${nameProblem(base) ? "tmp" : base}_${n}`;
+    const stem = nameProblem(base) ? "tmp" : base;
+    let name = stem;
+    for (let n = 2; taken.has(name) || nameProblem(name); n++) name = `${stem}_${n}`;
     taken.add(name);
     return name;
   };
@@ -251,9 +253,15 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     b.addStencil({ label: name, dtype, iterators, domain: D, inputs: stencilInputs.get(u)!, output: name, code: codes.get(u)!, ...(writeRegion ? { region: writeRegion } : {}) });
     sources[name] = stencilText(name, codes.get(u)!, iterators, writeRegion);
   }
+  // The stencil a fused map ends up in: follow its single reader until one is kept.
+  const stencilOf = (u: MapUse): string => {
+    let x = u;
+    while (fused.has(x)) x = uses.find((y) => y.reads.some((r) => r.version === x.writes))!;
+    return x.writes.name!;
+  };
   for (const u of uses) {
     const into = fused.get(u);
-    const target = into ? uses.find((x) => x.reads.some((r) => r.version === u.writes))!.writes.name! : u.writes.name!;
+    const target = stencilOf(u);
     kernels.push({
       name: `${u.map.state.label}/${u.map.label}#${u.map.entry}`, mapping: "streamed", pattern: STENCIL_MAPS_PATTERN,
       reason: into ? `constant-offset map fused into stencil '${target}' (its result '${into}' is read once)`
