@@ -94,6 +94,9 @@ export function laneArguments(pipeline: Pipeline, pe: ProcessingElement, cell: C
   return [...args, ...cell.scalars];
 }
 
+/** What every PE loop says about its initiation interval (both vendors; tests/cli/pe_loops.test.ts checks the loops). */
+export const II_ONE_COMMENT = "II=1: one vector in per input and one out per iteration; windows are registers (fully partitioned) or delay lines read and written once per iteration at a declared distance; no accumulation or other value is carried through memory between iterations.";
+
 /**
  * Lane `lane`'s result `value` with the PE's write region applied: outside the region the lane
  * forwards the centre value of the region's `keep` input (the array's previous value).
