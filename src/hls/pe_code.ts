@@ -102,12 +102,12 @@ export const II_ONE_COMMENT = "II=1: one vector in per input and one out per ite
  * forwards the centre value of the region's `keep` input (the array's previous value).
  */
 export function withWriteRegion(pipeline: Pipeline, pe: ProcessingElement, cell: CellFunction, lane: number, value: string, laneOf: LaneAccess = subscriptLane): string {
-  const inside = inRegionCondition(pe, pipeline.domain, lane);
+  const inside = inRegionCondition(pe, pipeline.domain, lane, pipeline.vectorWidth);
   if (!pe.region || inside === null) return value;
   const keep = pe.inputs.find((i) => i.field === pe.region!.keep);
   if (!keep) throw new Error(`PE ${pe.name}: the region's input '${pe.region.keep}' is not an input`);
   const centre = tapElement(keep, 0, lane, pipeline.vectorWidth, laneOf);
-  return `(${inside}) ? ${value} : ${keep.dtype === pe.dtype ? centre : castTo(cell.typeName(pe.dtype), centre, cell.cast)}`;
+  return `((${inside}) ? ${value} : ${keep.dtype === pe.dtype ? centre : castTo(cell.typeName(pe.dtype), centre, cell.cast)})`;
 }
 
 /**

@@ -99,10 +99,10 @@ export function emitWindowShift(w: CodeWriter, input: PEInput, incoming: string,
 }
 
 /** A C condition that output lane `lane` is inside the PE's write region; null when always. */
-export function inRegionCondition(pe: ProcessingElement, domain: readonly number[], lane: number): string | null {
+export function inRegionCondition(pe: ProcessingElement, domain: readonly number[], lane: number, W: number): string | null {
   if (!pe.region) return null;
   const names = ["i_", "j_", "k0_"];
-  const terms = regionChecks(pe.region, domain, lane).map((c) => `${names[c.axis]} ${c.op} ${c.bound}`);
+  const terms = regionChecks(pe.region, domain, lane, W).map((c) => `${names[c.axis]} ${c.op} ${c.bound}`);
   return terms.length === 0 ? null : terms.join(" && ");
 }
 

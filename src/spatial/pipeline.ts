@@ -192,12 +192,17 @@ export function domainChecks(offset: readonly number[], domain: readonly number[
  * What keeps output lane `lane` inside a stencil's write region, in the form of domainChecks
  * (axis 2 bounds the first element index of the output vector). Empty when always inside.
  */
-export function regionChecks(region: NonNullable<ProcessingElement["region"]>, domain: readonly number[], lane: number): DomainCheck[] {
+export function regionChecks(region: NonNullable<ProcessingElement["region"]>, domain: readonly number[], lane: number, W: number): DomainCheck[] {
   const checks: DomainCheck[] = [];
   for (const a of [0, 1, 2] as const) {
+    // Along k the element is k0 + lane, with k0 a multiple of W from 0 to domain - W.
     const shift = a === 2 ? lane : 0;
-    if (region.lo[a]! > 0) checks.push({ axis: a, op: ">=", bound: region.lo[a]! - shift });
-    if (region.hi[a]! < domain[a]! - 1) checks.push({ axis: a, op: "<", bound: region.hi[a]! + 1 - shift });
+    const first = 0;
+    const last = a === 2 ? domain[2]! - W : domain[a]! - 1;
+    const lo = region.lo[a]! - shift;
+    const hi = region.hi[a]! + 1 - shift;
+    if (lo > first) checks.push({ axis: a, op: ">=", bound: lo });
+    if (hi <= last) checks.push({ axis: a, op: "<", bound: hi });
   }
   return checks;
 }
