@@ -3,7 +3,7 @@
 // plus a constant offset. That is exactly what a stencil computes; anything else in the state is
 // refused with its location.
 
-import type { PEdge, PNode, PState, PStmt } from "../../ir/program.js";
+import type { PEdge, PExpr, PNode, PRange, PState, PStmt } from "../../ir/program.js";
 import { constantValue, pointOffsets } from "./affine_index.js";
 
 export interface PointRead {
@@ -40,14 +40,20 @@ export function pointMapsOf(state: PState, arrays: Readonly<Record<string, { kin
     if (top && n.kind !== "access" && n.kind !== "map_entry" && n.kind !== "map_exit") return `${n.where}: a ${describe(n)} outside a map`;
     if (!top && n.kind !== "tasklet") return `${n.where}: a ${describe(n)} inside a map (only one tasklet per map is streamed)`;
   }
-  for (const e of state.edges) {
-    const s = byId.get(e.src)!;
-    const d = byId.get(e.dst)!;
-    if (s.kind === "access" && d.kind === "access") return `${e.where}: a copy between '${s.data}' and '${d.data}'`;
-  }
   const maps: PointMap[] = [];
   for (const id of topologicalOrder(state)) {
     const n = byId.get(id)!;
+    if (n.kind === "access") {
+      // A whole-array copy (host to device buffer and back) is the identity at offset 0.
+      const writers = state.edges.filter((e) => e.dst === id);
+      const copies = writers.filter((e) => byId.get(e.src)?.kind === "access");
+      if (copies.length === 0) continue;
+      if (writers.length > 1) return `${n.where}: '${n.data}' is written by more than one edge`;
+      const c = wholeCopy(copies[0]!, byId, arrays, values);
+      if (typeof c === "string") return c;
+      maps.push({ ...c, state });
+      continue;
+    }
     if (n.kind !== "map_entry") continue;
     const m = pointMap(state, n, byId, arrays, values);
     if (typeof m === "string") return m;
@@ -109,6 +115,30 @@ function pointMap(
   return {
     state, entry: entry.id, label: entry.label, where, params, lo, hi, code: tasklet.code, output: tasklet.outputs[0]!, reads,
     write: { data: o.memlet!.data, node: outer.dst, offset },
+  };
+}
+
+/** A copy of a whole array into another of the same shape, as a point map of the identity. */
+function wholeCopy(e: PEdge, byId: Map<number, PNode>, arrays: Readonly<Record<string, { kind: string; shape?: PExpr[] }>>, values: Readonly<Record<string, number>>): Omit<PointMap, "state"> | string {
+  const src = byId.get(e.src) as Extract<PNode, { kind: "access" }>;
+  const dst = byId.get(e.dst) as Extract<PNode, { kind: "access" }>;
+  const m = e.memlet;
+  const what = `${e.where}: the copy of '${src.data}' into '${dst.data}'`;
+  if (!m || m.wcr || m.dynamic) return `${what} is dynamic or has a write-conflict resolution`;
+  const shapeOf = (data: string) => (arrays[data]?.shape ?? []).map((x) => constantValue(x, values));
+  const from = shapeOf(src.data);
+  const to = shapeOf(dst.data);
+  if (arrays[src.data]?.kind !== "array" || arrays[dst.data]?.kind !== "array") return `${what} is not between two arrays`;
+  if (from.some((x) => x === null) || from.join() !== to.join()) return `${what} is between arrays of different shapes`;
+  const whole = (subset: PRange[] | null) => subset === null || (subset.length === from.length && subset.every((r, d) => constantValue(r.start, values) === 0 && constantValue(r.end, values) === from[d]! - 1 && constantValue(r.step, values) === 1));
+  if (!whole(m.subset) || !whole(m.otherSubset)) return `${what} is not of the whole array`;
+  const params = from.map((_, d) => `copy${d}`);
+  return {
+    entry: dst.id, label: `copy ${src.data} -> ${dst.data}`, where: e.where, params,
+    lo: from.map(() => 0), hi: from.map((x) => x! - 1),
+    code: [{ kind: "assign", target: "out", value: { kind: "name", name: "in" } }], output: "out",
+    reads: [{ connector: "in", data: src.data, node: src.id, offset: from.map(() => 0), scalar: false }],
+    write: { data: dst.data, node: dst.id, offset: from.map(() => 0) },
   };
 }
 

@@ -21,7 +21,10 @@ export function straightLine(program: Program, values: Readonly<Record<string, n
   if (typeof blocks === "string") return blocks;
   const work = blocks.filter((b) => !isEmptyState(b));
   if (work.every((b) => b.kind === "state")) return { states: work as PState[] };
-  if (work.length !== 1 || work[0]!.kind !== "loop") return "the control flow is not a straight line of states or one loop around them";
+  if (work.length !== 1 || work[0]!.kind !== "loop") {
+    const found = work.filter((b) => b.kind !== "state").map((b) => `${b.kind} '${b.label}'`);
+    return `the control flow is not a straight line of states or one loop around them (it has ${found.join(", ")}${work.length > found.length ? " beside dataflow states" : ""})`;
+  }
   const loop = work[0]!;
   const steps = tripCount(loop, values);
   if (typeof steps === "string") return steps;

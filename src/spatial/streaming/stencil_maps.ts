@@ -126,9 +126,11 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
 
   // Placement, last map first: a map writing a program array sits where it writes; a transient
   // takes the position at which its last reader reads it at offset 0.
+  // A transient of the domain's own shape lines up with it (origin 0) whoever reads it.
+  for (const u of uses) if (u.writes.transient && dims(u.writes.data).join() === D.join()) u.writes.origin = D.map(() => 0);
   for (let n = uses.length - 1; n >= 0; n--) {
     const u = uses[n]!;
-    u.writes.origin ??= u.writes.transient ? D.map(() => 0) : D.map(() => 0);
+    u.writes.origin ??= D.map(() => 0);
     u.place = u.writes.origin.map((o, a) => o + u.map.write.offset[a]!);
     for (const r of u.reads) if (!r.scalar && r.version.transient) r.version.origin ??= u.place.map((c, a) => c - r.offset[a]!);
   }
@@ -174,7 +176,8 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     writes.set(v.data, k);
     v.name = v.transient ? fresh(v.data) : fresh(`${v.data}_v${k}`);
   }
-  for (const [data, v] of initial) v.name = lastWrite.has(data) ? fresh(`${data}_in`) : data;
+  // A transient has no initial value (nothing reads one: checked above); only arrays get inputs.
+  for (const [data, v] of initial) if (!v.transient) v.name = lastWrite.has(data) ? fresh(`${data}_in`) : data;
 
   // Stencil code per map; a transient version read exactly once by a single-expression writer is
   // fused into its reader.
@@ -195,7 +198,11 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     if (typeof converted === "string") return { ok: false, reason: `${u.map.where}: map '${u.map.label}': ${converted}` };
     // Writers come before readers: what this map reads of fused transients is already final.
     const code = converted.map((a) => ({ ...a, value: substitute(a.value, fusedCode) }));
-    if (u.writes.transient && readCount.get(u.writes) === 1 && code.length === 1) {
+    // Fused: a transient one map reads once, or one that is a plain copy of another field
+    // (reading it at several offsets then reads that field at several offsets, no extra work).
+    const readers = uses.filter((x) => x.reads.some((r) => r.version === u.writes)).length;
+    const copy = code.length === 1 && (code[0]!.value.kind === "access" || code[0]!.value.kind === "name");
+    if (u.writes.transient && readers === 1 && code.length === 1 && (readCount.get(u.writes) === 1 || copy)) {
       fusedCode.set(u.writes.name!, code);
       fused.set(u, u.writes.name!);
       continue;
@@ -264,7 +271,7 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     const target = stencilOf(u);
     kernels.push({
       name: `${u.map.state.label}/${u.map.label}#${u.map.entry}`, mapping: "streamed", pattern: STENCIL_MAPS_PATTERN,
-      reason: into ? `constant-offset map fused into stencil '${target}' (its result '${into}' is read once)`
+      reason: into ? `constant-offset map fused into stencil '${target}' (its result '${into}' is read by that map only)`
         : readCount.get(u.writes) || !u.writes.transient ? `constant-offset map: stencil '${target}'${regions.has(u) ? " on a sub-box, keeping the other elements" : ""}` : "constant-offset map whose result nothing reads (no hardware)",
     });
   }
@@ -297,7 +304,7 @@ function integerScalarArguments(input: StreamingInput): Record<string, number> {
 
 /** Versions in a stable order: initial values, then writes. */
 function allVersions(uses: MapUse[], initial: Map<string, Version>): Version[] {
-  return [...initial.values(), ...uses.map((u) => u.writes)];
+  return [...[...initial.values()].filter((v) => !v.transient), ...uses.map((u) => u.writes)];
 }
 
 /** Replaces reads of fused transients by their expressions, shifted by the read's offset. */

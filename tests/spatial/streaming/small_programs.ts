@@ -29,8 +29,11 @@ export function array(shape: string[], transient = false): PDataDesc {
   return { kind: "array", dtype: "float64", shape: shape.map(py), strides: [], transient, storage: "Default" };
 }
 
+/** A whole-array copy between two access nodes (DaCe's host-to-device and device-to-host copies). */
+export interface CopySpec { copy: { from: string; to: string; shape: string[] } }
+
 /** One state holding the maps in order; a map reads the latest write of a data item in the state. */
-export function stateOf(maps: MapSpec[]): PState {
+export function stateOf(maps: (MapSpec | CopySpec)[]): PState {
   const nodes: PNode[] = [];
   const edges: PEdge[] = [];
   const scope = new Map<number, number | null>();
@@ -39,6 +42,15 @@ export function stateOf(maps: MapSpec[]): PState {
   const add = (n: PNode, parent: number | null) => { nodes.push(n); scope.set(n.id, parent); return n.id; };
   const edge = (src: number, srcConn: string | null, dst: number, dstConn: string | null, m: PMemlet | null) => edges.push({ src, srcConn, dst, dstConn, memlet: m, where: `edge ${edges.length}` });
   maps.forEach((m, k) => {
+    if ("copy" in m) {
+      let src = latest.get(m.copy.from);
+      if (src === undefined) { src = id++; add({ kind: "access", id: src, data: m.copy.from, where: `access ${m.copy.from}` }, null); }
+      const dst = id++;
+      add({ kind: "access", id: dst, data: m.copy.to, where: `access ${m.copy.to}` }, null);
+      edge(src, null, dst, null, { ...memlet(m.copy.from, m.copy.shape.map((d) => ({ start: py("0"), end: py(`${d} - 1`), step: py("1") }))) });
+      latest.set(m.copy.to, dst);
+      return;
+    }
     const entry = id++;
     const exit = id++;
     const tasklet = id++;
@@ -61,7 +73,7 @@ export function stateOf(maps: MapSpec[]): PState {
 }
 
 /** A program of one state, or of one loop `for t in range(start, bound)` around it. */
-export function programOf(arrays: Record<string, PDataDesc>, maps: MapSpec[], loop?: { start: string; bound: string; variable?: string }): Program {
+export function programOf(arrays: Record<string, PDataDesc>, maps: (MapSpec | CopySpec)[], loop?: { start: string; bound: string; variable?: string }): Program {
   const state = stateOf(maps);
   const body = { kind: "region" as const, label: "body", blocks: [state], edges: [], start: 0, where: "body" };
   const v = loop?.variable ?? "t";

@@ -82,6 +82,25 @@ describe("stencil-maps: programs in, stencil programs out", () => {
     expect(r.bundle.outputs).toEqual(["A", "B"]);
   });
 
+  it("whole-array copies to and from device buffers are the identity, fused away", () => {
+    const maps = [
+      { copy: { from: "A", to: "A_dev", shape: ["N"] } },
+      { ...interior, reads: { __in1: { data: "A_dev", index: ["i"] }, __in2: { data: "A_dev", index: ["i + 2"] } }, write: { data: "B_dev", index: ["i + 1"] } },
+      { copy: { from: "B_dev", to: "B", shape: ["N"] } },
+    ];
+    const arrays = { A: array(["N"]), B: array(["N"]), A_dev: array(["N"], true), B_dev: array(["N"], true) };
+    const r = raiseStencilMaps(inputOf(programOf(arrays, maps), N));
+    // B_dev is written on the interior only, and its other elements are never written: refused
+    // unless the map covers B_dev (a transient's unwritten elements have no value).
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/writes only part of transient 'B_dev'/);
+    const full = raiseStencilMaps(inputOf(programOf(arrays, [maps[0]!, { ...maps[1]!, ranges: [["0", "N - 1"]], reads: { __in1: { data: "A_dev", index: ["i"] }, __in2: { data: "A_dev", index: ["i"] } }, write: { data: "B_dev", index: ["i"] } } as MapSpec, maps[2]!]), N));
+    const [b] = stencils(full);
+    expect(b!.label).toBe("B");
+    expect(b!.region).toBeUndefined();
+    expect(b!.code[0]!.value).toMatchObject({ kind: "binary", op: "+", left: { kind: "access", field: "A", offset: [0] } });
+  });
+
   const refusals: [string, () => ReturnType<typeof raiseStencilMaps>, RegExp][] = [
     ["a strided index", () => raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]) }, [{ ...interior, reads: { __in1: { data: "A", index: ["2 * i"] }, __in2: { data: "A", index: ["i"] } } }]), N)),
       /the read of 'A' index 0 is not 'i' plus a constant/],
