@@ -46,10 +46,11 @@ describe.concurrent("sdfg-fpga on .sdfg programs: streamed or memory-mapped, and
   });
 
   it("emulate says it streamed and compares with the CPU reference and <arg>.out.npy", async () => {
-    const r = await cli(["emulate", sdfg("jacobi_1d"), "-t", "xilinx", "-W", "4"]);
+    // The configuration tests/dace/npbench_streamed.test.ts builds too: one g++ build for both.
+    const r = await cli(["emulate", sdfg("jacobi_1d"), "-t", "xilinx", "-W", "4", "-P", "2"]);
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
-    expect(r.stdout.split("\n")[0]).toBe("jacobi_1d: streamed (pattern stencil-maps, W=4, P=1): 2 stencil PE(s) per time step, 15 time steps");
+    expect(r.stdout.split("\n")[0]).toBe("jacobi_1d: streamed (pattern stencil-maps, W=4, P=2): 2 stencil PE(s) per time step, 15 time steps");
     for (const a of ["A", "B"]) expect(r.stdout).toContain(`jacobi_1d: ${a} (64 elements) matches the CPU reference, matches ${a}.out.npy`);
   });
 

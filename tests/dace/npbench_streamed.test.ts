@@ -23,10 +23,13 @@ function bundleFor(dir: string, name: string): SdfgBundle {
 }
 
 type Target = "xilinx" | "intel";
-/** [program, target, W, P]: every program at W=1 and W>1 on both vendors, P=2 and P=3 on one each. */
+/**
+ * [program, target, W, P]: every program at W=1 and at W>1 on both vendors (Xilinx's W>1 run is
+ * also its P=2 run), and P=3 on Intel: five g++ builds per program.
+ */
 const CASES: [string, Target, number, number][] = [];
 for (const [name, W] of [["jacobi_1d", 4], ["jacobi_2d", 2], ["heat_3d", 2]] as const) {
-  CASES.push([name, "xilinx", 1, 1], [name, "intel", 1, 1], [name, "xilinx", W, 1], [name, "intel", W, 1], [name, "xilinx", W, 2], [name, "intel", 1, 3]);
+  CASES.push([name, "xilinx", 1, 1], [name, "intel", 1, 1], [name, "intel", W, 1], [name, "xilinx", W, 2], [name, "intel", 1, 3]);
 }
 
 async function emulateStreamed(b: SdfgBundle, target: Target, W: number, P: number) {
@@ -49,7 +52,10 @@ describe.concurrent("NPBench stencils streamed: emulation equals the CPU referen
     }
     check(r.ok).toBe(true);
   });
+});
 
+// After the runs above, so that the heat_3d kernel at W=2, P=2 comes from the build cache.
+describe("heat_3d streamed on data that is not degenerate", () => {
   it("heat_3d on random data equals NumPy running NPBench's heat_3d kernel (xilinx, W=2, P=2)", async () => {
     const data = mkdtempSync(join(tmpdir(), "heat3d-random-"));
     // NPBench's NumPy heat_3d (polybench/heat_3d/heat_3d_numpy.py) on seeded random data.
