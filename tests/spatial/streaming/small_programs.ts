@@ -25,6 +25,10 @@ const memlet = (data: string, subset: PRange[] | null, wcr = false): PMemlet => 
   data, subset, otherSubset: null, subsetIsSrc: null, volume: null, dynamic: false, wcr: wcr ? { op: "+" } : null,
 });
 
+export function scalar(): PDataDesc {
+  return { kind: "scalar", dtype: "float64", shape: [py("1")], strides: [], transient: false, storage: "Default" };
+}
+
 export function array(shape: string[], transient = false): PDataDesc {
   return { kind: "array", dtype: "float64", shape: shape.map(py), strides: [], transient, storage: "Default" };
 }
@@ -90,7 +94,9 @@ export function programOf(arrays: Record<string, PDataDesc>, maps: (MapSpec | Co
 export function inputOf(program: Program, N: number): StreamingInput {
   const dir = mkdtempSync(join(tmpdir(), "stream-small-"));
   for (const [name, d] of Object.entries(program.arrays)) {
-    if (!d.transient) writeFileSync(join(dir, `${name}.npy`), encodeNpy("float64", [N], new Float64Array(N)));
+    if (d.transient) continue;
+    const shape = d.kind === "scalar" ? [] : [N];
+    writeFileSync(join(dir, `${name}.npy`), encodeNpy("float64", shape, new Float64Array(d.kind === "scalar" ? 1 : N)));
   }
   return { program, symbols: { N }, inputsDir: dir, name: "small", file: join(dir, "small.sdfg") };
 }

@@ -9,7 +9,7 @@ import { affineForm, pointOffsets } from "../../../src/spatial/streaming/affine_
 import { parsePyExpression } from "../../../src/frontend/dace/python_code.js";
 import { loadSdfgBundle } from "../../../src/targets/sdfg_program.js";
 import { SHARED } from "../../helpers.js";
-import { array, inputOf, programOf, type MapSpec } from "./small_programs.js";
+import { array, inputOf, programOf, scalar, type MapSpec } from "./small_programs.js";
 
 const N = 8;
 /** `B[1:-1] = A[:-2] + 2.0 * A[2:]` as DaCe writes it: one map over the interior. */
@@ -99,6 +99,18 @@ describe("stencil-maps: programs in, stencil programs out", () => {
     expect(b!.label).toBe("B");
     expect(b!.region).toBeUndefined();
     expect(b!.code[0]!.value).toMatchObject({ kind: "binary", op: "+", left: { kind: "access", field: "A", offset: [0] } });
+  });
+
+  it("a scalar argument the tasklet reads is a scalar input of the stencil; symbols in code are their values", () => {
+    const map: MapSpec = { params: ["i"], ranges: [["0", "N - 1"]], reads: { a: { data: "alpha", index: [] }, x: { data: "A", index: ["i"] } }, write: { data: "B", index: ["i"] }, code: "__out = a * x + N" };
+    const r = raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]), alpha: scalar() }, [map]), N));
+    const [s] = stencils(r);
+    expect(s!.inputs).toEqual({
+      alpha: { data: "alpha", axes: [], boundary: { type: "constant", value: 0 } },
+      A: { data: "A", axes: [0], boundary: { type: "constant", value: 0 } },
+    });
+    expect(s!.code[0]!.value).toEqual({ kind: "binary", op: "+", left: { kind: "binary", op: "*", left: { kind: "name", name: "alpha" }, right: { kind: "access", field: "A", offset: [0] } }, right: { kind: "number", value: N } });
+    if (r.ok) expect(r.bundle.inputs.map((i) => [i.name, i.shape])).toEqual([["A", [N]], ["alpha", []]]);
   });
 
   const refusals: [string, () => ReturnType<typeof raiseStencilMaps>, RegExp][] = [
