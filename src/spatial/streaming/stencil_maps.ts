@@ -17,9 +17,8 @@ import { npyValues, readNpyHeader } from "../../data/npy_any.js";
 import { join } from "node:path";
 import type { DType } from "../../ir/dtype.js";
 import { UserError } from "../../ir/diagnostics.js";
-import { mapExpr, type Assignment, type Expr } from "../../ir/expr.js";
+import { mapExpr, walkExpr, type Assignment, type Expr } from "../../ir/expr.js";
 import { nameProblem } from "../../ir/names.js";
-import type { PDType } from "../../ir/program.js";
 import { SDFGBuilder } from "../../ir/builder.js";
 import type { StencilInput, WriteRegion } from "../../ir/sdfg.js";
 import type { ProgramBundle, ProgramInput } from "../../frontend/load_program.js";
@@ -124,9 +123,9 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     if (!STREAMED_TYPES.includes(t)) return { ok: false, reason: `'${v.data}' is ${t}; streamed stencils compute float32, float64, int32 or int64` };
   }
 
-  // Placement, last map first: a map writing a program array sits where it writes; a transient
-  // takes the position at which its last reader reads it at offset 0.
-  // A transient of the domain's own shape lines up with it (origin 0) whoever reads it.
+  // Placement, last map first: a map sits where it writes (the written array's origin plus the
+  // write's offset). A program array, and a transient of the domain's shape, has origin 0; a
+  // smaller transient takes the position at which its last reader reads it at offset 0.
   for (const u of uses) if (u.writes.transient && dims(u.writes.data).join() === D.join()) u.writes.origin = D.map(() => 0);
   for (let n = uses.length - 1; n >= 0; n--) {
     const u = uses[n]!;
@@ -224,7 +223,7 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     const code = codes.get(u)!;
     const ins: Record<string, StencilInput> = {};
     const fieldNames = new Set<string>();
-    for (const s of code) walk(s.value, (e) => { if (e.kind === "access") fieldNames.add(e.field); if (e.kind === "name") fieldNames.add(e.name); });
+    for (const s of code) walkExpr(s.value, (e) => { if (e.kind === "access") fieldNames.add(e.field); if (e.kind === "name") fieldNames.add(e.name); });
     const region = regions.get(u);
     if (region) fieldNames.add(u.previous.name!);
     for (const v of allVersions(uses, initial)) {
@@ -315,15 +314,6 @@ function substitute(e: Expr, byName: Map<string, Assignment[]>): Expr {
     if (!code || code.length !== 1) return x;
     return mapExpr(code[0]!.value, (y) => (y.kind === "access" ? { ...y, offset: y.offset.map((d, a) => d + x.offset[a]!) } : y));
   });
-}
-
-function walk(e: Expr, visit: (e: Expr) => void): void {
-  mapExpr(e, (x) => { visit(x); return x; });
-}
-
-/** Whether a NumPy type is one the stencil road computes in. */
-export function streamedType(t: PDType): boolean {
-  return STREAMED_TYPES.includes(t);
 }
 
 export const stencilMapsPattern: StreamPattern = { name: STENCIL_MAPS_PATTERN, raise: raiseStencilMaps };
