@@ -118,11 +118,12 @@ export async function sdfgGenerate(file: string, target: string, platformName: s
   process.stdout.write(`wrote ${target} project for '${b.name}' to ${output} (${roadLine(b, d, opts)})\n`);
 }
 
-export async function sdfgEmulate(file: string, target: SdfgTarget, platformName: string, opts: SdfgOptions & { outputs?: string; json?: boolean }): Promise<boolean> {
+export async function sdfgEmulate(file: string, target: SdfgTarget, platformName: string, opts: SdfgOptions & { outputs?: string; json?: boolean; stressLatency?: number | "2x" }): Promise<boolean> {
   const b = bundleOf(file, opts);
   const d = sdfgRoad(b, opts);
+  if (!d.streamed && opts.stressLatency !== undefined) throw new UserError("--stress-latency", `applies to streamed pipelines; '${b.name}' is a memory-mapped kernel`);
   const r = d.streamed
-    ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs)
+    ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs, opts.stressLatency)
     : await emulateSdfg(b, target, loadPlatform(platformName), opts.outputs);
   if (opts.json) {
     const spatial = d.streamed ? { W: spatialOf(opts).vectorWidth, P: spatialOf(opts).replicas, pattern: d.pattern } : {};

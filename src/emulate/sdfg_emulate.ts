@@ -137,11 +137,11 @@ export async function emulateSdfg(b: SdfgBundle, target: SdfgTarget, platform: P
  * stencil road's emulation compares the kernel with its CPU reference, and every output is then
  * compared with NumPy's <output>.out.npy next to the .sdfg's inputs.
  */
-export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle, target: SdfgTarget, spatial: SpatialOptions, outputsDir?: string): Promise<SdfgEmulation> {
+export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle, target: SdfgTarget, spatial: SpatialOptions, outputsDir?: string, stressLatency?: number | "2x"): Promise<SdfgEmulation> {
   const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-stream-"));
   try {
     const out = join(work, "out");
-    const r = await emulate(streamed, { target, spatial, outputsDir: out });
+    const r = await emulate(streamed, { target, spatial, outputsDir: out, ...(stressLatency !== undefined ? { stressLatency } : {}) });
     const failure = r.deadlock !== undefined ? `deadlock: ${r.deadlock.split("\n")[0]}` : r.connectivityError;
     if (failure !== undefined) return { target, ok: false, outputs: [], cached: r.cached.kernel && r.cached.reference, road: "streamed", failure };
     let ok = r.ok;

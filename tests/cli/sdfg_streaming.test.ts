@@ -43,11 +43,14 @@ describe.concurrent("sdfg-fpga on .sdfg programs: streamed or memory-mapped, and
     expect(mm.exitCode).toBe(2);
     expect(mm.stderr.trim().split("\n")).toHaveLength(1);
     expect(mm.stderr).toMatch(/^--replicas: applies to streamed programs; 'gemm' stays a memory-mapped kernel \(stencil-maps: .*library node '_MatMult_'/);
+    const stress = await cli(["emulate", sdfg("gemm"), "--stress-latency", "2x"]);
+    expect(stress.exitCode).toBe(2);
+    expect(stress.stderr.trim().split("\n")).toEqual(["--stress-latency: applies to streamed pipelines; 'gemm' is a memory-mapped kernel"]);
   });
 
-  it("emulate says it streamed and compares with the CPU reference and <arg>.out.npy", async () => {
+  it("emulate says it streamed and compares with the CPU reference and <arg>.out.npy (every PE twice as deep as estimated: no deadlock)", async () => {
     // The configuration tests/dace/npbench_streamed.test.ts builds too: one g++ build for both.
-    const r = await cli(["emulate", sdfg("jacobi_1d"), "-t", "xilinx", "-W", "4", "-P", "2"]);
+    const r = await cli(["emulate", sdfg("jacobi_1d"), "-t", "xilinx", "-W", "4", "-P", "2", "--stress-latency", "2x"]);
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe("jacobi_1d: streamed (pattern stencil-maps, W=4, P=2): 2 stencil PE(s) per time step, 15 time steps");
