@@ -107,6 +107,7 @@ program.command("generate")
   .action(async (file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string; data: boolean; copyLimit: number; withReference?: boolean; clock?: number; memoryMapped?: boolean }) => {
     if (isSdfgProgram(file)) {
       if (opts.target === "cuda") throw new UserError(file, "--target cuda takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
+      if (opts.target === "rtl") throw new UserError(file, "--target rtl takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
       return sdfgGenerate(file, opts.target, opts.platform ?? DEFAULT_PLATFORM[opts.target] ?? "u280", opts.output, opts);
     }
     const bundle = loadProgram(file);

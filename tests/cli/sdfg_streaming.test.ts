@@ -43,6 +43,9 @@ describe.concurrent("sdfg-fpga on .sdfg programs: streamed or memory-mapped, and
     expect(mm.exitCode).toBe(2);
     expect(mm.stderr.trim().split("\n")).toHaveLength(1);
     expect(mm.stderr).toMatch(/^--replicas: applies to streamed programs; 'gemm' stays a memory-mapped kernel \(stencil-maps: .*library node '_MatMult_'/);
+    const rtl = await cli(["generate", sdfg("jacobi_1d"), "-t", "rtl", "-o", join(mkdtempSync(join(tmpdir(), "sdfg-rtl-")), "p")]);
+    expect(rtl.exitCode).toBe(2);
+    expect(rtl.stderr.trim().split("\n")).toEqual([`${sdfg("jacobi_1d")}: --target rtl takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu`]);
     const stress = await cli(["emulate", sdfg("gemm"), "--stress-latency", "2x"]);
     expect(stress.exitCode).toBe(2);
     expect(stress.stderr.trim().split("\n")).toEqual(["--stress-latency: applies to streamed pipelines; 'gemm' is a memory-mapped kernel"]);
