@@ -107,6 +107,7 @@ const program = new Command()
 const targetOption = (choices: string[], dflt: string) => new Option("-t, --target <target>", "backend").choices(choices).default(dflt);
 const widthOption = () => new Option("-W, --vector-width <n>", "vectorization width W (overrides the program's)").argParser(positiveInt("--vector-width"));
 const symbolOpt = () => new Option("--symbol <NAME=VALUE>", "value of a symbol of a .sdfg program (repeatable; else inferred from the inputs' shapes)").argParser(symbolOption);
+const memoryMappedOption = () => new Option("--memory-mapped", ".sdfg: keep the memory-mapped kernel even when a streaming pattern applies");
 const replicasOption = () => new Option("-P, --replicas <n>", "temporal replication P: time steps per pass (needs a time_loop)").argParser(positiveInt("--replicas"));
 
 program.command("generate")
@@ -120,6 +121,7 @@ program.command("generate")
   .option("--force", "replace a non-empty output folder that is not an earlier project")
   .option("--json", "print what was written as JSON")
   .addOption(symbolOpt())
+  .addOption(memoryMappedOption())
   .option("--inputs <dir>", ".sdfg: where <arg>.npy are (default: next to the program)")
   .option("--no-data", "leave the input data out of the project (the README says what to put in data/)")
   .addOption(new Option("--copy-limit <MiB>", "copy inputs up to this size into data/; larger ones are referenced, not copied").argParser(positiveInt("--copy-limit")).default(DEFAULT_DATA_OPTIONS.copyLimitBytes / 2 ** 20))
@@ -127,11 +129,12 @@ program.command("generate")
   .addOption(new Option("--clock <MHz>", "kernel clock target (xilinx: v++ --kernel_frequency)").argParser(positiveInt("--clock")))
   .option("--auto", "xilinx/intel: choose W, P and delay-line storage that maximise the predicted GOp/s under --max-util (says which it chose)")
   .addOption(maxUtilOpt())
-  .action(async (file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string; data: boolean; copyLimit: number; withReference?: boolean; clock?: number; auto?: boolean; maxUtil: number }) => {
+  .action(async (file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string; data: boolean; copyLimit: number; withReference?: boolean; clock?: number; auto?: boolean; maxUtil: number; memoryMapped?: boolean }) => {
     if (opts.auto && opts.target !== "xilinx" && opts.target !== "intel") throw new UserError("--auto", `chooses W and P for the xilinx and intel targets, not ${opts.target}`);
     if (isSdfgProgram(file)) {
-      if (opts.auto) throw new UserError("--auto", "explores spatial pipelines of stencil programs (.json); DaCe programs become memory-mapped kernels");
+      if (opts.auto) throw new UserError("--auto", "explores spatial pipelines of stencil programs (.json); for a streamed DaCe program give -W and -P");
       if (opts.target === "cuda") throw new UserError(file, "--target cuda takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
+      if (opts.target === "rtl") throw new UserError(file, "--target rtl takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
       return sdfgGenerate(file, opts.target, opts.platform ?? DEFAULT_PLATFORM[opts.target] ?? "u280", opts.output, opts);
     }
     const bundle = loadProgram(file);
@@ -199,6 +202,7 @@ program.command("emulate")
   .addOption(widthOption())
   .addOption(replicasOption())
   .addOption(symbolOpt())
+  .addOption(memoryMappedOption())
   .addOption(new Option("--backpressure <seed>", "rtl: random input bubbles and output stalls, seeded").argParser(positiveInt("--backpressure")))
   .option("--trace <file>", "rtl: write an FST waveform to FILE")
   .option("--inputs <dir>", "read every <input>.npy from DIR (else the program's data)")
@@ -207,7 +211,7 @@ program.command("emulate")
   .addOption(new Option("--stress-latency <cycles|2x>", "every PE holds back its last N outputs (a non-flushing pipeline N deep); 2x: twice its estimated depth").argParser(stressLatency))
   .option("-q, --quiet", "print no progress and no input sources on stderr")
   .option("--progress", "print progress on stderr even when it is not a terminal")
-  .action(async (file: string, opts: { target: EmulationTarget | "cuda"; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x"; symbol?: Record<string, number>; backpressure?: number; trace?: string }) => {
+  .action(async (file: string, opts: { target: EmulationTarget | "cuda"; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x"; symbol?: Record<string, number>; backpressure?: number; trace?: string; memoryMapped?: boolean }) => {
     if (opts.target !== "rtl" && (opts.backpressure !== undefined || opts.trace !== undefined)) {
       throw new UserError(opts.backpressure !== undefined ? "--backpressure" : "--trace", "applies only to --target rtl");
     }
@@ -268,6 +272,7 @@ program.command("report")
   .addOption(widthOption())
   .addOption(replicasOption())
   .addOption(symbolOpt())
+  .addOption(memoryMappedOption())
   .option("--inputs <dir>", ".sdfg: where <arg>.npy are (default: next to the program)")
   .addOption(new Option("--clock <MHz>", "clock frequency (default: the middle of the board's achieved range)").argParser(positiveInt("--clock")))
   .option("--rtl-cycles", "use the cycles an earlier `emulate --target rtl` of the same pipeline measured (kept in the build cache)")
@@ -277,8 +282,8 @@ program.command("report")
   .option("--hls-report <csynth.xml>", "Vitis HLS's C-synthesis report of this kernel: measured resources, clock and II beside the estimate")
   .option("--aoc-report <dir>", "aoc's reports/ folder (its lib/json/*.json) for this kernel: measured resources, clock and II beside the estimate")
   .option("--json", "print as JSON")
-  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean; auto?: boolean; maxUtil: number; html?: string; hlsReport?: string; aocReport?: string }) => {
-    if (opts.auto && (isSdfgProgram(file) || findGpuPlatform(opts.platform))) throw new UserError("--auto", isSdfgProgram(file) ? "explores spatial pipelines of stencil programs (.json); DaCe programs become memory-mapped kernels" : "explores FPGA designs; the GPU roofline has no W or P to choose");
+  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean; auto?: boolean; maxUtil: number; html?: string; hlsReport?: string; aocReport?: string; memoryMapped?: boolean }) => {
+    if (opts.auto && (isSdfgProgram(file) || findGpuPlatform(opts.platform))) throw new UserError("--auto", isSdfgProgram(file) ? "explores spatial pipelines of stencil programs (.json); for a streamed DaCe program give -W and -P" : "explores FPGA designs; the GPU roofline has no W or P to choose");
     const drawnOrMeasured = opts.html !== undefined ? "--html" : opts.hlsReport !== undefined ? "--hls-report" : opts.aocReport !== undefined ? "--aoc-report" : undefined;
     if (isSdfgProgram(file)) {
       if (drawnOrMeasured) throw new UserError(drawnOrMeasured, "takes stencil programs (.json) only: DaCe programs are not drawn or compared with vendor reports yet");

@@ -1,5 +1,7 @@
-// The CLI's actions for DaCe `.sdfg` programs (memory-mapped kernels). main.ts decides by the
-// file's extension, in one place (`isSdfgProgram`), which road a program takes.
+// The CLI's actions for DaCe `.sdfg` programs. main.ts decides by the file's extension, in one
+// place (`isSdfgProgram`), that a program is a DaCe program; here the streaming patterns
+// (src/spatial/streaming) decide whether it is streamed (the stencil road's pipeline, with -W and
+// -P) or stays a memory-mapped kernel (or `--memory-mapped` forces that).
 
 import { InvalidArgumentError } from "commander";
 import { ProgramCodeGen } from "../codegen/program_code.js";
@@ -7,8 +9,18 @@ import { PDTYPE_BYTES } from "../ir/program.js";
 import { loadPlatform, requireVendor } from "../platform/platform.js";
 import { checkProjectTarget, writeProject, type WriteOptions } from "../targets/project_files.js";
 import { toJson } from "./json_output.js";
-import { loadSdfgBundle, ONCHIP_LIMIT_BYTES, sdfgCpuProject, sdfgIntelProject, sdfgVitisProject } from "../targets/sdfg_program.js";
-import { emulateSdfg, type SdfgTarget } from "../emulate/sdfg_emulate.js";
+import { loadSdfgBundle, ONCHIP_LIMIT_BYTES, sdfgCpuProject, sdfgIntelProject, sdfgVitisProject, type SdfgBundle } from "../targets/sdfg_program.js";
+import { emulateSdfg, emulateStreamedSdfg, type SdfgTarget } from "../emulate/sdfg_emulate.js";
+import { UserError } from "../ir/diagnostics.js";
+import { streamProgram, type StreamingDecision } from "../spatial/streaming/patterns.js";
+import { lowerToPipeline } from "../spatial/lower.js";
+import type { SpatialOptions } from "../spatial/pipeline.js";
+import { referenceOutputs } from "../emulate/emulate.js";
+import { cpuProject } from "../targets/cpu_project.js";
+import { vitisProject } from "../targets/vitis_project.js";
+import { intelProject } from "../targets/intel_project.js";
+import { DEFAULT_DATA_OPTIONS, missingInputs, type DataOptions } from "../targets/program_data.js";
+import { buildReport, formatReport } from "../report/report.js";
 
 /** True for a DaCe program: the only place the two roads are told apart. */
 export function isSdfgProgram(file: string): boolean {
@@ -22,31 +34,103 @@ export function symbolOption(value: string, previous: Record<string, number> = {
   return { ...previous, [m[1]!]: Number(m[2]) };
 }
 
-export interface SdfgOptions { symbol?: Record<string, number>; inputs?: string }
+export interface SdfgOptions {
+  symbol?: Record<string, number>;
+  inputs?: string;
+  vectorWidth?: number;
+  replicas?: number;
+  /** Keep the memory-mapped kernel even when a streaming pattern applies. */
+  memoryMapped?: boolean;
+}
 
 function bundleOf(file: string, opts: SdfgOptions) {
   return loadSdfgBundle(file, { ...(opts.symbol ? { symbols: opts.symbol } : {}), ...(opts.inputs ? { inputsDir: opts.inputs } : {}) });
 }
 
-export function sdfgGenerate(file: string, target: string, platformName: string, output: string, opts: SdfgOptions & { force?: boolean }): void {
+/** Streamed or memory-mapped, and why; -W and -P shape streamed pipelines only. */
+export function sdfgRoad(b: SdfgBundle, opts: SdfgOptions): StreamingDecision {
+  const d: StreamingDecision = opts.memoryMapped
+    ? { streamed: false, kernels: [{ name: b.name, mapping: "memory-mapped", reason: "--memory-mapped was given" }] }
+    : streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
+  if (!d.streamed) {
+    const flag = (opts.vectorWidth ?? 1) !== 1 ? "--vector-width" : (opts.replicas ?? 1) !== 1 ? "--replicas" : undefined;
+    if (flag) throw new UserError(flag, `applies to streamed programs; '${b.name}' stays a memory-mapped kernel (${d.kernels.map((k) => k.reason).join("; ")})`);
+  }
+  return d;
+}
+
+function spatialOf(opts: SdfgOptions): SpatialOptions {
+  return { vectorWidth: opts.vectorWidth ?? 1, replicas: opts.replicas ?? 1 };
+}
+
+/** One line saying which road the program took. */
+function roadLine(b: SdfgBundle, d: StreamingDecision, opts: SdfgOptions): string {
+  if (d.streamed) {
+    const s = spatialOf(opts);
+    return `${b.name}: streamed (pattern ${d.pattern}, W=${s.vectorWidth}, P=${s.replicas}): ${d.bundle.stencils.length} stencil PE(s) per time step${d.bundle.timeLoop ? `, ${d.bundle.timeLoop.steps} time steps` : ""}`;
+  }
+  return `${b.name}: memory-mapped kernel (${d.kernels.map((k) => k.reason).join("; ")})`;
+}
+
+export interface SdfgGenerateOptions extends SdfgOptions {
+  force?: boolean;
+  /** Commander's `--no-data` (false) and `--copy-limit` (MiB), `--with-reference`, `--clock`. */
+  data?: boolean;
+  copyLimit?: number;
+  withReference?: boolean;
+  clock?: number;
+}
+
+export async function sdfgGenerate(file: string, target: string, platformName: string, output: string, opts: SdfgGenerateOptions): Promise<void> {
   // The program and its inputs are never inside what is replaced; a refused folder fails at once.
   const write: WriteOptions = { force: opts.force ?? false, protect: [file] };
   checkProjectTarget(output, write);
   const b = bundleOf(file, opts);
+  const d = sdfgRoad(b, opts);
+  if (d.streamed) {
+    // The stencil road's full projects: readers, PEs and writers, host, Makefile, data.
+    const bundle = d.bundle;
+    const streamedWrite: WriteOptions = { ...write, protect: [file, ...bundle.inputs.flatMap((i) => (i.source.kind === "file" ? [i.source.path] : []))] };
+    const data: DataOptions = {
+      include: opts.data ?? true, copyLimitBytes: (opts.copyLimit ?? DEFAULT_DATA_OPTIONS.copyLimitBytes / 2 ** 20) * 2 ** 20,
+      ...(opts.withReference ? { reference: await referenceOutputs(bundle) } : {}),
+    };
+    if (opts.clock !== undefined && target !== "xilinx") throw new UserError("--clock", `the ${target} target takes no clock target (only --target xilinx passes it to v++ --kernel_frequency)`);
+    let files;
+    if (target === "cpu") files = cpuProject(bundle, data);
+    else {
+      const platform = loadPlatform(platformName);
+      requireVendor(platform, target as "xilinx" | "intel");
+      const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOf(opts), uram: platform.resources.uram > 0 });
+      files = target === "intel" ? intelProject(bundle, pipeline, platform, data) : vitisProject(bundle, pipeline, platform, { data, ...(opts.clock !== undefined ? { clockMHz: opts.clock } : {}) });
+    }
+    writeProject(output, files, streamedWrite);
+    for (const note of missingInputs(bundle, data)) process.stderr.write(`note: ${note}\n`);
+    process.stdout.write(`wrote ${target} project for '${b.name}' to ${output} (${roadLine(b, d, opts)})\n`);
+    return;
+  }
   if (target === "cpu") writeProject(output, sdfgCpuProject(b), write);
   else {
     const platform = loadPlatform(platformName);
     requireVendor(platform, target as "xilinx" | "intel");
     writeProject(output, target === "intel" ? sdfgIntelProject(b, platform) : sdfgVitisProject(b, platform), write);
   }
-  process.stdout.write(`wrote ${target} project for '${b.name}' to ${output}\n`);
+  process.stdout.write(`wrote ${target} project for '${b.name}' to ${output} (${roadLine(b, d, opts)})\n`);
 }
 
-export async function sdfgEmulate(file: string, target: SdfgTarget, platformName: string, opts: SdfgOptions & { outputs?: string; json?: boolean }): Promise<boolean> {
+export async function sdfgEmulate(file: string, target: SdfgTarget, platformName: string, opts: SdfgOptions & { outputs?: string; json?: boolean; stressLatency?: number | "2x" }): Promise<boolean> {
   const b = bundleOf(file, opts);
-  const r = await emulateSdfg(b, target, loadPlatform(platformName), opts.outputs);
-  if (opts.json) process.stdout.write(toJson(r) + "\n");
-  else {
+  const d = sdfgRoad(b, opts);
+  if (!d.streamed && opts.stressLatency !== undefined) throw new UserError("--stress-latency", `applies to streamed pipelines; '${b.name}' is a memory-mapped kernel`);
+  const r = d.streamed
+    ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs, opts.stressLatency)
+    : await emulateSdfg(b, target, loadPlatform(platformName), opts.outputs);
+  if (opts.json) {
+    const spatial = d.streamed ? { W: spatialOf(opts).vectorWidth, P: spatialOf(opts).replicas, pattern: d.pattern } : {};
+    process.stdout.write(toJson({ ...r, ...spatial, kernels: d.kernels }) + "\n");
+  } else {
+    process.stdout.write(`${roadLine(b, d, opts)}\n`);
+    if (r.failure) process.stdout.write(`${b.name}: emulation failed: ${r.failure}\n`);
     for (const o of r.outputs) {
       const parts: string[] = [];
       if (o.mismatchesVsReference !== undefined) parts.push(o.mismatchesVsReference === 0 ? "matches the CPU reference" : `${o.mismatchesVsReference} elements differ from the CPU reference`);
@@ -59,15 +143,30 @@ export async function sdfgEmulate(file: string, target: SdfgTarget, platformName
 }
 
 /** What the memory-mapped kernel needs: ports, on-chip buffers, device buffers. */
-export function sdfgReport(file: string, platformName: string, opts: SdfgOptions & { json?: boolean }): void {
+export function sdfgReport(file: string, platformName: string, opts: SdfgOptions & { json?: boolean; clock?: number }): void {
   const b = bundleOf(file, opts);
+  const d = sdfgRoad(b, opts);
   const platform = loadPlatform(platformName);
+  if (d.streamed) {
+    // The stencil road's report of the streamed pipeline, with the mapping of every kernel.
+    const pipeline = lowerToPipeline(d.bundle.sdfg, { ...spatialOf(opts), uram: platform.resources.uram > 0 });
+    const report = buildReport(pipeline, platform, opts.clock);
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({ ...report, symbols: b.symbols, kind: "streamed", pattern: d.pattern, kernels: d.kernels }, null, 2) + "\n");
+      return;
+    }
+    process.stdout.write(`${roadLine(b, d, opts)}\n`);
+    for (const k of d.kernels) process.stdout.write(`  ${k.mapping.padEnd(13)} ${k.name}: ${k.reason}\n`);
+    process.stdout.write(formatReport(report, platform));
+    return;
+  }
   const gen = new ProgramCodeGen(b.program, { dialect: platform.vendor === "intel" ? "opencl" : "hls", symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
   gen.body();
   const args = gen.args.map((a) => ({ name: a.name, dtype: a.desc.dtype, elements: a.elements, bytes: a.elements * PDTYPE_BYTES[a.desc.dtype], port: a.byValue ? "s_axilite" : "m_axi", deviceTransient: a.deviceTransient }));
-  const report = { program: b.name, platform: platform.name, symbols: b.symbols, kind: "memory-mapped", arguments: args, globalBytes: args.filter((a) => a.port === "m_axi").reduce((s, a) => s + a.bytes, 0) };
+  const report = { program: b.name, platform: platform.name, symbols: b.symbols, kind: "memory-mapped", kernels: d.kernels, arguments: args, globalBytes: args.filter((a) => a.port === "m_axi").reduce((s, a) => s + a.bytes, 0) };
   if (opts.json) { process.stdout.write(JSON.stringify(report, null, 2) + "\n"); return; }
   process.stdout.write(`${b.name} on ${platform.name}: memory-mapped kernel (symbols ${Object.entries(b.symbols).map(([k, v]) => `${k}=${v}`).join(", ") || "none"})\n`);
+  for (const k of d.kernels) process.stdout.write(`  ${k.mapping}: ${k.reason}\n`);
   for (const a of args) process.stdout.write(`  ${a.port.padEnd(9)} ${a.name.padEnd(24)} ${a.dtype.padEnd(10)} ${String(a.elements).padStart(10)} elements${a.deviceTransient ? " (transient in device memory)" : ""}\n`);
   process.stdout.write(`  device memory footprint: ${report.globalBytes} bytes\n`);
 }

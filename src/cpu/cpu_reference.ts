@@ -101,6 +101,23 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
   return w.toString();
 }
 
+/**
+ * The value stored at a cell: `result`, or for a stencil written on a sub-box only, `result`
+ * inside the box and the centre value of its `keep` input outside.
+ */
+function regionSelect(sdfg: SDFG, s: StencilNode, loops: readonly string[], index: string, result: string): string {
+  if (!s.region) return result;
+  const keep = s.inputs[s.region.keep]!.data;
+  const terms: string[] = [];
+  s.domain.forEach((n, a) => {
+    if (s.region!.lo[a]! > 0) terms.push(`${loops[a]} >= ${s.region!.lo[a]}`);
+    if (s.region!.hi[a]! < n - 1) terms.push(`${loops[a]} <= ${s.region!.hi[a]}`);
+  });
+  if (terms.length === 0) return result;
+  const kept = sdfg.arrays[keep]!.dtype === s.dtype ? `${keep}[${index}]` : `${DTYPE_INFO[s.dtype].cType}(${keep}[${index}])`;
+  return `(${terms.join(" && ")}) ? ${result} : ${kept}`;
+}
+
 function emitStencilLoop(w: CodeWriter, sdfg: SDFG, s: StencilNode, output: string, source: string | undefined): void {
   const rank = s.domain.length;
   const loops = LOOP.slice(3 - rank);
@@ -112,7 +129,8 @@ function emitStencilLoop(w: CodeWriter, sdfg: SDFG, s: StencilNode, output: stri
   const open = (a: number): void => {
     if (a === rank) {
       w.many(statements);
-      w.line(`${output}[${linearIndex([...Array(rank).keys()], s.domain, (x) => loops[x]!)}] = ${result};`);
+      const index = linearIndex([...Array(rank).keys()], s.domain, (x) => loops[x]!);
+      w.line(`${output}[${index}] = ${regionSelect(sdfg, s, loops, index, result)};`);
       return;
     }
     w.block(`for (long ${loops[a]} = 0; ${loops[a]} < ${s.domain[a]}; ++${loops[a]})`, () => open(a + 1));

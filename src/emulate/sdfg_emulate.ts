@@ -13,6 +13,9 @@ import type { Platform } from "../platform/platform.js";
 import { compileCached } from "./build_cache.js";
 import { ProgramCodeGen } from "../codegen/program_code.js";
 import type { ProjectFiles } from "../targets/project_files.js";
+import type { ProgramBundle } from "../frontend/load_program.js";
+import type { SpatialOptions } from "../spatial/pipeline.js";
+import { emulate } from "./emulate.js";
 import { ONCHIP_LIMIT_BYTES, sdfgCpuProject, sdfgIntelProject, sdfgVitisProject, type SdfgBundle } from "../targets/sdfg_program.js";
 
 
@@ -30,7 +33,16 @@ export interface ArgComparison {
   first?: string;
 }
 
-export interface SdfgEmulation { target: SdfgTarget; ok: boolean; outputs: ArgComparison[]; cached: boolean }
+export interface SdfgEmulation {
+  target: SdfgTarget;
+  ok: boolean;
+  outputs: ArgComparison[];
+  cached: boolean;
+  /** Which road the program took: the stencil road's streamed pipeline or the memory-mapped kernel. */
+  road?: "streamed" | "memory-mapped";
+  /** Why the emulation stopped short (a deadlock, a refused buffer), when it did. */
+  failure?: string;
+}
 
 const FLAGS = ["-std=c++17", "-O2", "-Wno-unknown-pragmas", "-Wno-unused-variable", "-Wno-unused-but-set-variable", "-pthread", "-DSDFG_FPGA_SIM"];
 
@@ -114,7 +126,49 @@ export async function emulateSdfg(b: SdfgBundle, target: SdfgTarget, platform: P
       outputs.push(c);
       if (outputsDir) { mkdirSync(outputsDir, { recursive: true }); copyFileSync(result, join(outputsDir, `${a.name}.npy`)); }
     }
-    return { target, ok, outputs, cached };
+    return { target, ok, outputs, cached, road: "memory-mapped" };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Emulates a streamed program (the stencil-road bundle a pattern pass raised from the .sdfg): the
+ * stencil road's emulation compares the kernel with its CPU reference, and every output is then
+ * compared with NumPy's <output>.out.npy next to the .sdfg's inputs.
+ */
+export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle, target: SdfgTarget, spatial: SpatialOptions, outputsDir?: string, stressLatency?: number | "2x"): Promise<SdfgEmulation> {
+  const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-stream-"));
+  try {
+    const out = join(work, "out");
+    const r = await emulate(streamed, { target, spatial, outputsDir: out, ...(stressLatency !== undefined ? { stressLatency } : {}) });
+    const failure = r.deadlock !== undefined ? `deadlock: ${r.deadlock.split("\n")[0]}` : r.connectivityError;
+    if (failure !== undefined) return { target, ok: false, outputs: [], cached: r.cached.kernel && r.cached.reference, road: "streamed", failure };
+    let ok = r.ok;
+    const outputs: ArgComparison[] = [];
+    for (const o of r.outputs) {
+      const c: ArgComparison = { name: o.name, elements: o.elements };
+      if (target !== "cpu") {
+        c.mismatchesVsReference = o.mismatches;
+        if (o.first) c.first = `vs CPU reference at ${o.first.index}: ${o.first.got} vs ${o.first.want}`;
+      }
+      const got = join(out, `${o.name}.npy`);
+      const outNpy = join(b.inputsDir, `${o.name}.out.npy`);
+      const desc = b.program.arrays[o.name];
+      if (desc && existsSync(outNpy)) {
+        const want = npyValues(readNpyHeader(readFileSync(outNpy), outNpy), outNpy);
+        const values = npyValues(readNpyHeader(readFileSync(got), got), got);
+        const cmp = compare(values, want, tolerance(desc.dtype));
+        c.mismatchesVsNumpy = cmp.mismatches;
+        c.maxRelErrorVsNumpy = cmp.maxRel;
+        c.maxAbsErrorVsNumpy = cmp.maxAbs;
+        if (cmp.first && !c.first) c.first = `vs ${o.name}.out.npy ${cmp.first}`;
+        ok &&= cmp.mismatches === 0;
+      }
+      outputs.push(c);
+      if (outputsDir) { mkdirSync(outputsDir, { recursive: true }); copyFileSync(got, join(outputsDir, `${o.name}.npy`)); }
+    }
+    return { target, ok, outputs, cached: r.cached.kernel && r.cached.reference, road: "streamed" };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import { accessesOf, type Expr } from "../ir/expr.js";
 import type { CodeWriter } from "../codegen/code_writer.js";
 import type { DType } from "../ir/dtype.js";
 import type { PEInput, Pipeline, ProcessingElement, WindowTap } from "../spatial/pipeline.js";
-import { inDomainCondition, subscriptLane, tapElement, type LaneAccess } from "./window_code.js";
+import { inDomainCondition, inRegionCondition, subscriptLane, tapElement, type LaneAccess } from "./window_code.js";
 
 const AXIS_NAMES = ["i", "j", "k"];
 
@@ -92,6 +92,22 @@ export function laneArguments(pipeline: Pipeline, pe: ProcessingElement, cell: C
     return `(${inside}) ? ${value} : ${outside}`;
   });
   return [...args, ...cell.scalars];
+}
+
+/** What every PE loop says about its initiation interval (both vendors; tests/cli/pe_loops.test.ts checks the loops). */
+export const II_ONE_COMMENT = "II=1: one vector in per input and one out per iteration; windows are registers (fully partitioned) or delay lines read and written once per iteration at a declared distance; no accumulation or other value is carried through memory between iterations.";
+
+/**
+ * Lane `lane`'s result `value` with the PE's write region applied: outside the region the lane
+ * forwards the centre value of the region's `keep` input (the array's previous value).
+ */
+export function withWriteRegion(pipeline: Pipeline, pe: ProcessingElement, cell: CellFunction, lane: number, value: string, laneOf: LaneAccess = subscriptLane): string {
+  const inside = inRegionCondition(pe, pipeline.domain, lane, pipeline.vectorWidth);
+  if (!pe.region || inside === null) return value;
+  const keep = pe.inputs.find((i) => i.field === pe.region!.keep);
+  if (!keep) throw new Error(`PE ${pe.name}: the region's input '${pe.region.keep}' is not an input`);
+  const centre = tapElement(keep, 0, lane, pipeline.vectorWidth, laneOf);
+  return `((${inside}) ? ${value} : ${keep.dtype === pe.dtype ? centre : castTo(cell.typeName(pe.dtype), centre, cell.cast)})`;
 }
 
 /**

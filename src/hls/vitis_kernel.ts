@@ -9,7 +9,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { registerIndex, type Channel, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
 import { channelsOf, emitAdvance, hasStepsArgument, readerAddressing, readerSummary, STEPS_ARGUMENT } from "./memory_code.js";
-import { cellFunction, emitCellFunction, emitIntegerHelpers, laneArguments } from "./pe_code.js";
+import { cellFunction, emitCellFunction, emitIntegerHelpers, II_ONE_COMMENT, laneArguments, withWriteRegion } from "./pe_code.js";
 import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames } from "./window_code.js";
 
 export const KERNEL_NAME = "top";
@@ -198,6 +198,7 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: KernelS
     // A flushable (free-running) pipeline: the default stall style holds computed results back
     // while an input is missing, which deadlocks reconvergent paths (UG1448 "Pipeline Styles").
     // frp is not allowed on loops with m_axi ports; PEs only touch streams.
+    w.comment(II_ONE_COMMENT);
     w.block(`for (int t_ = 0; t_ < V_ + ${pe.latency}; ++t_)`, () => {
       w.directive("#pragma HLS PIPELINE II=1 style=frp");
       for (const input of ins) {
@@ -212,7 +213,7 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: KernelS
         const calls = [];
         const bypass = pe.inputs.find((i) => i.field === pe.bypass);
         for (let lane = 0; lane < p.vectorWidth; lane++) {
-          const value = `${cell.name}(${laneArguments(p, pe, cell, lane).join(", ")})`;
+          const value = withWriteRegion(p, pe, cell, lane, `${cell.name}(${laneArguments(p, pe, cell, lane).join(", ")})`);
           calls.push(`out_[${lane}] = ${bypass ? `active_ ? ${value} : ${tapElement(bypass, 0, lane, p.vectorWidth)}` : value};`);
         }
         if (calls.some((c) => /\bk0_(?![A-Za-z0-9_])/.test(c))) w.line("const int k0_ = kv_ * W_; // innermost index of lane 0");

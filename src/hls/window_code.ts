@@ -4,7 +4,7 @@
 // Intel emitters, which differ only in how they spell declarations and pragmas.
 
 import type { CodeWriter } from "../codegen/code_writer.js";
-import { domainChecks, registerIndex, windowSlot, type PEInput, type WindowPart } from "../spatial/pipeline.js";
+import { domainChecks, regionChecks, registerIndex, windowSlot, type PEInput, type ProcessingElement, type WindowPart } from "../spatial/pipeline.js";
 
 export interface WindowNames {
   /** Register array of the input (compact: only register vectors). */
@@ -96,6 +96,14 @@ export function emitWindowShift(w: CodeWriter, input: PEInput, incoming: string,
       throw new Error("two register runs without a delay line between them");
     }
   }
+}
+
+/** A C condition that output lane `lane` is inside the PE's write region; null when always. */
+export function inRegionCondition(pe: ProcessingElement, domain: readonly number[], lane: number, W: number): string | null {
+  if (!pe.region) return null;
+  const names = ["i_", "j_", "k0_"];
+  const terms = regionChecks(pe.region, domain, lane, W).map((c) => `${names[c.axis]} ${c.op} ${c.bound}`);
+  return terms.length === 0 ? null : terms.join(" && ");
 }
 
 /** A C condition that offset `offset` from output point (i_, j_, k) stays inside the domain. */

@@ -20,7 +20,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { castTo, openclTypeName } from "../codegen/c_expr.js";
-import { cellFunction, emitCellFunction, emitIntegerHelpers, laneArguments } from "../hls/pe_code.js";
+import { cellFunction, emitCellFunction, emitIntegerHelpers, II_ONE_COMMENT, laneArguments, withWriteRegion } from "../hls/pe_code.js";
 import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
 import { registerIndex, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
@@ -294,6 +294,7 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: OpenclS
       // pipeline deeper than estimated here is the channel depth margin (twice the estimated
       // arithmetic depths plus slack, src/spatial/lower.ts), checked by
       // `emulate --target intel --stress-latency 2x`.
+      w.comment(II_ONE_COMMENT);
       w.block(`for (int t_ = 0; t_ < V_ + ${pe.latency}; ++t_)`, () => {
         for (const input of ins) {
           const start = pe.latency - input.lead;
@@ -307,7 +308,7 @@ function emitPE(w: CodeWriter, p: Pipeline, pe: ProcessingElement, info: OpenclS
           const values = [];
           const bypass = pe.inputs.find((i) => i.field === pe.bypass);
           for (let l = 0; l < W; l++) {
-            const value = `${cell.name}(${laneArguments(p, pe, cell, l, lane).join(", ")})`;
+            const value = withWriteRegion(p, pe, cell, l, `${cell.name}(${laneArguments(p, pe, cell, l, lane).join(", ")})`, lane);
             if (!bypass) { values.push(value); continue; }
             const centre = tapElement(bypass, 0, l, W, lane);
             values.push(`active_ ? ${value} : ${bypass.dtype === pe.dtype ? centre : castTo(T, centre, "c")}`);

@@ -4,7 +4,7 @@
 import type { DType } from "./dtype.js";
 import type { Assignment } from "./expr.js";
 import {
-  fullSubset, type ArrayDesc, type DataDesc, type SDFG, type State, type StencilInput, type StencilNode,
+  fullSubset, type WriteRegion, type ArrayDesc, type DataDesc, type SDFG, type State, type StencilInput, type StencilNode,
 } from "./sdfg.js";
 import { validateSDFG, formatIssues } from "./validate.js";
 
@@ -17,6 +17,8 @@ export interface StencilSpec {
   /** Data the result is written to. */
   output: string;
   code: Assignment[];
+  /** Only this box of the domain is written; elsewhere the output keeps input `keep`. */
+  region?: WriteRegion;
 }
 
 export class SDFGBuilder {
@@ -88,6 +90,7 @@ export class SDFGBuilder {
     const node: StencilNode = {
       kind: "stencil", id, label: spec.label, dtype: spec.dtype, iterators: spec.iterators,
       domain: spec.domain, inputs: spec.inputs, output: "_out", code: spec.code,
+      ...(spec.region ? { region: structuredClone(spec.region) } : {}),
     };
     const inEdges = Object.entries(spec.inputs).map(([conn, input]) => {
       const desc = this.sdfg.arrays[input.data];

@@ -110,6 +110,19 @@ export interface StencilNode {
   /** Name of the out-connector; the node's result is the value of the last assignment. */
   output: string;
   code: Assignment[];
+  /** Absent: the stencil writes its whole domain. */
+  region?: WriteRegion;
+}
+
+/**
+ * A stencil that writes only the box `lo..hi` (inclusive, one bound per domain axis) of its
+ * output, as `A[1:-1] = …` does: every cell outside keeps the centre value of input `keep` (the
+ * array's previous value, a connector of the node).
+ */
+export interface WriteRegion {
+  lo: number[];
+  hi: number[];
+  keep: string;
 }
 
 export type Node = AccessNode | TaskletNode | MapEntryNode | MapExitNode | StencilNode;

@@ -52,6 +52,7 @@ const node = z.discriminatedUnion("kind", [
     domain: z.array(z.number().int().positive()),
     inputs: z.record(z.string(), z.object({ data: z.string(), axes: z.array(z.number().int()), boundary }).strict()),
     output: z.string(), code: z.array(assignment),
+    region: z.object({ lo: z.array(z.number().int()), hi: z.array(z.number().int()), keep: z.string() }).strict().optional(),
   }).strict(),
 ]);
 const size = z.union([z.number().int(), z.string()]);

@@ -135,10 +135,13 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         const desc = sdfg.arrays[bypass]!;
         fields.push([bypass, { data: bypass, axes: desc.kind === "array" ? desc.shape.map((_, a) => a) : [], boundary: { type: "constant", value: 0 } }]);
       }
+      // A stencil written on a sub-box forwards its `keep` input's centre elsewhere.
+      const keep = s.region ? s.inputs[s.region.keep]?.data : undefined;
+      if (s.region && keep === undefined) throw new UserError(sdfg.name, `stencil '${s.label}': its write region keeps '${s.region.keep}', which is not one of its inputs`);
       for (const [conn, inp] of fields) {
         const desc = sdfg.arrays[inp.data]!;
         const offsets = accesses.filter((a) => a.field === conn).map((a) => [...Array(pad).fill(0), ...a.offset] as [number, number, number]);
-        if (inp.data === bypass) offsets.push([0, 0, 0]);
+        if (inp.data === bypass || inp.data === keep) offsets.push([0, 0, 0]);
         if (offsets.length === 0) continue; // every access was folded to a boundary value
         const from = producer(inp.data, inp.axes, r);
         const taps = uniqueTaps(offsets, domain);
@@ -182,6 +185,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
       pes.push({
         name: peName, stencil: s.label, replica: r, dtype: s.dtype, code: s.code, inputs, scalars, outputs: [], latency,
         arrival: arrive, pipelineDepth, arrivalCycles: start + pipelineDepth, ...(bypass !== undefined ? { bypass } : {}),
+        ...(s.region && keep !== undefined ? { region: { lo: padRegion(s.region.lo, pad, 0), hi: padRegion(s.region.hi, pad, 0), keep } } : {}),
       });
     }
   }
@@ -245,6 +249,11 @@ function outputsByNode(sdfg: SDFG): (s: StencilNode) => string {
     if (e.srcConn !== null && e.memlet && !written.has(key)) written.set(key, e.memlet.data);
   }
   return (s) => written.get(`${s.id}:${s.output}`)!;
+}
+
+/** A region bound on the program's axes, padded to 3 axes with `fill` in front. */
+function padRegion(bound: number[], pad: number, fill: number): [number, number, number] {
+  return [...Array(pad).fill(fill), ...bound] as [number, number, number];
 }
 
 function uniqueTaps(offsets: [number, number, number][], domain: number[]): WindowTap[] {

@@ -120,6 +120,11 @@ export interface ProcessingElement {
   pipelineDepth: number;
   /** Cycle at which its first output leaves, arithmetic pipeline depths included. */
   arrivalCycles: number;
+  /**
+   * The stencil writes only this box (inclusive bounds on the 3 padded axes); elsewhere the PE
+   * forwards the centre value of input `keep` (an input of the PE with the centre in its window).
+   */
+  region?: { lo: [number, number, number]; hi: [number, number, number]; keep: string };
 }
 
 export interface ScalarArgument { name: string; dtype: DType }
@@ -179,6 +184,25 @@ export function domainChecks(offset: readonly number[], domain: readonly number[
   if (dk !== lane) {
     if (dk >= W) checks.push({ axis: 2, op: "<", bound: domain[2]! - dk });
     if (dk < 0) checks.push({ axis: 2, op: ">=", bound: -dk });
+  }
+  return checks;
+}
+
+/**
+ * What keeps output lane `lane` inside a stencil's write region, in the form of domainChecks
+ * (axis 2 bounds the first element index of the output vector). Empty when always inside.
+ */
+export function regionChecks(region: NonNullable<ProcessingElement["region"]>, domain: readonly number[], lane: number, W: number): DomainCheck[] {
+  const checks: DomainCheck[] = [];
+  for (const a of [0, 1, 2] as const) {
+    // Along k the element is k0 + lane, with k0 a multiple of W from 0 to domain - W.
+    const shift = a === 2 ? lane : 0;
+    const first = 0;
+    const last = a === 2 ? domain[2]! - W : domain[a]! - 1;
+    const lo = region.lo[a]! - shift;
+    const hi = region.hi[a]! + 1 - shift;
+    if (lo > first) checks.push({ axis: a, op: ">=", bound: lo });
+    if (hi <= last) checks.push({ axis: a, op: "<", bound: hi });
   }
   return checks;
 }

@@ -10,6 +10,8 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { bytesPerStep, emitCudaHost, NO_DEVICE_EXIT_CODE, NO_DEVICE_MESSAGE } from "../cuda/cuda_host.js";
 import { cudaStencils, emitKernels, emitKernelsHeader, indexType, KERNELS_HEADER } from "../cuda/cuda_kernels.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
+import { UserError } from "../ir/diagnostics.js";
+import type { StencilNode } from "../ir/sdfg.js";
 import { SIM_DIR } from "../package_root.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
 import { programFiles } from "./program_data.js";
@@ -28,6 +30,8 @@ export const CUDA_SOURCES = ["kernels.cu", "host.cu"];
 
 /** The sources nvcc or g++ compile, plus the headers they include. */
 export function cudaSources(bundle: ProgramBundle): ProjectFiles {
+  const partial = bundle.sdfg.states[0]!.nodes.find((n) => n.kind === "stencil" && n.region);
+  if (partial) throw new UserError("--target cuda", `has no write regions yet: stencil '${(partial as StencilNode).label}' writes only part of its domain (use --target xilinx, intel or cpu)`);
   return new Map<string, string | Buffer>([
     ["kernels.cu", emitKernels(bundle.sdfg, bundle.sources)],
     [KERNELS_HEADER, emitKernelsHeader(bundle.sdfg)],

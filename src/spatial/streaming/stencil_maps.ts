@@ -1,0 +1,319 @@
+// Pattern pass "stencil-maps": a DaCe program whose maps each compute one element from inputs at
+// constant offsets of the map point (NumPy slice arithmetic such as `B[1:-1] = 0.33 * (A[:-2] +
+// A[1:-1] + A[2:])`) becomes a stencil program on the stencil road:
+//  - every map is a StencilNode over one common domain (the shape of the program's arrays);
+//    a map writing only a sub-box of an array keeps the array's previous values elsewhere (the
+//    stencil's write region);
+//  - every write of an array is a new version of it (`B_v1`, …, the last one named `B`), every
+//    array the program reads before writing is an input (`B_in` when it is also written);
+//  - an intermediate transient read by exactly one map is fused into that map's expression (its
+//    accesses shifted by the read's offset), otherwise it is a channel between two PEs;
+//  - a counted loop around the states is the stencil road's time loop, every written array fed
+//    back into its input, so that -P replicates time steps.
+// Whatever the pass cannot prove it handles is refused with the reason.
+
+import { existsSync, readFileSync } from "node:fs";
+import { npyValues, readNpyHeader } from "../../data/npy_any.js";
+import { join } from "node:path";
+import type { DType } from "../../ir/dtype.js";
+import { UserError } from "../../ir/diagnostics.js";
+import { mapExpr, walkExpr, type Assignment, type Expr } from "../../ir/expr.js";
+import { nameProblem } from "../../ir/names.js";
+import { SDFGBuilder } from "../../ir/builder.js";
+import type { StencilInput, WriteRegion } from "../../ir/sdfg.js";
+import type { ProgramBundle, ProgramInput } from "../../frontend/load_program.js";
+import { constantValue } from "./affine_index.js";
+import type { KernelMapping, PatternResult, StreamingInput, StreamPattern } from "./patterns.js";
+import { pointMapsOf, type PointMap } from "./point_maps.js";
+import { straightLine } from "./program_shape.js";
+import { stencilText } from "./stencil_text.js";
+import { taskletToStencil, type ConnectorRead } from "./tasklet_to_stencil.js";
+
+export const STENCIL_MAPS_PATTERN = "stencil-maps";
+
+const STREAMED_TYPES: readonly string[] = ["float32", "float64", "int32", "int64"];
+const ITERATORS = ["i", "j", "k"];
+
+/** One value of a data container: its initial value or what one map wrote. */
+interface Version {
+  data: string;
+  transient: boolean;
+  /** Index of the map that writes it; null for the value the program starts with. */
+  writer: number | null;
+  /** Position of element 0 in the common domain (0 for the program's own arrays). */
+  origin?: number[];
+  name?: string;
+}
+
+interface MapUse {
+  map: PointMap;
+  reads: { version: Version; connector: string; offset: number[]; scalar: boolean }[];
+  writes: Version;
+  /** The version this write replaces (what the region keeps). */
+  previous: Version;
+  /** Where parameter 0 of each axis sits in the common domain. */
+  place?: number[];
+}
+
+export function raiseStencilMaps(input: StreamingInput): PatternResult {
+  const { program } = input;
+  const values: Record<string, number> = { ...program.constants, ...input.symbols };
+  // A loop bound may be an integer scalar argument (NumPy's `for t in range(1, TSTEPS)`): its
+  // value is read from <arg>.npy, and the streamed design does that many time steps.
+  const shape = straightLine(program, { ...values, ...integerScalarArguments(input) });
+  if (typeof shape === "string") return { ok: false, reason: shape };
+  if (shape.steps === 0) return { ok: false, reason: "its loop runs zero times" };
+
+  // Versions, in program order.
+  const initial = new Map<string, Version>();
+  const current = new Map<string, Version>();
+  const versionOf = (data: string) => {
+    let v = current.get(data);
+    if (!v) {
+      v = { data, transient: program.arrays[data]!.transient, writer: null };
+      initial.set(data, v);
+      current.set(data, v);
+    }
+    return v;
+  };
+  const uses: MapUse[] = [];
+  for (const state of shape.states) {
+    const maps = pointMapsOf(state, program.arrays, values);
+    if (typeof maps === "string") return { ok: false, reason: maps };
+    if (maps.length === 0) continue;
+    const atEntry = new Map(current);
+    const written = new Map<number, Version>(); // access node → the version written into it
+    for (const m of maps) {
+      const reads: MapUse["reads"] = [];
+      for (const r of m.reads) {
+        let v = written.get(r.node);
+        if (!v) {
+          v = atEntry.get(r.data) ?? versionOf(r.data);
+          if (v.transient && v.writer === null) return { ok: false, reason: `${m.where}: reads transient '${r.data}' before anything writes it` };
+        }
+        reads.push({ version: v, connector: r.connector, offset: r.offset, scalar: r.scalar });
+      }
+      const previous = versionOf(m.write.data);
+      const v: Version = { data: m.write.data, transient: program.arrays[m.write.data]!.transient, writer: uses.length };
+      written.set(m.write.node, v);
+      current.set(m.write.data, v);
+      uses.push({ map: m, reads, writes: v, previous });
+    }
+  }
+  if (uses.length === 0) return { ok: false, reason: "the program has no maps" };
+
+  // The common domain: the shape of the program's arrays, which must all agree.
+  const dims = (data: string) => program.arrays[data]!.shape.map((e) => constantValue(e, values));
+  const first = uses.find((u) => !u.writes.transient);
+  if (!first) return { ok: false, reason: "no map writes one of the program's arrays" };
+  const domain = dims(first.writes.data);
+  if (domain.some((d) => d === null)) return { ok: false, reason: `the shape of '${first.writes.data}' is not known before the run` };
+  const D = domain as number[];
+  if (D.length < 1 || D.length > 3) return { ok: false, reason: `'${first.writes.data}' has ${D.length} axes; stencil programs have 1 to 3` };
+  const arraysUsed = new Set(uses.flatMap((u) => [u.writes, ...u.reads.map((r) => r.version)]).filter((v) => !v.transient && program.arrays[v.data]!.kind !== "scalar").map((v) => v.data));
+  for (const a of [...arraysUsed].sort()) {
+    const s = dims(a);
+    if (s.join() !== D.join()) {
+      return { ok: false, reason: `'${a}' has shape (${s.map((x) => x ?? "?").join(", ")}) but '${first.writes.data}' has (${D.join(", ")}): the stencil road streams arrays of one shape` };
+    }
+  }
+  for (const u of uses) if (u.map.params.length !== D.length) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' has ${u.map.params.length} parameters for ${D.length}-D arrays` };
+  for (const v of [...initial.values(), ...uses.map((u) => u.writes)]) {
+    const t = program.arrays[v.data]!.dtype;
+    if (!STREAMED_TYPES.includes(t)) return { ok: false, reason: `'${v.data}' is ${t}; streamed stencils compute float32, float64, int32 or int64` };
+  }
+
+  // Placement, last map first: a map sits where it writes (the written array's origin plus the
+  // write's offset). A program array, and a transient of the domain's shape, has origin 0; a
+  // smaller transient takes the position at which its last reader reads it at offset 0.
+  for (const u of uses) if (u.writes.transient && dims(u.writes.data).join() === D.join()) u.writes.origin = D.map(() => 0);
+  for (let n = uses.length - 1; n >= 0; n--) {
+    const u = uses[n]!;
+    u.writes.origin ??= D.map(() => 0);
+    u.place = u.writes.origin.map((o, a) => o + u.map.write.offset[a]!);
+    for (const r of u.reads) if (!r.scalar && r.version.transient) r.version.origin ??= u.place.map((c, a) => c - r.offset[a]!);
+  }
+  for (const v of initial.values()) v.origin ??= D.map(() => 0);
+
+  // Boxes and regions.
+  const regions = new Map<MapUse, { lo: number[]; hi: number[] }>();
+  for (const u of uses) {
+    const lo = u.map.lo.map((x, a) => x + u.place![a]!);
+    const hi = u.map.hi.map((x, a) => x + u.place![a]!);
+    if (lo.some((x) => x < 0) || hi.some((x, a) => x > D[a]! - 1)) {
+      return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes outside the common domain (${D.join("x")})` };
+    }
+    if (u.writes.transient) {
+      const extent = dims(u.writes.data);
+      const full = extent.every((e, a) => e !== null && lo[a] === u.writes.origin![a] && hi[a] === u.writes.origin![a]! + e - 1);
+      if (!full) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}'` };
+      continue;
+    }
+    if (lo.some((x) => x > 0) || hi.some((x, a) => x < D[a]! - 1)) regions.set(u, { lo, hi });
+  }
+
+  // Names: the last version of a program array takes its name, its initial value `<name>_in`.
+  // Every name a bundle input, stencil or temporary may not take: the program's own array names
+  // (kept by their last versions and by inputs read unchanged) and every name handed out.
+  const taken = new Set<string>(Object.entries(program.arrays).filter(([, d]) => !d.transient).map(([n]) => n));
+  const fresh = (base: string) => {
+    const stem = nameProblem(base) ? "tmp" : base;
+    let name = stem;
+    for (let n = 2; taken.has(name) || nameProblem(name); n++) name = `${stem}_${n}`;
+    taken.add(name);
+    return name;
+  };
+  for (const [data, v] of initial) if (!v.transient && nameProblem(data)) return { ok: false, reason: `array '${data}': ${nameProblem(data)}` };
+  const lastWrite = new Map<string, Version>();
+  for (const u of uses) if (!u.writes.transient) lastWrite.set(u.writes.data, u.writes);
+  for (const [data, v] of lastWrite) v.name = data;
+  const writes = new Map<string, number>();
+  for (const u of uses) {
+    const v = u.writes;
+    if (v.name) continue;
+    const k = (writes.get(v.data) ?? 0) + 1;
+    writes.set(v.data, k);
+    v.name = v.transient ? fresh(v.data) : fresh(`${v.data}_v${k}`);
+  }
+  // A transient has no initial value (nothing reads one: checked above); only arrays get inputs.
+  for (const [data, v] of initial) if (!v.transient) v.name = lastWrite.has(data) ? fresh(`${data}_in`) : data;
+
+  // Stencil code per map; a transient version read exactly once by a single-expression writer is
+  // fused into its reader.
+  const readCount = new Map<Version, number>();
+  for (const u of uses) for (const r of u.reads) readCount.set(r.version, (readCount.get(r.version) ?? 0) + 1);
+  const fusedCode = new Map<string, Assignment[]>();
+  const fused = new Map<MapUse, string>();
+  const codes = new Map<MapUse, Assignment[]>();
+  const kept: MapUse[] = [];
+  for (const u of uses) {
+    const dtype = program.arrays[u.writes.data]!.dtype as DType;
+    const reads = new Map<string, ConnectorRead>();
+    for (const r of u.reads) {
+      if (r.scalar) { reads.set(r.connector, { kind: "scalar", name: r.version.name! }); continue; }
+      reads.set(r.connector, { kind: "field", field: r.version.name!, offset: r.offset.map((d, a) => r.version.origin![a]! + d - u.place![a]!) });
+    }
+    const converted = taskletToStencil(u.map.code, { reads, output: u.map.output, values, dtype, taken });
+    if (typeof converted === "string") return { ok: false, reason: `${u.map.where}: map '${u.map.label}': ${converted}` };
+    // Writers come before readers: what this map reads of fused transients is already final.
+    const code = converted.map((a) => ({ ...a, value: substitute(a.value, fusedCode) }));
+    // Fused: a transient one map reads once, or one that is a plain copy of another field
+    // (reading it at several offsets then reads that field at several offsets, no extra work).
+    const readers = uses.filter((x) => x.reads.some((r) => r.version === u.writes)).length;
+    const copy = code.length === 1 && (code[0]!.value.kind === "access" || code[0]!.value.kind === "name");
+    if (u.writes.transient && readers === 1 && code.length === 1 && (readCount.get(u.writes) === 1 || copy)) {
+      fusedCode.set(u.writes.name!, code);
+      fused.set(u, u.writes.name!);
+      continue;
+    }
+    if (u.writes.transient && !readCount.get(u.writes)) continue; // nothing reads it
+    kept.push(u);
+    codes.set(u, code);
+  }
+
+  // The stencil-road program.
+  const rank = D.length;
+  const iterators = ITERATORS.slice(3 - rank);
+  const b = new SDFGBuilder(input.name);
+  const inputs: ProgramInput[] = [];
+  const feedback: Record<string, string> = {};
+  const stencilInputs = new Map<MapUse, Record<string, StencilInput>>();
+  const neededInitial = new Set<Version>();
+  for (const u of kept) {
+    const code = codes.get(u)!;
+    const ins: Record<string, StencilInput> = {};
+    const fieldNames = new Set<string>();
+    for (const s of code) walkExpr(s.value, (e) => { if (e.kind === "access") fieldNames.add(e.field); if (e.kind === "name") fieldNames.add(e.name); });
+    const region = regions.get(u);
+    if (region) fieldNames.add(u.previous.name!);
+    for (const v of allVersions(uses, initial)) {
+      if (!fieldNames.has(v.name!)) continue;
+      const scalar = program.arrays[v.data]!.kind === "scalar";
+      ins[v.name!] = { data: v.name!, axes: scalar ? [] : iterators.map((_, a) => a), boundary: { type: "constant", value: 0 } };
+      if (v.writer === null) neededInitial.add(v);
+    }
+    stencilInputs.set(u, ins);
+  }
+  if (shape.steps !== undefined) for (const v of lastWrite.values()) neededInitial.add(initial.get(v.data)!);
+  for (const v of [...neededInitial].sort((x, y) => (x.name! < y.name! ? -1 : 1))) {
+    const desc = program.arrays[v.data]!;
+    const dtype = desc.dtype as DType;
+    const path = join(input.inputsDir, `${v.data}.npy`);
+    if (!existsSync(path)) throw new UserError(path, `input '${v.data}' is missing (the streamed program reads <arg>.npy from ${input.inputsDir})`);
+    const scalar = desc.kind === "scalar";
+    inputs.push({ name: v.name!, dtype, axes: scalar ? [] : iterators.map((_, a) => a), shape: scalar ? [] : [...D], source: { kind: "file", path, format: "npy" } });
+    if (scalar) b.addScalar(v.name!, dtype, false); else b.addArray(v.name!, dtype, D, { transient: false });
+  }
+  const sources: Record<string, string> = {};
+  const kernels: KernelMapping[] = [];
+  for (const u of kept) {
+    const name = u.writes.name!;
+    const dtype = program.arrays[u.writes.data]!.dtype as DType;
+    b.addArray(name, dtype, D, { transient: lastWrite.get(u.writes.data) !== u.writes });
+  }
+  for (const u of kept) {
+    const name = u.writes.name!;
+    const dtype = program.arrays[u.writes.data]!.dtype as DType;
+    const region = regions.get(u);
+    const writeRegion: WriteRegion | undefined = region && { ...region, keep: u.previous.name! };
+    b.addStencil({ label: name, dtype, iterators, domain: D, inputs: stencilInputs.get(u)!, output: name, code: codes.get(u)!, ...(writeRegion ? { region: writeRegion } : {}) });
+    sources[name] = stencilText(name, codes.get(u)!, iterators, writeRegion);
+  }
+  // The stencil a fused map ends up in: follow its single reader until one is kept.
+  const stencilOf = (u: MapUse): string => {
+    let x = u;
+    while (fused.has(x)) x = uses.find((y) => y.reads.some((r) => r.version === x.writes))!;
+    return x.writes.name!;
+  };
+  for (const u of uses) {
+    const into = fused.get(u);
+    const target = stencilOf(u);
+    kernels.push({
+      name: `${u.map.state.label}/${u.map.label}#${u.map.entry}`, mapping: "streamed", pattern: STENCIL_MAPS_PATTERN,
+      reason: into ? `constant-offset map fused into stencil '${target}' (its result '${into}' is read by that map only)`
+        : readCount.get(u.writes) || !u.writes.transient ? `constant-offset map: stencil '${target}'${regions.has(u) ? " on a sub-box, keeping the other elements" : ""}` : "constant-offset map whose result nothing reads (no hardware)",
+    });
+  }
+  if (shape.steps !== undefined) {
+    for (const [data, v] of lastWrite) feedback[v.name!] = initial.get(data)!.name!;
+    b.setTimeLoop(shape.steps, feedback);
+  }
+  const outputs = [...lastWrite.values()].map((v) => v.name!).sort();
+  const bundle: ProgramBundle = {
+    file: input.file, name: input.name, sdfg: b.build(), domain: [...D], iterators, inputs, outputs,
+    stencils: kept.map((u) => u.writes.name!), sources,
+    ...(shape.steps !== undefined ? { timeLoop: { steps: shape.steps, feedback } } : {}),
+  };
+  return { ok: true, bundle, kernels };
+}
+
+/** Integer 0-d arguments with a `<arg>.npy` next to the inputs: their values. */
+function integerScalarArguments(input: StreamingInput): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of input.program.argNames) {
+    const desc = input.program.arrays[a];
+    if (!desc || desc.kind !== "scalar" || desc.transient || !/^u?int/.test(desc.dtype)) continue;
+    const path = join(input.inputsDir, `${a}.npy`);
+    if (!existsSync(path)) continue;
+    const h = readNpyHeader(readFileSync(path), path);
+    if (h.shape.length === 0 && /^[<|][iu]/.test(h.descr)) out[a] = npyValues(h, path)[0]!;
+  }
+  return out;
+}
+
+/** Versions in a stable order: initial values, then writes. */
+function allVersions(uses: MapUse[], initial: Map<string, Version>): Version[] {
+  return [...[...initial.values()].filter((v) => !v.transient), ...uses.map((u) => u.writes)];
+}
+
+/** Replaces reads of fused transients by their expressions, shifted by the read's offset. */
+function substitute(e: Expr, byName: Map<string, Assignment[]>): Expr {
+  return mapExpr(e, (x) => {
+    if (x.kind !== "access") return x;
+    const code = byName.get(x.field);
+    if (!code || code.length !== 1) return x;
+    return mapExpr(code[0]!.value, (y) => (y.kind === "access" ? { ...y, offset: y.offset.map((d, a) => d + x.offset[a]!) } : y));
+  });
+}
+
+export const stencilMapsPattern: StreamPattern = { name: STENCIL_MAPS_PATTERN, raise: raiseStencilMaps };

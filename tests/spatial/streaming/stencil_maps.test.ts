@@ -1,0 +1,165 @@
+// IR in, IR out: the stencil-maps pattern pass on small hand-built programs (what stencil, which
+// offsets, which write region, which time loop), and its refusals, each with the reason.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { StencilNode } from "../../../src/ir/sdfg.js";
+import { raiseStencilMaps } from "../../../src/spatial/streaming/stencil_maps.js";
+import { streamProgram } from "../../../src/spatial/streaming/patterns.js";
+import { affineForm, pointOffsets } from "../../../src/spatial/streaming/affine_index.js";
+import { parsePyExpression } from "../../../src/frontend/dace/python_code.js";
+import { loadSdfgBundle } from "../../../src/targets/sdfg_program.js";
+import { SHARED } from "../../helpers.js";
+import { array, inputOf, programOf, scalar, type MapSpec } from "./small_programs.js";
+
+const N = 8;
+/** `B[1:-1] = A[:-2] + 2.0 * A[2:]` as DaCe writes it: one map over the interior. */
+const interior: MapSpec = {
+  params: ["i"], ranges: [["0", "N - 3"]],
+  reads: { __in1: { data: "A", index: ["i"] }, __in2: { data: "A", index: ["i + 2"] } },
+  write: { data: "B", index: ["i + 1"] },
+  code: "__out = __in1 + 2.0 * __in2",
+};
+
+const stencils = (r: ReturnType<typeof raiseStencilMaps>) => {
+  if (!r.ok) throw new Error(r.reason);
+  return r.bundle.sdfg.states[0]!.nodes.filter((n): n is StencilNode => n.kind === "stencil");
+};
+
+describe("stencil-maps: programs in, stencil programs out", () => {
+  it("a map over a sub-range becomes a stencil with offsets relative to the written element and a write region keeping the old values", () => {
+    const r = raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]) }, [interior]), N));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const [s] = stencils(r);
+    expect(s!.label).toBe("B");
+    expect(s!.domain).toEqual([N]);
+    // B[i+1] = A[i] + 2 A[i+2]: at the written element k = i+1 the reads are A[k-1] and A[k+1].
+    expect(s!.code).toEqual([{ target: "t0", value: {
+      kind: "binary", op: "+", left: { kind: "access", field: "A", offset: [-1] },
+      right: { kind: "binary", op: "*", left: { kind: "number", value: 2 }, right: { kind: "access", field: "A", offset: [1] } },
+    } }]);
+    expect(s!.region).toEqual({ lo: [1], hi: [N - 2], keep: "B_in" });
+    expect(r.bundle.inputs.map((i) => i.name).sort()).toEqual(["A", "B_in"]);
+    expect(r.bundle.inputs.find((i) => i.name === "B_in")!.source).toMatchObject({ kind: "file", format: "npy" });
+    expect(r.bundle.outputs).toEqual(["B"]);
+    expect(r.bundle.timeLoop).toBeUndefined();
+    expect(r.kernels).toHaveLength(1);
+    expect(r.kernels[0]).toMatchObject({ mapping: "streamed", pattern: "stencil-maps" });
+  });
+
+  it("an intermediate transient read once is fused into its reader, its accesses shifted by the read offset", () => {
+    const maps: MapSpec[] = [
+      { params: ["i"], ranges: [["0", "N - 3"]], reads: { a: { data: "A", index: ["i"] }, b: { data: "A", index: ["i + 2"] } }, write: { data: "T", index: ["i"] }, code: "__out = a + b" },
+      { params: ["i"], ranges: [["0", "N - 3"]], reads: { t: { data: "T", index: ["i"] } }, write: { data: "B", index: ["i + 1"] }, code: "__out = 0.5 * t" },
+    ];
+    const r = raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]), T: array(["N - 2"], true) }, maps), N));
+    const ss = stencils(r);
+    expect(ss.map((s) => s.label)).toEqual(["B"]);
+    expect(ss[0]!.code[0]!.value).toEqual({
+      kind: "binary", op: "*", left: { kind: "number", value: 0.5 },
+      right: { kind: "binary", op: "+", left: { kind: "access", field: "A", offset: [-1] }, right: { kind: "access", field: "A", offset: [1] } },
+    });
+    if (r.ok) expect(r.kernels.map((k) => k.reason)).toEqual([expect.stringMatching(/fused into stencil 'B'/), expect.stringMatching(/stencil 'B' on a sub-box/)]);
+  });
+
+  it("two writes of one array are two versions; a loop around them is the time loop, each array fed back into its input", () => {
+    const maps: MapSpec[] = [
+      { ...interior },
+      { params: ["i"], ranges: [["0", "N - 3"]], reads: { x: { data: "B", index: ["i + 1"] } }, write: { data: "A", index: ["i + 1"] }, code: "__out = x * x" },
+      { params: ["i"], ranges: [["0", "N - 1"]], reads: { x: { data: "B", index: ["i"] } }, write: { data: "B", index: ["i"] }, code: "__out = x + 1" },
+    ];
+    const r = raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]) }, maps, { start: "1", bound: "N" }), N));
+    const ss = stencils(r);
+    expect(ss.map((s) => s.label)).toEqual(["B_v1", "A", "B"]);
+    expect(ss[0]!.region).toEqual({ lo: [1], hi: [N - 2], keep: "B_in" });
+    expect(ss[1]!.region).toEqual({ lo: [1], hi: [N - 2], keep: "A_in" });
+    expect(ss[1]!.code[0]!.value).toMatchObject({ left: { kind: "access", field: "B_v1", offset: [0] } });
+    // The last write covers the whole array: no region.
+    expect(ss[2]!.region).toBeUndefined();
+    if (!r.ok) return;
+    expect(r.bundle.timeLoop).toEqual({ steps: N - 1, feedback: { A: "A_in", B: "B_in" } });
+    expect(r.bundle.sdfg.timeLoop).toEqual({ steps: N - 1, feedback: { A: "A_in", B: "B_in" } });
+    expect(r.bundle.outputs).toEqual(["A", "B"]);
+  });
+
+  it("whole-array copies to and from device buffers are the identity, fused away", () => {
+    const maps = [
+      { copy: { from: "A", to: "A_dev", shape: ["N"] } },
+      { ...interior, reads: { __in1: { data: "A_dev", index: ["i"] }, __in2: { data: "A_dev", index: ["i + 2"] } }, write: { data: "B_dev", index: ["i + 1"] } },
+      { copy: { from: "B_dev", to: "B", shape: ["N"] } },
+    ];
+    const arrays = { A: array(["N"]), B: array(["N"]), A_dev: array(["N"], true), B_dev: array(["N"], true) };
+    const r = raiseStencilMaps(inputOf(programOf(arrays, maps), N));
+    // B_dev is written on the interior only, and its other elements are never written: refused
+    // unless the map covers B_dev (a transient's unwritten elements have no value).
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/writes only part of transient 'B_dev'/);
+    const full = raiseStencilMaps(inputOf(programOf(arrays, [maps[0]!, { ...maps[1]!, ranges: [["0", "N - 1"]], reads: { __in1: { data: "A_dev", index: ["i"] }, __in2: { data: "A_dev", index: ["i"] } }, write: { data: "B_dev", index: ["i"] } } as MapSpec, maps[2]!]), N));
+    const [b] = stencils(full);
+    expect(b!.label).toBe("B");
+    expect(b!.region).toBeUndefined();
+    expect(b!.code[0]!.value).toMatchObject({ kind: "binary", op: "+", left: { kind: "access", field: "A", offset: [0] } });
+  });
+
+  it("a scalar argument the tasklet reads is a scalar input of the stencil; symbols in code are their values", () => {
+    const map: MapSpec = { params: ["i"], ranges: [["0", "N - 1"]], reads: { a: { data: "alpha", index: [] }, x: { data: "A", index: ["i"] } }, write: { data: "B", index: ["i"] }, code: "__out = a * x + N" };
+    const r = raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]), alpha: scalar() }, [map]), N));
+    const [s] = stencils(r);
+    expect(s!.inputs).toEqual({
+      alpha: { data: "alpha", axes: [], boundary: { type: "constant", value: 0 } },
+      A: { data: "A", axes: [0], boundary: { type: "constant", value: 0 } },
+    });
+    expect(s!.code[0]!.value).toEqual({ kind: "binary", op: "+", left: { kind: "binary", op: "*", left: { kind: "name", name: "alpha" }, right: { kind: "access", field: "A", offset: [0] } }, right: { kind: "number", value: N } });
+    if (r.ok) expect(r.bundle.inputs.map((i) => [i.name, i.shape])).toEqual([["A", [N]], ["alpha", []]]);
+  });
+
+  const refusals: [string, () => ReturnType<typeof raiseStencilMaps>, RegExp][] = [
+    ["a strided index", () => raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]) }, [{ ...interior, reads: { __in1: { data: "A", index: ["2 * i"] }, __in2: { data: "A", index: ["i"] } } }]), N)),
+      /the read of 'A' index 0 is not 'i' plus a constant/],
+    ["a data-dependent index", () => raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]) }, [{ ...interior, reads: { __in1: { data: "A", index: ["idx"] }, __in2: { data: "A", index: ["i"] } } }]), N)),
+      /index 0 is not an affine function of the map parameters/],
+    ["a reduction (write-conflict resolution)", () => raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]) }, [{ ...interior, write: { data: "B", index: ["i + 1"], wcr: true } }]), N)),
+      /write-conflict resolution \(a reduction, not a stencil\)/],
+    ["a loop whose count is unknown", () => raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]) }, [interior], { start: "0", bound: "M" }), N)),
+      /loop 'for_t': its bound is not known before the run/],
+    ["a loop body reading the loop variable", () => raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]) }, [{ ...interior, write: { data: "B", index: ["i + t"] } }], { start: "0", bound: "3" }), N)),
+      /reads the loop variable 't'/],
+    ["tasklet code indexing data", () => raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]) }, [{ ...interior, code: "__out = __in1[0]" }]), N)),
+      /the tasklet indexes '__in1'/],
+    ["a write outside the common domain", () => raiseStencilMaps(inputOf(programOf({ A: array(["N"]), B: array(["N"]) }, [{ ...interior, ranges: [["0", "N - 1"]] }]), N)),
+      /writes outside the common domain \(8\)/],
+  ];
+  it.for(refusals)("refuses %s, saying why", ([, run, reason]) => {
+    const r = run();
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(reason);
+  });
+
+  const npbench = (name: string) => {
+    const b = loadSdfgBundle(join(SHARED, "peers", "npbench", name, `${name}.sdfg`));
+    return streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
+  };
+  it("keeps NPBench programs it cannot prove memory-mapped, with the reason per kernel", () => {
+    const fdtd = npbench("fdtd_2d");
+    expect(fdtd.streamed).toBe(false);
+    expect(fdtd.kernels[0]!.reason).toMatch(/stencil-maps: loop 'for_11': its body reads the loop variable 't'/);
+    const hdiff = npbench("hdiff");
+    expect(hdiff.kernels[0]!.reason).toMatch(/'in_field' has shape \(20, 20, 15\) but 'out_field' has \(16, 16, 15\)/);
+    const gemm = npbench("gemm");
+    expect(gemm.kernels[0]).toMatchObject({ mapping: "memory-mapped", reason: expect.stringMatching(/library node '_MatMult_'/) });
+  });
+});
+
+describe("affine indices", () => {
+  const values = { N: 10 };
+  it("reads param + constant, with symbols replaced by their values", () => {
+    const f = affineForm(parsePyExpression("(N - 2) + i - 1"), ["i"], values)!;
+    expect(f.constant).toBe(7);
+    expect([...f.coefficients]).toEqual([["i", 1]]);
+    expect(affineForm(parsePyExpression("i * j"), ["i", "j"], values)).toBeNull();
+    const r = (s: string) => ({ start: parsePyExpression(s), end: parsePyExpression(s), step: parsePyExpression("1") });
+    expect(pointOffsets([r("i + 1"), r("j - N + 8")], ["i", "j"], values)).toEqual([1, -2]);
+    expect(pointOffsets([r("j"), r("i")], ["i", "j"], values)).toMatch(/index 0 is not 'i' plus a constant/);
+    expect(pointOffsets([{ start: parsePyExpression("i"), end: parsePyExpression("i + 1"), step: parsePyExpression("1") }], ["i"], values)).toMatch(/is a range/);
+  });
+});
