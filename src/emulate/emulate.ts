@@ -119,7 +119,7 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
 
     const refDir = join(work, "reference");
     mkdirSync(refDir);
-    const referenceSource = emitCpuReference(bundle.sdfg, bundle.sources);
+    const referenceSource = emitCpuReference(bundle.sdfg, bundle.sources, options.spatial.vectorWidth);
     const reference = await compileCached({
       files: new Map([["reference.cpp", referenceSource]]),
       compile: ["reference.cpp"], includeDirs: [join(SIM_DIR, "include")], localIncludes: [], flags: REFERENCE_FLAGS, output: "reference",

@@ -8,6 +8,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
 import { TOLERANCE } from "../host/host_common.js";
 import { emitOpenclHost } from "../intel/opencl_host.js";
+import { emitLinalgOpenclKernels } from "../intel/linalg_kernel.js";
 import { CL_NAME, emitOpenclKernels, openclHostArguments, openclKernels } from "../intel/opencl_kernel.js";
 import { SIM_DIR } from "../package_root.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
@@ -47,7 +48,7 @@ export function intelSources(bundle: ProgramBundle, p: Pipeline, platform: Platf
   const bankFlags: Record<string, string> = {};
   for (const b of intelBankAssignment(p, platform, bundle.file)) if (b.flag) bankFlags[b.array] = b.flag;
   return new Map<string, string | Buffer>([
-    [`kernel/${CL_NAME}.cl`, emitOpenclKernels(p, { sources: bundle.sources, programFile: basename(bundle.file) })],
+    [`kernel/${CL_NAME}.cl`, (p.linalg ? emitLinalgOpenclKernels : emitOpenclKernels)(p, { sources: bundle.sources, programFile: basename(bundle.file) })],
     ["host/host.cpp", emitOpenclHost(p, { bankFlags })],
   ]);
 }

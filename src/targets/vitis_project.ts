@@ -2,6 +2,7 @@
 // with memory-bank mapping, Makefile (sw_emu / hw_emu / hw, plus `sim` with g++ and no vendor
 // tools), the IR, the input data and a README.
 
+import { emitLinalgVitisKernel } from "../hls/vitis_linalg.js";
 import { quoteUserText } from "../codegen/user_text.js";
 import { basename, join } from "node:path";
 import { CodeWriter } from "../codegen/code_writer.js";
@@ -63,7 +64,7 @@ export function vitisSources(bundle: ProgramBundle, p: Pipeline, platform: Platf
   const connectivity = Object.fromEntries(placement.ports.map((x) => [x.name,
     x.banks.length > 1 && x.bufferBanks.length === 1 ? { banks: x.banks, bufferBank: x.bufferBanks[0]! } : { banks: x.banks }]));
   return new Map<string, string | Buffer>([
-    [`kernel/${KERNEL_NAME}.cpp`, emitVitisKernel(p, { sources: bundle.sources, programFile: basename(bundle.file) })],
+    [`kernel/${KERNEL_NAME}.cpp`, (p.linalg ? emitLinalgVitisKernel : emitVitisKernel)(p, { sources: bundle.sources, programFile: basename(bundle.file) })],
     [`kernel/${KERNEL_NAME}.h`, emitKernelHeader(p)],
     ["host/host.cpp", emitXrtHost(p, { connectivity })],
   ]);
