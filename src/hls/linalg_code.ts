@@ -163,8 +163,8 @@ function setLane(w: CodeWriter, d: LinalgDialect, vector: string, laneVar: strin
 
 function getLane(d: LinalgDialect, vector: string, laneVar: string): string {
   let e = d.lane(vector, d.W - 1);
-  for (let l = d.W - 2; l >= 0; l--) e = `${laneVar} == ${l} ? ${d.lane(vector, l)} : (${e})`;
-  return e;
+  for (let l = d.W - 2; l >= 0; l--) e = `${laneVar} == ${l} ? ${d.lane(vector, l)} : ${e}`;
+  return d.W > 1 ? `(${e})` : e;
 }
 
 function emitMatVec(w: CodeWriter, d: LinalgDialect, p: MatrixVectorPE): void {
@@ -204,8 +204,7 @@ function emitMatVec(w: CodeWriter, d: LinalgDialect, p: MatrixVectorPE): void {
       });
       w.line(`s_ = s_ + 1 == ${L} ? 0 : s_ + 1;`);
       w.block(`if (c_ + 1 == ${CV})`, () => w.line("c_ = 0; s_ = 0; ++r_;"));
-      w.block("else", () => w.line("++c_;"));
-      w.comment("While the last row is reduced, c_ runs over 0..L-1 of a row that does not exist.");
+      w.block("else", () => w.line("++c_;")); // while the last row is reduced, c_ runs over 0..L-1 of a row that does not exist
     }, L);
 }
 
