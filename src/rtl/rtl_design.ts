@@ -28,6 +28,8 @@ export interface RtlDesign {
  * data is refused by name rather than computed with float operators.
  */
 export function requireRtlTypes(p: Pipeline): void {
+  const linalg = p.linalg?.processes.find((x) => x.kind !== "matrix-reader" && x.kind !== "matrix-writer");
+  if (linalg) throw new UserError("--target rtl", `has no ${linalg.kind} processes yet ('${linalg.name}'): use --target xilinx, intel or cpu for streamed linear algebra`);
   const named = [
     ...p.pes.map((pe) => ({ what: `stencil '${pe.stencil}'`, dtype: pe.dtype })),
     ...p.readers.map((r) => ({ what: `input '${r.array}'`, dtype: r.dtype })),

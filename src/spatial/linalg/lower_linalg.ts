@@ -75,7 +75,9 @@ class Builder {
   connect(from: string, to: string, data: string, wide: boolean, delay = 0, pipelineDepth = 0): string {
     const name = this.unique(`${data}_to_${to.replace(/_$/, "")}_`);
     const dtype = this.sdfg.arrays[data]?.dtype ?? "float64";
-    this.channels.push({ name, dtype, wide, from, to, delay, depth: delay + PIPELINE_DEPTH_MARGIN * pipelineDepth + CHANNEL_SLACK });
+    // A lagging edge also absorbs the estimated arithmetic pipeline depths, with the stencil road's margin.
+    const depth = delay > 0 ? delay + PIPELINE_DEPTH_MARGIN * pipelineDepth + CHANNEL_SLACK : CHANNEL_SLACK;
+    this.channels.push({ name, dtype, wide, from, to, delay, depth });
     const p = this.process(from);
     if ("outputs" in p) p.outputs.push(name);
     return name;
@@ -125,7 +127,7 @@ class Builder {
     // `interleave` cycles that reduce the last of them): the matrix FIFO holds that lag.
     const vectorProducer = this.process(vectorFrom);
     const lag = vectorProducer.kind === "matrix-vector" && vectorProducer.matrix !== "" && this.channelFrom(vectorProducer.matrix) === matrixFrom
-      ? W * (n.cols / W) + vectorProducer.interleave : 0;
+      ? W * (n.cols / W) + vectorProducer.interleave - 1 : 0;
     pe.matrix = this.connect(matrixFrom, name, n.matrix, true, lag, pipelineDepth);
     pe.vector = this.connect(vectorFrom, name, n.vector, true, 0, pipelineDepth);
     if (addendFrom) pe.addend = this.connect(addendFrom, name, n.addend!.data, true, 0, pipelineDepth);
