@@ -29,3 +29,19 @@ describe("gemmSystolicModel", () => {
     expect(() => gemmSystolicModel({ n: 40, m: 44, k: 48, P: 3, W: 4, clockMHz: 300, precision: "float64" })).toThrow("does not map to P=3, W=4");
   });
 });
+
+describe("the report of a streamed gemm pipeline (P=4, W=4) uses the linear-algebra figures", () => {
+  it("cycles of the slowest process (the last PE: 10 tiles of 1 + 48·11 + 4·11) plus the fill, multiply-add DSPs, 2 ops per multiply-add", async () => {
+    const { streamed } = await import("../linalg/helpers.js");
+    const { lowerToPipeline } = await import("../../src/spatial/lower.js");
+    const { estimatePerformance } = await import("../../src/report/performance.js");
+    const { estimateResources } = await import("../../src/report/resources.js");
+    const u280 = loadPlatform("u280");
+    const p = lowerToPipeline(streamed("gemm").bundle.sdfg, { vectorWidth: 4, replicas: 4 });
+    const fill = 6 + 3 * 8 + 3 + 4; // double multiply, adder tree of 2 levels and the accumulation, I/O; then P
+    expect(estimatePerformance(p, u280).cyclesPerPass).toBe(5730 + fill);
+    expect(estimatePerformance(p, u280).cells * estimatePerformance(p, u280).opsPerCell).toBe(2 * 40 * 44 * 48);
+    // 4 PEs x 4 lanes x 14 DSPs, and the drain's scaling: 4 lanes x 2 x 14.
+    expect(estimateResources(p, u280).dsp).toBe(224 + 112);
+  });
+});
