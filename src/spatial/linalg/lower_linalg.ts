@@ -5,7 +5,6 @@
 // drain. FIFO depths: the lag of every reconvergent path (a matrix read by two PEs where one waits
 // for the other's result) plus the pipeline margin and slack of the stencil road (lower.ts).
 
-import { DTYPE_INFO } from "../../ir/dtype.js";
 import { UserError } from "../../ir/diagnostics.js";
 import { linalgNodes, type LinalgNode, type LinalgScale, type MatMulNode, type MatVecNode, type SDFG } from "../../ir/sdfg.js";
 import type { MemoryReader, MemoryWriter, Pipeline, SpatialOptions } from "../pipeline.js";
@@ -92,9 +91,11 @@ class Builder {
   rowsOf(data: string, repeat = 1): string {
     const produced = this.producer.get(data);
     if (produced) return produced;
-    const key = `${data}@${repeat}`;
-    const existing = this.readers.get(key);
-    if (existing) return existing.name;
+    const existing = this.readers.get(data);
+    if (existing) {
+      if (existing.repeat !== repeat) throw new UserError(this.sdfg.name, `'${data}' would be read by two memory readers (${existing.repeat} and ${repeat} time(s)): one port per array`);
+      return existing.name;
+    }
     const shape = this.shapeOf(data);
     const [rows, cols] = shape.length === 1 ? [1, shape[0]!] : [shape[0]!, shape[1]!];
     this.checkWidth(data, cols);
@@ -103,7 +104,7 @@ class Builder {
       rows, cols, order: "rows", tileRows: 1, repeat, outputs: [],
     };
     this.processes.push(r);
-    this.readers.set(key, r);
+    this.readers.set(data, r);
     return r.name;
   }
 
@@ -158,8 +159,11 @@ class Builder {
       tp.input = this.connect(produced, t, n.a, true);
       aFrom = t;
     } else {
+      if (this.readers.has(n.a)) throw new UserError(this.sdfg.name, `'${n.a}' would be read by two memory readers (rows and tile columns): one port per array`);
       aFrom = this.unique(`read_${n.a}_`);
-      this.processes.push({ kind: "matrix-reader", name: aFrom, array: n.a, dtype, rows: n.ni, cols: n.nk, order: "tile-columns", tileRows: P, repeat: 1, outputs: [] });
+      const reader: MatrixReader = { kind: "matrix-reader", name: aFrom, array: n.a, dtype, rows: n.ni, cols: n.nk, order: "tile-columns", tileRows: P, repeat: 1, outputs: [] };
+      this.processes.push(reader);
+      this.readers.set(n.a, reader);
     }
     const bFrom = this.rowsOf(n.b, tiles);
     const pes: string[] = [];
@@ -235,7 +239,3 @@ class Builder {
   }
 }
 
-/** Bits of one W-wide vector of the type (for storage choices and reports). */
-export function vectorBits(dtype: keyof typeof DTYPE_INFO, W: number): number {
-  return DTYPE_INFO[dtype].bytes * 8 * W;
-}
