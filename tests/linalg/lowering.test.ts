@@ -74,3 +74,20 @@ describe("schedules and backends that are refused", () => {
     expect(refusal(() => cudaSources(streamed("atax").bundle))).toBe("--target cuda: has no matrix-vector kernels yet ('A_matmul_x'): use --target xilinx, intel or cpu for streamed linear algebra");
   });
 });
+
+describe("projects of a streamed program", () => {
+  it("the Vitis and Intel projects of gemm carry the systolic kernel and are the same bytes when generated again", async () => {
+    const { vitisProject } = await import("../../src/targets/vitis_project.js");
+    const { intelProject } = await import("../../src/targets/intel_project.js");
+    const { loadPlatform } = await import("../../src/platform/platform.js");
+    const { bundle } = streamed("gemm");
+    const p = lowerToPipeline(bundle.sdfg, { vectorWidth: 2, replicas: 2 });
+    const vitis = vitisProject(bundle, p, loadPlatform("u280"));
+    expect(String(vitis.get("kernel/top.cpp"))).toContain("// Systolic PE 1 of 2: row 1 of every tile of 2 rows of the 40 x 44 product (inner dimension 48).");
+    expect(String(vitis.get("README.md"))).toContain("linear algebra (systolic-pe, scale-add), W = 2, P = 2, 7 process(es)");
+    expect(vitisProject(bundle, lowerToPipeline(bundle.sdfg, { vectorWidth: 2, replicas: 2 }), loadPlatform("u280"))).toEqual(vitis);
+    const intel = intelProject(bundle, p, loadPlatform("520n"));
+    expect(String(intel.get("kernel/kernels.cl"))).toContain("__kernel void pe_C_1_()");
+    expect(intelProject(bundle, lowerToPipeline(bundle.sdfg, { vectorWidth: 2, replicas: 2 }), loadPlatform("520n"))).toEqual(intel);
+  });
+});
