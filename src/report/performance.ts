@@ -8,7 +8,7 @@ import { countOps } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
 import { bankSpan } from "../platform/placement.js";
 import { memoryPlacement } from "./memory.js";
-import { linalgCycles, linalgLanes, linalgPortBytes } from "./linalg_figures.js";
+import { linalgPerformance } from "./linalg_figures.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 
 export interface PortTraffic { port: string; bank: string; bytesPerPass: number; demandGBs: number; bankGBs: number }
@@ -34,12 +34,12 @@ export interface Performance {
 }
 
 export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: number): Performance {
+  if (p.linalg) return linalgPerformance(p, platform, clockMHz); // matrix-vector and systolic processes (linalg_figures.ts)
   const f = (clockMHz ?? (platform.achievedClockMHz ? (platform.achievedClockMHz[0] + platform.achievedClockMHz[1]) / 2 : platform.clockMHz)) * 1e6;
   const W = p.vectorWidth;
   const cells = p.domain[0] * p.domain[1] * p.domain[2];
   const fill = Math.max(0, ...p.pes.map((x) => x.arrivalCycles));
-  // Linear algebra: as long as its slowest process (linalg_figures.ts).
-  const cyclesPerPass = p.linalg ? linalgCycles(p) : p.vectors + fill;
+  const cyclesPerPass = p.vectors + fill;
   const passes = Math.ceil(p.timeSteps / p.replicas);
   const pipelineSeconds = (passes * cyclesPerPass) / f;
 
@@ -55,22 +55,17 @@ export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: 
     if (!x) return; // not placed: the report says why
     ports.push({ port: name, bank: bankSpan(x.bufferBanks), bytesPerPass: bytes, demandGBs: 0, bankGBs: x.bankGBs / perBank.get(x.bufferBanks[0]!)! });
   };
-  if (p.linalg) {
-    for (const [port, bytes] of linalgPortBytes(p)) portBytes(port, bytes);
-  } else {
-    for (const r of p.readers) {
-      const elems = r.onChip ? r.shape.reduce((a, b) => a * b, 1) : r.axes.includes(2) ? cells : p.vectors;
-      portBytes(r.array, elems * DTYPE_INFO[r.dtype].bytes);
-    }
-    for (const w of p.writers) portBytes(w.array, cells * DTYPE_INFO[w.dtype].bytes);
+  for (const r of p.readers) {
+    const elems = r.onChip ? r.shape.reduce((a, b) => a * b, 1) : r.axes.includes(2) ? cells : p.vectors;
+    portBytes(r.array, elems * DTYPE_INFO[r.dtype].bytes);
   }
+  for (const w of p.writers) portBytes(w.array, cells * DTYPE_INFO[w.dtype].bytes);
   const memorySeconds = passes * Math.max(0, ...ports.map((x) => x.bytesPerPass / (x.bankGBs * 1e9)));
   const seconds = Math.max(pipelineSeconds, memorySeconds);
   for (const x of ports) x.demandGBs = (passes * x.bytesPerPass) / seconds / 1e9;
 
   const stencils = new Map(p.pes.map((x) => [x.stencil, x]));
-  // Linear algebra: a multiply and an add per multiply-add, "cells" the output elements.
-  const opsPerCell = p.linalg ? (2 * p.linalg.multiplyAdds) / cells : [...stencils.values()].reduce((a, x) => a + countOps(x.code), 0);
+  const opsPerCell = [...stencils.values()].reduce((a, x) => a + countOps(x.code), 0);
   const ops = cells * opsPerCell * p.timeSteps;
   const bytes = passes * ports.reduce((a, x) => a + x.bytesPerPass, 0);
   const bandwidthCeilingGBs = ports.reduce((a, x) => a + x.bankGBs, 0);
@@ -78,7 +73,7 @@ export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: 
     clockMHz: f / 1e6, passes, cyclesPerPass, seconds, cells, opsPerCell,
     gops: ops / seconds / 1e9, bytes, gbs: bytes / seconds / 1e9,
     intensity: bytes === 0 ? Infinity : ops / bytes,
-    computeCeiling: p.linalg ? (2 * linalgLanes(p) * f) / 1e9 : (opsPerCell * W * p.replicas * f) / 1e9,
+    computeCeiling: (opsPerCell * W * p.replicas * f) / 1e9,
     bandwidthCeilingGBs,
     bound: memorySeconds > pipelineSeconds ? "memory" : "pipeline",
     ports,

@@ -3,12 +3,12 @@
 // FIFOs, plus the board's shell. Coarse per-operator costs (typical Vitis HLS float cores), good
 // for "does it fit, and what runs out first" — not a substitute for synthesis.
 
-import { linalgDsps } from "./linalg_figures.js";
+import { linalgResources } from "./linalg_figures.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { multipliedPower, walkExpr, type Assignment } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
-import { bram36Blocks, chooseStorage, lutramLuts, srlLuts, uramBlocks, type Storage } from "../spatial/storage.js";
+import { bram36Blocks, lutramLuts, srlLuts, uramBlocks, type Storage } from "../spatial/storage.js";
 
 export interface Resources { lut: number; ff: number; dsp: number; bram: number; uram: number }
 
@@ -78,6 +78,7 @@ export function storageResources(storage: Storage, width: number, depth: number,
 }
 
 export function estimateResources(p: Pipeline, platform: Platform): Resources {
+  if (p.linalg) return linalgResources(p, platform); // matrix-vector and systolic processes (linalg_figures.ts)
   const W = p.vectorWidth;
   const total: Resources = { lut: 0, ff: 0, dsp: 0, bram: 0, uram: 0 };
   const add = (r: Partial<Resources>) => { for (const k of Object.keys(r) as (keyof Resources)[]) total[k] += r[k] ?? 0; };
@@ -97,14 +98,6 @@ export function estimateResources(p: Pipeline, platform: Platform): Resources {
     const bits = W * DTYPE_INFO[c.dtype].bytes * 8;
     add(storageResources(c.storage, bits, c.depth, platform));
     add({ lut: c.storage === "srl" ? 20 : 60, ff: c.storage === "srl" ? bits : 2 * bits });
-  }
-  // Linear-algebra processes: their multiply-add lanes and FIFOs (W-wide words or single elements).
-  if (p.linalg) {
-    add({ dsp: linalgDsps(p), lut: p.linalg.processes.length * 400, ff: p.linalg.processes.length * 300 });
-    for (const c of p.linalg.channels) {
-      const bits = (c.wide ? W : 1) * DTYPE_INFO[c.dtype].bytes * 8;
-      add(storageResources(chooseStorage(c.depth, bits, platform.resources.uram > 0), bits, c.depth, platform));
-    }
   }
   // Each memory port: an AXI master with burst buffers.
   const ports = p.readers.length + p.writers.length;
