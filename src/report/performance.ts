@@ -34,9 +34,9 @@ export interface Performance {
 }
 
 export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: number): Performance {
-  if (p.linalg) return linalgPerformance(p, platform, clockMHz); // matrix-vector and systolic processes (linalg_figures.ts)
   const f = (clockMHz ?? (platform.achievedClockMHz ? (platform.achievedClockMHz[0] + platform.achievedClockMHz[1]) / 2 : platform.clockMHz)) * 1e6;
   const W = p.vectorWidth;
+  if (p.linalg) return linalgPerformance(p, platform, clockMHz); // matrix-vector and systolic processes (linalg_figures.ts)
   const cells = p.domain[0] * p.domain[1] * p.domain[2];
   const fill = Math.max(0, ...p.pes.map((x) => x.arrivalCycles));
   const cyclesPerPass = p.vectors + fill;
