@@ -38,6 +38,15 @@ describe("systolic-matmul pass", () => {
     if (r.ok) expect(r.bundle.sdfg.arrays.alpha_A_matmul_B).toMatchObject({ transient: true });
   });
 
+  it("refuses a product whose B operand is an earlier product (the chain re-reads B per tile)", () => {
+    // 2mm with its second product's operands swapped: C @ (alpha · A @ B), all sizes 8.
+    const input = { ...streamingInput("k2mm"), symbols: { NI: 8, NJ: 8, NK: 8, NL: 8 } };
+    const state = input.program.root.blocks[0] as PState;
+    const second = state.nodes.find((n) => n.kind === "library" && state.edges.some((e) => e.dst === n.id && e.memlet?.data === "C"))!;
+    for (const e of state.edges.filter((x) => x.dst === second.id)) e.dstConn = e.dstConn === "_a" ? "_b" : "_a";
+    expect(raiseSystolicMatMul(input)).toEqual({ ok: false, reason: "C @ ((alpha * A) @ B): its B operand is a product, which a systolic chain would have to re-read once per tile (not streamed yet)" });
+  });
+
   it("leaves matrix-vector programs to the matrix-vector pass, saying so", () => {
     expect(raiseSystolicMatMul(streamingInput("atax"))).toEqual({ ok: false, reason: "'A_matmul_x' is a matrix-vector product (the matrix-vector pass's)" });
   });

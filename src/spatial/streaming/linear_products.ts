@@ -91,6 +91,8 @@ export function raiseProducts(input: StreamingInput): ProductsResult {
     const id = nodes.length;
     if (sa.length === 2 && sb.length === 2) {
       if (sa[1] !== sb[0]) return `${termText(p)}: inner sizes ${sa[1]} and ${sb[0]} differ`;
+      // The chain reads B once per tile of rows: an earlier product streams out only once.
+      if (p.b.kind === "product") return `${termText(p)}: its B operand is a product, which a systolic chain would have to re-read once per tile (not streamed yet)`;
       nodes.push({ kind: "matmul", id, label, dtype, a: a.data, b: b.data, output, ni: sa[0]!, nk: sa[1]!, nj: sb[1]!, alpha, ...(add ? { addend: add } : {}) });
     } else if (sa.length === 2 && sb.length === 1) {
       if (sa[1] !== sb[0]) return `${termText(p)}: inner sizes ${sa[1]} and ${sb[0]} differ`;
