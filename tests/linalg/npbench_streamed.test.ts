@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { decodeNpy } from "../../src/data/npy.js";
 import { emulate } from "../../src/emulate/emulate.js";
 import { tolerance } from "../../src/emulate/sdfg_emulate.js";
-import { NPBENCH, streamed } from "./helpers.js";
+import { mvtWithSum, NPBENCH, streamed } from "./helpers.js";
+import { streamProgram } from "../../src/spatial/streaming/patterns.js";
 
 const CASES = [
   { program: "gemm", W: 1, P: 2 }, { program: "gemm", W: 4, P: 4 },
@@ -38,6 +39,14 @@ describe.concurrent("streamed NPBench linear algebra emulates equal to NumPy", (
       const bad = [...got].filter((g, n) => !(Math.abs(g - want[n]!) <= tol.atol + tol.rtol * Math.abs(want[n]!))).length;
       check({ name, mismatchesVsNumpy: bad }).toEqual({ name, mismatchesVsNumpy: 0 });
     }
+  });
+
+  it.for(["xilinx", "intel"] as const)("a sum of two products (mvt changed to x1 = y_2 @ A + A @ y_1) on %s at W=2 equals the CPU reference", async (target, { expect: check }) => {
+    const d = streamProgram(mvtWithSum());
+    if (!d.streamed) throw new Error("not streamed");
+    const r = await emulate(d.bundle, { target, spatial: { vectorWidth: 2, replicas: 1 } });
+    check(r.outputs.map((o) => [o.name, o.mismatches])).toEqual([["x1", 0], ["x2", 0]]);
+    check(r.ok).toBe(true);
   });
 
   it("atax at W=2 deadlocks with one vector less than the computed lag on the matrix FIFO", async ({ expect: check }) => {

@@ -6,7 +6,7 @@ import { raiseMatrixVector } from "../../src/spatial/streaming/matrix_vector.js"
 import { raiseSystolicMatMul } from "../../src/spatial/streaming/systolic_matmul.js";
 import { streamProgram } from "../../src/spatial/streaming/patterns.js";
 import type { PState } from "../../src/ir/program.js";
-import { NPBENCH, streamingInput } from "./helpers.js";
+import { mvtWithSum, NPBENCH, streamingInput } from "./helpers.js";
 
 const nodesOf = (r: ReturnType<typeof raiseSystolicMatMul>) => {
   if (!r.ok) throw new Error(r.reason);
@@ -68,6 +68,16 @@ describe("matrix-vector pass", () => {
       [true, "y_2", "x2", { data: "x2_in", beta: { constant: 1 } }],
     ]);
     if (r.ok) expect(r.bundle.inputs.find((i) => i.name === "x1_in")?.source).toMatchObject({ kind: "file", path: `${NPBENCH}/mvt/x1.npy` });
+  });
+
+  it("raises a sum of two products (x1 = y_2 @ A + A @ y_1): the second is a node of its own, added to the first", () => {
+    const r = raiseMatrixVector(mvtWithSum());
+    expect(nodesOf(r).map((n) => n.kind === "matvec" && [n.transposed, n.vector, n.output, n.addend])).toEqual([
+      [false, "y_1", "x1_term", undefined],
+      [true, "y_2", "x1", { data: "x1_term", beta: { constant: 1 } }],
+      [true, "y_2", "x2", { data: "x2_in", beta: { constant: 1 } }],
+    ]);
+    if (r.ok) expect(r.bundle.sdfg.arrays.x1_term).toMatchObject({ transient: true, shape: [64] });
   });
 
   it("leaves gemm to the systolic pass", () => {

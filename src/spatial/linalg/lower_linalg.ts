@@ -8,7 +8,7 @@
 import { UserError } from "../../ir/diagnostics.js";
 import { linalgNodes, type LinalgNode, type LinalgScale, type MatMulNode, type MatVecNode, type SDFG } from "../../ir/sdfg.js";
 import type { MemoryReader, MemoryWriter, Pipeline, SpatialOptions } from "../pipeline.js";
-import type { LinalgChannel, LinalgProcess, MatrixReader, MatrixWriter } from "../linalg_pipeline.js";
+import type { LinalgChannel, LinalgProcess, MatrixReader, MatrixVectorPE, MatrixWriter } from "../linalg_pipeline.js";
 import { estimateMultiplyAddDepth } from "./multiply_add_depth.js";
 
 /** Partial sums a dot product interleaves (at least the adder latency, so II=1 holds). */
@@ -123,15 +123,31 @@ class Builder {
       matrix: "", vector: "", alpha: n.alpha, beta: n.addend?.beta ?? ZERO, outputs: [], pipelineDepth,
     });
     const pe = this.process(name) as Extract<LinalgProcess, { kind: "matrix-vector" }>;
-    // A PE whose vector is the result of another PE reading the same matrix consumes each row
-    // only once that PE has finished the W rows that fill the vector's next transfer (and the
-    // `interleave` cycles that reduce the last of them): the matrix FIFO holds that lag.
-    const vectorProducer = this.process(vectorFrom);
-    const lag = vectorProducer.kind === "matrix-vector" && vectorProducer.matrix !== "" && this.channelFrom(vectorProducer.matrix) === matrixFrom
-      ? W * (n.cols / W) + vectorProducer.interleave - 1 : 0;
-    pe.matrix = this.connect(matrixFrom, name, n.matrix, true, lag, pipelineDepth);
+    // Reconvergence through a shared matrix reader: when the vector or the added vector is the
+    // result of another PE reading the same matrix, one of the two FIFOs must hold the lag
+    // between that PE producing what this one needs and this one consuming the matrix.
+    const sibling = (from: string) => {
+      const x = this.process(from);
+      return x.kind === "matrix-vector" && x.matrix !== "" && this.channelFrom(x.matrix) === matrixFrom ? x : undefined;
+    };
+    /** Matrix vectors the sibling consumes before its last result (a transposed PE's come at the end). */
+    const whole = (x: MatrixVectorPE) => x.rows * (x.cols / W) + (x.transposed ? 0 : x.interleave - 1);
+    let matrixLag = 0;
+    let addendDelay = 0;
+    const vp = sibling(vectorFrom);
+    if (vp) {
+      // Transposed, this PE takes one element per row (W rows per transfer); else the whole vector first.
+      matrixLag = n.transposed && !vp.transposed ? W * (vp.cols / W) + vp.interleave - 1 : whole(vp);
+    }
+    const ap = addendFrom ? sibling(addendFrom) : undefined;
+    if (ap) {
+      // Transposed, this PE adds the vector at the end: its FIFO holds all of it.
+      if (n.transposed) addendDelay = (ap.transposed ? ap.cols : ap.rows) / W;
+      else if (ap.transposed) matrixLag = Math.max(matrixLag, whole(ap));
+    }
+    pe.matrix = this.connect(matrixFrom, name, n.matrix, true, matrixLag, pipelineDepth);
     pe.vector = this.connect(vectorFrom, name, n.vector, true, 0, pipelineDepth);
-    if (addendFrom) pe.addend = this.connect(addendFrom, name, n.addend!.data, true, 0, pipelineDepth);
+    if (addendFrom) pe.addend = this.connect(addendFrom, name, n.addend!.data, true, addendDelay, pipelineDepth);
     this.producer.set(n.output, name);
     this.multiplyAdds += n.rows * n.cols;
   }

@@ -41,12 +41,14 @@ export function raiseProducts(input: StreamingInput): ProductsResult {
   const nodes: LinalgNode[] = [];
   const made = new Set<string>();
   const sources: Record<string, string> = {};
+  // Transients this pass adds (the second of two products summed), by name: their output's.
+  const added = new Map<string, string>();
   const shape = (data: string): number[] | undefined => {
-    const s = program.arrays[data]!.shape.map((e) => sizeOf(e, symbols));
+    const s = program.arrays[added.get(data) ?? data]!.shape.map((e) => sizeOf(e, symbols));
     return s.every((x) => x !== undefined) ? (s as number[]) : undefined;
   };
   const dtypeOf = (data: string): DType | undefined => {
-    const t = program.arrays[data]!.dtype;
+    const t = program.arrays[added.get(data) ?? data]!.dtype;
     return isDType(t) ? t : undefined;
   };
 
@@ -78,7 +80,7 @@ export function raiseProducts(input: StreamingInput): ProductsResult {
       if (addend.kind === "input") add = { data: addend.data, beta: { constant: 1 } };
       else if (addend.kind === "scale" && addend.of.kind === "input") add = { data: addend.of.data, beta: { scalar: addend.scalar } };
       else return `the term added to ${termText(p)} is not an input or a scaled input`;
-      if (program.arrays[add.data]!.kind !== "array") return `'${add.data}' added to a product is not an array`;
+      if (!added.has(add.data) && program.arrays[add.data]!.kind !== "array") return `'${add.data}' added to a product is not an array`;
     }
     const sa = shape(a.data), sb = shape(b.data), so = shape(output);
     if (!sa || !sb || !so) return `the sizes of ${termText(p)} are not known from the symbols`;
@@ -114,6 +116,18 @@ export function raiseProducts(input: StreamingInput): ProductsResult {
     const isProduct = (x: LinearTerm) => x.kind === "product" || (x.kind === "scale" && x.of.kind === "product");
     const prods = parts.filter(isProduct);
     const rest = parts.filter((x) => !isProduct(x));
+    if (prods.length === 2 && rest.length === 0) {
+      // `X @ Y + Z @ V` (gesummv): the second product is a node of its own, added to the first.
+      let name = `${out}_term`;
+      while (Object.hasOwn(program.arrays, name) || added.has(name)) name += "_";
+      added.set(name, out);
+      const second = prods[1]!;
+      const r2 = second.kind === "product" ? product(second, name, undefined, undefined)
+        : second.kind === "scale" && second.of.kind === "product" ? product(second.of, name, second.scalar, undefined) : `'${out}' is not a sum of products`;
+      if (r2 !== true) return { ok: false, reason: r2 };
+      prods.pop();
+      rest.push({ kind: "input", data: name });
+    }
     if (prods.length !== 1 || rest.length > 1) return { ok: false, reason: `'${out}' = ${termText(t)} is not alpha * (X @ Y) + beta * Z` };
     const pr = prods[0]!;
     let r: true | string;
