@@ -28,8 +28,6 @@ export interface RtlDesign {
  * data is refused by name rather than computed with float operators.
  */
 export function requireRtlTypes(p: Pipeline): void {
-  const linalg = p.linalg?.processes.find((x) => x.kind !== "matrix-reader" && x.kind !== "matrix-writer");
-  if (linalg) throw new UserError("--target rtl", `has no ${linalg.kind} processes yet ('${linalg.name}'): use --target xilinx, intel or cpu for streamed linear algebra`);
   const named = [
     ...p.pes.map((pe) => ({ what: `stencil '${pe.stencil}'`, dtype: pe.dtype })),
     ...p.readers.map((r) => ({ what: `input '${r.array}'`, dtype: r.dtype })),
@@ -46,6 +44,7 @@ export function rtlDesign(bundle: ProgramBundle, p: Pipeline): RtlDesign {
   const files = new Map<string, string>();
   const sv: string[] = [];
   const add = (path: string, text: string, list?: string[]) => { files.set(path, text); list?.push(path); };
+  requireStencilProcesses(p);
   for (const [path, text] of emitCommonModules()) add(path, text, sv);
   for (const [name, text] of emitReaderModules(p)) add(`rtl/${name}.sv`, text, sv);
   for (const pe of p.pes) add(`rtl/${pe.name}.sv`, emitPEModule(p, pe, bundle.sources[pe.stencil]).text, sv);
@@ -55,4 +54,10 @@ export function rtlDesign(bundle: ProgramBundle, p: Pipeline): RtlDesign {
   add("sim/sdfg_dpi.cpp", emitDpiModels(), cpp);
   add("ip/floating_point.tcl", emitFloatingPointTcl(p));
   return { files, sv, cpp, topModule: TOP_MODULE, prefix: MODEL_PREFIX };
+}
+
+/** The RTL backend has stencil PEs only: linear-algebra process kinds are refused by name. */
+export function requireStencilProcesses(p: Pipeline): void {
+  const linalg = p.linalg?.processes.find((x) => x.kind !== "matrix-reader" && x.kind !== "matrix-writer");
+  if (linalg) throw new UserError("--target rtl", `has no ${linalg.kind} processes yet ('${linalg.name}'): use --target xilinx, intel or cpu for streamed linear algebra`);
 }
