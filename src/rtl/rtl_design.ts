@@ -9,6 +9,7 @@ import type { Pipeline } from "../spatial/pipeline.js";
 import { emitCommonModules } from "./common_modules.js";
 import { emitFloatingPointTcl } from "./fp_ip_tcl.js";
 import { emitPEModule } from "./pe_module.js";
+import { requireStencilProcesses } from "./stencil_only.js";
 import { emitDpiModels, emitTestbench, MODEL_PREFIX } from "./testbench.js";
 import { emitReaderModules, emitTopModule, TOP_MODULE } from "./top_module.js";
 
@@ -56,8 +57,3 @@ export function rtlDesign(bundle: ProgramBundle, p: Pipeline): RtlDesign {
   return { files, sv, cpp, topModule: TOP_MODULE, prefix: MODEL_PREFIX };
 }
 
-/** The RTL backend has stencil PEs only: linear-algebra process kinds are refused by name. */
-export function requireStencilProcesses(p: Pipeline): void {
-  const linalg = p.linalg?.processes.find((x) => x.kind !== "matrix-reader" && x.kind !== "matrix-writer");
-  if (linalg) throw new UserError("--target rtl", `has no ${linalg.kind} processes yet ('${linalg.name}'): use --target xilinx, intel or cpu for streamed linear algebra`);
-}
