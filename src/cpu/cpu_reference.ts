@@ -7,7 +7,8 @@ import { callsAny, cppTypeName, integerHelpers, needsIntegerHelpers, printAssign
 import { CodeWriter } from "../codegen/code_writer.js";
 import { linearIndex, stencilOutputData as outputData, wholeArrayContext } from "../codegen/whole_array.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
-import { stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
+import { linalgNodes, stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
+import { emitLinalgReference, linalgReferenceInterface } from "./linalg_reference.js";
 
 export interface ReferenceInterface {
   inputs: { name: string; shape: number[] }[];
@@ -16,6 +17,7 @@ export interface ReferenceInterface {
 
 /** The non-transient data the reference reads and writes. */
 export function referenceInterface(sdfg: SDFG): ReferenceInterface {
+  if (linalgNodes(sdfg.states[0]!).length > 0) return linalgReferenceInterface(sdfg);
   const state = sdfg.states[0]!;
   const stencils = stencilsInOrder(state);
   const written = new Set(stencils.map((s) => outputData(sdfg, s)));
@@ -29,7 +31,9 @@ export function referenceInterface(sdfg: SDFG): ReferenceInterface {
 
 const LOOP = ["i_", "j_", "k_"];
 
-export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {}): string {
+/** `vectorWidth`: the W whose summation order a linear-algebra reference follows (stencils ignore it). */
+export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {}, vectorWidth = 1): string {
+  if (linalgNodes(sdfg.states[0]!).length > 0) return emitLinalgReference(sdfg, sources, vectorWidth);
   const w = new CodeWriter();
   const state = sdfg.states[0]!;
   const stencils = stencilsInOrder(state);

@@ -7,13 +7,14 @@
 // covers any domain and out-of-range threads do nothing. Halos come through the L1/L2 caches:
 // there is no shared-memory tiling.
 
+import { UserError } from "../ir/diagnostics.js";
 import { cppTypeName, integerHelpers, needsIntegerHelpers, printAssignments } from "../codegen/c_expr.js";
 import { emitSourceComment } from "../codegen/user_text.js";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { linearIndex, stencilOutputData, wholeArrayContext } from "../codegen/whole_array.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { accessesOf, namesOf } from "../ir/expr.js";
-import { stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
+import { linalgNodes, stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
 
 /** Coordinate variables, outermost first (the CPU reference's loop variables). */
 const COORDS = ["i_", "j_", "k_"];
@@ -120,6 +121,7 @@ export function emitKernelsHeader(sdfg: SDFG): string {
 
 /** kernels.cu: per stencil a cell function, a kernel and its launcher; the copy kernel. */
 export function emitKernels(sdfg: SDFG, sources: Record<string, string> = {}): string {
+  requireStencilNodes(sdfg);
   const w = new CodeWriter();
   const I = indexType(sdfg);
   w.comment([
@@ -209,4 +211,10 @@ function emitStencil(w: CodeWriter, sdfg: SDFG, k: CudaStencil, I: string, sourc
     w.line(`const dim3 grid_(${k.grid.join(", ")}), block_(${k.block.join(", ")});`);
     w.line(`SDFG_LAUNCH(${kernelName(s)}, grid_, block_, ${[...k.reads, k.output].join(", ")});`);
   });
+}
+
+/** CUDA kernels exist for stencils only: linear-algebra nodes are refused by name, in one line. */
+export function requireStencilNodes(sdfg: SDFG): void {
+  const linalg = linalgNodes(sdfg.states[0]!)[0];
+  if (linalg) throw new UserError("--target cuda", `has no ${linalg.kind === "matvec" ? "matrix-vector" : "matrix-matrix"} kernels yet ('${linalg.label}'): use --target xilinx, intel or cpu for streamed linear algebra`);
 }

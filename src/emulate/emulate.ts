@@ -119,7 +119,7 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
 
     const refDir = join(work, "reference");
     mkdirSync(refDir);
-    const referenceSource = emitCpuReference(bundle.sdfg, bundle.sources);
+    const referenceSource = emitCpuReference(bundle.sdfg, bundle.sources, options.spatial.vectorWidth);
     const reference = await compileCached({
       files: new Map([["reference.cpp", referenceSource]]),
       compile: ["reference.cpp"], includeDirs: [join(SIM_DIR, "include")], localIncludes: [], flags: REFERENCE_FLAGS, output: "reference",
@@ -232,8 +232,8 @@ export function holdBackSpec(pipeline: Pipeline, stress: number | "2x"): string 
 function emulationSources(bundle: ProgramBundle, options: EmulateOptions) {
   const pipeline = lowerToPipeline(bundle.sdfg, options.spatial);
   for (const [name, depth] of Object.entries(options.depthOverrides ?? {})) {
-    const ch = pipeline.channels.find((c) => c.name === name);
-    if (!ch) throw new Error(`no channel '${name}' (channels: ${pipeline.channels.map((c) => c.name).join(", ")})`);
+    const ch = pipeline.channels.find((c) => c.name === name) ?? pipeline.linalg?.channels.find((c) => c.name === name);
+    if (!ch) throw new Error(`no channel '${name}' (channels: ${[...pipeline.channels, ...pipeline.linalg?.channels ?? []].map((c) => c.name).join(", ")})`);
     ch.depth = depth;
   }
   // Per target: the generated sources and how g++ compiles them (xilinx: HLS C++; intel: the

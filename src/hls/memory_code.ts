@@ -64,5 +64,6 @@ export function readerSummary(p: Pipeline, r: MemoryReader): string {
 export const STEPS_ARGUMENT = "steps_";
 
 export function hasStepsArgument(p: Pipeline): boolean {
-  return p.replicas > 1;
+  // A linear-algebra pipeline's P is the length of its systolic chains, not time steps.
+  return p.replicas > 1 && !p.linalg;
 }

@@ -54,7 +54,8 @@ export function topArguments(p: Pipeline): TopArgument[] {
     args.push({ name: r.array, kind: "input", dtype: r.dtype, cType: `const ${wide ? vecType(r.dtype) : DTYPE_INFO[r.dtype].cType}*`, elements, wide });
   }
   for (const w of p.writers) {
-    args.push({ name: w.array, kind: "output", dtype: w.dtype, cType: `${vecType(w.dtype)}*`, elements: p.domain[0] * p.domain[1] * p.domain[2], wide: true });
+    const elements = (w.shape ?? p.domain).reduce((a, b) => a * b, 1);
+    args.push({ name: w.array, kind: "output", dtype: w.dtype, cType: `${vecType(w.dtype)}*`, elements, wide: true });
   }
   for (const s of p.scalars) args.push({ name: s.name, kind: "scalar", dtype: s.dtype, cType: DTYPE_INFO[s.dtype].cType, elements: 1, wide: false });
   return args;

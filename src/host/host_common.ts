@@ -33,6 +33,8 @@ export function shapeOfArgument(p: Pipeline, name: string): number[] {
   const r = index.get(name);
   if (r) return r.shape;
   if (p.scalars.some((s) => s.name === name)) return [];
+  const shaped = p.writers.find((w) => w.array === name)?.shape;
+  if (shaped) return shaped;
   return p.domain.slice(3 - p.rank);
 }
 
@@ -138,7 +140,7 @@ export function emitFinish(w: CodeWriter, p: Pipeline, args: HostArgument[], sec
  * the statement that exchanges the two buffers). Without a time loop: one pass.
  */
 export function emitPasses(w: CodeWriter, p: Pipeline, args: HostArgument[], runPass: () => void, swap: (input: string, output: string) => string): void {
-  if (p.timeSteps === 1 && p.replicas === 1) {
+  if (p.timeSteps === 1 && (p.replicas === 1 || p.linalg)) {
     runPass();
     return;
   }

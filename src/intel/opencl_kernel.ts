@@ -25,6 +25,7 @@ import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames, 
 import type { HostArgument } from "../host/host_common.js";
 import { registerIndex, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
 import type { Storage } from "../spatial/storage.js";
+import { isComputeProcess, scalarsOf } from "../spatial/linalg_pipeline.js";
 
 /** Memory-attribute macro per storage kind (Intel has no UltraRAM: M20K like BRAM). */
 const INTEL_MEMORY_MACRO: Record<Storage, string> = { srl: "SDFG_REGISTERS_", lutram: "SDFG_MLAB_", bram: "SDFG_BLOCK_RAM_", uram: "SDFG_BLOCK_RAM_" };
@@ -106,6 +107,14 @@ export function openclKernels(p: Pipeline): OpenclKernel[] {
     if (pe.bypass) params.push({ name: STEPS_ARGUMENT, kind: "steps", dtype: "float32", wide: false, cl: `const int ${STEPS_ARGUMENT}`, cpp: `int ${STEPS_ARGUMENT}` });
     kernels.push({ name: pe.name, role: "pe", autorun: params.length === 0, params });
   }
+  // Linear-algebra PEs (linalg_kernel.ts): launched by the host, alpha and beta as arguments.
+  for (const x of (p.linalg?.processes ?? []).filter(isComputeProcess)) {
+    const params = scalarsOf(x).map((s): KernelParam => {
+      const t = DTYPE_INFO[scalarType(s)].clType;
+      return { name: s, kind: "scalar", dtype: scalarType(s), wide: false, cl: `const ${t} ${s}`, cpp: `${t} ${s}` };
+    });
+    kernels.push({ name: x.name, role: "pe", autorun: false, params });
+  }
   for (const wr of p.writers) {
     const t = clVecType(wr.dtype, W);
     kernels.push({
@@ -121,7 +130,7 @@ export function openclHostArguments(p: Pipeline): (HostArgument & { wide: boolea
   const cells = p.domain[0] * p.domain[1] * p.domain[2];
   return [
     ...p.readers.map((r) => ({ name: r.array, kind: "input" as const, dtype: r.dtype, elements: r.shape.reduce((a, b) => a * b, 1), wide: r.axes.includes(2) })),
-    ...p.writers.map((w) => ({ name: w.array, kind: "output" as const, dtype: w.dtype, elements: cells, wide: true })),
+    ...p.writers.map((w) => ({ name: w.array, kind: "output" as const, dtype: w.dtype, elements: w.shape ? w.shape.reduce((a, b) => a * b, 1) : cells, wide: true })),
     ...p.scalars.map((s) => ({ name: s.name, kind: "scalar" as const, dtype: s.dtype, elements: 1, wide: false })),
   ];
 }

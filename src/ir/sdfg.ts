@@ -125,7 +125,51 @@ export interface WriteRegion {
   keep: string;
 }
 
-export type Node = AccessNode | TaskletNode | MapEntryNode | MapExitNode | StencilNode;
+/** A scale factor of a linear-algebra node: a scalar input's value, or a constant. */
+export type LinalgScale = { scalar: string } | { constant: number };
+
+/** `beta · data`, added to a linear-algebra node's product. */
+export interface LinalgAddend { data: string; beta: LinalgScale }
+
+/**
+ * Matrix-vector product `output = alpha · op(matrix) · vector + beta · addend`, op the identity
+ * (`rows` results) or the transpose (`cols` results) of the `rows x cols` matrix. The streaming
+ * passes raise DaCe MatMul/Gemv nodes to it; it names its data directly (no memlets needed).
+ */
+export interface MatVecNode {
+  kind: "matvec";
+  id: number;
+  label: string;
+  dtype: DType;
+  matrix: string;
+  rows: number;
+  cols: number;
+  transposed: boolean;
+  vector: string;
+  output: string;
+  alpha: LinalgScale;
+  addend?: LinalgAddend;
+}
+
+/** Matrix-matrix product `output = alpha · a · b + beta · addend` (a: ni x nk, b: nk x nj). */
+export interface MatMulNode {
+  kind: "matmul";
+  id: number;
+  label: string;
+  dtype: DType;
+  a: string;
+  b: string;
+  output: string;
+  ni: number;
+  nk: number;
+  nj: number;
+  alpha: LinalgScale;
+  addend?: LinalgAddend;
+}
+
+export type LinalgNode = MatVecNode | MatMulNode;
+
+export type Node = AccessNode | TaskletNode | MapEntryNode | MapExitNode | StencilNode | LinalgNode;
 
 export interface Edge {
   src: number;
@@ -226,4 +270,9 @@ export function topologicalOrder(state: State): number[] {
 /** Full-range subset of a shape with constant sizes. */
 export function fullSubset(shape: number[]): Range[] {
   return shape.map((n) => ({ start: 0, end: n - 1, step: 1 }));
+}
+
+/** The linear-algebra nodes of a state in the order they appear (their data dependencies' order). */
+export function linalgNodes(state: State): LinalgNode[] {
+  return state.nodes.filter((n): n is LinalgNode => n.kind === "matvec" || n.kind === "matmul");
 }

@@ -11,6 +11,7 @@ import { addCounts, countOperations, emptyCounts, type OpCounts } from "./op_cou
 import type { Platform } from "../platform/platform.js";
 import { bankSpan } from "../platform/placement.js";
 import { memoryPlacement } from "./memory.js";
+import { linalgPerformance } from "./linalg_figures.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 
 export interface PortTraffic { port: string; bank: string; bytesPerPass: number; demandGBs: number; bankGBs: number }
@@ -70,6 +71,7 @@ export function clockWarning(platform: Platform, clockMHz?: number): string | un
 export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: number): Performance {
   const f = modelClockMHz(platform, clockMHz) * 1e6;
   const W = p.vectorWidth;
+  if (p.linalg) return linalgPerformance(p, platform, clockMHz); // matrix-vector and systolic processes (linalg_figures.ts)
   const cells = p.domain[0] * p.domain[1] * p.domain[2];
   const fill = Math.max(0, ...p.pes.map((x) => x.arrivalCycles));
   const cyclesPerPass = p.vectors + fill;

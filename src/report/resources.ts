@@ -6,6 +6,7 @@
 // counted in the board's unit: LUTs (Xilinx) or ALMs (Intel). Good for "does it fit, and what
 // runs out first" — not a substitute for synthesis.
 
+import { linalgResources } from "./linalg_figures.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Assignment } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
@@ -78,6 +79,7 @@ export function laneCosts(p: Pipeline, platform: Platform): LaneCost[] {
 }
 
 export function estimateResources(p: Pipeline, platform: Platform): Resources {
+  if (p.linalg) return linalgResources(p, platform); // matrix-vector and systolic processes (linalg_figures.ts)
   const W = p.vectorWidth;
   const family = costFamily(platform.vendor);
   const costs = FAMILY_COSTS[family];

@@ -9,6 +9,7 @@ import type { Pipeline } from "../spatial/pipeline.js";
 import { emitCommonModules } from "./common_modules.js";
 import { emitFloatingPointTcl } from "./fp_ip_tcl.js";
 import { emitPEModule } from "./pe_module.js";
+import { requireStencilProcesses } from "./stencil_only.js";
 import { emitDpiModels, emitTestbench, MODEL_PREFIX } from "./testbench.js";
 import { emitReaderModules, emitTopModule, TOP_MODULE } from "./top_module.js";
 
@@ -29,6 +30,7 @@ export function rtlDesign(bundle: ProgramBundle, p: Pipeline): RtlDesign {
   const files = new Map<string, string>();
   const sv: string[] = [];
   const add = (path: string, text: string, list?: string[]) => { files.set(path, text); list?.push(path); };
+  requireStencilProcesses(p);
   for (const [path, text] of emitCommonModules()) add(path, text, sv);
   for (const [name, text] of emitReaderModules(p)) add(`rtl/${name}.sv`, text, sv);
   for (const pe of p.pes) add(`rtl/${pe.name}.sv`, emitPEModule(p, pe, bundle.sources[pe.stencil]).text, sv);
@@ -39,3 +41,4 @@ export function rtlDesign(bundle: ProgramBundle, p: Pipeline): RtlDesign {
   add("ip/floating_point.tcl", emitFloatingPointTcl(p));
   return { files, sv, cpp, topModule: TOP_MODULE, prefix: MODEL_PREFIX };
 }
+

@@ -7,6 +7,7 @@ import { UserError } from "../ir/diagnostics.js";
 import { accessesOf, namesOf } from "../ir/expr.js";
 import { stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
 import { foldAlwaysOutOfDomainAccesses } from "./fold_boundaries.js";
+import { hasLinalg, lowerLinalg } from "./linalg/lower_linalg.js";
 import { estimatePipelineDepth } from "./op_latency.js";
 import { chooseStorage } from "./storage.js";
 import {
@@ -38,6 +39,8 @@ export const PIPELINE_DEPTH_MARGIN = 2;
 export const CHANNEL_SLACK = 4;
 
 export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline {
+  // Matrix-vector and matrix-matrix nodes have process kinds of their own (linalg/lower_linalg.ts).
+  if (hasLinalg(input)) return lowerLinalg(input, options);
   const sdfg = foldAlwaysOutOfDomainAccesses(input);
   const W = options.vectorWidth;
   if (sdfg.states.length !== 1) throw new UserError(sdfg.name, "spatial lowering takes an SDFG with one dataflow state");

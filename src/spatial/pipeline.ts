@@ -9,6 +9,7 @@ import type { DType } from "../ir/dtype.js";
 import type { Assignment } from "../ir/expr.js";
 import type { BoundaryCondition, Constant } from "../ir/sdfg.js";
 import type { Storage } from "./storage.js";
+import type { LinalgPipeline } from "./linalg_pipeline.js";
 
 /** Schedule choices (the "how"), kept apart from the program (the "what"). */
 export interface SpatialOptions {
@@ -64,6 +65,8 @@ export interface MemoryWriter {
   array: string;
   dtype: DType;
   input: string;
+  /** The array's shape when it is not the domain (linear-algebra outputs). */
+  shape?: number[];
 }
 
 /** One register segment or delay line of a window, oldest first. */
@@ -151,6 +154,11 @@ export interface Pipeline {
   channels: Channel[];
   scalars: ScalarArgument[];
   constants: Record<string, Constant>;
+  /**
+   * Linear-algebra process kinds (matrix-vector, systolic matrix-matrix): present only in
+   * pipelines raised from linear algebra, whose stencil PEs and channels are then empty.
+   */
+  linalg?: LinalgPipeline;
 }
 
 /** Linear offset of a 3-axis offset in a row-major (I, J, K) domain. */

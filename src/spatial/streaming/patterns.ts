@@ -7,6 +7,8 @@
 import type { ProgramBundle } from "../../frontend/load_program.js";
 import type { Program } from "../../ir/program.js";
 import { stencilMapsPattern } from "./stencil_maps.js";
+import { MATRIX_VECTOR_PATTERN } from "./matrix_vector.js";
+import { SYSTOLIC_MATMUL_PATTERN } from "./systolic_matmul.js";
 
 /** How one kernel (a state's top-level map or library node) of the program is mapped. */
 export interface KernelMapping {
@@ -38,7 +40,7 @@ export interface StreamPattern {
 }
 
 /** Pattern passes, tried in order; the first that takes the program wins. */
-export const PATTERNS: StreamPattern[] = [stencilMapsPattern];
+export const PATTERNS: StreamPattern[] = [stencilMapsPattern, MATRIX_VECTOR_PATTERN, SYSTOLIC_MATMUL_PATTERN];
 
 export type StreamingDecision =
   | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[] }

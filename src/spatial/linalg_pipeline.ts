@@ -1,0 +1,153 @@
+// Process kinds of the spatial pipeline for linear algebra (issue 10): matrix-vector PEs that
+// stream a matrix row by row against a vector held on chip, and a systolic chain of P
+// matrix-matrix PEs (de Fine Licht et al., FPGA'20; DaCe's gemm "FPGA1DSystolic" expansion) with
+// its feeders and drain. They live in `Pipeline.linalg`; the stencil parts of such a pipeline are
+// empty except for `readers`/`writers`/`scalars`, which describe the kernel's memory ports for
+// the hosts. Emitters: src/hls/linalg_code.ts, src/intel/linalg_kernel.ts, src/cpu/linalg_reference.ts.
+
+import type { DType } from "../ir/dtype.js";
+import type { LinalgScale } from "../ir/sdfg.js";
+
+/** A FIFO between linear-algebra processes. */
+export interface LinalgChannel {
+  name: string;
+  dtype: DType;
+  /** W-wide vectors per transfer, else single elements (a systolic chain's A operand). */
+  wide: boolean;
+  from: string;
+  to: string;
+  /** Transfers the consumer can lag behind the producer on this edge: below it the design deadlocks. */
+  delay: number;
+  /** FIFO capacity in transfers: the delay plus the PEs' pipeline margin and a fixed slack. */
+  depth: number;
+}
+
+/**
+ * Reads a `rows x cols` array (a vector is 1 x n) from memory. `rows`: W-wide vectors, row-major,
+ * the whole array `repeat` times (a systolic B operand is read once per tile of rows).
+ * `tile-columns`: single elements in the order a systolic chain takes its A operand, for each tile
+ * of `tileRows` rows, for each column k, the tile's rows top to bottom.
+ */
+export interface MatrixReader {
+  kind: "matrix-reader";
+  name: string;
+  array: string;
+  dtype: DType;
+  rows: number;
+  cols: number;
+  order: "rows" | "tile-columns";
+  tileRows: number;
+  repeat: number;
+  outputs: string[];
+}
+
+/**
+ * `y = alpha · op(A) · x + beta · addend`. Not transposed: x (cols) is read once onto chip, then A
+ * row by row, W lanes per cycle; each row's dot product accumulates into `interleave` partial sums
+ * used round-robin (a partial sum is updated every `interleave` cycles, so the adder latency is
+ * hidden) and is reduced while the next row starts. Transposed: the accumulators are the on-chip
+ * output vector (cols), each updated once per row, one x element per row.
+ * Output and addend travel as W-wide vectors.
+ */
+export interface MatrixVectorPE {
+  kind: "matrix-vector";
+  name: string;
+  dtype: DType;
+  rows: number;
+  cols: number;
+  transposed: boolean;
+  interleave: number;
+  matrix: string;
+  vector: string;
+  addend?: string;
+  alpha: LinalgScale;
+  beta: LinalgScale;
+  outputs: string[];
+  /** Estimated cycles of the multiply-add pipeline. */
+  pipelineDepth: number;
+}
+
+/**
+ * PE `index` of a chain of `count`: owns row `index` of every tile of `count` rows of the
+ * `rows x cols` result. Per column k of the inner dimension it keeps one A element (the first of
+ * the `count - index` it receives; the rest go on to the next PE), takes a row of B as W-wide
+ * vectors from the previous PE (or the B reader) and passes it on, and accumulates
+ * `acc[j] += a · B[k][j]` into its on-chip row. After the tile it drains the rows of the PEs
+ * before it, then its own, towards the chain's end.
+ */
+export interface SystolicPE {
+  kind: "systolic-pe";
+  name: string;
+  dtype: DType;
+  index: number;
+  count: number;
+  rows: number;
+  inner: number;
+  cols: number;
+  aIn: string;
+  aOut?: string;
+  bIn: string;
+  bOut?: string;
+  cIn?: string;
+  cOut: string;
+  pipelineDepth: number;
+}
+
+/** `out = alpha · product + beta · addend` over `vectors` W-wide vectors (the systolic chain's drain). */
+export interface ScaleAdd {
+  kind: "scale-add";
+  name: string;
+  dtype: DType;
+  vectors: number;
+  product: string;
+  addend?: string;
+  alpha: LinalgScale;
+  beta: LinalgScale;
+  outputs: string[];
+}
+
+/**
+ * Turns a row-major stream of tiles (`tileRows` rows of `cols` elements, as W-wide vectors) into
+ * the tile-columns order a systolic chain's A input takes (chained matrix products: 2mm).
+ */
+export interface TileTranspose {
+  kind: "tile-transpose";
+  name: string;
+  dtype: DType;
+  tileRows: number;
+  cols: number;
+  tiles: number;
+  input: string;
+  output: string;
+}
+
+/** Writes `vectors` W-wide vectors to the array, in order. */
+export interface MatrixWriter {
+  kind: "matrix-writer";
+  name: string;
+  array: string;
+  dtype: DType;
+  vectors: number;
+  input: string;
+}
+
+export type LinalgProcess = MatrixReader | MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | MatrixWriter;
+
+export interface LinalgPipeline {
+  /** In dataflow order: readers first, writers last. */
+  processes: LinalgProcess[];
+  channels: LinalgChannel[];
+  /** Multiply-adds of one run (for cycle and GOp/s figures). */
+  multiplyAdds: number;
+}
+
+/** Whether a process does arithmetic (a kernel of its own that the hosts launch). */
+export function isComputeProcess(p: LinalgProcess): p is MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose {
+  return p.kind !== "matrix-reader" && p.kind !== "matrix-writer";
+}
+
+/** The scalar inputs a process reads (alpha, beta). */
+export function scalarsOf(p: LinalgProcess): string[] {
+  if (p.kind !== "matrix-vector" && p.kind !== "scale-add") return [];
+  return [p.alpha, p.beta].flatMap((s) => ("scalar" in s ? [s.scalar] : [])).filter((s, n, all) => all.indexOf(s) === n);
+}
