@@ -7,6 +7,7 @@
 // covers any domain and out-of-range threads do nothing. Halos come through the L1/L2 caches:
 // there is no shared-memory tiling.
 
+import { UserError } from "../ir/diagnostics.js";
 import { cppTypeName, integerHelpers, needsIntegerHelpers, printAssignments } from "../codegen/c_expr.js";
 import { emitSourceComment } from "../codegen/user_text.js";
 import { CodeWriter } from "../codegen/code_writer.js";
@@ -54,6 +55,8 @@ function blockShape(s: StencilNode): [number, number, number] {
 }
 
 export function cudaStencils(sdfg: SDFG): CudaStencil[] {
+  const reduce = sdfg.states[0]!.nodes.find((n) => n.kind === "reduce");
+  if (reduce) throw new UserError("--target cuda", `has no reductions yet: '${reduce.label}' (use --target xilinx, intel or cpu)`);
   return stencilsInOrder(sdfg.states[0]!).map((s) => {
     const used = new Set([...accessesOf(s.code).map((a) => a.field), ...namesOf(s.code)]);
     const reads = Object.keys(s.inputs).filter((n) => used.has(n)).map((n) => s.inputs[n]!.data);

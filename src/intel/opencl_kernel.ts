@@ -20,6 +20,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { castTo, openclTypeName } from "../codegen/c_expr.js";
+import { emitOpenclReduction } from "./opencl_reduction.js";
 import { cellFunction, emitCellFunction, emitIntegerHelpers, laneArguments } from "../hls/pe_code.js";
 import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
@@ -106,6 +107,8 @@ export function openclKernels(p: Pipeline): OpenclKernel[] {
     if (pe.bypass) params.push({ name: STEPS_ARGUMENT, kind: "steps", dtype: "float32", wide: false, cl: `const int ${STEPS_ARGUMENT}`, cpp: `int ${STEPS_ARGUMENT}` });
     kernels.push({ name: pe.name, role: "pe", autorun: params.length === 0, params });
   }
+  // Reduction PEs take no arguments: autorun.
+  for (const r of p.reductions ?? []) kernels.push({ name: r.name, role: "pe", autorun: true, params: [] });
   for (const wr of p.writers) {
     const t = clVecType(wr.dtype, W);
     kernels.push({
@@ -183,6 +186,7 @@ export function emitOpenclKernels(p: Pipeline, info: OpenclSourceInfo): string {
   emitChannels(w, p);
   for (const r of p.readers) emitReader(w, p, r, kernelNamed.get(r.name)!);
   for (const pe of p.pes) emitPE(w, p, pe, info, kernelNamed.get(pe.name)!);
+  for (const r of p.reductions ?? []) emitOpenclReduction(w, p, r, (d) => clVecType(d, W), clLane(W));
   for (const wr of p.writers) emitWriter(w, p, wr, kernelNamed.get(wr.name)!);
   return w.toString();
 }

@@ -2,6 +2,7 @@
 // per PE), the DPI-C operator models and the Verilator testbench, and the Tcl script that
 // creates the Xilinx floating_point cores the operator models stand for.
 
+import { callsAny } from "../codegen/c_expr.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
@@ -23,11 +24,18 @@ export interface RtlDesign {
   prefix: string;
 }
 
+/** Functions of the expression IR the RTL datapath has no operator for. */
+const RTL_MISSING_FUNCTIONS = ["atan2", "tanh"];
+
 /**
  * The RTL operators are floating point only (DPI-C models of the floating_point cores): integer
  * data is refused by name rather than computed with float operators.
  */
 export function requireRtlTypes(p: Pipeline): void {
+  const reduction = p.reductions?.[0];
+  if (reduction) throw new UserError("--target rtl", `has no reduction PEs yet: '${reduction.node}' is a ${reduction.op} reduction (use --target xilinx, intel or cpu)`);
+  const unsupported = p.pes.find((pe) => callsAny(pe.code, RTL_MISSING_FUNCTIONS));
+  if (unsupported) throw new UserError("--target rtl", `has no ${RTL_MISSING_FUNCTIONS.join(" or ")} operator yet: stencil '${unsupported.stencil}' calls one (use --target xilinx, intel or cpu)`);
   const named = [
     ...p.pes.map((pe) => ({ what: `stencil '${pe.stencil}'`, dtype: pe.dtype })),
     ...p.readers.map((r) => ({ what: `input '${r.array}'`, dtype: r.dtype })),
