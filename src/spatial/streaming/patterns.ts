@@ -6,6 +6,7 @@
 
 import type { ProgramBundle } from "../../frontend/load_program.js";
 import type { Program } from "../../ir/program.js";
+import { elementwiseReducePattern } from "./elementwise_reduce.js";
 
 /** How one kernel (a state's top-level map or library node) of the program is mapped. */
 export interface KernelMapping {
@@ -37,7 +38,7 @@ export interface StreamPattern {
 }
 
 /** Pattern passes, tried in order; the first that takes the program wins. */
-export const PATTERNS: StreamPattern[] = [];
+export const PATTERNS: StreamPattern[] = [elementwiseReducePattern];
 
 export type StreamingDecision =
   | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[] }

@@ -1,0 +1,67 @@
+// NPBench elementwise chains and reductions streamed by the elementwise-reduce pattern pass:
+// report the streamed mapping, emulate on xilinx (u280) and intel (520n) at W = 1 and at a W > 1
+// dividing the innermost extent, and equal NumPy's <arg>.out.npy within the NPBench tolerance
+// (src/emulate/sdfg_emulate.ts `tolerance`: reductions sum in the hardware's order, not NumPy's)
+// and the CPU reference exactly.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { decodeNpy } from "../../src/data/npy.js";
+import { emulate } from "../../src/emulate/emulate.js";
+import { tolerance } from "../../src/emulate/sdfg_emulate.js";
+import { loadSdfgFile } from "../../src/frontend/dace/load_sdfg.js";
+import type { PDType } from "../../src/ir/program.js";
+import { raiseElementwiseReduce, streamedDataNames } from "../../src/spatial/streaming/elementwise_reduce.js";
+import { streamProgram } from "../../src/spatial/streaming/patterns.js";
+import { SHARED } from "../helpers.js";
+
+const NPBENCH = join(SHARED, "peers", "npbench");
+
+function streamingInput(name: string) {
+  const dir = join(NPBENCH, name);
+  const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { symbols?: Record<string, { value: number }> };
+  const symbols = Object.fromEntries(Object.entries(m.symbols ?? {}).map(([k, v]) => [k, v.value]));
+  const file = join(dir, `${name}.sdfg`);
+  return { program: loadSdfgFile(file), symbols, inputsDir: dir, name, file };
+}
+
+/** Program → the W > 1 used (it divides the innermost extent of the streamed domain). */
+const PROGRAMS: Record<string, number> = { arc_distance: 4, softmax: 4 };
+
+describe("NPBench elementwise chains and reductions, streamed", () => {
+  it.for(Object.keys(PROGRAMS))("%s: every kernel is reported streamed by the elementwise-reduce pattern", (name) => {
+    const d = streamProgram(streamingInput(name));
+    expect(d.streamed).toBe(true);
+    expect(d.kernels.length).toBeGreaterThan(0);
+    expect(d.kernels.every((k) => k.mapping === "streamed" && k.pattern === "elementwise-reduce")).toBe(true);
+  });
+
+  const cases = Object.entries(PROGRAMS).flatMap(([name, wide]) => (["xilinx", "intel"] as const).flatMap((target) => [1, wide].map((W) => [`${name} ${target} W=${W}`, name, target, W] as const)));
+  it.concurrent.for(cases)("%s emulates equal to the CPU reference and to NumPy's .out.npy", async ([, name, target, W], { expect: check }) => {
+    const input = streamingInput(name);
+    const r = raiseElementwiseReduce(input);
+    if (!r.ok) throw new Error(r.reason);
+    const out = mkdtempSync(join(tmpdir(), `streamed-${name}-`));
+    try {
+      const e = await emulate(r.bundle, { target, outputsDir: out, spatial: { vectorWidth: W, replicas: 1 } });
+      check(e.deadlock).toBeUndefined();
+      check(e.outputs.map((o) => [o.name, o.mismatches, o.maxAbsError])).toEqual(e.outputs.map((o) => [o.name, 0, 0]));
+      const names = streamedDataNames(input.program);
+      let compared = 0;
+      for (const [arg, safe] of names) {
+        if (!r.bundle.outputs.includes(safe)) continue;
+        const want = decodeNpy(readFileSync(join(input.inputsDir, `${arg}.out.npy`)), arg).values;
+        const got = decodeNpy(readFileSync(join(out, `${safe}.npy`)), safe).values;
+        const { rtol, atol } = tolerance(input.program.arrays[arg]!.dtype as PDType);
+        check(got.length).toBe(want.length);
+        const bad = [...want.keys()].filter((n) => !(Math.abs(got[n]! - want[n]!) <= atol + rtol * Math.abs(want[n]!)));
+        check({ arg, bad: bad.length, first: bad[0] === undefined ? undefined : [got[bad[0]], want[bad[0]]] }).toEqual({ arg, bad: 0, first: undefined });
+        compared++;
+      }
+      check(compared).toBeGreaterThan(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
