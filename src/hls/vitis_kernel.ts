@@ -7,7 +7,7 @@ import { quoteUserText } from "../codegen/user_text.js";
 import { callsAny, cppTypeName } from "../codegen/c_expr.js";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
-import { registerIndex, type Channel, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
+import { registerIndex, writtenElements, type Channel, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
 import { channelsOf, emitAdvance, hasStepsArgument, readerAddressing, readerSummary, STEPS_ARGUMENT } from "./memory_code.js";
 import { cellFunction, emitCellFunction, emitIntegerHelpers, laneArguments } from "./pe_code.js";
 import { emitVitisReduction } from "./reduction_code.js";
@@ -55,7 +55,8 @@ export function topArguments(p: Pipeline): TopArgument[] {
     args.push({ name: r.array, kind: "input", dtype: r.dtype, cType: `const ${wide ? vecType(r.dtype) : DTYPE_INFO[r.dtype].cType}*`, elements, wide });
   }
   for (const w of p.writers) {
-    args.push({ name: w.array, kind: "output", dtype: w.dtype, cType: `${vecType(w.dtype)}*`, elements: p.domain[0] * p.domain[1] * p.domain[2], wide: true });
+    const wide = w.rowVectors === undefined;
+    args.push({ name: w.array, kind: "output", dtype: w.dtype, cType: `${wide ? vecType(w.dtype) : DTYPE_INFO[w.dtype].cType}*`, elements: writtenElements(p, w), wide });
   }
   for (const s of p.scalars) args.push({ name: s.name, kind: "scalar", dtype: s.dtype, cType: DTYPE_INFO[s.dtype].cType, elements: 1, wide: false });
   return args;
@@ -145,11 +146,31 @@ function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader): void {
 
 function emitWriter(w: CodeWriter, p: Pipeline, wr: MemoryWriter): void {
   const input = channelsOf(p, [wr.input])[0]!;
+  if (wr.rowVectors !== undefined) {
+    emitReducedWriter(w, wr, input, wr.rowVectors);
+    return;
+  }
   w.comment(`Memory writer: streams '${wr.array}' back to memory.`);
   w.block(`static void ${wr.name}(${streamParam(input, "in")}, ${vecType(wr.dtype)}* ${wr.array})`, () => {
     w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
       w.directive("#pragma HLS PIPELINE II=1");
       w.line(`${wr.array}[v_] = ${input.name}.read();`);
+      w.line("SDFG_SIM_PROGRESS(); // emulation progress; nothing in synthesis");
+    });
+  });
+  w.line();
+}
+
+/** Writer of a reduced array: one element per row of `rowVectors` vectors (the row's first lane 0). */
+function emitReducedWriter(w: CodeWriter, wr: MemoryWriter, input: Channel, rowVectors: number): void {
+  w.comment(`Memory writer: stores '${wr.array}', one element per row of ${rowVectors} vector(s) (a reduction's result, repeated over its row).`);
+  w.block(`static void ${wr.name}(${streamParam(input, "in")}, ${DTYPE_INFO[wr.dtype].cType}* ${wr.array})`, () => {
+    w.line("int k_ = 0, row_ = 0;");
+    w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
+      w.directive("#pragma HLS PIPELINE II=1");
+      w.line(`const ${vecType(wr.dtype)} x_ = ${input.name}.read();`);
+      w.line(`if (k_ == 0) ${wr.array}[row_++] = x_[0];`);
+      w.line(`if (++k_ == ${rowVectors}) k_ = 0;`);
       w.line("SDFG_SIM_PROGRESS(); // emulation progress; nothing in synthesis");
     });
   });

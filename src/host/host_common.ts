@@ -5,7 +5,7 @@
 
 import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
-import type { Pipeline } from "../spatial/pipeline.js";
+import { writtenElements, type Pipeline } from "../spatial/pipeline.js";
 
 /** Relative and absolute tolerances the generated verifiers use, per type. */
 export const TOLERANCE = {
@@ -33,6 +33,8 @@ export function shapeOfArgument(p: Pipeline, name: string): number[] {
   const r = index.get(name);
   if (r) return r.shape;
   if (p.scalars.some((s) => s.name === name)) return [];
+  const reduced = p.writers.find((w) => w.array === name && w.rowVectors !== undefined);
+  if (reduced) return [writtenElements(p, reduced)];
   return p.domain.slice(3 - p.rank);
 }
 

@@ -225,11 +225,13 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   for (const s of stencils) {
     const out = outputOf(s);
     if (sdfg.arrays[out]!.transient) continue;
-    if (s.kind === "reduce") throw new UserError(sdfg.name, `reduction '${s.label}' writes '${out}' to memory; a streamed reduction feeds elementwise maps, and a reduced array as a program output is not supported yet`);
     const name = unique(`write_${out}_`);
     const channel = unique(`${out}_to_memory_`);
-    channels.push({ name: channel, field: out, dtype: s.dtype, from: producerOf.get(`${out}@${P - 1}`)!, to: name, delay: 0, depth: 0, storage: "srl" });
-    writers.push({ name, array: out, dtype: s.dtype, input: channel });
+    const from = producerOf.get(`${out}@${P - 1}`)!;
+    channels.push({ name: channel, field: out, dtype: s.dtype, from, to: name, delay: 0, depth: 0, storage: "srl" });
+    // A reduction's result reaches memory once per row (its stream repeats it over the row).
+    const rowVectors = s.kind === "reduce" ? reductions.find((r) => r.name === from)!.rowVectors : undefined;
+    writers.push({ name, array: out, dtype: s.dtype, input: channel, ...(rowVectors !== undefined ? { rowVectors } : {}) });
   }
 
   const processNamed = new Map<string, MemoryReader | ProcessingElement | ReductionPE>([...readers, ...pes, ...reductions].map((x) => [x.name, x]));

@@ -66,6 +66,16 @@ export interface MemoryWriter {
   array: string;
   dtype: DType;
   input: string;
+  /**
+   * Set for a reduced array (a reduction PE's output, broadcast over rows of this many vectors):
+   * the writer stores one element per row, V / rowVectors in all, to a port of single elements.
+   */
+  rowVectors?: number;
+}
+
+/** Elements a writer stores per pass: the whole domain, or one per reduced row. */
+export function writtenElements(p: Pick<Pipeline, "domain" | "vectors">, w: MemoryWriter): number {
+  return w.rowVectors ? p.vectors / w.rowVectors : p.domain[0] * p.domain[1] * p.domain[2];
 }
 
 /** One register segment or delay line of a window, oldest first. */

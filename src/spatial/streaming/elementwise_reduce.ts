@@ -127,7 +127,6 @@ function raise(input: StreamingInput): PatternResult {
     const trailing = r.axes.length === m && [...r.axes].sort((a, b) => a - b).every((a, k) => a === n - m + k);
     if (!trailing) throw new NotStreamable(`reduction '${r.node.label}' reduces axes ${r.axes.join(",")}; streamed reductions reduce the same trailing axes`);
   }
-  if (m === n && n > 0) throw new NotStreamable("a reduction over every axis feeding a map needs the whole array on chip (a second pass over memory is not done yet)");
   const outer = D.slice(0, n - m).reduce((a, b) => a * b, 1);
   const inner = D.slice(n - m).reduce((a, b) => a * b, 1);
   const domain = m > 0 ? [outer, inner] : [outer];
@@ -135,6 +134,8 @@ function raise(input: StreamingInput): PatternResult {
 
   // Every data item, by how it relates to the domain.
   const names = streamedDataNames(program);
+  // What a reduction writes is one value per row (a scalar when every axis is reduced).
+  const reduceOutputs = new Set(reduces.map((r) => r.output));
   type Role = { kind: "full" | "reduced" | "scalar"; dtype: DType; transient: boolean; shape: number[] };
   const roles = new Map<string, Role>();
   const roleOf = (data: string): Role => {
@@ -146,11 +147,12 @@ function raise(input: StreamingInput): PatternResult {
     const shape = shapeOf(d, data);
     const reducedShape = D.slice(0, n - m);
     let role: Role;
-    if (d.kind === "scalar" || (shape.length === 1 && shape[0] === 1 && D.join() !== "1")) role = { kind: "scalar", dtype: d.dtype, transient: d.transient, shape: [] };
+    if (reduceOutputs.has(data)) role = { kind: "reduced", dtype: d.dtype, transient: d.transient, shape };
+    else if (d.kind === "scalar" || (shape.length === 1 && shape[0] === 1 && D.join() !== "1")) role = { kind: "scalar", dtype: d.dtype, transient: d.transient, shape: [] };
     else if (shape.join() === D.join()) role = { kind: "full", dtype: d.dtype, transient: d.transient, shape };
     else if (m > 0 && (shape.join() === reducedShape.join() || shape.join() === [...reducedShape, ...Array(m).fill(1)].join())) role = { kind: "reduced", dtype: d.dtype, transient: d.transient, shape };
     else throw new NotStreamable(`'${data}' has shape ${shape.join("x")}, neither the domain ${D.join("x")} nor its reduction`);
-    if (d.kind === "view" || d.kind === "stream") throw new NotStreamable(`'${data}' is a ${d.kind}`);
+    if ((d.kind === "view" && !reduceOutputs.has(data)) || d.kind === "stream") throw new NotStreamable(`'${data}' is a ${d.kind}`);
     roles.set(data, role);
     return role;
   };
@@ -206,6 +208,9 @@ function raise(input: StreamingInput): PatternResult {
       if (!e.memlet || e.dstConn === null) throw new NotStreamable(`map '${entry.label}': tasklet '${tasklet.label}' has an empty input`);
       const data = e.memlet.data;
       const role = declare(data);
+      if (role.kind === "reduced" && m === n) {
+        throw new NotStreamable(`map '${entry.label}' reads '${data}', a reduction over every axis: streaming it needs the whole array on chip or a second pass over memory (not done yet)`);
+      }
       const access = accessKind(e, params, D, m, role.kind);
       if (!access) throw new NotStreamable(`map '${entry.label}' reads '${data}' at ${subsetText(e)}: not elementwise`);
       read.add(data);
