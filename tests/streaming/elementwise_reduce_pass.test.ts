@@ -88,6 +88,31 @@ describe("elementwise-reduce pass (IR in, IR out)", () => {
     expect(d.kernels[0]!.reason).toMatch(/elementwise-reduce: map 'sub_exp_map' reads 'x'/);
   });
 
+  it("streams a reduction over the trailing two axes written to memory: rows of 3x8 = 24, one value per row", () => {
+    const p = program();
+    const st = p.root.blocks[0] as PState;
+    // Only the Reduce, over axes 1 and 2, into the program's output.
+    st.nodes = st.nodes.filter((n) => n.id <= 2);
+    st.edges = st.edges.filter((e) => e.src <= 2 && e.dst <= 2);
+    (st.nodes[1] as Extract<PNode, { kind: "library" }>).attributes = { axes: [1, 2], wcr: { op: "+" }, identity: 0 };
+    st.nodes[2] = { kind: "access", id: 2, data: "__return", where: "n2" };
+    st.edges[1]!.memlet = memlet("__return", full([sym("B")]));
+    p.arrays.__return = arr("float32", [name("B")]);
+    const r = raiseElementwiseReduce(input(p));
+    if (!r.ok) throw new Error(r.reason);
+    const red = r.bundle.sdfg.states[0]!.nodes.find((n) => n.kind === "reduce");
+    expect(red).toMatchObject({ op: "sum", domain: [2, 24], reducedAxes: 1, input: "x" });
+    expect(r.bundle.sdfg.arrays.v_return).toMatchObject({ kind: "array", shape: [2], transient: false });
+    expect(r.bundle.outputs).toEqual(["v_return"]);
+  });
+
+  it("refuses a map reading a reduction over every axis (it would need the whole array on chip)", () => {
+    const p = program();
+    (((p.root.blocks[0] as PState).nodes[1]) as Extract<PNode, { kind: "library" }>).attributes = { axes: [0, 1, 2], wcr: { op: "max" }, identity: null };
+    p.arrays.mx = arr("float32", [num(1)], true);
+    expect(raiseElementwiseReduce(input(p))).toEqual({ ok: false, reason: expect.stringMatching(/^map 'sub_exp_map' reads 'mx', a reduction over every axis/) });
+  });
+
   it("refuses a reduction with a lambda, and control flow", () => {
     expect(raiseElementwiseReduce(input(program({ lambda: true })))).toEqual({ ok: false, reason: "reduction 'Reduce (Max)' combines with a lambda" });
     const p = program();

@@ -114,10 +114,10 @@ function raise(input: StreamingInput): PatternResult {
   }
   const maps = processes.filter((p): p is MapProcess => p.kind === "map");
   const reduces = processes.filter((p): p is ReduceProcess => p.kind === "reduce");
-  if (maps.length === 0) throw new NotStreamable("the state has no map");
+  if (processes.length === 0) throw new NotStreamable("the state has no map and no reduction");
 
   // One domain for every process; reductions over the same trailing axes.
-  const D = maps[0]!.domain;
+  const D = maps[0]?.domain ?? shapeOf(program.arrays[reduces[0]!.input]!, reduces[0]!.input);
   const n = D.length;
   for (const m of maps) if (m.domain.join() !== D.join()) throw new NotStreamable(`map '${m.entry.label}' covers ${m.domain.join("x")}, map '${maps[0]!.entry.label}' ${D.join("x")}`);
   const m = reduces.length > 0 ? reduces[0]!.axes.length : 0;
