@@ -1,4 +1,4 @@
-// NPBench elementwise chains and reductions streamed by the elementwise-reduce pattern pass:
+// NPBench elementwise chains and reductions (and the DaCe FPGA sample vadd) streamed by the elementwise-reduce pattern pass:
 // report the streamed mapping, emulate on xilinx (u280) and intel (520n) at W = 1 and at a W > 1
 // dividing the innermost extent, and equal NumPy's <arg>.out.npy within the NPBench tolerance
 // (src/emulate/sdfg_emulate.ts `tolerance`: reductions sum in the hardware's order, not NumPy's)
@@ -16,10 +16,11 @@ import { raiseElementwiseReduce, streamedDataNames } from "../../src/spatial/str
 import { streamProgram } from "../../src/spatial/streaming/patterns.js";
 import { SHARED } from "../helpers.js";
 
-const NPBENCH = join(SHARED, "peers", "npbench");
+/** Where each program is: NPBench, or the DaCe FPGA samples (fpga_transform_sdfg's copy states). */
+const SUITE: Record<string, string> = { arc_distance: "npbench", softmax: "npbench", vadd: "dace-fpga" };
 
 function streamingInput(name: string) {
-  const dir = join(NPBENCH, name);
+  const dir = join(SHARED, "peers", SUITE[name]!, name);
   const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { symbols?: Record<string, { value: number }> };
   const symbols = Object.fromEntries(Object.entries(m.symbols ?? {}).map(([k, v]) => [k, v.value]));
   const file = join(dir, `${name}.sdfg`);
@@ -27,9 +28,9 @@ function streamingInput(name: string) {
 }
 
 /** Program → the W > 1 used (it divides the innermost extent of the streamed domain). */
-const PROGRAMS: Record<string, number> = { arc_distance: 4, softmax: 4 };
+const PROGRAMS: Record<string, number> = { arc_distance: 4, softmax: 4, vadd: 4 };
 
-describe("NPBench elementwise chains and reductions, streamed", () => {
+describe("NPBench (and DaCe FPGA sample) elementwise chains and reductions, streamed", () => {
   it.for(Object.keys(PROGRAMS))("%s: every kernel is reported streamed by the elementwise-reduce pattern", (name) => {
     const d = streamProgram(streamingInput(name));
     expect(d.streamed).toBe(true);

@@ -68,11 +68,8 @@ interface ReduceProcess { kind: "reduce"; node: Extract<PNode, { kind: "library"
 
 function raise(input: StreamingInput): PatternResult {
   const { program, symbols } = input;
-  const blocks = program.root.blocks;
-  if (blocks.length !== 1 || blocks[0]!.kind !== "state") {
-    throw new NotStreamable(`the program has control flow (${blocks.length} top-level blocks); elementwise chains and reductions are streamed from one dataflow state`);
-  }
-  const state = blocks[0]!;
+  const { state, alias } = computeState(program);
+  const resolve = (data: string) => alias.get(data) ?? data;
   const size = (e: PExpr, where: string): number => {
     const v = evalSize(e, symbols);
     if (v === undefined) throw new NotStreamable(`${where}: size depends on values only known at run time`);
@@ -88,16 +85,27 @@ function raise(input: StreamingInput): PatternResult {
     if (n.kind === "nested") throw new NotStreamable(`nested SDFG '${n.label}' is not an elementwise map or a reduction`);
     if (n.kind === "scope_unsupported") throw new NotStreamable(`${n.type} scope '${n.label}'`);
     if (n.kind === "tasklet" && scope === null) throw new NotStreamable(`tasklet '${n.label}' outside a map`);
-    if (n.kind === "map_entry" && scope !== null) throw new NotStreamable(`map '${n.label}' is nested in another map`);
+    if (n.kind === "map_entry" && scope !== null) {
+      const outer = state.nodes.find((x) => x.id === scope);
+      if (outer?.kind === "map_entry" && (state.scope.get(outer.id) ?? null) === null) continue; // taken with its outer map
+      throw new NotStreamable(`map '${n.label}' is nested in another map`);
+    }
     if (n.kind === "map_entry") {
-      const inside = state.nodes.filter((x) => state.scope.get(x.id) === n.id);
+      // Perfectly nested maps (DaCe FPGA samples: an outer and an inner map) are one map over all their parameters.
+      let entry = n;
+      let inside = state.nodes.filter((x) => state.scope.get(x.id) === n.id);
+      const innerEntry = inside.find((x) => x.kind === "map_entry");
+      if (innerEntry && innerEntry.kind === "map_entry" && inside.length === 2 && inside.some((x) => x.kind === "map_exit" && x.entry === innerEntry.id)) {
+        entry = { ...n, params: [...n.params, ...innerEntry.params], ranges: [...n.ranges, ...innerEntry.ranges] };
+        inside = state.nodes.filter((x) => state.scope.get(x.id) === innerEntry.id);
+      }
       const tasklet = inside.find((x) => x.kind === "tasklet");
       if (inside.length !== 1 || !tasklet || tasklet.kind !== "tasklet") throw new NotStreamable(`map '${n.label}' holds ${inside.length} nodes; an elementwise map holds one tasklet`);
-      const domain = n.ranges.map((r, a) => {
+      const domain = entry.ranges.map((r, a) => {
         if (evalSize(r.start, symbols) !== 0 || evalSize(r.step, symbols) !== 1) throw new NotStreamable(`map '${n.label}' does not cover axis ${a} from 0 in steps of 1`);
         return size(r.end, `map '${n.label}'`) + 1;
       });
-      processes.push({ kind: "map", entry: n, tasklet, domain });
+      processes.push({ kind: "map", entry, tasklet, domain });
     }
     if (n.kind === "library") {
       if (!n.classpath.endsWith(".Reduce")) throw new NotStreamable(`library node '${n.label}' (${n.classpath}) is not a reduction`);
@@ -107,9 +115,9 @@ function raise(input: StreamingInput): PatternResult {
       const from = state.edges.filter((e) => e.dst === n.id);
       const to = state.edges.filter((e) => e.src === n.id);
       if (from.length !== 1 || to.length !== 1 || !from[0]!.memlet || !to[0]!.memlet) throw new NotStreamable(`reduction '${n.label}' does not read one array and write one`);
-      const inputData = from[0]!.memlet.data;
+      const inputData = resolve(from[0]!.memlet.data);
       const rank = program.arrays[inputData]?.shape.length ?? 0;
-      processes.push({ kind: "reduce", node: n, op, input: inputData, output: viewedData(state, program, to[0]!), axes: n.attributes.axes ?? [...Array(rank).keys()] });
+      processes.push({ kind: "reduce", node: n, op, input: inputData, output: resolve(viewedData(state, program, to[0]!)), axes: n.attributes.axes ?? [...Array(rank).keys()] });
     }
   }
   const maps = processes.filter((p): p is MapProcess => p.kind === "map");
@@ -206,7 +214,7 @@ function raise(input: StreamingInput): PatternResult {
     const inputs: Record<string, StencilInput> = {};
     for (const e of state.edges.filter((x) => x.dst === tasklet.id)) {
       if (!e.memlet || e.dstConn === null) throw new NotStreamable(`map '${entry.label}': tasklet '${tasklet.label}' has an empty input`);
-      const data = e.memlet.data;
+      const data = resolve(e.memlet.data);
       const role = declare(data);
       if (role.kind === "reduced" && m === n) {
         throw new NotStreamable(`map '${entry.label}' reads '${data}', a reduction over every axis: streaming it needs the whole array on chip or a second pass over memory (not done yet)`);
@@ -222,7 +230,7 @@ function raise(input: StreamingInput): PatternResult {
     if (outs.length !== 1 || !outs[0]!.memlet || outs[0]!.srcConn === null) throw new NotStreamable(`map '${entry.label}': tasklet '${tasklet.label}' does not write exactly one value`);
     const oe = outs[0]!;
     if (oe.memlet!.wcr) throw new NotStreamable(`map '${entry.label}' writes '${oe.memlet!.data}' with write-conflict resolution`);
-    const outData = oe.memlet!.data;
+    const outData = resolve(oe.memlet!.data);
     const outRole = declare(outData);
     if (outRole.kind !== "full" || accessKind(oe, params, D, m, "full") !== "full") throw new NotStreamable(`map '${entry.label}' writes '${outData}' at ${subsetText(oe)}: not elementwise`);
     write(outData, entry.label);
@@ -255,6 +263,38 @@ function raise(input: StreamingInput): PatternResult {
   if (outputs.length === 0) throw new NotStreamable("the state writes no program output");
   const sdfg = b.build();
   return { ok: true, bundle: streamBundle({ file: input.file, name: input.name, sdfg, inputs, outputs, sources }), kernels };
+}
+
+/**
+ * The program's one dataflow state, and the device copies it works on: a DaCe FPGA program
+ * (fpga_transform_sdfg) copies each array to a transient `fpga_X` in a state before and back in a
+ * state after. Those copy states are memory traffic the streamed kernel's readers and writers
+ * already do: each transient is read as the array it copies.
+ */
+function computeState(program: Program): { state: PState; alias: Map<string, string> } {
+  const blocks = program.root.blocks;
+  const states = blocks.filter((b): b is PState => b.kind === "state");
+  const unconditional = program.root.edges.every((e) => e.condition === null && e.assignments.length === 0);
+  const isCopyState = (s: PState) => s.nodes.every((n) => n.kind === "access") && s.edges.every((e) => e.memlet !== null && !e.memlet.wcr);
+  const compute = states.filter((s) => !isCopyState(s));
+  if (states.length !== blocks.length || !unconditional || compute.length !== 1) {
+    throw new NotStreamable(`the program has control flow (${blocks.length} top-level blocks); elementwise chains and reductions are streamed from one dataflow state`);
+  }
+  const alias = new Map<string, string>();
+  for (const s of states) {
+    if (s === compute[0]) continue;
+    for (const e of s.edges) {
+      const src = s.nodes.find((n) => n.id === e.src);
+      const dst = s.nodes.find((n) => n.id === e.dst);
+      if (src?.kind !== "access" || dst?.kind !== "access") continue;
+      const [a, b] = [program.arrays[src.data], program.arrays[dst.data]];
+      if (!a || !b || a.transient === b.transient) throw new NotStreamable(`copy state '${s.label}' copies '${src.data}' to '${dst.data}'`);
+      const [device, host] = a.transient ? [src.data, dst.data] : [dst.data, src.data];
+      if ((alias.get(device) ?? host) !== host) throw new NotStreamable(`'${device}' is copied from and to different arrays`);
+      alias.set(device, host);
+    }
+  }
+  return { state: compute[0]!, alias };
 }
 
 /** How a memlet reads its data inside a map: at the map's own index, broadcast, or as a scalar. */
