@@ -3,7 +3,7 @@
 // rows, inputs read from <arg>.npy in their own shape) and what it refuses, with the reason.
 import { describe, expect, it } from "vitest";
 import type { PDataDesc, PEdge, PExpr, PNode, PRange, PState, PStmt, Program } from "../../src/ir/program.js";
-import { raiseElementwiseReduce, streamedDataNames } from "../../src/spatial/streaming/elementwise_reduce.js";
+import { raiseElementwiseReduce } from "../../src/spatial/streaming/elementwise_reduce.js";
 import { streamProgram } from "../../src/spatial/streaming/patterns.js";
 
 const num = (value: number): PExpr => ({ kind: "number", value, integer: true });
@@ -76,8 +76,22 @@ describe("elementwise-reduce pass (IR in, IR out)", () => {
     // x.npy is read in its own shape (2,3,8) as the flattened (6,8); __return is renamed for C++.
     expect(r.bundle.inputs).toEqual([{ name: "x", dtype: "float32", axes: [0, 1], shape: [6, 8], source: { kind: "file", path: "/data/x.npy", format: "npy", npyShape: [2, 3, 8] } }]);
     expect(r.bundle.outputs).toEqual(["v_return"]);
-    expect(streamedDataNames(program()).get("__return")).toBe("v_return");
+    expect(r.outputNames).toEqual({ v_return: "__return" });
     expect(r.kernels.map((k) => [k.name, k.mapping])).toEqual([["Reduce (Max)", "streamed"], ["sub_exp_map", "streamed"]]);
+  });
+
+  it("an array updated in place (read, then written) is read from x.npy and written as x_out, mapped back to x", () => {
+    const p = program();
+    const st = p.root.blocks[0] as PState;
+    for (const e of st.edges) if (e.memlet?.data === "__return") e.memlet.data = "x";
+    st.nodes[st.nodes.findIndex((n) => n.id === 6)] = { kind: "access", id: 6, data: "x", where: "n6" };
+    const r = raiseElementwiseReduce(input(p));
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.bundle.inputs.map((i) => i.name)).toEqual(["x"]);
+    expect(r.bundle.outputs).toEqual(["x_out"]);
+    expect(r.outputNames).toEqual({ x_out: "x" });
+    const st2 = r.bundle.sdfg.states[0]!.nodes.find((n) => n.kind === "stencil");
+    expect(st2 && st2.kind === "stencil" ? Object.keys(st2.inputs).sort() : []).toEqual(["mx", "x"]);
   });
 
   it("refuses a map that reads at an offset, naming the map and the data (the program stays memory-mapped)", () => {

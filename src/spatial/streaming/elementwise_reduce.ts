@@ -43,14 +43,14 @@ export function raiseElementwiseReduce(input: StreamingInput): PatternResult {
 }
 
 /**
- * The identifier each of the program's data gets in generated code (DaCe names such as
- * `__return` are not safe C++ identifiers): the name itself when safe, else a cleaned name.
- * Deterministic, so callers map outputs back to the program's `<arg>.out.npy`.
+ * The identifier each data item gets in generated code (DaCe names such as `__return` are not
+ * safe C++ identifiers): the name itself when safe, else a cleaned name. Deterministic; the
+ * result's `outputNames` maps renamed outputs back to the program's `<arg>.out.npy`.
  */
-export function streamedDataNames(program: Program): Map<string, string> {
+function safeDataNames(data: string[]): Map<string, string> {
   const names = new Map<string, string>();
   const taken = new Set<string>();
-  const sorted = Object.keys(program.arrays).sort();
+  const sorted = [...data].sort();
   for (const n of sorted) if (nameProblem(n) === null) { names.set(n, n); taken.add(n); }
   for (const n of sorted) {
     if (names.has(n)) continue;
@@ -67,8 +67,7 @@ interface MapProcess { kind: "map"; entry: Extract<PNode, { kind: "map_entry" }>
 interface ReduceProcess { kind: "reduce"; node: Extract<PNode, { kind: "library" }>; op: ReduceOp; input: string; output: string; axes: number[] }
 
 function raise(input: StreamingInput): PatternResult {
-  const { program, symbols } = input;
-  const { state, alias } = computeState(program);
+  const { state, alias, arrays, symbols, constants } = computeState(input.program, input.symbols);
   const resolve = (data: string) => alias.get(data) ?? data;
   const size = (e: PExpr, where: string): number => {
     const v = evalSize(e, symbols);
@@ -116,8 +115,8 @@ function raise(input: StreamingInput): PatternResult {
       const to = state.edges.filter((e) => e.src === n.id);
       if (from.length !== 1 || to.length !== 1 || !from[0]!.memlet || !to[0]!.memlet) throw new NotStreamable(`reduction '${n.label}' does not read one array and write one`);
       const inputData = resolve(from[0]!.memlet.data);
-      const rank = program.arrays[inputData]?.shape.length ?? 0;
-      processes.push({ kind: "reduce", node: n, op, input: inputData, output: resolve(viewedData(state, program, to[0]!)), axes: n.attributes.axes ?? [...Array(rank).keys()] });
+      const rank = arrays[inputData]?.shape.length ?? 0;
+      processes.push({ kind: "reduce", node: n, op, input: inputData, output: resolve(viewedData(state, arrays, to[0]!)), axes: n.attributes.axes ?? [...Array(rank).keys()] });
     }
   }
   const maps = processes.filter((p): p is MapProcess => p.kind === "map");
@@ -125,12 +124,12 @@ function raise(input: StreamingInput): PatternResult {
   if (processes.length === 0) throw new NotStreamable("the state has no map and no reduction");
 
   // One domain for every process; reductions over the same trailing axes.
-  const D = maps[0]?.domain ?? shapeOf(program.arrays[reduces[0]!.input]!, reduces[0]!.input);
+  const D = maps[0]?.domain ?? shapeOf(arrays[reduces[0]!.input]!, reduces[0]!.input);
   const n = D.length;
   for (const m of maps) if (m.domain.join() !== D.join()) throw new NotStreamable(`map '${m.entry.label}' covers ${m.domain.join("x")}, map '${maps[0]!.entry.label}' ${D.join("x")}`);
   const m = reduces.length > 0 ? reduces[0]!.axes.length : 0;
   for (const r of reduces) {
-    const shape = shapeOf(program.arrays[r.input]!, r.input);
+    const shape = shapeOf(arrays[r.input]!, r.input);
     if (shape.join() !== D.join()) throw new NotStreamable(`reduction '${r.node.label}' reduces '${r.input}' of shape ${shape.join("x")}, not the maps' ${D.join("x")}`);
     const trailing = r.axes.length === m && [...r.axes].sort((a, b) => a - b).every((a, k) => a === n - m + k);
     if (!trailing) throw new NotStreamable(`reduction '${r.node.label}' reduces axes ${r.axes.join(",")}; streamed reductions reduce the same trailing axes`);
@@ -141,7 +140,11 @@ function raise(input: StreamingInput): PatternResult {
   const rank = domain.length;
 
   // Every data item, by how it relates to the domain.
-  const names = streamedDataNames(program);
+  const names = safeDataNames(Object.keys(arrays));
+  // An array updated in place (read from memory, then written) is written under a name of its own.
+  const takenNames = new Set(names.values());
+  const renamedWrite = new Map<string, string>();
+  const current = (data: string) => renamedWrite.get(data) ?? names.get(data)!;
   // What a reduction writes is one value per row (a scalar when every axis is reduced).
   const reduceOutputs = new Set(reduces.map((r) => r.output));
   type Role = { kind: "full" | "reduced" | "scalar"; dtype: DType; transient: boolean; shape: number[] };
@@ -149,7 +152,7 @@ function raise(input: StreamingInput): PatternResult {
   const roleOf = (data: string): Role => {
     const known = roles.get(data);
     if (known) return known;
-    const d = program.arrays[data];
+    const d = arrays[data];
     if (!d) throw new NotStreamable(`'${data}' is not declared`);
     if (!isDType(d.dtype)) throw new NotStreamable(`'${data}' is ${d.dtype}; streamed maps take float32, float64, int32 and int64`);
     const shape = shapeOf(d, data);
@@ -179,8 +182,16 @@ function raise(input: StreamingInput): PatternResult {
   const read = new Set<string>();
   const write = (data: string, by: string) => {
     if (written.has(data)) throw new NotStreamable(`'${data}' is written twice (again by '${by}')`);
-    if (read.has(data)) throw new NotStreamable(`'${data}' is written by '${by}' after it was read`);
     written.add(data);
+    if (!read.has(data)) return;
+    const role = roles.get(data)!;
+    if (role.transient) throw new NotStreamable(`'${data}' is written by '${by}' after it was read`);
+    let fresh = `${names.get(data)!}_out`;
+    for (let k = 2; takenNames.has(fresh) || nameProblem(fresh) !== null; k++) fresh = `${names.get(data)!}_out${k}`;
+    takenNames.add(fresh);
+    renamedWrite.set(data, fresh);
+    if (role.kind === "scalar") b.addScalar(fresh, role.dtype, false);
+    else b.addArray(fresh, role.dtype, role.kind === "full" ? domain : [outer]);
   };
   const labels = new Set<string>();
   const label = (base: string) => {
@@ -200,11 +211,12 @@ function raise(input: StreamingInput): PatternResult {
       const outRole = declare(p.output);
       if (inRole.kind !== "full" || outRole.kind !== "reduced") throw new NotStreamable(`reduction '${p.node.label}' does not reduce a ${D.join("x")} array to its rows`);
       if (inRole.dtype !== outRole.dtype) throw new NotStreamable(`reduction '${p.node.label}' converts ${inRole.dtype} to ${outRole.dtype}`);
+      const inputName = current(p.input);
       read.add(p.input);
       write(p.output, p.node.label);
       const l = label(p.node.label);
       sources[l] = `${p.node.label} (${p.node.where})`;
-      b.addReduce({ label: l, dtype: outRole.dtype, domain, op: p.op, reducedAxes: 1, input: names.get(p.input)!, output: names.get(p.output)! });
+      b.addReduce({ label: l, dtype: outRole.dtype, domain, op: p.op, reducedAxes: 1, input: inputName, output: current(p.output) });
       kernels.push({ name: p.node.label, mapping: "streamed", pattern: ELEMENTWISE_REDUCE_PATTERN, reason: `${p.op} over rows of ${inner} element(s): a reduction PE with interleaved partial accumulators (II=1), its result broadcast over the row` });
       continue;
     }
@@ -222,7 +234,7 @@ function raise(input: StreamingInput): PatternResult {
       const access = accessKind(e, params, D, m, role.kind);
       if (!access) throw new NotStreamable(`map '${entry.label}' reads '${data}' at ${subsetText(e)}: not elementwise`);
       read.add(data);
-      const safe = names.get(data)!;
+      const safe = current(data);
       connectors[e.dstConn] = role.kind === "scalar" ? { kind: "scalar", data: safe } : { kind: "field", data: safe, rank };
       inputs[safe] = { data: safe, axes: role.kind === "full" ? [...Array(rank).keys()] : role.kind === "reduced" ? [0] : [], boundary: { type: "constant", value: 0 } };
     }
@@ -235,23 +247,25 @@ function raise(input: StreamingInput): PatternResult {
     if (outRole.kind !== "full" || accessKind(oe, params, D, m, "full") !== "full") throw new NotStreamable(`map '${entry.label}' writes '${outData}' at ${subsetText(oe)}: not elementwise`);
     write(outData, entry.label);
     const code = taskletAssignments(tasklet.code, {
-      tasklet: tasklet.label, connectors, output: { connector: oe.srcConn!, data: names.get(outData)! },
-      constants: program.constants, symbols,
+      tasklet: tasklet.label, connectors, output: { connector: oe.srcConn!, data: current(outData) },
+      constants, symbols,
     });
     const l = label(tasklet.label);
     sources[l] = `${entry.label} / ${tasklet.label} (${tasklet.where})`;
-    b.addStencil({ label: l, dtype: outRole.dtype, iterators, domain, inputs, output: names.get(outData)!, code });
+    b.addStencil({ label: l, dtype: outRole.dtype, iterators, domain, inputs, output: current(outData), code });
     kernels.push({ name: entry.label, mapping: "streamed", pattern: ELEMENTWISE_REDUCE_PATTERN, reason: `elementwise over ${D.join("x")}: a map PE (all taps at offset 0) in the chain` });
   }
 
   const inputs: ProgramInput[] = [];
   const outputs: string[] = [];
+  const outputNames: Record<string, string> = {};
   for (const data of [...declared].sort()) {
     const role = roles.get(data)!;
     if (role.transient) continue;
     if (written.has(data)) {
-      outputs.push(names.get(data)!);
-      continue;
+      outputs.push(current(data));
+      if (current(data) !== data) outputNames[current(data)] = data;
+      if (!renamedWrite.has(data)) continue; // else also an input: read from memory before it is written
     }
     const flatShape = role.kind === "full" ? domain : role.kind === "reduced" ? [outer] : [];
     inputs.push({
@@ -259,10 +273,10 @@ function raise(input: StreamingInput): PatternResult {
       source: { kind: "file", path: join(input.inputsDir, `${data}.npy`), format: "npy", ...(role.kind === "scalar" ? {} : { npyShape: role.shape }) },
     });
   }
-  for (const data of written) if (!roles.get(data)!.transient && read.has(data)) throw new NotStreamable(`'${data}' is both an input and an output`);
   if (outputs.length === 0) throw new NotStreamable("the state writes no program output");
   const sdfg = b.build();
-  return { ok: true, bundle: streamBundle({ file: input.file, name: input.name, sdfg, inputs, outputs, sources }), kernels };
+  outputs.sort();
+  return { ok: true, bundle: streamBundle({ file: input.file, name: input.name, sdfg, inputs, outputs, sources }), kernels, outputNames };
 }
 
 /**
@@ -271,7 +285,17 @@ function raise(input: StreamingInput): PatternResult {
  * state after. Those copy states are memory traffic the streamed kernel's readers and writers
  * already do: each transient is read as the array it copies.
  */
-function computeState(program: Program): { state: PState; alias: Map<string, string> } {
+interface ComputeState {
+  state: PState;
+  /** Data of the state → the program's data it stands for (device copies, nested connectors). */
+  alias: Map<string, string>;
+  /** The program's data, and a nested SDFG's own when the state is inside one. */
+  arrays: Record<string, PDataDesc>;
+  symbols: Record<string, number>;
+  constants: Record<string, number>;
+}
+
+function computeState(program: Program, symbols: Record<string, number>): ComputeState {
   const blocks = program.root.blocks;
   const states = blocks.filter((b): b is PState => b.kind === "state");
   const unconditional = program.root.edges.every((e) => e.condition === null && e.assignments.length === 0);
@@ -294,7 +318,40 @@ function computeState(program: Program): { state: PState; alias: Map<string, str
       alias.set(device, host);
     }
   }
-  return { state: compute[0]!, alias };
+  const state = compute[0]!;
+  const nested = state.nodes.filter((n) => n.kind === "nested");
+  if (nested.length === 0) return { state, alias, arrays: program.arrays, symbols, constants: program.constants };
+  // One nested SDFG between access nodes (DaCe FPGA samples wrap the kernel in one): its state,
+  // its connectors standing for the outer data.
+  const n = nested[0]!;
+  if (n.kind !== "nested" || state.nodes.some((x) => x.kind !== "access" && x !== n)) throw new NotStreamable(`nested SDFG '${nested[0]!.kind === "nested" ? nested[0]!.label : ""}' sits among other computations`);
+  const innerSymbols: Record<string, number> = {};
+  for (const [k, v] of Object.entries(n.symbolMapping)) {
+    const value = evalSize(v, symbols);
+    if (value === undefined) throw new NotStreamable(`nested SDFG '${n.label}': symbol '${k}' is not a constant`);
+    innerSymbols[k] = value;
+  }
+  const inner = computeState(n.sdfg, innerSymbols);
+  const outerOf = (d: string) => alias.get(d) ?? d;
+  const connectorAlias = new Map<string, string>();
+  for (const e of state.edges) {
+    const conn = e.dst === n.id ? e.dstConn : e.src === n.id ? e.srcConn : null;
+    const other = state.nodes.find((x) => x.id === (e.dst === n.id ? e.src : e.dst));
+    if (conn === null || other?.kind !== "access") continue;
+    const target = outerOf(other.data);
+    if ((connectorAlias.get(conn) ?? target) !== target) throw new NotStreamable(`nested SDFG '${n.label}': connector '${conn}' stands for two arrays`);
+    connectorAlias.set(conn, target);
+  }
+  const merged = new Map<string, string>();
+  for (const [k, v] of inner.alias) merged.set(k, connectorAlias.get(v) ?? v);
+  for (const [k, v] of connectorAlias) merged.set(k, v);
+  const arrays: Record<string, PDataDesc> = { ...program.arrays };
+  for (const [k, d] of Object.entries(inner.arrays)) {
+    if (merged.has(k)) continue;
+    if (Object.hasOwn(arrays, k)) throw new NotStreamable(`nested SDFG '${n.label}' has its own '${k}'`);
+    arrays[k] = d;
+  }
+  return { state: inner.state, alias: merged, arrays, symbols: { ...symbols, ...inner.symbols }, constants: { ...program.constants, ...inner.constants } };
 }
 
 /** How a memlet reads its data inside a map: at the map's own index, broadcast, or as a scalar. */
@@ -314,9 +371,9 @@ function subsetText(e: PEdge): string {
 }
 
 /** The data a reduction writes: through a view (np.max(…, keepdims)) to the array it views. */
-function viewedData(state: PState, program: Program, e: PEdge): string {
+function viewedData(state: PState, arrays: Record<string, PDataDesc>, e: PEdge): string {
   const data = e.memlet!.data;
-  if (program.arrays[data]?.kind !== "view") return data;
+  if (arrays[data]?.kind !== "view") return data;
   const viewNode = e.dst;
   const onward = state.edges.filter((x) => x.src === viewNode && x.srcConn === "views");
   if (onward.length !== 1 || !onward[0]!.memlet) throw new NotStreamable(`view '${data}' does not view one array`);

@@ -29,7 +29,11 @@ export interface StreamingInput {
 }
 
 export type PatternResult =
-  | { ok: true; bundle: ProgramBundle; kernels: KernelMapping[] }
+  /**
+   * `outputNames`: bundle output → the program's data it is (whose `<arg>.out.npy` it equals),
+   * for outputs the pass renamed (unsafe identifiers such as `__return`, arrays updated in place).
+   */
+  | { ok: true; bundle: ProgramBundle; kernels: KernelMapping[]; outputNames?: Record<string, string> }
   | { ok: false; reason: string };
 
 export interface StreamPattern {
