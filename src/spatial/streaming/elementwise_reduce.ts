@@ -18,6 +18,7 @@
 // axes these programs have. A reduction over every axis would need the whole array on chip and
 // is refused (a second pass is the answer there, not done yet).
 
+import { join } from "node:path";
 import type { ProgramInput } from "../../frontend/load_program.js";
 import { SDFGBuilder } from "../../ir/builder.js";
 import { isDType, type DType } from "../../ir/dtype.js";
@@ -27,7 +28,6 @@ import type { ReduceOp, StencilInput } from "../../ir/sdfg.js";
 import type { KernelMapping, PatternResult, StreamingInput, StreamPattern } from "./patterns.js";
 import { streamBundle } from "./stream_bundle.js";
 import { NotStreamable, taskletAssignments, type ConnectorRead } from "./tasklet_code.js";
-import { join } from "node:path";
 
 export const ELEMENTWISE_REDUCE_PATTERN = "elementwise-reduce";
 
@@ -366,8 +366,13 @@ function accessKind(e: PEdge, params: string[], D: number[], m: number, role: "f
   return ok ? "reduced" : null;
 }
 
+/** `[i, j + 1]` or `[0:8, i]`: a memlet's subset as DaCe writes it, for messages. */
 function subsetText(e: PEdge): string {
-  return `[${(e.memlet!.subset ?? []).map((r) => (r.start === r.end ? "…" : "range")).join(", ")}]`;
+  const text = (x: PExpr): string =>
+    x.kind === "number" ? String(x.value) : x.kind === "name" ? x.name
+      : x.kind === "binary" ? `${text(x.left)} ${x.op} ${text(x.right)}` : x.kind === "unary" ? `${x.op}${text(x.operand)}` : "…";
+  const range = (r: { start: PExpr; end: PExpr }) => (text(r.start) === text(r.end) ? text(r.start) : `${text(r.start)}:${text(r.end)}`);
+  return `[${(e.memlet!.subset ?? []).map(range).join(", ")}] (${e.where})`;
 }
 
 /** The data a reduction writes: through a view (np.max(…, keepdims)) to the array it views. */
