@@ -7,6 +7,7 @@ import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { multipliedPower, walkExpr, type Assignment } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
+import { REDUCE_OPERATOR } from "../spatial/reduction.js";
 import { bram36Blocks, lutramLuts, srlLuts, uramBlocks, type Storage } from "../spatial/storage.js";
 
 export interface Resources { lut: number; ff: number; dsp: number; bram: number; uram: number }
@@ -34,7 +35,7 @@ function opKind(e: import("../ir/expr.js").Expr): string | null {
   }
   if (e.kind === "ternary") return "select";
   if (e.kind === "call") {
-    if (["sin", "cos", "tan"].includes(e.fn)) return "trig";
+    if (["sin", "cos", "tan", "atan2", "tanh"].includes(e.fn)) return "trig";
     if (e.fn === "min" || e.fn === "max") return "minmax";
     if (e.fn === "floor" || e.fn === "ceil") return "round";
     if (e.fn === "abs" || e.fn === "fabs") return null;
@@ -90,6 +91,13 @@ export function estimateResources(p: Pipeline, platform: Platform): Resources {
         else add(storageResources(part.storage, bits, part.count, platform));
       }
     }
+  }
+  // Reduction PEs (reduction.ts): a lane tree of W - 1 operators, the accumulating one and a
+  // final tree of partials - 1; the banks of partial accumulators in registers.
+  for (const r of p.reductions ?? []) {
+    const [dsp, lut, ff] = OPS[r.dtype][REDUCE_OPERATOR[r.op]] ?? [0, 0, 0];
+    const ops = W - 1 + 1 + (r.partials - 1);
+    add({ dsp: dsp * ops, lut: lut * ops + 400, ff: ff * ops + 300 + r.banks * r.partials * DTYPE_INFO[r.dtype].bytes * 8 });
   }
   // FIFOs: the storage the kernel binds them to, plus control logic and an output register.
   for (const c of p.channels) {
