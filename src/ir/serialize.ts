@@ -53,6 +53,10 @@ const node = z.discriminatedUnion("kind", [
     inputs: z.record(z.string(), z.object({ data: z.string(), axes: z.array(z.number().int()), boundary }).strict()),
     output: z.string(), code: z.array(assignment),
   }).strict(),
+  z.object({
+    kind: z.literal("reduce"), id, label: z.string(), dtype, domain: z.array(z.number().int().positive()),
+    op: z.enum(["sum", "product", "min", "max"]), reducedAxes: z.number().int().positive(), input: z.string(), output: z.string(),
+  }).strict(),
 ]);
 const size = z.union([z.number().int(), z.string()]);
 const dataDesc = z.discriminatedUnion("kind", [
