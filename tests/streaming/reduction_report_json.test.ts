@@ -1,10 +1,12 @@
-// The resource estimate counts reduction PEs, and the SDFG JSON round-trips reduce nodes.
+// The resource estimate counts reduction PEs; the SDFG JSON round-trips reduce nodes; validation
+// names malformed ones.
 // The resource estimate counts reduction PEs: a lane tree of W - 1 operators, the accumulating
 // one, a final tree of partials - 1, and the partial registers (hand-worked for the row max).
 import { describe, expect, it } from "vitest";
 import { loadPlatform } from "../../src/platform/platform.js";
 import { estimateResources } from "../../src/report/resources.js";
 import { sdfgFromJSON, sdfgToJSON } from "../../src/ir/serialize.js";
+import { validateSDFG } from "../../src/ir/validate.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { rowReductionBundle } from "./row_reduction.js";
 
@@ -25,5 +27,20 @@ describe("serialization: the SDFG JSON every project carries round-trips reduce 
     const { sdfg } = rowReductionBundle().bundle;
     expect(sdfgFromJSON(sdfgToJSON(sdfg))).toEqual(sdfg);
     expect(sdfg.states[0]!.nodes.filter((n) => n.kind === "reduce")).toHaveLength(3);
+  });
+});
+
+describe("validation of reduce nodes", () => {
+  it("names a reduction over more axes than the domain has, and an output of the wrong shape", () => {
+    const { sdfg } = rowReductionBundle().bundle;
+    const bad = structuredClone(sdfg);
+    const red = bad.states[0]!.nodes.find((n) => n.kind === "reduce" && n.label === "rowmax")!;
+    if (red.kind !== "reduce") throw new Error("no reduce");
+    red.reducedAxes = 3;
+    expect(validateSDFG(sdfg)).toEqual([]);
+    expect(validateSDFG(bad).map((i) => i.message)).toEqual(["reduction 'rowmax' reduces 3 trailing axes of a 2-axis domain"]);
+    const wrongShape = structuredClone(sdfg);
+    wrongShape.arrays.m = { kind: "array", dtype: "float32", shape: [7], transient: false, storage: "default" };
+    expect(validateSDFG(wrongShape).map((i) => i.message)).toEqual(["reduction 'rowmax' writes 'm', which is not an array of the reduced shape 6"]);
   });
 });
