@@ -1,7 +1,6 @@
-// The resource estimate counts reduction PEs; the SDFG JSON round-trips reduce nodes; validation
-// names malformed ones.
-// The resource estimate counts reduction PEs: a lane tree of W - 1 operators, the accumulating
-// one, a final tree of partials - 1, and the partial registers (hand-worked for the row max).
+// Reduce nodes beyond emulation: the resource estimate counts reduction PEs (a lane tree of W - 1
+// operators, the accumulating one, a final tree of partials - 1, and the partial registers;
+// hand-worked for the row max), the SDFG JSON round-trips them, validation names malformed ones.
 import { describe, expect, it } from "vitest";
 import { loadPlatform } from "../../src/platform/platform.js";
 import { estimateResources } from "../../src/report/resources.js";
