@@ -5,9 +5,8 @@
 
 import { MATH_FUNCTIONS, type Assignment, type BinaryOp, type Expr, type MathFunction } from "../../ir/expr.js";
 import type { PExpr, PStmt } from "../../ir/program.js";
+import { NotStreamable } from "./not_streamable.js";
 
-/** A program shape the pattern does not stream, with why. */
-export class NotStreamable extends Error {}
 
 /** What a tasklet's connector carries: a field read at offset 0 (rank axes), or a scalar. */
 export type ConnectorRead = { kind: "field"; data: string; rank: number } | { kind: "scalar"; data: string };
