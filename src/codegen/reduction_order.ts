@@ -4,6 +4,7 @@
 // accumulator v mod partials, in order), then a balanced tree over the accumulators.
 
 import type { ReduceOp } from "../ir/sdfg.js";
+import type { ReductionPE } from "../spatial/pipeline.js";
 
 /** `a op b` in C, C++ and OpenCL C alike (min/max as comparisons: one spelling everywhere). */
 export function combineText(op: ReduceOp, a: string, b: string): string {
@@ -21,4 +22,19 @@ export function treeText(op: ReduceOp, terms: string[]): string {
   if (terms.length === 1) return terms[0]!;
   const half = Math.ceil(terms.length / 2);
   return combineText(op, treeText(op, terms.slice(0, half)), treeText(op, terms.slice(half)));
+}
+
+/** Why a reduction PE's loop reaches II=1, for the comment above it (both vendors). */
+export function reductionLoopComment(r: ReductionPE): string {
+  const partials = r.partials === r.drain
+    ? [`II=1: ${r.partials} interleaved partial accumulator(s) per bank, as many as the operator's latency`,
+      `(${r.drain} cycles): a partial is updated again ${r.partials} iterations after its last update, so`]
+    : [`II=1: ${r.partials} partial accumulator(s) per bank, one per vector of a row shorter than the operator's`,
+      `latency (${r.drain} cycles): each vector starts its own partial and none is updated twice, so`];
+  return [
+    ...partials,
+    "there is no loop-carried dependence through one accumulator shorter than the adder's latency.",
+    `A row's final tree reads its bank ${r.drain} iterations after the row's last vector; ${r.banks} banks keep`,
+    "the next rows from overwriting it before then.",
+  ].join("\n");
 }

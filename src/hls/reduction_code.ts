@@ -2,7 +2,7 @@
 // of its input stream with a lane tree, interleaved partial accumulators and a final tree, and
 // streams each row's result back out broadcast over the row.
 
-import { combineText, treeText } from "../codegen/reduction_order.js";
+import { combineText, reductionLoopComment, treeText } from "../codegen/reduction_order.js";
 import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import type { Pipeline, ReductionPE } from "../spatial/pipeline.js";
@@ -23,13 +23,7 @@ export function emitVitisReduction(w: CodeWriter, p: Pipeline, r: ReductionPE, v
     `over the row, ${r.lead} vector(s) behind the input (${r.rowVectors} for the row, ${r.drain} for the operator's latency).`,
   ].join("\n"));
   w.block(`static void ${r.name}(${params.join(", ")})`, () => {
-    w.comment([
-      `II=1: ${r.partials} interleaved partial accumulator(s) per bank, as many as the operator's latency`,
-      `(${r.drain} cycles): a partial is updated again ${r.partials} iterations after its last update, so`,
-      "there is no loop-carried dependence through one accumulator shorter than the adder's latency.",
-      `A row's final tree reads its bank ${r.drain} iterations after the row's last vector; ${r.banks} banks keep`,
-      "the next rows from overwriting it before then.",
-    ].join("\n"));
+    w.comment(reductionLoopComment(r));
     w.line(`${T} acc_[${r.banks}][${r.partials}];`);
     w.directive("#pragma HLS ARRAY_PARTITION variable=acc_ type=complete dim=0");
     // True read-after-write dependence on each partial at distance `partials` (UG1399 DEPENDENCE).

@@ -2,7 +2,7 @@
 // loop reduces each row of its input channel with a lane tree, interleaved partial accumulators
 // and a final tree, and writes each row's result back out broadcast over the row.
 
-import { combineText, treeText } from "../codegen/reduction_order.js";
+import { combineText, reductionLoopComment, treeText } from "../codegen/reduction_order.js";
 import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Pipeline, ReductionPE } from "../spatial/pipeline.js";
@@ -22,13 +22,7 @@ export function emitOpenclReduction(w: CodeWriter, p: Pipeline, r: ReductionPE, 
   w.line("__attribute__((max_global_work_dim(0)))");
   w.block(`__kernel void ${r.name}()`, () => {
     w.block("SDFG_AUTORUN_LOOP", () => {
-      w.comment([
-        `II=1: ${r.partials} interleaved partial accumulator(s) per bank, as many as the operator's latency`,
-        `(${r.drain} cycles): a partial is updated again ${r.partials} iterations after its last update, so`,
-        "there is no loop-carried dependence through one accumulator shorter than the adder's latency.",
-        `A row's final tree reads its bank ${r.drain} iterations after the row's last vector; ${r.banks} banks keep`,
-        "the next rows from overwriting it before then.",
-      ].join("\n"));
+      w.comment(reductionLoopComment(r));
       w.line(`${T} acc_[${r.banks}][${r.partials}];`);
       w.line(`${T} result_ = 0; // the result of the row being streamed out`);
       w.line("int k_ = 0, slot_ = 0, bank_ = 0; // input: vector within its row, partial, bank");
