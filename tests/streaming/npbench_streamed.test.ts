@@ -3,7 +3,7 @@
 // dividing the innermost extent, and equal NumPy's <arg>.out.npy within the NPBench tolerance
 // (src/emulate/sdfg_emulate.ts `tolerance`: reductions sum in the hardware's order, not NumPy's)
 // and the CPU reference exactly.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -36,6 +36,9 @@ describe("NPBench (and DaCe FPGA sample) elementwise chains and reductions, stre
     expect(d.streamed).toBe(true);
     expect(d.kernels.length).toBeGreaterThan(0);
     expect(d.kernels.every((k) => k.mapping === "streamed" && k.pattern === "elementwise-reduce")).toBe(true);
+    // Every output maps back to a program argument with an <arg>.out.npy.
+    if (!d.streamed) return;
+    for (const o of d.bundle.outputs) expect(existsSync(join(SHARED, "peers", SUITE[name]!, name, `${d.outputNames?.[o] ?? o}.out.npy`))).toBe(true);
   });
 
   // The NPBench targets on both vendors at both widths; the DaCe FPGA samples (extra programs the

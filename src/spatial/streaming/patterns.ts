@@ -45,7 +45,7 @@ export interface StreamPattern {
 export const PATTERNS: StreamPattern[] = [elementwiseReducePattern];
 
 export type StreamingDecision =
-  | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[] }
+  | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[]; outputNames?: Record<string, string> }
   | { streamed: false; kernels: KernelMapping[] };
 
 /** Tries every pattern; a program none takes stays memory-mapped, with each pattern's reason. */
@@ -53,7 +53,7 @@ export function streamProgram(input: StreamingInput, patterns: readonly StreamPa
   const reasons: string[] = [];
   for (const p of patterns) {
     const r = p.raise(input);
-    if (r.ok) return { streamed: true, pattern: p.name, bundle: r.bundle, kernels: r.kernels };
+    if (r.ok) return { streamed: true, pattern: p.name, bundle: r.bundle, kernels: r.kernels, ...(r.outputNames ? { outputNames: r.outputNames } : {}) };
     reasons.push(`${p.name}: ${r.reason}`);
   }
   return {
