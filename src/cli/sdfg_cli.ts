@@ -67,7 +67,12 @@ function spatialOf(opts: SdfgOptions): SpatialOptions {
 function roadLine(b: SdfgBundle, d: StreamingDecision, opts: SdfgOptions): string {
   if (d.streamed) {
     const s = spatialOf(opts);
-    return `${b.name}: streamed (pattern ${d.pattern}, W=${s.vectorWidth}, P=${s.replicas}): ${d.bundle.stencils.length} stencil PE(s) per time step${d.bundle.timeLoop ? `, ${d.bundle.timeLoop.steps} time steps` : ""}`;
+    // Processes per kind (stencil, reduce, matvec, matmul) of the raised dataflow.
+    const kinds = new Map<string, number>();
+    for (const n of d.bundle.sdfg.states[0]?.nodes ?? []) if (n.kind !== "access" && n.kind !== "tasklet" && n.kind !== "map_entry" && n.kind !== "map_exit") kinds.set(n.kind, (kinds.get(n.kind) ?? 0) + 1);
+    const label: Record<string, string> = { stencil: "stencil PE(s)", reduce: "reduction PE(s)", matvec: "matrix-vector PE(s)", matmul: "systolic matrix product(s)" };
+    const processes = [...kinds].map(([k, n]) => `${n} ${label[k] ?? k}`).join(", ") || "no processes";
+    return `${b.name}: streamed (pattern ${d.pattern}, W=${s.vectorWidth}, P=${s.replicas}): ${processes} per time step${d.bundle.timeLoop ? `, ${d.bundle.timeLoop.steps} time steps` : ""}`;
   }
   return `${b.name}: memory-mapped kernel (${d.kernels.map((k) => k.reason).join("; ")})`;
 }
@@ -123,7 +128,7 @@ export async function sdfgEmulate(file: string, target: SdfgTarget, platformName
   const d = sdfgRoad(b, opts);
   if (!d.streamed && opts.stressLatency !== undefined) throw new UserError("--stress-latency", `applies to streamed pipelines; '${b.name}' is a memory-mapped kernel`);
   const r = d.streamed
-    ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs, opts.stressLatency)
+    ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs, opts.stressLatency, d.outputNames)
     : await emulateSdfg(b, target, loadPlatform(platformName), opts.outputs);
   if (opts.json) {
     const spatial = d.streamed ? { W: spatialOf(opts).vectorWidth, P: spatialOf(opts).replicas, pattern: d.pattern } : {};

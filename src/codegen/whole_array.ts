@@ -18,7 +18,7 @@ export function linearIndex(axes: number[], domain: number[], coord: (axis: numb
 const writtenData = new WeakMap<SDFG, Map<string, string>>();
 
 /** The data a stencil writes (from an index of the edges built once per SDFG: linear emission). */
-export function stencilOutputData(sdfg: SDFG, s: StencilNode): string {
+export function stencilOutputData(sdfg: SDFG, s: Pick<StencilNode, "id" | "output">): string {
   let index = writtenData.get(sdfg);
   if (!index) {
     index = new Map();

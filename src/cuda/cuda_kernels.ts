@@ -55,6 +55,8 @@ function blockShape(s: StencilNode): [number, number, number] {
 }
 
 export function cudaStencils(sdfg: SDFG): CudaStencil[] {
+  const reduce = sdfg.states[0]!.nodes.find((n) => n.kind === "reduce");
+  if (reduce) throw new UserError("--target cuda", `has no reductions yet: '${reduce.label}' (use --target xilinx, intel or cpu)`);
   return stencilsInOrder(sdfg.states[0]!).map((s) => {
     const used = new Set([...accessesOf(s.code).map((a) => a.field), ...namesOf(s.code)]);
     const reads = Object.keys(s.inputs).filter((n) => used.has(n)).map((n) => s.inputs[n]!.data);

@@ -119,7 +119,9 @@ export async function emulate(bundle: ProgramBundle, options: EmulateOptions): P
 
     const refDir = join(work, "reference");
     mkdirSync(refDir);
-    const referenceSource = emitCpuReference(bundle.sdfg, bundle.sources, options.spatial.vectorWidth);
+    // Reductions and linear-algebra products are computed in the kernel's order (W, operator
+    // latency): equal bit for bit.
+    const referenceSource = emitCpuReference(bundle.sdfg, bundle.sources, { vectorWidth: options.spatial.vectorWidth, reductionLatency: options.spatial.reductionLatency });
     const reference = await compileCached({
       files: new Map([["reference.cpp", referenceSource]]),
       compile: ["reference.cpp"], includeDirs: [join(SIM_DIR, "include")], localIncludes: [], flags: REFERENCE_FLAGS, output: "reference",

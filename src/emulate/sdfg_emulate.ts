@@ -137,7 +137,7 @@ export async function emulateSdfg(b: SdfgBundle, target: SdfgTarget, platform: P
  * stencil road's emulation compares the kernel with its CPU reference, and every output is then
  * compared with NumPy's <output>.out.npy next to the .sdfg's inputs.
  */
-export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle, target: SdfgTarget, spatial: SpatialOptions, outputsDir?: string, stressLatency?: number | "2x"): Promise<SdfgEmulation> {
+export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle, target: SdfgTarget, spatial: SpatialOptions, outputsDir?: string, stressLatency?: number | "2x", outputNames: Record<string, string> = {}): Promise<SdfgEmulation> {
   const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-stream-"));
   try {
     const out = join(work, "out");
@@ -153,8 +153,11 @@ export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle
         if (o.first) c.first = `vs CPU reference at ${o.first.index}: ${o.first.got} vs ${o.first.want}`;
       }
       const got = join(out, `${o.name}.npy`);
-      const outNpy = join(b.inputsDir, `${o.name}.out.npy`);
-      const desc = b.program.arrays[o.name];
+      // A pass may rename an output (an in-place `x` streams out as `x_out`): compare it with the
+      // program's own <arg>.out.npy.
+      const arg = outputNames[o.name] ?? o.name;
+      const outNpy = join(b.inputsDir, `${arg}.out.npy`);
+      const desc = b.program.arrays[arg];
       if (desc && existsSync(outNpy)) {
         const want = npyValues(readNpyHeader(readFileSync(outNpy), outNpy), outNpy);
         const values = npyValues(readNpyHeader(readFileSync(got), got), got);
@@ -162,11 +165,11 @@ export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle
         c.mismatchesVsNumpy = cmp.mismatches;
         c.maxRelErrorVsNumpy = cmp.maxRel;
         c.maxAbsErrorVsNumpy = cmp.maxAbs;
-        if (cmp.first && !c.first) c.first = `vs ${o.name}.out.npy ${cmp.first}`;
+        if (cmp.first && !c.first) c.first = `vs ${arg}.out.npy ${cmp.first}`;
         ok &&= cmp.mismatches === 0;
       }
       outputs.push(c);
-      if (outputsDir) { mkdirSync(outputsDir, { recursive: true }); copyFileSync(got, join(outputsDir, `${o.name}.npy`)); }
+      if (outputsDir) { mkdirSync(outputsDir, { recursive: true }); copyFileSync(got, join(outputsDir, `${arg}.npy`)); }
     }
     return { target, ok, outputs, cached: r.cached.kernel && r.cached.reference, road: "streamed" };
   } finally {

@@ -12,7 +12,11 @@ import type { NestedNumbers } from "./program_schema.js";
 export type DataSource =
   | { kind: "constant"; value: number }
   | { kind: "values"; values: number[] }
-  | { kind: "file"; path: string; format: "dat" | "csv" | "npy" };
+  /**
+   * `npyShape`: the .npy file's own shape when it differs from the input's but holds the same
+   * elements in the same (row-major) order: a streamed DaCe program flattens leading axes.
+   */
+  | { kind: "file"; path: string; format: "dat" | "csv" | "npy"; npyShape?: number[] };
 
 export interface ProgramInput {
   name: string;
@@ -222,7 +226,8 @@ function checkNpyShape(header: NpyHeader, shape: number[], path: string): void {
 function readNpy(path: string, input: ProgramInput): Float64Array {
   const buf = readFile(path);
   const h = readNpyHeader(path, buf);
-  checkNpyShape(h, input.shape, path);
+  const src = input.source;
+  checkNpyShape(h, (src.kind === "file" ? src.npyShape : undefined) ?? input.shape, path);
   const n = product(h.shape);
   if (buf.length !== h.dataStart + n * h.bytes) {
     throw new UserError(path, `.npy file is truncated or has trailing bytes (${buf.length} bytes for shape (${h.shape.join(", ")}))`);

@@ -5,7 +5,7 @@
 
 import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
-import type { Pipeline } from "../spatial/pipeline.js";
+import { writtenElements, type Pipeline } from "../spatial/pipeline.js";
 
 /** Relative and absolute tolerances the generated verifiers use, per type. */
 export const TOLERANCE = {
@@ -35,6 +35,8 @@ export function shapeOfArgument(p: Pipeline, name: string): number[] {
   if (p.scalars.some((s) => s.name === name)) return [];
   const shaped = p.writers.find((w) => w.array === name)?.shape;
   if (shaped) return shaped;
+  const reduced = p.writers.find((w) => w.array === name && w.rowVectors !== undefined);
+  if (reduced) return [writtenElements(p, reduced)];
   return p.domain.slice(3 - p.rank);
 }
 

@@ -20,10 +20,11 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { castTo, openclTypeName } from "../codegen/c_expr.js";
+import { emitOpenclReduction } from "./opencl_reduction.js";
 import { cellFunction, emitCellFunction, emitIntegerHelpers, II_ONE_COMMENT, laneArguments, withWriteRegion } from "../hls/pe_code.js";
 import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
-import { registerIndex, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
+import { registerIndex, writtenElements, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
 import type { Storage } from "../spatial/storage.js";
 import { isComputeProcess, scalarsOf } from "../spatial/linalg_pipeline.js";
 
@@ -115,11 +116,14 @@ export function openclKernels(p: Pipeline): OpenclKernel[] {
     });
     kernels.push({ name: x.name, role: "pe", autorun: false, params });
   }
+  // Reduction PEs take no arguments: autorun.
+  for (const r of p.reductions ?? []) kernels.push({ name: r.name, role: "pe", autorun: true, params: [] });
   for (const wr of p.writers) {
-    const t = clVecType(wr.dtype, W);
+    const wide = wr.rowVectors === undefined;
+    const t = wide ? clVecType(wr.dtype, W) : DTYPE_INFO[wr.dtype].clType;
     kernels.push({
       name: wr.name, role: "writer", autorun: false,
-      params: [{ name: wr.array, kind: "output", dtype: wr.dtype, wide: true, cl: `__global ${t}* restrict ${wr.array}`, cpp: `${t}* ${wr.array}` }],
+      params: [{ name: wr.array, kind: "output", dtype: wr.dtype, wide, cl: `__global ${t}* restrict ${wr.array}`, cpp: `${t}* ${wr.array}` }],
     });
   }
   return kernels;
@@ -127,10 +131,9 @@ export function openclKernels(p: Pipeline): OpenclKernel[] {
 
 /** The arrays and scalars the host provides: inputs, outputs, scalars (each once). */
 export function openclHostArguments(p: Pipeline): (HostArgument & { wide: boolean })[] {
-  const cells = p.domain[0] * p.domain[1] * p.domain[2];
   return [
     ...p.readers.map((r) => ({ name: r.array, kind: "input" as const, dtype: r.dtype, elements: r.shape.reduce((a, b) => a * b, 1), wide: r.axes.includes(2) })),
-    ...p.writers.map((w) => ({ name: w.array, kind: "output" as const, dtype: w.dtype, elements: w.shape ? w.shape.reduce((a, b) => a * b, 1) : cells, wide: true })),
+    ...p.writers.map((w) => ({ name: w.array, kind: "output" as const, dtype: w.dtype, elements: writtenElements(p, w), wide: w.rowVectors === undefined })),
     ...p.scalars.map((s) => ({ name: s.name, kind: "scalar" as const, dtype: s.dtype, elements: 1, wide: false })),
   ];
 }
@@ -192,6 +195,7 @@ export function emitOpenclKernels(p: Pipeline, info: OpenclSourceInfo): string {
   emitChannels(w, p);
   for (const r of p.readers) emitReader(w, p, r, kernelNamed.get(r.name)!);
   for (const pe of p.pes) emitPE(w, p, pe, info, kernelNamed.get(pe.name)!);
+  for (const r of p.reductions ?? []) emitOpenclReduction(w, p, r, (d) => clVecType(d, W), clLane(W));
   for (const wr of p.writers) emitWriter(w, p, wr, kernelNamed.get(wr.name)!);
   return w.toString();
 }
@@ -244,8 +248,15 @@ function emitWriter(w: CodeWriter, p: Pipeline, wr: MemoryWriter, k: OpenclKerne
   w.comment(`Memory writer: streams '${wr.array}' back to memory.`);
   kernelHead(w, k);
   w.block(`__kernel void ${wr.name}(${k.params.map((x) => x.cl).join(", ")})`, () => {
+    if (wr.rowVectors !== undefined) w.line("int k_ = 0, row_ = 0; // one element per reduced row (a reduction's result, repeated over its row)");
     w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
-      w.line(`${wr.array}[v_] = read_channel_intel(${input.name});`);
+      if (wr.rowVectors !== undefined) {
+        w.line(`const ${clVecType(wr.dtype, p.vectorWidth)} x_ = read_channel_intel(${input.name});`);
+        w.line(`if (k_ == 0) ${wr.array}[row_++] = ${clLane(p.vectorWidth)("x_", 0)};`);
+        w.line(`if (++k_ == ${wr.rowVectors}) k_ = 0;`);
+      } else {
+        w.line(`${wr.array}[v_] = read_channel_intel(${input.name});`);
+      }
       w.directive("#ifdef SDFG_FPGA_SIM");
       w.line("SDFG_SIM_PROGRESS(); // emulation progress (sdfg_sim/progress.h)");
       w.directive("#endif");

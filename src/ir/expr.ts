@@ -10,6 +10,8 @@ export interface SourcePos {
 export const MATH_FUNCTIONS = {
   sqrt: 1, exp: 1, log: 1, sin: 1, cos: 1, tan: 1, fabs: 1, abs: 1,
   floor: 1, ceil: 1, min: 2, max: 2, pow: 2,
+  // From NumPy programs (np.arctan2, np.tanh); the RTL backend refuses them by name.
+  atan2: 2, tanh: 1,
 } as const;
 export type MathFunction = keyof typeof MATH_FUNCTIONS;
 

@@ -169,7 +169,31 @@ export interface MatMulNode {
 
 export type LinalgNode = MatVecNode | MatMulNode;
 
-export type Node = AccessNode | TaskletNode | MapEntryNode | MapExitNode | StencilNode | LinalgNode;
+
+/** How a reduction combines two values (DaCe's WCR `sum`, `product`, `min`, `max`). */
+export type ReduceOp = "sum" | "product" | "min" | "max";
+
+/**
+ * A reduction library node: reduces the field `input` (over the whole `domain`) along its
+ * trailing `reducedAxes` axes with `op`. Its output data has the leading `domain.length -
+ * reducedAxes` axes (shape [1] when every axis is reduced); stencils read it as a
+ * lower-dimensional field, broadcast along the reduced axes.
+ */
+export interface ReduceNode {
+  kind: "reduce";
+  id: number;
+  label: string;
+  dtype: DType;
+  domain: number[];
+  op: ReduceOp;
+  reducedAxes: number;
+  /** The data reduced (the in-connector has its name). */
+  input: string;
+  /** Name of the out-connector. */
+  output: string;
+}
+
+export type Node = AccessNode | TaskletNode | MapEntryNode | MapExitNode | StencilNode | LinalgNode | ReduceNode;
 
 export interface Edge {
   src: number;
@@ -239,6 +263,13 @@ export function stencilsInOrder(state: State): StencilNode[] {
   const order = topologicalOrder(state);
   const byId = new Map(state.nodes.map((n) => [n.id, n]));
   return order.map((id) => byId.get(id)!).filter((n): n is StencilNode => n.kind === "stencil");
+}
+
+/** The stencil and reduction nodes of a state (the processes of a pipeline) in a topological order. */
+export function processNodesInOrder(state: State): (StencilNode | ReduceNode)[] {
+  const order = topologicalOrder(state);
+  const byId = new Map(state.nodes.map((n) => [n.id, n]));
+  return order.map((id) => byId.get(id)!).filter((n): n is StencilNode | ReduceNode => n.kind === "stencil" || n.kind === "reduce");
 }
 
 /** Node ids in topological order; throws if the state's graph has a cycle. */

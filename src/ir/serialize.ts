@@ -54,6 +54,10 @@ const node = z.discriminatedUnion("kind", [
     output: z.string(), code: z.array(assignment),
     region: z.object({ lo: z.array(z.number().int()), hi: z.array(z.number().int()), keep: z.string() }).strict().optional(),
   }).strict(),
+  z.object({
+    kind: z.literal("reduce"), id, label: z.string(), dtype, domain: z.array(z.number().int().positive()),
+    op: z.enum(["sum", "product", "min", "max"]), reducedAxes: z.number().int().positive(), input: z.string(), output: z.string(),
+  }).strict(),
 ]);
 const size = z.union([z.number().int(), z.string()]);
 const dataDesc = z.discriminatedUnion("kind", [

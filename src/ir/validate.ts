@@ -113,6 +113,15 @@ function validateState(sdfg: SDFG, state: State, p: string, report: (path: strin
         if (!known.has(name) && !Object.hasOwn(sdfg.constants, name)) report(np, `tasklet '${n.label}' reads '${name}', which is not an input connector`);
       }
     }
+    if (n.kind === "reduce") {
+      if (!Number.isInteger(n.reducedAxes) || n.reducedAxes < 1 || n.reducedAxes > n.domain.length) report(`${np}.reducedAxes`, `reduction '${n.label}' reduces ${n.reducedAxes} trailing axes of a ${n.domain.length}-axis domain`);
+      const d = sdfg.arrays[n.input];
+      if (!d || d.kind !== "array" || d.shape.map(Number).join() !== n.domain.join()) report(`${np}.input`, `reduction '${n.label}' reads '${n.input}', which is not an array of its domain's shape ${n.domain.join("x")}`);
+      const out = (edgesFrom.get(n.id) ?? []).find((e) => e.srcConn === n.output)?.memlet?.data;
+      const kept = n.domain.slice(0, n.domain.length - n.reducedAxes);
+      const o = out === undefined ? undefined : sdfg.arrays[out];
+      if (!o || o.kind !== "array" || o.shape.map(Number).join() !== (kept.length > 0 ? kept : [1]).join()) report(`${np}.output`, `reduction '${n.label}' writes ${out === undefined ? "nothing" : `'${out}'`}, which is not an array of the reduced shape ${(kept.length > 0 ? kept : [1]).join("x")}`);
+    }
     if (n.kind !== "stencil") return;
     const incoming = edgesInto.get(n.id) ?? [];
     const outgoing = edgesFrom.get(n.id) ?? [];

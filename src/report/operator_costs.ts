@@ -105,7 +105,7 @@ export function costFamily(vendor: "xilinx" | "intel"): CostFamily {
 
 /** Math calls → the operator kind that prices them. */
 export function callKind(fn: string): OpKind {
-  if (fn === "sin" || fn === "cos" || fn === "tan") return "trig";
+  if (fn === "sin" || fn === "cos" || fn === "tan" || fn === "atan2" || fn === "tanh") return "trig";
   if (fn === "min" || fn === "max") return "minmax";
   if (fn === "floor" || fn === "ceil") return "round";
   if (fn === "abs" || fn === "fabs") return "abs";

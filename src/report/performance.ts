@@ -12,7 +12,7 @@ import type { Platform } from "../platform/platform.js";
 import { bankSpan } from "../platform/placement.js";
 import { memoryPlacement } from "./memory.js";
 import { linalgPerformance } from "./linalg_figures.js";
-import type { Pipeline } from "../spatial/pipeline.js";
+import { writtenElements, type Pipeline } from "../spatial/pipeline.js";
 
 export interface PortTraffic { port: string; bank: string; bytesPerPass: number; demandGBs: number; bankGBs: number }
 
@@ -97,7 +97,7 @@ export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: 
     const elems = r.onChip ? r.shape.reduce((a, b) => a * b, 1) : r.axes.includes(2) ? cells : p.vectors;
     portBytes(r.array, elems * DTYPE_INFO[r.dtype].bytes);
   }
-  for (const w of p.writers) portBytes(w.array, cells * DTYPE_INFO[w.dtype].bytes);
+  for (const w of p.writers) portBytes(w.array, (w.rowVectors ? writtenElements(p, w) : cells) * DTYPE_INFO[w.dtype].bytes);
   // Memory-bound, the whole pass (its fill included: the fill is mostly reading ahead) slows down
   // by the ratio of what the busiest port needs to what its bank gives.
   const memorySeconds = passes * Math.max(0, ...ports.map((x) => x.bytesPerPass / (x.bankGBs * 1e9))) * (cyclesPerPass / p.vectors);

@@ -11,6 +11,7 @@ import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Assignment } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
+import { REDUCE_OPERATOR } from "../spatial/reduction.js";
 import { bram36Blocks, lutramLuts, srlLuts, uramBlocks, type Storage } from "../spatial/storage.js";
 import { countOperations } from "./op_count.js";
 import { callKind, costFamily, FAMILY_COSTS, type CostFamily, type OpKind } from "./operator_costs.js";
@@ -95,6 +96,13 @@ export function estimateResources(p: Pipeline, platform: Platform): Resources {
         else add(storageResources(part.storage, bits, part.count, platform));
       }
     }
+  }
+  // Reduction PEs (reduction.ts): a lane tree of W - 1 operators, the accumulating one and a
+  // final tree of partials - 1; the banks of partial accumulators in registers.
+  for (const r of p.reductions ?? []) {
+    const cost = FAMILY_COSTS[family].ops[r.dtype][REDUCE_OPERATOR[r.op] as OpKind] ?? { dsp: 0, logic: 0, ff: 0 };
+    const ops = W - 1 + 1 + (r.partials - 1);
+    add({ dsp: cost.dsp * ops, lut: cost.logic * ops + costs.peControl.logic, ff: cost.ff * ops + costs.peControl.ff + r.banks * r.partials * DTYPE_INFO[r.dtype].bytes * 8 });
   }
   // FIFOs: the storage the kernel binds them to, plus control logic and an output register.
   for (const c of p.channels) {

@@ -1,10 +1,19 @@
 // The RTL backend builds stencil PEs only: a pipeline with linear-algebra process kinds
-// (matrix-vector, systolic matrix-matrix) is refused by name, in one line.
+// (matrix-vector, systolic matrix-matrix), reduction PEs, or functions the datapath has no
+// operator for is refused by name, in one line.
 
+import { callsAny } from "../codegen/c_expr.js";
 import { UserError } from "../ir/diagnostics.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 
+/** Functions of the expression IR the RTL datapath has no operator for. */
+const RTL_MISSING_FUNCTIONS = ["atan2", "tanh"];
+
 export function requireStencilProcesses(p: Pipeline): void {
+  const reduction = p.reductions?.[0];
+  if (reduction) throw new UserError("--target rtl", `has no reduction PEs yet: '${reduction.node}' is a ${reduction.op} reduction (use --target xilinx, intel or cpu)`);
+  const unsupported = p.pes.find((pe) => callsAny(pe.code, RTL_MISSING_FUNCTIONS));
+  if (unsupported) throw new UserError("--target rtl", `has no ${RTL_MISSING_FUNCTIONS.join(" or ")} operator yet: stencil '${unsupported.stencil}' calls one (use --target xilinx, intel or cpu)`);
   const linalg = p.linalg?.processes.find((x) => x.kind !== "matrix-reader" && x.kind !== "matrix-writer");
   if (linalg) throw new UserError("--target rtl", `has no ${linalg.kind} processes yet ('${linalg.name}'): use --target xilinx, intel or cpu for streamed linear algebra`);
 }

@@ -5,14 +5,15 @@
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { UserError } from "../ir/diagnostics.js";
 import { accessesOf, namesOf } from "../ir/expr.js";
-import { stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
+import { processNodesInOrder, type ReduceNode, type SDFG, type StencilNode } from "../ir/sdfg.js";
 import { foldAlwaysOutOfDomainAccesses } from "./fold_boundaries.js";
 import { hasLinalg, lowerLinalg } from "./linalg/lower_linalg.js";
 import { estimatePipelineDepth } from "./op_latency.js";
+import { reductionSchedule } from "./reduction.js";
 import { chooseStorage } from "./storage.js";
 import {
   linearOffset, windowSlot, type Channel, type MemoryReader, type MemoryWriter, type PEInput,
-  type Pipeline, type ProcessingElement, type SpatialOptions, type WindowPart, type WindowTap,
+  type Pipeline, type ProcessingElement, type ReductionPE, type SpatialOptions, type WindowPart, type WindowTap,
 } from "./pipeline.js";
 
 /** Gaps between needed window vectors up to this length stay in registers. */
@@ -45,7 +46,9 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   const W = options.vectorWidth;
   if (sdfg.states.length !== 1) throw new UserError(sdfg.name, "spatial lowering takes an SDFG with one dataflow state");
   const outputOf = outputsByNode(sdfg);
-  const stencils = liveStencils(sdfg, stencilsInOrder(sdfg.states[0]!), outputOf);
+  // Stencils and reductions, in dependence order (reductions: reduction.ts).
+  const processes = liveStencils(sdfg, processNodesInOrder(sdfg.states[0]!), outputOf);
+  const stencils = processes;
   if (stencils.length === 0) throw new UserError(sdfg.name, "the program has no stencils");
   const rank = stencils[0]!.domain.length;
   const pad = 3 - rank;
@@ -68,6 +71,8 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   if (!Number.isInteger(P) || P < 1) throw new UserError("--replicas", `must be a positive integer, got ${P}`);
   const loop = sdfg.timeLoop;
   if (P > 1 && !loop) throw new UserError("--replicas", `replication (P=${P}) chains time steps; the program has no time_loop`);
+  const firstReduce = processes.find((s) => s.kind === "reduce");
+  if (firstReduce && (loop || P > 1)) throw new UserError(sdfg.name, `reduction '${firstReduce.label}' in a time loop or with P > 1 is not supported yet`);
   const feedback = loop?.feedback ?? {};
   const fedBackFrom = new Map(Object.entries(feedback).map(([o, i]) => [i, o]));
   if (P > 1) {
@@ -123,10 +128,37 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   };
 
   const pes: ProcessingElement[] = [];
+  const reductions: ReductionPE[] = [];
+  const reductionNames = new Set<string>();
   for (let r = 0; r < P; r++) {
     const suffix = P > 1 ? `_r${r}` : "";
     for (const s of stencils) {
       const out = outputOf(s);
+      if (s.kind === "reduce") {
+        // A reduction PE: its output is its row's result broadcast over the row, `lead` vectors
+        // after its input (reduction.ts); consumers' other inputs wait for it in their FIFOs.
+        const name = unique(`reduce_${s.label}_`);
+        const rowVectors = s.domain.slice(rank - s.reducedAxes).reduce((a, b) => a * b, 1) / W;
+        const sched = reductionSchedule(s.op, s.dtype, rowVectors, W, options.reductionLatency);
+        const from = producer(s.input, s.domain.map((_, a) => a), r);
+        const channel = unique(`${s.input}_to_${s.label}_`);
+        channels.push({ name: channel, field: s.input, dtype: sdfg.arrays[s.input]!.dtype, from, to: name, delay: 0, depth: 0, storage: "srl" });
+        channelNamed.set(channel, channels[channels.length - 1]!);
+        hardwareDelay.set(channel, 0);
+        const arrive = arrival.get(from)! + sched.lead;
+        const start = arrivalCycles.get(from)! + sched.lead;
+        producerOf.set(`${out}@${r}`, name);
+        arrival.set(name, arrive);
+        arrivalCycles.set(name, start + sched.pipelineDepth);
+        marginCycles.set(name, marginCycles.get(from)! + sched.lead + PIPELINE_DEPTH_MARGIN * sched.pipelineDepth);
+        reductionNames.add(name);
+        reductions.push({
+          name, node: s.label, op: s.op, dtype: s.dtype, input: channel, outputs: [], rowVectors,
+          partials: sched.partials, drain: sched.drain, banks: sched.banks, lead: sched.lead,
+          arrival: arrive, pipelineDepth: sched.pipelineDepth, arrivalCycles: start + sched.pipelineDepth,
+        });
+        continue;
+      }
       const peName = unique(`pe_${s.label}${suffix}_`);
       // In a replica past the pass's step count, a PE producing a fed-back output forwards the
       // centre value of the input it replaces, so a pass can do fewer than P steps.
@@ -148,6 +180,9 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         if (offsets.length === 0) continue; // every access was folded to a boundary value
         const from = producer(inp.data, inp.axes, r);
         const taps = uniqueTaps(offsets, domain);
+        if (reductionNames.has(from) && taps.some((t) => t.linear !== 0)) {
+          throw new UserError(sdfg.name, `stencil '${s.label}' reads the reduction '${inp.data}' at an offset; a streamed reduction is read at offset 0 only`);
+        }
         if (inp.boundary.type !== "constant" && taps.some((t) => t.linear !== 0) && !taps.some((t) => t.linear === 0)) {
           taps.push({ offset: [0, 0, 0], linear: 0 });
         }
@@ -199,11 +234,14 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     if (sdfg.arrays[out]!.transient) continue;
     const name = unique(`write_${out}_`);
     const channel = unique(`${out}_to_memory_`);
-    channels.push({ name: channel, field: out, dtype: s.dtype, from: producerOf.get(`${out}@${P - 1}`)!, to: name, delay: 0, depth: 0, storage: "srl" });
-    writers.push({ name, array: out, dtype: s.dtype, input: channel });
+    const from = producerOf.get(`${out}@${P - 1}`)!;
+    channels.push({ name: channel, field: out, dtype: s.dtype, from, to: name, delay: 0, depth: 0, storage: "srl" });
+    // A reduction's result reaches memory once per row (its stream repeats it over the row).
+    const rowVectors = s.kind === "reduce" ? reductions.find((r) => r.name === from)!.rowVectors : undefined;
+    writers.push({ name, array: out, dtype: s.dtype, input: channel, ...(rowVectors !== undefined ? { rowVectors } : {}) });
   }
 
-  const processNamed = new Map<string, MemoryReader | ProcessingElement>([...readers, ...pes].map((x) => [x.name, x]));
+  const processNamed = new Map<string, MemoryReader | ProcessingElement | ReductionPE>([...readers, ...pes, ...reductions].map((x) => [x.name, x]));
   for (const c of channels) {
     c.depth = Math.max(c.delay, hardwareDelay.get(c.name) ?? 0) + CHANNEL_SLACK;
     c.storage = chooseStorage(c.depth, W * DTYPE_INFO[c.dtype].bytes * 8, options.uram ?? false);
@@ -220,7 +258,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
       return { name, dtype: d.dtype, shape: d.kind === "array" ? d.shape.map(Number) : [] };
     }),
     vectors: (domain[0] * domain[1] * domain[2]) / W,
-    readers, pes, writers, channels,
+    readers, pes, ...(reductions.length > 0 ? { reductions } : {}), writers, channels,
     scalars: scalarNames.map((n) => ({ name: n, dtype: sdfg.arrays[n]!.dtype })),
     constants: sdfg.constants,
   };
@@ -231,21 +269,22 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
  * stencil nobody reads and that is not an output would be a PE with no consumer (and its
  * inputs' readers work for nothing), so it gets no hardware; the CPU reference still computes it.
  */
-function liveStencils(sdfg: SDFG, stencils: StencilNode[], outputOf: (s: StencilNode) => string): StencilNode[] {
+function liveStencils(sdfg: SDFG, stencils: (StencilNode | ReduceNode)[], outputOf: (s: StencilNode | ReduceNode) => string): (StencilNode | ReduceNode)[] {
   const needed = new Set<string>();
-  const live = new Set<StencilNode>();
+  const live = new Set<StencilNode | ReduceNode>();
   for (let n = stencils.length - 1; n >= 0; n--) {
     const s = stencils[n]!;
     const out = outputOf(s);
     if (sdfg.arrays[out]!.transient && !needed.has(out)) continue;
     live.add(s);
-    for (const inp of Object.values(s.inputs)) needed.add(inp.data);
+    if (s.kind === "reduce") needed.add(s.input);
+    else for (const inp of Object.values(s.inputs)) needed.add(inp.data);
   }
   return stencils.filter((s) => live.has(s));
 }
 
 /** The data each stencil writes, from one pass over the edges. */
-function outputsByNode(sdfg: SDFG): (s: StencilNode) => string {
+function outputsByNode(sdfg: SDFG): (s: StencilNode | ReduceNode) => string {
   const written = new Map<string, string>();
   for (const e of sdfg.states[0]!.edges) {
     const key = `${e.src}:${e.srcConn}`;

@@ -42,7 +42,7 @@ export function estimatePipelineDepth(code: Assignment[], dtype: DType): number 
       }
       case "call": {
         const fn = e.fn;
-        const cost = fn === "sqrt" ? lat.sqrt! : fn === "exp" ? lat.exp! : fn === "log" ? lat.log! : ["sin", "cos", "tan"].includes(fn) ? lat.trig!
+        const cost = fn === "sqrt" ? lat.sqrt! : fn === "exp" ? lat.exp! : fn === "log" ? lat.log! : ["sin", "cos", "tan", "atan2", "tanh"].includes(fn) ? lat.trig!
           : fn === "pow" ? lat.pow! : fn === "min" || fn === "max" ? lat.minmax! : fn === "floor" || fn === "ceil" ? lat.round! : lat.abs!;
         return Math.max(0, ...e.args.map(depth)) + cost;
       }

@@ -19,6 +19,8 @@ export interface SpatialOptions {
   replicas: number;
   /** Whether the board has UltraRAM for long delay lines (else BRAM). */
   uram?: boolean;
+  /** Reduction operator latency in cycles instead of op_latency.ts's (tests of other adder depths). */
+  reductionLatency?: number;
 }
 
 export const DEFAULT_OPTIONS: SpatialOptions = { vectorWidth: 1, replicas: 1 };
@@ -67,6 +69,17 @@ export interface MemoryWriter {
   input: string;
   /** The array's shape when it is not the domain (linear-algebra outputs). */
   shape?: number[];
+  /**
+   * Set for a reduced array (a reduction PE's output, broadcast over rows of this many vectors):
+   * the writer stores one element per row, V / rowVectors in all, to a port of single elements.
+   */
+  rowVectors?: number;
+}
+
+/** Elements a writer stores per pass: its own shape's, the whole domain's, or one per reduced row. */
+export function writtenElements(p: Pick<Pipeline, "domain" | "vectors">, w: MemoryWriter): number {
+  if (w.shape) return w.shape.reduce((a, b) => a * b, 1);
+  return w.rowVectors ? p.vectors / w.rowVectors : p.domain[0] * p.domain[1] * p.domain[2];
 }
 
 /** One register segment or delay line of a window, oldest first. */
@@ -130,6 +143,35 @@ export interface ProcessingElement {
   region?: { lo: [number, number, number]; hi: [number, number, number]; keep: string };
 }
 
+/**
+ * A reduction PE (reduction.ts): reduces each row of its input stream (the trailing
+ * `rowVectors` vectors of the domain) with `op` and streams the result back out broadcast over
+ * the row, one vector per cycle, a row behind its input. Its lanes are reduced by a tree, the
+ * row by `partials` interleaved accumulators (the operator's latency: II=1) and a final tree.
+ */
+export interface ReductionPE {
+  name: string;
+  /** The reduce node's label. */
+  node: string;
+  op: import("../ir/sdfg.js").ReduceOp;
+  dtype: DType;
+  input: string;
+  outputs: string[];
+  /** Vectors per reduced row. */
+  rowVectors: number;
+  /** Interleaved accumulators (min(operator latency, rowVectors)). */
+  partials: number;
+  /** Operator latency in cycles: the final tree of a row runs this many cycles after its last vector. */
+  drain: number;
+  /** Banks of partial accumulators: a row's bank is not overwritten before its final tree reads it. */
+  banks: number;
+  /** Vectors read ahead of the output: rowVectors + drain. */
+  lead: number;
+  arrival: number;
+  pipelineDepth: number;
+  arrivalCycles: number;
+}
+
 export interface ScalarArgument { name: string; dtype: DType }
 
 export interface Pipeline {
@@ -150,6 +192,8 @@ export interface Pipeline {
   vectors: number;
   readers: MemoryReader[];
   pes: ProcessingElement[];
+  /** Reduction PEs (absent in stencil-only pipelines). */
+  reductions?: ReductionPE[];
   writers: MemoryWriter[];
   channels: Channel[];
   scalars: ScalarArgument[];

@@ -9,6 +9,7 @@ import type { Program } from "../../ir/program.js";
 import { stencilMapsPattern } from "./stencil_maps.js";
 import { MATRIX_VECTOR_PATTERN } from "./matrix_vector.js";
 import { SYSTOLIC_MATMUL_PATTERN } from "./systolic_matmul.js";
+import { elementwiseReducePattern } from "./elementwise_reduce.js";
 
 /** How one kernel (a state's top-level map or library node) of the program is mapped. */
 export interface KernelMapping {
@@ -31,7 +32,11 @@ export interface StreamingInput {
 }
 
 export type PatternResult =
-  | { ok: true; bundle: ProgramBundle; kernels: KernelMapping[] }
+  /**
+   * `outputNames`: bundle output → the program's data it is (whose `<arg>.out.npy` it equals),
+   * for outputs the pass renamed (unsafe identifiers such as `__return`, arrays updated in place).
+   */
+  | { ok: true; bundle: ProgramBundle; kernels: KernelMapping[]; outputNames?: Record<string, string> }
   | { ok: false; reason: string };
 
 export interface StreamPattern {
@@ -40,10 +45,10 @@ export interface StreamPattern {
 }
 
 /** Pattern passes, tried in order; the first that takes the program wins. */
-export const PATTERNS: StreamPattern[] = [stencilMapsPattern, MATRIX_VECTOR_PATTERN, SYSTOLIC_MATMUL_PATTERN];
+export const PATTERNS: StreamPattern[] = [stencilMapsPattern, MATRIX_VECTOR_PATTERN, SYSTOLIC_MATMUL_PATTERN, elementwiseReducePattern];
 
 export type StreamingDecision =
-  | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[] }
+  | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[]; outputNames?: Record<string, string> }
   | { streamed: false; kernels: KernelMapping[] };
 
 /** Tries every pattern; a program none takes stays memory-mapped, with each pattern's reason. */
@@ -51,7 +56,7 @@ export function streamProgram(input: StreamingInput, patterns: readonly StreamPa
   const reasons: string[] = [];
   for (const p of patterns) {
     const r = p.raise(input);
-    if (r.ok) return { streamed: true, pattern: p.name, bundle: r.bundle, kernels: r.kernels };
+    if (r.ok) return { streamed: true, pattern: p.name, bundle: r.bundle, kernels: r.kernels, ...(r.outputNames ? { outputNames: r.outputNames } : {}) };
     reasons.push(`${p.name}: ${r.reason}`);
   }
   return {

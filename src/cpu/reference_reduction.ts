@@ -1,0 +1,34 @@
+// A reduction in the CPU reference: row by row, in exactly the order of the hardware's reduction
+// PE (spatial/reduction.ts, codegen/reduction_order.ts): lane trees over W-wide vectors,
+// interleaved partial accumulators, a final tree. A floating-point sum therefore equals the
+// emulated kernel bit for bit; NumPy's own order (pairwise summation) differs within the
+// tolerance of sdfg_emulate.ts `tolerance`.
+
+import { combineText, treeText } from "../codegen/reduction_order.js";
+import type { CodeWriter } from "../codegen/code_writer.js";
+import { DTYPE_INFO } from "../ir/dtype.js";
+import type { ReduceNode, SDFG } from "../ir/sdfg.js";
+import { reductionSchedule } from "../spatial/reduction.js";
+
+export function emitReferenceReduction(w: CodeWriter, _sdfg: SDFG, s: ReduceNode, output: string, W: number, latency: number | undefined): void {
+  const T = DTYPE_INFO[s.dtype].cType;
+  const rank = s.domain.length;
+  const rowElements = s.domain.slice(rank - s.reducedAxes).reduce((a, b) => a * b, 1);
+  const rows = s.domain.slice(0, rank - s.reducedAxes).reduce((a, b) => a * b, 1);
+  const rowVectors = rowElements / W;
+  const { partials } = reductionSchedule(s.op, s.dtype, rowVectors, W, latency);
+  w.line();
+  w.comment(`Reduction '${s.label}': ${s.op} of '${s.input}' over its last ${s.reducedAxes} axis(es), in the hardware's order (W = ${W}, ${partials} interleaved partial(s)).`);
+  w.directive("#pragma omp parallel for");
+  w.block(`for (long r_ = 0; r_ < ${rows}; ++r_)`, () => {
+    w.line(`${T} acc_[${partials}];`);
+    w.block(`for (long v_ = 0; v_ < ${rowVectors}; ++v_)`, () => {
+      w.line(`const ${T}* e_ = ${s.input}.data() + r_ * ${rowElements} + v_ * ${W};`);
+      for (let l = 0; l < W; l++) w.line(`const ${T} l${l}_ = e_[${l}];`);
+      w.line(`const ${T} lanes_ = ${treeText(s.op, [...Array(W).keys()].map((l) => `l${l}_`))};`);
+      w.line(`${T}& a_ = acc_[v_ % ${partials}];`);
+      w.line(`a_ = v_ < ${partials} ? lanes_ : ${combineText(s.op, "a_", "lanes_")};`);
+    });
+    w.line(`${output}[r_] = ${treeText(s.op, [...Array(partials).keys()].map((j) => `acc_[${j}]`))};`);
+  });
+}
