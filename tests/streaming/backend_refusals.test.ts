@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { cudaStencils } from "../../src/cuda/cuda_kernels.js";
 import { UserError } from "../../src/ir/diagnostics.js";
 import { SDFGBuilder } from "../../src/ir/builder.js";
-import { requireRtlTypes } from "../../src/rtl/rtl_design.js";
+import { requireStencilProcesses } from "../../src/rtl/stencil_only.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { rowReductionBundle } from "./row_reduction.js";
 
@@ -16,7 +16,7 @@ function refusal(f: () => unknown): string {
 describe("backends without reduction PEs refuse them by name", () => {
   const { sdfg } = rowReductionBundle().bundle;
   it("rtl", () => {
-    expect(refusal(() => requireRtlTypes(lowerToPipeline(sdfg, { vectorWidth: 1, replicas: 1 }))))
+    expect(refusal(() => requireStencilProcesses(lowerToPipeline(sdfg, { vectorWidth: 1, replicas: 1 }))))
       .toBe("--target rtl: has no reduction PEs yet: 'rowmax' is a max reduction (use --target xilinx, intel or cpu)");
   });
   it("cuda", () => {
@@ -26,6 +26,6 @@ describe("backends without reduction PEs refuse them by name", () => {
     const t = new SDFGBuilder("t").addArray("a", "float32", [8]).addArray("b", "float32", [8])
       .addStencil({ label: "th", dtype: "float32", iterators: ["k"], domain: [8], output: "b", inputs: { a: { data: "a", axes: [0], boundary: { type: "constant", value: 0 } } }, code: [{ target: "b", value: { kind: "call", fn: "tanh", args: [{ kind: "access", field: "a", offset: [0] }] } }] })
       .build();
-    expect(refusal(() => requireRtlTypes(lowerToPipeline(t, { vectorWidth: 1, replicas: 1 })))).toBe("--target rtl: has no atan2 or tanh operator yet: stencil 'th' calls one (use --target xilinx, intel or cpu)");
+    expect(refusal(() => requireStencilProcesses(lowerToPipeline(t, { vectorWidth: 1, replicas: 1 })))).toBe("--target rtl: has no atan2 or tanh operator yet: stencil 'th' calls one (use --target xilinx, intel or cpu)");
   });
 });
