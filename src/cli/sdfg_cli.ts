@@ -128,7 +128,7 @@ export async function sdfgEmulate(file: string, target: SdfgTarget, platformName
   const d = sdfgRoad(b, opts);
   if (!d.streamed && opts.stressLatency !== undefined) throw new UserError("--stress-latency", `applies to streamed pipelines; '${b.name}' is a memory-mapped kernel`);
   const r = d.streamed
-    ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs, opts.stressLatency, d.outputNames)
+    ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs, opts.stressLatency, d.outputNames, d.outputBoxes)
     : await emulateSdfg(b, target, loadPlatform(platformName), opts.outputs);
   if (opts.json) {
     const spatial = d.streamed ? { W: spatialOf(opts).vectorWidth, P: spatialOf(opts).replicas, pattern: d.pattern } : {};
