@@ -41,6 +41,14 @@ describe.concurrent("sdfg-fpga on .sdfg programs: streamed or memory-mapped, and
     const want = readFileSync(join(NPBENCH, "hdiff", "out_field.out.npy"));
     expect(got.subarray(got.length - 3840 * 8).equals(want.subarray(want.length - 3840 * 8))).toBe(true);
     expect(got.toString("latin1", 0, 128)).toMatch(/'shape': \(16, 16, 15\)/);
+    // A generated project carries coeff padded to the domain and says where the arrays are.
+    const g = await cli(["generate", sdfg("hdiff"), "-o", join(out, "p")]);
+    expect(g.exitCode).toBe(0);
+    expect(g.stderr.trim().split("\n")).toEqual([
+      "note: input 'coeff' travels as the 20x20x15 domain, its array the 16x16x15 box at (2, 2, 0), zeros elsewhere",
+      "note: output 'out_field' is stored as the 20x20x15 domain; the program's array is its 16x16x15 box at (2, 2, 0)",
+    ]);
+    expect(readFileSync(join(out, "p", "data", "coeff.npy")).toString("latin1", 0, 128)).toMatch(/'shape': \(20, 20, 15\)/);
   });
 
   it("report --json keeps what no pattern takes memory-mapped, with the reason", async () => {
