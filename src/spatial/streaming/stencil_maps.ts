@@ -1,9 +1,15 @@
 // Pattern pass "stencil-maps": a DaCe program whose maps each compute one element from inputs at
 // constant offsets of the map point (NumPy slice arithmetic such as `B[1:-1] = 0.33 * (A[:-2] +
 // A[1:-1] + A[2:])`) becomes a stencil program on the stencil road:
-//  - every map is a StencilNode over one common domain (the shape of the program's arrays);
-//    a map writing only a sub-box of an array keeps the array's previous values elsewhere (the
-//    stencil's write region);
+//  - every map is a StencilNode over one common domain (the shape of the largest of the
+//    program's arrays); a map writing only a sub-box of an array keeps the array's previous
+//    values elsewhere (the stencil's write region);
+//  - an array smaller than the domain (hdiff's out_field and coeff inside in_field's halo) is a
+//    box of it: a written one centred, a read-only one where its last reader reads it at offset
+//    0; its input travels padded with zeros (the .npy sub-box of input_data.ts) and only its box
+//    of the domain-shaped output is the program's (`outputBoxes`). Every PE still computes the
+//    whole domain: outside the boxes its values are never read by an element inside them, which
+//    holds as long as every box lies in the domain (checked);
 //  - every write of an array is a new version of it (`B_v1`, …, the last one named `B`), every
 //    array the program reads before writing is an input (`B_in` when it is also written);
 //  - an intermediate transient read by exactly one map is fused into that map's expression (its
@@ -116,7 +122,7 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
   }
   const D = domainOf(shapes);
   if (typeof D === "string") return { ok: false, reason: D };
-  if (D.length < 1 || D.length > 3) return { ok: false, reason: `'${first.writes.data}' has ${D.length} axes; stencil programs have 1 to 3` };
+  if (D.length < 1 || D.length > 3) return { ok: false, reason: `the program's arrays have ${D.length} axes; stencil programs have 1 to 3` };
   const smaller = arraysUsed.filter((a) => shapes.get(a)!.join() !== D.join());
   if (smaller.length > 0 && shape.steps !== undefined) {
     return { ok: false, reason: `arrays of different shapes ('${smaller[0]}' is smaller than the ${D.join("x")} domain) inside a time loop are not streamed yet` };
