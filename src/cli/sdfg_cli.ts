@@ -21,6 +21,8 @@ import { vitisProject } from "../targets/vitis_project.js";
 import { intelProject } from "../targets/intel_project.js";
 import { DEFAULT_DATA_OPTIONS, missingInputs, type DataOptions } from "../targets/program_data.js";
 import { buildReport, formatReport } from "../report/report.js";
+import type { ProgramBundle } from "../frontend/load_program.js";
+import type { NpyBox } from "../frontend/input_data.js";
 
 /** True for a DaCe program: the only place the two roads are told apart. */
 export function isSdfgProgram(file: string): boolean {
@@ -86,6 +88,16 @@ export interface SdfgGenerateOptions extends SdfgOptions {
   clock?: number;
 }
 
+/** What a project streamed over a larger domain stores: its smaller arrays padded to the domain. */
+function boxNotes(bundle: ProgramBundle, boxes: Record<string, NpyBox>): string[] {
+  const box = (b: NpyBox) => `${b.shape.join("x")} box at (${b.origin.join(", ")})`;
+  const domain = bundle.domain.join("x");
+  return [
+    ...bundle.inputs.flatMap((i) => (i.source.kind === "file" && i.source.npyBox ? [`input '${i.name}' travels as the ${domain} domain, its array the ${box(i.source.npyBox)}, zeros elsewhere`] : [])),
+    ...Object.entries(boxes).map(([name, b]) => `output '${name}' is stored as the ${domain} domain; the program's array is its ${box(b)}`),
+  ];
+}
+
 export async function sdfgGenerate(file: string, target: string, platformName: string, output: string, opts: SdfgGenerateOptions): Promise<void> {
   // The program and its inputs are never inside what is replaced; a refused folder fails at once.
   const write: WriteOptions = { force: opts.force ?? false, protect: [file] };
@@ -111,6 +123,7 @@ export async function sdfgGenerate(file: string, target: string, platformName: s
     }
     writeProject(output, files, streamedWrite);
     for (const note of missingInputs(bundle, data)) process.stderr.write(`note: ${note}\n`);
+    for (const note of boxNotes(bundle, d.outputBoxes ?? {})) process.stderr.write(`note: ${note}\n`);
     process.stdout.write(`wrote ${target} project for '${b.name}' to ${output} (${roadLine(b, d, opts)})\n`);
     return;
   }
@@ -128,7 +141,7 @@ export async function sdfgEmulate(file: string, target: SdfgTarget, platformName
   const d = sdfgRoad(b, opts);
   if (!d.streamed && opts.stressLatency !== undefined) throw new UserError("--stress-latency", `applies to streamed pipelines; '${b.name}' is a memory-mapped kernel`);
   const r = d.streamed
-    ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs, opts.stressLatency, d.outputNames)
+    ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs, opts.stressLatency, d.outputNames, d.outputBoxes)
     : await emulateSdfg(b, target, loadPlatform(platformName), opts.outputs);
   if (opts.json) {
     const spatial = d.streamed ? { W: spatialOf(opts).vectorWidth, P: spatialOf(opts).replicas, pattern: d.pattern } : {};

@@ -2,11 +2,14 @@
 // kernel compiled with g++ against sim/, both run on the same inputs and compared with each other
 // and with NumPy's <arg>.out.npy where it sits next to the inputs.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { npyValues, readNpyHeader } from "../data/npy_any.js";
+import { encodeNpy } from "../data/npy.js";
+import { cutBox, type NpyBox } from "../frontend/input_data.js";
+import type { DType } from "../ir/dtype.js";
 import { isComplex, isFloat, type PDType } from "../ir/program.js";
 import { SIM_DIR } from "../package_root.js";
 import type { Platform } from "../platform/platform.js";
@@ -78,6 +81,14 @@ async function runBuild(files: ProjectFiles, compile: string[], output: string, 
   return r.cached;
 }
 
+/** Writes the box of the domain-shaped output in `path` next to it (`<name>.box.npy`); its path. */
+function writeBox(path: string, box: NpyBox, dtype: DType): string {
+  const h = readNpyHeader(readFileSync(path), path);
+  const boxPath = path.replace(/\.npy$/, ".box.npy");
+  writeFileSync(boxPath, encodeNpy(dtype, box.shape, cutBox(Float64Array.from(npyValues(h, path)), box, h.shape)));
+  return boxPath;
+}
+
 /** Emulates the program on a target and compares with the CPU reference and NumPy's outputs. */
 export async function emulateSdfg(b: SdfgBundle, target: SdfgTarget, platform: Platform, outputsDir?: string): Promise<SdfgEmulation> {
   // Generate every target's code first: a refusal must come before any work.
@@ -137,7 +148,7 @@ export async function emulateSdfg(b: SdfgBundle, target: SdfgTarget, platform: P
  * stencil road's emulation compares the kernel with its CPU reference, and every output is then
  * compared with NumPy's <output>.out.npy next to the .sdfg's inputs.
  */
-export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle, target: SdfgTarget, spatial: SpatialOptions, outputsDir?: string, stressLatency?: number | "2x", outputNames: Record<string, string> = {}): Promise<SdfgEmulation> {
+export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle, target: SdfgTarget, spatial: SpatialOptions, outputsDir?: string, stressLatency?: number | "2x", outputNames: Record<string, string> = {}, outputBoxes: Record<string, NpyBox> = {}): Promise<SdfgEmulation> {
   const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-stream-"));
   try {
     const out = join(work, "out");
@@ -152,7 +163,13 @@ export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle
         c.mismatchesVsReference = o.mismatches;
         if (o.first) c.first = `vs CPU reference at ${o.first.index}: ${o.first.got} vs ${o.first.want}`;
       }
-      const got = join(out, `${o.name}.npy`);
+      let got = join(out, `${o.name}.npy`);
+      // An output smaller than the streamed domain is its box of the domain-shaped output.
+      const box = outputBoxes[o.name];
+      if (box) {
+        got = writeBox(got, box, streamed.sdfg.arrays[o.name]!.dtype);
+        c.elements = box.shape.reduce((x, y) => x * y, 1);
+      }
       // A pass may rename an output (an in-place `x` streams out as `x_out`): compare it with the
       // program's own <arg>.out.npy.
       const arg = outputNames[o.name] ?? o.name;

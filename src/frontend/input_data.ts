@@ -16,7 +16,17 @@ export type DataSource =
    * `npyShape`: the .npy file's own shape when it differs from the input's but holds the same
    * elements in the same (row-major) order: a streamed DaCe program flattens leading axes.
    */
-  | { kind: "file"; path: string; format: "dat" | "csv" | "npy"; npyShape?: number[] };
+  | { kind: "file"; path: string; format: "dat" | "csv" | "npy"; npyShape?: number[]; npyBox?: NpyBox };
+
+/**
+ * A .npy file that holds a sub-box of the input: its elements sit at `origin` (one per axis) of
+ * the input's shape and every other element is 0 (a streamed DaCe program whose arrays have
+ * different shapes streams them all over the largest one's).
+ */
+export interface NpyBox {
+  origin: number[];
+  shape: number[];
+}
 
 export interface ProgramInput {
   name: string;
@@ -227,7 +237,8 @@ function readNpy(path: string, input: ProgramInput): Float64Array {
   const buf = readFile(path);
   const h = readNpyHeader(path, buf);
   const src = input.source;
-  checkNpyShape(h, (src.kind === "file" ? src.npyShape : undefined) ?? input.shape, path);
+  const box = src.kind === "file" ? src.npyBox : undefined;
+  checkNpyShape(h, box?.shape ?? (src.kind === "file" ? src.npyShape : undefined) ?? input.shape, path);
   const n = product(h.shape);
   if (buf.length !== h.dataStart + n * h.bytes) {
     throw new UserError(path, `.npy file is truncated or has trailing bytes (${buf.length} bytes for shape (${h.shape.join(", ")}))`);
@@ -235,5 +246,37 @@ function readNpy(path: string, input: ProgramInput): Float64Array {
   const out = new Float64Array(n);
   const read = ELEMENT_READERS[h.descr]!;
   for (let i = 0; i < n; i++) out[i] = read(buf, h.dataStart + i * h.bytes);
+  return box ? placeBox(out, box, input.shape) : out;
+}
+
+/** The values of a sub-box placed into an array of `shape` (row-major), 0 elsewhere. */
+export function placeBox(values: Float64Array, box: NpyBox, shape: number[]): Float64Array {
+  const out = new Float64Array(product(shape));
+  forEachBoxElement(box, shape, (inBox, inArray) => { out[inArray] = values[inBox]!; });
   return out;
+}
+
+/** The values of a sub-box cut out of an array of `shape` (row-major). */
+export function cutBox(values: Float64Array, box: NpyBox, shape: number[]): Float64Array {
+  const out = new Float64Array(product(box.shape));
+  forEachBoxElement(box, shape, (inBox, inArray) => { out[inBox] = values[inArray]!; });
+  return out;
+}
+
+/** Calls `f(index in the box, index in the array)` for every element of the box, in row-major order. */
+function forEachBoxElement(box: NpyBox, shape: number[], f: (inBox: number, inArray: number) => void): void {
+  if (box.shape.length !== shape.length || box.shape.some((s, a) => box.origin[a]! < 0 || box.origin[a]! + s > shape[a]!)) {
+    throw new Error(`box at (${box.origin.join(", ")}) of shape (${box.shape.join(", ")}) does not fit in (${shape.join(", ")})`);
+  }
+  const n = product(box.shape);
+  const index = box.shape.map(() => 0);
+  for (let inBox = 0; inBox < n; inBox++) {
+    let inArray = 0;
+    for (let a = 0; a < shape.length; a++) inArray = inArray * shape[a]! + box.origin[a]! + index[a]!;
+    f(inBox, inArray);
+    for (let a = shape.length - 1; a >= 0; a--) {
+      if (++index[a]! < box.shape[a]!) break;
+      index[a] = 0;
+    }
+  }
 }

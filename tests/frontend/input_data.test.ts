@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { readInputValues, type ProgramInput } from "../../src/frontend/load_program.js";
-import { resolveDataSource } from "../../src/frontend/input_data.js";
+import { cutBox, placeBox, resolveDataSource } from "../../src/frontend/input_data.js";
 import { UserError } from "../../src/ir/diagnostics.js";
 
 const PEERS = "/work/shared/peers/stencilflow";
@@ -80,6 +80,19 @@ describe("reading values", () => {
     const s1 = file("s1.npy", npy("<f8", [1], [5.5]));
     expect([...readInputValues(input([], { kind: "file", path: s0, format: "npy" }), "t")]).toEqual([4.5]);
     expect([...readInputValues(input([], { kind: "file", path: s1, format: "npy" }), "t")]).toEqual([5.5]);
+  });
+
+  test("npy holding a sub-box of the input: placed at its origin, zeros elsewhere; cut out again", () => {
+    const p = file("box.npy", npy("<f8", [2, 2], [1, 2, 3, 4]));
+    const box = { origin: [1, 0], shape: [2, 2] };
+    // A 3x4 input whose rows 1-2, columns 0-1 are the file's.
+    const placed = readInputValues(input([3, 4], { kind: "file", path: p, format: "npy", npyBox: box }), "t");
+    expect([...placed]).toEqual([0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0]);
+    expect([...cutBox(placed, box, [3, 4])]).toEqual([1, 2, 3, 4]);
+    expect([...placeBox(Float64Array.from([7]), { origin: [2, 3], shape: [1, 1] }, [3, 4])].indexOf(7)).toBe(11);
+    // The file must have the box's shape.
+    expect(userError(() => readInputValues(input([3, 4], { kind: "file", path: p, format: "npy", npyBox: { origin: [0, 0], shape: [3, 4] } }), "t")).message)
+      .toBe(`${p}: .npy shape (2, 2) does not match the input's shape 3x4`);
   });
 
   test("npy errors", () => {

@@ -6,6 +6,7 @@
 
 import type { ProgramBundle } from "../../frontend/load_program.js";
 import type { Program } from "../../ir/program.js";
+import type { NpyBox } from "../../frontend/input_data.js";
 import { stencilMapsPattern } from "./stencil_maps.js";
 import { MATRIX_VECTOR_PATTERN } from "./matrix_vector.js";
 import { SYSTOLIC_MATMUL_PATTERN } from "./systolic_matmul.js";
@@ -35,8 +36,10 @@ export type PatternResult =
   /**
    * `outputNames`: bundle output → the program's data it is (whose `<arg>.out.npy` it equals),
    * for outputs the pass renamed (unsafe identifiers such as `__return`, arrays updated in place).
+   * `outputBoxes`: bundle output → the box of the domain-shaped output that is the program's
+   * (smaller) array; the rest of the output is not the program's.
    */
-  | { ok: true; bundle: ProgramBundle; kernels: KernelMapping[]; outputNames?: Record<string, string> }
+  | { ok: true; bundle: ProgramBundle; kernels: KernelMapping[]; outputNames?: Record<string, string>; outputBoxes?: Record<string, NpyBox> }
   | { ok: false; reason: string };
 
 export interface StreamPattern {
@@ -48,7 +51,7 @@ export interface StreamPattern {
 export const PATTERNS: StreamPattern[] = [stencilMapsPattern, MATRIX_VECTOR_PATTERN, SYSTOLIC_MATMUL_PATTERN, elementwiseReducePattern];
 
 export type StreamingDecision =
-  | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[]; outputNames?: Record<string, string> }
+  | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[]; outputNames?: Record<string, string>; outputBoxes?: Record<string, NpyBox> }
   | { streamed: false; kernels: KernelMapping[] };
 
 /** Tries every pattern; a program none takes stays memory-mapped, with each pattern's reason. */
@@ -56,7 +59,7 @@ export function streamProgram(input: StreamingInput, patterns: readonly StreamPa
   const reasons: string[] = [];
   for (const p of patterns) {
     const r = p.raise(input);
-    if (r.ok) return { streamed: true, pattern: p.name, bundle: r.bundle, kernels: r.kernels, ...(r.outputNames ? { outputNames: r.outputNames } : {}) };
+    if (r.ok) return { streamed: true, pattern: p.name, bundle: r.bundle, kernels: r.kernels, ...(r.outputNames ? { outputNames: r.outputNames } : {}), ...(r.outputBoxes ? { outputBoxes: r.outputBoxes } : {}) };
     reasons.push(`${p.name}: ${r.reason}`);
   }
   return {

@@ -1,9 +1,15 @@
 // Pattern pass "stencil-maps": a DaCe program whose maps each compute one element from inputs at
 // constant offsets of the map point (NumPy slice arithmetic such as `B[1:-1] = 0.33 * (A[:-2] +
 // A[1:-1] + A[2:])`) becomes a stencil program on the stencil road:
-//  - every map is a StencilNode over one common domain (the shape of the program's arrays);
-//    a map writing only a sub-box of an array keeps the array's previous values elsewhere (the
-//    stencil's write region);
+//  - every map is a StencilNode over one common domain (the shape of the largest of the
+//    program's arrays); a map writing only a sub-box of an array keeps the array's previous
+//    values elsewhere (the stencil's write region);
+//  - an array smaller than the domain (hdiff's out_field and coeff inside in_field's halo) is a
+//    box of it: a written one centred, a read-only one where its last reader reads it at offset
+//    0; its input travels padded with zeros (the .npy sub-box of input_data.ts) and only its box
+//    of the domain-shaped output is the program's (`outputBoxes`). Every PE still computes the
+//    whole domain: outside the boxes its values are never read by an element inside them, which
+//    holds as long as every box lies in the domain (checked);
 //  - every write of an array is a new version of it (`B_v1`, …, the last one named `B`), every
 //    array the program reads before writing is an input (`B_in` when it is also written);
 //  - an intermediate transient read by exactly one map is fused into that map's expression (its
@@ -102,38 +108,65 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
   }
   if (uses.length === 0) return { ok: false, reason: "the program has no maps" };
 
-  // The common domain: the shape of the program's arrays, which must all agree.
+  // The common domain: the shape of the largest of the program's arrays, which must hold every
+  // other one (an array smaller than the domain is a box inside it, see the placement below).
   const dims = (data: string) => program.arrays[data]!.shape.map((e) => constantValue(e, values));
   const first = uses.find((u) => !u.writes.transient);
   if (!first) return { ok: false, reason: "no map writes one of the program's arrays" };
-  const domain = dims(first.writes.data);
-  if (domain.some((d) => d === null)) return { ok: false, reason: `the shape of '${first.writes.data}' is not known before the run` };
-  const D = domain as number[];
-  if (D.length < 1 || D.length > 3) return { ok: false, reason: `'${first.writes.data}' has ${D.length} axes; stencil programs have 1 to 3` };
-  const arraysUsed = new Set(uses.flatMap((u) => [u.writes, ...u.reads.map((r) => r.version)]).filter((v) => !v.transient && program.arrays[v.data]!.kind !== "scalar").map((v) => v.data));
-  for (const a of [...arraysUsed].sort()) {
+  const arraysUsed = [...new Set(uses.flatMap((u) => [u.writes, ...u.reads.map((r) => r.version)]).filter((v) => !v.transient && program.arrays[v.data]!.kind !== "scalar").map((v) => v.data))].sort();
+  const shapes = new Map<string, number[]>();
+  for (const a of arraysUsed) {
     const s = dims(a);
-    if (s.join() !== D.join()) {
-      return { ok: false, reason: `'${a}' has shape (${s.map((x) => x ?? "?").join(", ")}) but '${first.writes.data}' has (${D.join(", ")}): the stencil road streams arrays of one shape` };
-    }
+    if (s.some((d) => d === null)) return { ok: false, reason: `the shape of '${a}' is not known before the run` };
+    shapes.set(a, s as number[]);
+  }
+  const D = domainOf(shapes);
+  if (typeof D === "string") return { ok: false, reason: D };
+  if (D.length < 1 || D.length > 3) return { ok: false, reason: `the program's arrays have ${D.length} axes; stencil programs have 1 to 3` };
+  const smaller = arraysUsed.filter((a) => shapes.get(a)!.join() !== D.join());
+  if (smaller.length > 0 && shape.steps !== undefined) {
+    return { ok: false, reason: `arrays of different shapes ('${smaller[0]}' is smaller than the ${D.join("x")} domain) inside a time loop are not streamed yet` };
   }
   for (const u of uses) if (u.map.params.length !== D.length) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' has ${u.map.params.length} parameters for ${D.length}-D arrays` };
   for (const v of [...initial.values(), ...uses.map((u) => u.writes)]) {
     const t = program.arrays[v.data]!.dtype;
+    // A bool transient (a NumPy comparison feeding np.where) is only streamed fused into its
+    // reader (checked below), where it is a condition, not data.
+    if (t === "bool" && v.transient) continue;
     if (!STREAMED_TYPES.includes(t)) return { ok: false, reason: `'${v.data}' is ${t}; streamed stencils compute float32, float64, int32 or int64` };
   }
 
   // Placement, last map first: a map sits where it writes (the written array's origin plus the
   // write's offset). A program array, and a transient of the domain's shape, has origin 0; a
   // smaller transient takes the position at which its last reader reads it at offset 0.
+  // A program array of the domain's shape has origin 0, a smaller one the program writes sits in
+  // the middle of the domain (every version of it: the time loop feeds them into each other); a
+  // smaller one it only reads is placed like a transient, by its last reader.
+  const arrayOrigin = new Map<string, number[]>();
+  for (const a of arraysUsed) {
+    const s = shapes.get(a)!;
+    if (s.join() === D.join()) arrayOrigin.set(a, D.map(() => 0));
+    else if (uses.some((u) => u.writes.data === a)) arrayOrigin.set(a, D.map((d, x) => Math.floor((d - s[x]!) / 2)));
+  }
+  for (const v of allVersions(uses, initial)) if (!v.transient && arrayOrigin.has(v.data)) v.origin = arrayOrigin.get(v.data)!;
   for (const u of uses) if (u.writes.transient && dims(u.writes.data).join() === D.join()) u.writes.origin = D.map(() => 0);
   for (let n = uses.length - 1; n >= 0; n--) {
     const u = uses[n]!;
     u.writes.origin ??= D.map(() => 0);
     u.place = u.writes.origin.map((o, a) => o + u.map.write.offset[a]!);
-    for (const r of u.reads) if (!r.scalar && r.version.transient) r.version.origin ??= u.place.map((c, a) => c - r.offset[a]!);
+    for (const r of u.reads) if (!r.scalar && (r.version.transient || !arrayOrigin.has(r.version.data))) r.version.origin ??= u.place.map((c, a) => c - r.offset[a]!);
   }
   for (const v of initial.values()) v.origin ??= D.map(() => 0);
+  // Where each smaller program array sits: its box must lie inside the domain.
+  const boxes = new Map<string, { origin: number[]; shape: number[] }>();
+  for (const a of smaller) {
+    const origin = (arrayOrigin.get(a) ?? initial.get(a)!.origin)!;
+    const s = shapes.get(a)!;
+    if (origin.some((o, x) => o < 0 || o + s[x]! > D[x]!)) {
+      return { ok: false, reason: `'${a}' (${s.join("x")}) placed where its reader reads it, at (${origin.join(", ")}), does not fit in the ${D.join("x")} domain` };
+    }
+    boxes.set(a, { origin, shape: s });
+  }
 
   // Boxes and regions.
   const regions = new Map<MapUse, { lo: number[]; hi: number[] }>();
@@ -149,7 +182,10 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
       if (!full) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}'` };
       continue;
     }
-    if (lo.some((x) => x > 0) || hi.some((x, a) => x < D[a]! - 1)) regions.set(u, { lo, hi });
+    // A write covering the array's box needs no region: outside its box a smaller array's
+    // elements are computed but never read by its box, and never stored.
+    const box = boxes.get(u.writes.data) ?? { origin: D.map(() => 0), shape: D };
+    if (lo.some((x, a) => x > box.origin[a]!) || hi.some((x, a) => x < box.origin[a]! + box.shape[a]! - 1)) regions.set(u, { lo, hi });
   }
 
   // Names: the last version of a program array takes its name, its initial value `<name>_in`.
@@ -207,6 +243,7 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
       continue;
     }
     if (u.writes.transient && !readCount.get(u.writes)) continue; // nothing reads it
+    if (program.arrays[u.writes.data]!.dtype === "bool") return { ok: false, reason: `${u.map.where}: map '${u.map.label}' computes bool '${u.writes.data}', which is read more than once (streamed stencils compute float32, float64, int32 or int64)` };
     kept.push(u);
     codes.set(u, code);
   }
@@ -241,7 +278,8 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     const path = join(input.inputsDir, `${v.data}.npy`);
     if (!existsSync(path)) throw new UserError(path, `input '${v.data}' is missing (the streamed program reads <arg>.npy from ${input.inputsDir})`);
     const scalar = desc.kind === "scalar";
-    inputs.push({ name: v.name!, dtype, axes: scalar ? [] : iterators.map((_, a) => a), shape: scalar ? [] : [...D], source: { kind: "file", path, format: "npy" } });
+    const box = boxes.get(v.data);
+    inputs.push({ name: v.name!, dtype, axes: scalar ? [] : iterators.map((_, a) => a), shape: scalar ? [] : [...D], source: { kind: "file", path, format: "npy", ...(box ? { npyBox: box } : {}) } });
     if (scalar) b.addScalar(v.name!, dtype, false); else b.addArray(v.name!, dtype, D, { transient: false });
   }
   const sources: Record<string, string> = {};
@@ -265,13 +303,17 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     while (fused.has(x)) x = uses.find((y) => y.reads.some((r) => r.version === x.writes))!;
     return x.writes.name!;
   };
+  const boxText = (data: string) => {
+    const box = boxes.get(data);
+    return box ? ` (its ${box.shape.join("x")} array is the box at (${box.origin.join(", ")}) of the ${D.join("x")} domain; only the box is stored)` : "";
+  };
   for (const u of uses) {
     const into = fused.get(u);
     const target = stencilOf(u);
     kernels.push({
       name: `${u.map.state.label}/${u.map.label}#${u.map.entry}`, mapping: "streamed", pattern: STENCIL_MAPS_PATTERN,
       reason: into ? `constant-offset map fused into stencil '${target}' (its result '${into}' is read by that map only)`
-        : readCount.get(u.writes) || !u.writes.transient ? `constant-offset map: stencil '${target}'${regions.has(u) ? " on a sub-box, keeping the other elements" : ""}` : "constant-offset map whose result nothing reads (no hardware)",
+        : readCount.get(u.writes) || !u.writes.transient ? `constant-offset map: stencil '${target}'${regions.has(u) ? " on a sub-box, keeping the other elements" : ""}${boxText(u.writes.data)}` : "constant-offset map whose result nothing reads (no hardware)",
     });
   }
   if (shape.steps !== undefined) {
@@ -284,7 +326,25 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     stencils: kept.map((u) => u.writes.name!), sources,
     ...(shape.steps !== undefined ? { timeLoop: { steps: shape.steps, feedback } } : {}),
   };
-  return { ok: true, bundle, kernels };
+  const outputBoxes = Object.fromEntries(outputs.flatMap((o) => (boxes.has(o) ? [[o, boxes.get(o)!]] : [])));
+  return { ok: true, bundle, kernels, ...(Object.keys(outputBoxes).length ? { outputBoxes } : {}) };
+}
+
+/**
+ * The domain: the shape of an array that holds every other one (each axis at least as long), or
+ * why there is none.
+ */
+function domainOf(shapes: ReadonlyMap<string, number[]>): number[] | string {
+  const all = [...shapes];
+  if (all.length === 0) return "the program's maps use none of its arrays";
+  const [a0, s0] = all[0]!;
+  for (const [a, s] of all) if (s.length !== s0.length) return `'${a}' has ${s.length} axes but '${a0}' has ${s0.length}: the stencil road streams arrays of one rank`;
+  const largest = all.find(([, s]) => all.every(([, t]) => t.every((x, i) => x <= s[i]!)));
+  if (!largest) {
+    const text = all.map(([a, s]) => `'${a}' (${s.join(", ")})`).join(", ");
+    return `no array holds all the others (${text}): the stencil road streams arrays inside one domain`;
+  }
+  return [...largest[1]];
 }
 
 /** Integer 0-d arguments with a `<arg>.npy` next to the inputs: their values. */
