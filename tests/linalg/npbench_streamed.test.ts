@@ -1,4 +1,4 @@
-// NPBench's gemm, 2mm, atax and mvt streamed (matrix-vector PEs, systolic chains) and emulated on
+// NPBench's gemm, 2mm, atax, mvt and gemver streamed (matrix-vector PEs, systolic chains) and emulated on
 // --target xilinx (u280) and intel (520n) at W=1 and a W>1 that divides their sizes, gemm also
 // with P = 2 and 4 PEs: the emulated kernel equals the CPU reference (which sums in the
 // hardware's order) exactly, and NumPy's <arg>.out.npy within the NPBench tolerance; the FIFOs
@@ -18,6 +18,7 @@ const CASES = [
   { program: "k2mm", W: 1, P: 1 }, { program: "k2mm", W: 2, P: 2 },
   { program: "atax", W: 1, P: 1 }, { program: "atax", W: 2, P: 1 },
   { program: "mvt", W: 1, P: 1 }, { program: "mvt", W: 4, P: 1 },
+  { program: "gemver", W: 1, P: 1 }, { program: "gemver", W: 4, P: 1 },
 ].flatMap((c) => (["xilinx", "intel"] as const).map((target) => ({ ...c, target })));
 
 const work = mkdtempSync(join(tmpdir(), "linalg-streamed-"));

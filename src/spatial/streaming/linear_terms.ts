@@ -92,8 +92,9 @@ function elementwiseMap(program: Program, state: PState, entry: PNode, read: (d:
   const out = state.edges.find((x) => x.src === t.id)?.memlet;
   if (!out || !isElementwise(out.subset, entry.params)) return { ok: false, reason: `map '${entry.label}' does not write element by element` };
   if (l.axis !== undefined || r.axis !== undefined) {
-    // Only `u[i] * v[j]` over a map [i, j]: the outer product.
+    // Only `u[i] * v[j]` (or `v[j] * u[i]`) over a map [i, j]: the outer product.
     if (value.op === "*" && entry.params.length === 2 && l.axis === 0 && r.axis === 1) return { ok: true, output: out.data, term: { kind: "outer", u: l.term, v: r.term } };
+    if (value.op === "*" && entry.params.length === 2 && l.axis === 1 && r.axis === 0) return { ok: true, output: out.data, term: { kind: "outer", u: r.term, v: l.term } };
     return { ok: false, reason: `map '${entry.label}' reads a vector along one axis of a matrix other than as u[i] * v[j] (an outer product)` };
   }
   if (value.op === "+") {
