@@ -101,7 +101,7 @@ export function processSummary(p: LinalgProcess, W: number): string {
     case "systolic-pe": return `Systolic PE ${p.index} of ${p.count}: row ${p.index} of every tile of ${p.count} rows of the ${p.rows} x ${p.cols} product (inner dimension ${p.inner}).`;
     case "scale-add": return `Drain: out = ${scaled("product", p.alpha, p.dtype)}${isZero(p.beta) ? "" : ` + ${scaled("addend", p.beta, p.dtype)}`}, ${p.vectors} vectors.`;
     case "tile-transpose": return `Tile transpose: ${p.tiles} tile(s) of ${p.tileRows} x ${p.cols}, read by rows, sent column by column to the next systolic chain.`;
-    case "rank-update": return `Rank-${p.terms.length} update PE: A' = A + ${p.terms.map((_, k) => `u${k} v${k}^T`).join(" + ")} for the ${p.rows} x ${p.cols} matrix, streamed row by row; the v vectors on chip, one u element per row.`;
+    case "rank-update": return `Rank-${p.terms.length} update PE: A' = A + ${p.terms.map((_, k) => `u_t${k} v_t${k}^T`).join(" + ")} for the ${p.rows} x ${p.cols} matrix, streamed row by row; the v vectors on chip, one u element per row.`;
     case "matrix-writer": return `Memory writer: streams '${p.array}' back to memory, ${p.vectors} vectors.`;
   }
 }
@@ -324,23 +324,23 @@ function emitRankUpdate(w: CodeWriter, d: LinalgDialect, p: RankUpdatePE): void 
   const T = d.scalar(p.dtype);
   const VT = d.vec(p.dtype);
   const CV = p.cols / d.W;
-  const K = p.terms.length;
-  for (let k = 0; k < K; k++) w.line(`${VT} v${k}_[${CV}]; // v of term ${k}, on chip`);
+  // Term k's v on chip (v_tk_), its u as read (uin_tk_, W rows) and the current row's element (u_tk_).
+  p.terms.forEach((t, k) => w.line(`${VT} v_t${k}_[${CV}]; // term ${k}: v from ${t.v}, on chip`));
   pipelined(w, d, `for (int c_ = 0; c_ < ${CV}; ++c_)`, "the v vectors are copied on chip.", () => {
-    for (let k = 0; k < K; k++) w.line(`v${k}_[c_] = ${d.read(p.terms[k]!.v)};`);
+    p.terms.forEach((t, k) => w.line(`v_t${k}_[c_] = ${d.read(t.v)};`));
   });
-  for (let k = 0; k < K; k++) w.line(`${VT} uin${k}_ = ${d.zero(p.dtype)}; ${T} u${k}_ = ${literal(0, p.dtype)}; // W elements of u of term ${k}, and the current row's`);
+  p.terms.forEach((t, k) => w.line(`${VT} uin_t${k}_ = ${d.zero(p.dtype)}; ${T} u_t${k}_ = ${literal(0, p.dtype)}; // term ${k}: u from ${t.u}, W rows' elements and the current row's`));
   w.line("int r_ = 0, c_ = 0;");
   pipelined(w, d, `for (int t_ = 0; t_ < ${p.rows * CV}; ++t_)`, "each vector is updated on its own; only counters and the row's u elements are carried.", () => {
     w.block("if (c_ == 0)", () => {
       w.line(`const int lane_ = r_ % ${d.W};`);
-      w.block("if (lane_ == 0)", () => { for (let k = 0; k < K; k++) w.line(`uin${k}_ = ${d.read(p.terms[k]!.u)};`); });
-      for (let k = 0; k < K; k++) w.line(`u${k}_ = ${getLane(d, `uin${k}_`, "lane_")};`);
+      w.block("if (lane_ == 0)", () => p.terms.forEach((t, k) => w.line(`uin_t${k}_ = ${d.read(t.u)};`)));
+      p.terms.forEach((_, k) => w.line(`u_t${k}_ = ${getLane(d, `uin_t${k}_`, "lane_")};`));
     });
     w.line(`const ${VT} a_ = ${d.read(p.matrix)};`);
     w.line(`${VT} out_;`);
     for (let l = 0; l < d.W; l++) {
-      const terms = p.terms.map((_, k) => `u${k}_ * ${d.lane(`v${k}_[c_]`, l)}`);
+      const terms = p.terms.map((_, k) => `u_t${k}_ * ${d.lane(`v_t${k}_[c_]`, l)}`);
       w.line(`${d.lane("out_", l)} = ${d.lane("a_", l)} + ${sumTree(terms)};`);
     }
     for (const c of p.outputs) w.line(d.write(c, "out_"));

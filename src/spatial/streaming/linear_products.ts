@@ -174,7 +174,9 @@ export function raiseProducts(input: StreamingInput): ProductsResult {
     } else {
       return `${termText(p)} multiplies arrays of ranks ${sa.length} and ${sb.length}`;
     }
-    sources[label] = `${output} = ${outerAlpha ? `${outerAlpha} * (${termText(p)})` : termText(p)}${addend ? ` + ${termText(addend)}` : ""}`;
+    // A rank-updated matrix or an earlier output is named, not spelled out again.
+    const named = (x: LinearTerm) => { const d = x.kind === "input" || x.kind === "product" ? undefined : storedIn(x); return d && made.has(d) ? d : undefined; };
+    sources[label] = `${output} = ${outerAlpha ? `${outerAlpha} * (${termText(p, named)})` : termText(p, named)}${addend ? ` + ${termText(addend, named)}` : ""}`;
     made.add(output);
     return true;
   };

@@ -139,17 +139,21 @@ function topological(state: PState): number[] | null {
   return out.length === state.nodes.length ? out : null;
 }
 
-/** The term as text, for comments in generated code (`alpha * (A @ B) + beta * C`). */
-export function termText(t: LinearTerm): string {
+/**
+ * The term as text, for comments in generated code (`alpha * (A @ B) + beta * C`). `named` gives
+ * the name of a sub-term stored under one (an updated matrix read by a later product), printed
+ * instead of its formula.
+ */
+export function termText(t: LinearTerm, named?: (t: LinearTerm) => string | undefined): string {
+  const name = named?.(t);
+  if (name !== undefined) return name;
+  const text = (x: LinearTerm) => termText(x, named);
+  const wrap = (x: LinearTerm) => (x.kind === "input" || named?.(x) !== undefined ? text(x) : `(${text(x)})`);
   switch (t.kind) {
     case "input": return t.data;
-    case "scale": return `${t.scalar} * ${t.of.kind === "input" ? termText(t.of) : `(${termText(t.of)})`}`;
-    case "add": return `${termText(t.left)} + ${termText(t.right)}`;
+    case "scale": return `${t.scalar} * ${wrap(t.of)}`;
+    case "add": return `${text(t.left)} + ${text(t.right)}`;
     case "product": return `${wrap(t.a)} @ ${wrap(t.b)}`;
-    case "outer": return `outer(${termText(t.u)}, ${termText(t.v)})`;
+    case "outer": return `outer(${text(t.u)}, ${text(t.v)})`;
   }
-}
-
-function wrap(t: LinearTerm): string {
-  return t.kind === "input" ? termText(t) : `(${termText(t)})`;
 }
