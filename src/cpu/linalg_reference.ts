@@ -8,19 +8,14 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { emitSourceComment } from "../codegen/user_text.js";
 import { isZero, literal, scaled, sumTree } from "../hls/linalg_code.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
-import { linalgNodes, type MatMulNode, type MatVecNode, type SDFG } from "../ir/sdfg.js";
+import { linalgNodes, linalgOperands, type MatMulNode, type MatVecNode, type RankUpdateNode, type SDFG, type VectorSumNode } from "../ir/sdfg.js";
 import { DOT_INTERLEAVE } from "../spatial/linalg/lower_linalg.js";
 import type { ReferenceInterface } from "./cpu_reference.js";
 
 export function linalgReferenceInterface(sdfg: SDFG): ReferenceInterface {
   const nodes = linalgNodes(sdfg.states[0]!);
   const written = new Set(nodes.map((n) => n.output));
-  const read = new Set(nodes.flatMap((n) => {
-    const data = n.kind === "matvec" ? [n.matrix, n.vector] : [n.a, n.b];
-    if (n.addend) data.push(n.addend.data);
-    for (const s of [n.alpha, n.addend?.beta]) if (s && "scalar" in s) data.push(s.scalar);
-    return data;
-  }));
+  const read = new Set(nodes.flatMap(linalgOperands));
   const shapeOf = (n: string) => { const d = sdfg.arrays[n]!; return d.kind === "array" ? d.shape.map(Number) : []; };
   return {
     inputs: [...read].filter((n) => !written.has(n)).sort().map((name) => ({ name, shape: shapeOf(name) })),
@@ -62,6 +57,8 @@ export function emitLinalgReference(sdfg: SDFG, sources: Record<string, string>,
         w.line();
         emitSourceComment(w, n.label, sources[n.label]);
         if (n.kind === "matmul") emitMatMul(w, n);
+        else if (n.kind === "rank-update") emitRankUpdate(w, n);
+        else if (n.kind === "vector-sum") emitVectorSum(w, n);
         else if (n.transposed) emitTransposedMatVec(w, n);
         else emitMatVec(w, n, vectorWidth);
       }
@@ -120,4 +117,17 @@ function emitMatVec(w: CodeWriter, n: MatVecNode, W: number): void {
     w.line(`const ${T} dot_ = ${sumTree(Array.from({ length: L }, (_, k) => `part_[${k}]`))};`);
     w.line(`${n.output}[r_] = ${scaled("dot_", n.alpha, n.dtype)}${addend(n, "r_")};`);
   });
+}
+
+/** Each element plus its rank-one terms, summed as the rank-update PE sums them. */
+function emitRankUpdate(w: CodeWriter, n: RankUpdateNode): void {
+  const terms = n.terms.map((t) => `${t.u}[r_] * ${t.v}[j_]`);
+  w.block(`for (long r_ = 0; r_ < ${n.rows}; ++r_)`, () => {
+    w.line(`for (long j_ = 0; j_ < ${n.cols}; ++j_) ${n.output}[r_ * ${n.cols} + j_] = ${n.matrix}[r_ * ${n.cols} + j_] + ${sumTree(terms)};`);
+  });
+}
+
+function emitVectorSum(w: CodeWriter, n: VectorSumNode): void {
+  const right = isZero(n.beta) ? "" : ` + ${scaled(`${n.right}[j_]`, n.beta, n.dtype)}`;
+  w.line(`for (long j_ = 0; j_ < ${n.length}; ++j_) ${n.output}[j_] = ${scaled(`${n.left}[j_]`, n.alpha, n.dtype)}${right};`);
 }

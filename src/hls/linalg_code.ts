@@ -13,7 +13,7 @@ import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { LinalgScale } from "../ir/sdfg.js";
 import type {
-  LinalgChannel, LinalgPipeline, LinalgProcess, MatrixReader, MatrixVectorPE, MatrixWriter, ScaleAdd, SystolicPE, TileTranspose,
+  LinalgChannel, LinalgPipeline, LinalgProcess, MatrixReader, MatrixVectorPE, MatrixWriter, RankUpdatePE, ScaleAdd, SystolicPE, TileTranspose,
 } from "../spatial/linalg_pipeline.js";
 
 export interface LinalgDialect {
@@ -84,6 +84,7 @@ export function processChannels(l: LinalgPipeline, p: LinalgProcess): { ins: Lin
     case "systolic-pe": return { ins: c([p.aIn, p.bIn, p.cIn]), outs: c([p.aOut, p.bOut, p.cOut]) };
     case "scale-add": return { ins: c([p.product, p.addend]), outs: c(p.outputs) };
     case "tile-transpose": return { ins: c([p.input]), outs: c([p.output]) };
+    case "rank-update": return { ins: c([p.matrix, ...p.terms.flatMap((t) => [t.u, t.v])]), outs: c(p.outputs) };
     case "matrix-writer": return { ins: c([p.input]), outs: [] };
   }
 }
@@ -100,6 +101,7 @@ export function processSummary(p: LinalgProcess, W: number): string {
     case "systolic-pe": return `Systolic PE ${p.index} of ${p.count}: row ${p.index} of every tile of ${p.count} rows of the ${p.rows} x ${p.cols} product (inner dimension ${p.inner}).`;
     case "scale-add": return `Drain: out = ${scaled("product", p.alpha, p.dtype)}${isZero(p.beta) ? "" : ` + ${scaled("addend", p.beta, p.dtype)}`}, ${p.vectors} vectors.`;
     case "tile-transpose": return `Tile transpose: ${p.tiles} tile(s) of ${p.tileRows} x ${p.cols}, read by rows, sent column by column to the next systolic chain.`;
+    case "rank-update": return `Rank-${p.terms.length} update PE: A' = A + ${p.terms.map((_, k) => `u_t${k} v_t${k}^T`).join(" + ")} for the ${p.rows} x ${p.cols} matrix, streamed row by row; the v vectors on chip, one u element per row.`;
     case "matrix-writer": return `Memory writer: streams '${p.array}' back to memory, ${p.vectors} vectors.`;
   }
 }
@@ -112,6 +114,7 @@ export function emitLinalgBody(w: CodeWriter, d: LinalgDialect, l: LinalgPipelin
     case "systolic-pe": return emitSystolicPE(w, d, p);
     case "scale-add": return emitScaleAdd(w, d, p);
     case "tile-transpose": return emitTileTranspose(w, d, p);
+    case "rank-update": return emitRankUpdate(w, d, p);
     case "matrix-writer": return emitWriter(w, d, p);
   }
 }
@@ -314,5 +317,34 @@ function emitTileTranspose(w: CodeWriter, d: LinalgDialect, p: TileTranspose): v
       w.block(`if (p_ + 1 == ${p.tileRows})`, () => w.line("p_ = 0; ++k_;"));
       w.block("else", () => w.line("++p_;"));
     });
+  });
+}
+
+function emitRankUpdate(w: CodeWriter, d: LinalgDialect, p: RankUpdatePE): void {
+  const T = d.scalar(p.dtype);
+  const VT = d.vec(p.dtype);
+  const CV = p.cols / d.W;
+  // Term k's v on chip (v_tk_), its u as read (uin_tk_, W rows) and the current row's element (u_tk_).
+  p.terms.forEach((t, k) => w.line(`${VT} v_t${k}_[${CV}]; // term ${k}: v from ${t.v}, on chip`));
+  pipelined(w, d, `for (int c_ = 0; c_ < ${CV}; ++c_)`, "the v vectors are copied on chip.", () => {
+    p.terms.forEach((t, k) => w.line(`v_t${k}_[c_] = ${d.read(t.v)};`));
+  });
+  p.terms.forEach((t, k) => w.line(`${VT} uin_t${k}_ = ${d.zero(p.dtype)}; ${T} u_t${k}_ = ${literal(0, p.dtype)}; // term ${k}: u from ${t.u}, W rows' elements and the current row's`));
+  w.line("int r_ = 0, c_ = 0;");
+  pipelined(w, d, `for (int t_ = 0; t_ < ${p.rows * CV}; ++t_)`, "each vector is updated on its own; only counters and the row's u elements are carried.", () => {
+    w.block("if (c_ == 0)", () => {
+      w.line(`const int lane_ = r_ % ${d.W};`);
+      w.block("if (lane_ == 0)", () => p.terms.forEach((t, k) => w.line(`uin_t${k}_ = ${d.read(t.u)};`)));
+      p.terms.forEach((_, k) => w.line(`u_t${k}_ = ${getLane(d, `uin_t${k}_`, "lane_")};`));
+    });
+    w.line(`const ${VT} a_ = ${d.read(p.matrix)};`);
+    w.line(`${VT} out_;`);
+    for (let l = 0; l < d.W; l++) {
+      const terms = p.terms.map((_, k) => `u_t${k}_ * ${d.lane(`v_t${k}_[c_]`, l)}`);
+      w.line(`${d.lane("out_", l)} = ${d.lane("a_", l)} + ${sumTree(terms)};`);
+    }
+    for (const c of p.outputs) w.line(d.write(c, "out_"));
+    w.block(`if (c_ + 1 == ${CV})`, () => w.line("c_ = 0; ++r_;"));
+    w.block("else", () => w.line("++c_;"));
   });
 }

@@ -167,7 +167,37 @@ export interface MatMulNode {
   addend?: LinalgAddend;
 }
 
-export type LinalgNode = MatVecNode | MatMulNode;
+/**
+ * Rank-k update `output = matrix + Σ u_t · v_tᵀ` (gemver's `A += u1 v1ᵀ + u2 v2ᵀ`): u_t has
+ * `rows` elements, v_t `cols`; the products of one element are summed as a balanced tree.
+ */
+export interface RankUpdateNode {
+  kind: "rank-update";
+  id: number;
+  label: string;
+  dtype: DType;
+  matrix: string;
+  rows: number;
+  cols: number;
+  terms: { u: string; v: string }[];
+  output: string;
+}
+
+/** Element-wise `output = alpha · left + beta · right` of two vectors of `length` elements. */
+export interface VectorSumNode {
+  kind: "vector-sum";
+  id: number;
+  label: string;
+  dtype: DType;
+  left: string;
+  right: string;
+  length: number;
+  alpha: LinalgScale;
+  beta: LinalgScale;
+  output: string;
+}
+
+export type LinalgNode = MatVecNode | MatMulNode | RankUpdateNode | VectorSumNode;
 
 
 /** How a reduction combines two values (DaCe's WCR `sum`, `product`, `min`, `max`). */
@@ -305,5 +335,27 @@ export function fullSubset(shape: number[]): Range[] {
 
 /** The linear-algebra nodes of a state in the order they appear (their data dependencies' order). */
 export function linalgNodes(state: State): LinalgNode[] {
-  return state.nodes.filter((n): n is LinalgNode => n.kind === "matvec" || n.kind === "matmul");
+  return state.nodes.filter((n): n is LinalgNode => n.kind === "matvec" || n.kind === "matmul" || n.kind === "rank-update" || n.kind === "vector-sum");
+}
+
+/** The data a linear-algebra node reads: its arrays, then the scalars that scale them. */
+export function linalgOperands(n: LinalgNode): string[] {
+  const scalars = (s: (LinalgScale | undefined)[]) => s.flatMap((x) => (x && "scalar" in x ? [x.scalar] : []));
+  switch (n.kind) {
+    case "matvec": return [n.matrix, n.vector, ...(n.addend ? [n.addend.data] : []), ...scalars([n.alpha, n.addend?.beta])];
+    case "matmul": return [n.a, n.b, ...(n.addend ? [n.addend.data] : []), ...scalars([n.alpha, n.addend?.beta])];
+    case "rank-update": return [n.matrix, ...n.terms.flatMap((t) => [t.u, t.v])];
+    case "vector-sum": return [n.left, n.right, ...scalars([n.alpha, n.beta])];
+  }
+}
+
+/** The node with every array it reads passed through `rename` (scalars keep their names). */
+export function renameLinalgArrays(n: LinalgNode, rename: (data: string) => string): LinalgNode {
+  const addend = "addend" in n && n.addend ? { addend: { ...n.addend, data: rename(n.addend.data) } } : {};
+  switch (n.kind) {
+    case "matvec": return { ...n, matrix: rename(n.matrix), vector: rename(n.vector), ...addend };
+    case "matmul": return { ...n, a: rename(n.a), b: rename(n.b), ...addend };
+    case "rank-update": return { ...n, matrix: rename(n.matrix), terms: n.terms.map((t) => ({ u: rename(t.u), v: rename(t.v) })) };
+    case "vector-sum": return { ...n, left: rename(n.left), right: rename(n.right) };
+  }
 }

@@ -24,6 +24,7 @@ export function processCycles(x: LinalgProcess, W: number): number {
     case "systolic-pe": return (x.rows / x.count) * (x.count - x.index + (x.inner * x.cols) / W + ((x.index + 1) * x.cols) / W);
     case "scale-add": return x.vectors;
     case "tile-transpose": return x.tiles * x.tileRows * (x.cols / W + x.cols);
+    case "rank-update": return (x.rows + 1) * (x.cols / W);
     case "matrix-writer": return x.vectors;
   }
 }
@@ -46,9 +47,9 @@ export function linalgPortBytes(p: Pipeline): Map<string, number> {
   return out;
 }
 
-/** Multiply-add lanes working every cycle (matrix-vector and systolic PEs: W each). */
+/** Multiply-add lanes working every cycle (matrix-vector and systolic PEs: W each; a rank-update PE W per term). */
 export function linalgLanes(p: Pipeline): number {
-  return p.linalg!.processes.filter((x) => x.kind === "matrix-vector" || x.kind === "systolic-pe").length * p.vectorWidth;
+  return p.linalg!.processes.reduce((a, x) => a + (x.kind === "matrix-vector" || x.kind === "systolic-pe" ? 1 : x.kind === "rank-update" ? x.terms.length : 0), 0) * p.vectorWidth;
 }
 
 /** DSPs of the multiply-add lanes and of the drains' scaling (two multiplies and an add per lane). */
@@ -57,6 +58,7 @@ export function linalgDsps(p: Pipeline): number {
     const perLane = x.dtype === "float32" || x.dtype === "float64" ? DSP_PER_LANE[x.dtype] : 3;
     if (x.kind === "matrix-vector" || x.kind === "systolic-pe") return a + perLane * p.vectorWidth;
     if (x.kind === "scale-add") return a + 2 * perLane * p.vectorWidth;
+    if (x.kind === "rank-update") return a + x.terms.length * perLane * p.vectorWidth;
     return a;
   }, 0);
 }
@@ -67,6 +69,7 @@ function onChipElements(x: LinalgProcess): number {
     case "systolic-pe": return x.cols;
     case "matrix-vector": return x.cols;
     case "tile-transpose": return x.tileRows * x.cols;
+    case "rank-update": return x.terms.length * x.cols;
     default: return 0;
   }
 }

@@ -121,6 +121,24 @@ export interface TileTranspose {
   output: string;
 }
 
+/**
+ * Rank-k update `out = A + Σ u_t v_tᵀ` (gemver): the v_t (cols) are read onto chip first, then A
+ * streams row by row, W lanes per cycle, each lane adding its rank-one terms; u_t travels as W-wide
+ * vectors, one element per row. Nothing is accumulated, so every iteration is independent.
+ */
+export interface RankUpdatePE {
+  kind: "rank-update";
+  name: string;
+  dtype: DType;
+  rows: number;
+  cols: number;
+  matrix: string;
+  /** Channels of each term's u (one element per row) and v (on chip), in the node's term order. */
+  terms: { u: string; v: string }[];
+  outputs: string[];
+  pipelineDepth: number;
+}
+
 /** Writes `vectors` W-wide vectors to the array, in order. */
 export interface MatrixWriter {
   kind: "matrix-writer";
@@ -131,7 +149,7 @@ export interface MatrixWriter {
   input: string;
 }
 
-export type LinalgProcess = MatrixReader | MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | MatrixWriter;
+export type LinalgProcess = MatrixReader | MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | RankUpdatePE | MatrixWriter;
 
 export interface LinalgPipeline {
   /** In dataflow order: readers first, writers last. */
@@ -142,7 +160,7 @@ export interface LinalgPipeline {
 }
 
 /** Whether a process does arithmetic (a kernel of its own that the hosts launch). */
-export function isComputeProcess(p: LinalgProcess): p is MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose {
+export function isComputeProcess(p: LinalgProcess): p is MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | RankUpdatePE {
   return p.kind !== "matrix-reader" && p.kind !== "matrix-writer";
 }
 

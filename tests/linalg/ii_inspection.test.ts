@@ -108,6 +108,7 @@ function inspect(code: string, vendor: "hls" | "intel", latency: number) {
 const CONFIGS = [
   { program: "gemm", W: 4, P: 4 }, { program: "gemm", W: 1, P: 2 }, { program: "k2mm", W: 2, P: 2 },
   { program: "atax", W: 2, P: 1 }, { program: "mvt", W: 4, P: 1 }, { program: "mvt", W: 1, P: 1 },
+  { program: "gemver", W: 4, P: 1 }, { program: "gemver", W: 1, P: 1 },
 ];
 
 describe("every generated linear-algebra loop is written for II=1", () => {

@@ -7,7 +7,9 @@ import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { topArguments } from "../../src/hls/vitis_kernel.js";
 import { rtlDesign } from "../../src/rtl/rtl_design.js";
 import { cudaSources } from "../../src/targets/cuda_project.js";
-import { streamed } from "./helpers.js";
+import { join } from "node:path";
+import { cli } from "../helpers.js";
+import { NPBENCH, streamed } from "./helpers.js";
 
 const refusal = (f: () => unknown): string => {
   try { f(); } catch (e) { if (e instanceof UserError) return e.message; throw e; }
@@ -57,6 +59,43 @@ describe("matrix FIFO depths", () => {
     expect(ch.depth).toBeGreaterThan(57);
     // The other edges do not reconverge: slack only.
     expect(p.linalg!.channels.filter((c) => c.delay === 0).map((c) => c.depth)).toEqual([4, 4, 4, 4]);
+  });
+});
+
+describe("gemver at W=4: a rank-update PE feeding two matrix-vector PEs", () => {
+  const p = lowerToPipeline(streamed("gemver").bundle.sdfg, { vectorWidth: 4, replicas: 1 });
+  const l = p.linalg!;
+
+  it("streams A once: the rank-update PE sends A' to the A'ᵀ y PE, the A' x PE and A's writer; x + z is a scale-add", () => {
+    expect(l.processes.filter((x) => x.kind !== "matrix-reader").map((x) => [x.kind, x.name])).toEqual([
+      ["rank-update", "pe_A_"], ["scale-add", "sum_x_addend_"], ["matrix-vector", "pe_x_"], ["matrix-vector", "pe_w_"],
+      ["matrix-writer", "write_A_"], ["matrix-writer", "write_x_"], ["matrix-writer", "write_w_"],
+    ]);
+    expect(l.channels.filter((c) => c.from === "pe_A_").map((c) => c.to)).toEqual(["pe_x_", "pe_w_", "write_A_"]);
+    expect(l.processes.find((x) => x.kind === "matrix-reader" && x.array === "A_in")).toMatchObject({ repeat: 1 });
+    // 2 rank-one terms and 2 matrix-vector products over 64 x 64.
+    expect(l.multiplyAdds).toBe(4 * 64 * 64);
+  });
+
+  it("keeps A' on chip: the A' x PE needs all of x, i.e. all of A' through the other PE first (64 rows · 64/4 vectors = 1024)", () => {
+    const ch = l.channels.find((c) => c.name === "A_to_pe_w_")!;
+    expect(ch.delay).toBe(1024);
+    expect(ch.depth).toBeGreaterThan(1024);
+    expect(l.channels.filter((c) => c.name !== "A_to_pe_w_").every((c) => c.delay === 0)).toBe(true);
+  });
+
+  it("RTL and CUDA refuse the rank-update by name", () => {
+    expect(refusal(() => rtlDesign(streamed("gemver").bundle, p))).toBe("--target rtl: has no rank-update processes yet ('pe_A_'): use --target xilinx, intel or cpu for streamed linear algebra");
+    expect(refusal(() => cudaSources(streamed("gemver").bundle))).toBe("--target cuda: has no rank-update kernels yet ('A'): use --target xilinx, intel or cpu for streamed linear algebra");
+  });
+
+  it("report --json says every kernel of gemver is streamed", async () => {
+    const r = await cli(["report", join(NPBENCH, "gemver", "gemver.sdfg"), "--json", "-W", "4"]);
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout) as { kind: string; kernels: { name: string; mapping: string; reason: string }[] };
+    expect(j.kind).toBe("streamed");
+    expect(j.kernels.map((k) => [k.name, k.mapping])).toEqual([["A", "streamed"], ["x_addend", "streamed"], ["x", "streamed"], ["w", "streamed"]]);
+    expect(j.kernels[0]!.reason).toMatch(/^A = A \+ outer\(u1, v1\) \+ outer\(u2, v2\): .*rank|^A = A \+ outer\(u1, v1\) \+ outer\(u2, v2\): the 64 x 64 matrix streamed row by row and updated/);
   });
 });
 

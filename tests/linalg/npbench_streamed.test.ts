@@ -1,8 +1,8 @@
-// NPBench's gemm, 2mm, atax and mvt streamed (matrix-vector PEs, systolic chains) and emulated on
+// NPBench's gemm, 2mm, atax, mvt and gemver streamed (matrix-vector PEs, systolic chains) and emulated on
 // --target xilinx (u280) and intel (520n) at W=1 and a W>1 that divides their sizes, gemm also
 // with P = 2 and 4 PEs: the emulated kernel equals the CPU reference (which sums in the
 // hardware's order) exactly, and NumPy's <arg>.out.npy within the NPBench tolerance; the FIFOs
-// have the computed depths, and one vector less on atax's lagging matrix FIFO deadlocks.
+// have the computed depths, and one vector less on atax's and gemver's lagging matrix FIFOs deadlocks.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,7 @@ const CASES = [
   { program: "k2mm", W: 1, P: 1 }, { program: "k2mm", W: 2, P: 2 },
   { program: "atax", W: 1, P: 1 }, { program: "atax", W: 2, P: 1 },
   { program: "mvt", W: 1, P: 1 }, { program: "mvt", W: 4, P: 1 },
+  { program: "gemver", W: 1, P: 1 }, { program: "gemver", W: 4, P: 1 },
 ].flatMap((c) => (["xilinx", "intel"] as const).map((target) => ({ ...c, target })));
 
 const work = mkdtempSync(join(tmpdir(), "linalg-streamed-"));
@@ -47,6 +48,15 @@ describe.concurrent("streamed NPBench linear algebra emulates equal to NumPy", (
     const r = await emulate(d.bundle, { target, spatial: { vectorWidth: 2, replicas: 1 } });
     check(r.outputs.map((o) => [o.name, o.mismatches])).toEqual([["x1", 0], ["x2", 0]]);
     check(r.ok).toBe(true);
+  });
+
+  // The computed lag is all of A' (1024 vectors); since the rank-update PE hands each vector to the
+  // A'ᵀ y PE before the A' x PE, 1023 would do, and below that the design deadlocks.
+  it("gemver at W=4 deadlocks when the A' x PE's matrix FIFO holds fewer vectors than A' without its last", async ({ expect: check }) => {
+    const { bundle } = streamed("gemver");
+    const r = await emulate(bundle, { target: "xilinx", spatial: { vectorWidth: 4, replicas: 1 }, depthOverrides: { A_to_pe_w_: 1022 } });
+    check(r.ok).toBe(false);
+    check(r.deadlock).toMatch(/A_to_pe_w_: full \(1022\/1022\), writer blocked/);
   });
 
   it("atax at W=2 deadlocks with one vector less than the computed lag on the matrix FIFO", async ({ expect: check }) => {

@@ -80,16 +80,44 @@ describe("matrix-vector pass", () => {
     if (r.ok) expect(r.bundle.sdfg.arrays.x1_term).toMatchObject({ transient: true, shape: [64] });
   });
 
+  it("raises gemver (N=8): A += u1 v1ᵀ + u2 v2ᵀ as a rank-update node, x = beta · A'ᵀ y + (x + z), w = alpha · A' x + w", () => {
+    const r = raiseMatrixVector({ ...streamingInput("gemver"), symbols: { N: 8 } });
+    expect(nodesOf(r)).toEqual([
+      { kind: "rank-update", id: 0, label: "A", dtype: "float64", matrix: "A_in", rows: 8, cols: 8, terms: [{ u: "u1", v: "v1" }, { u: "u2", v: "v2" }], output: "A" },
+      { kind: "vector-sum", id: 1, label: "x_addend", dtype: "float64", left: "x_in", right: "z", length: 8, alpha: { constant: 1 }, beta: { constant: 1 }, output: "x_addend" },
+      { kind: "matvec", id: 2, label: "x", dtype: "float64", matrix: "A", rows: 8, cols: 8, transposed: true, vector: "y", output: "x", alpha: { scalar: "beta" }, addend: { data: "x_addend", beta: { constant: 1 } } },
+      { kind: "matvec", id: 3, label: "w", dtype: "float64", matrix: "A", rows: 8, cols: 8, transposed: false, vector: "x", output: "w", alpha: { scalar: "alpha" }, addend: { data: "w_in", beta: { constant: 1 } } },
+    ]);
+    if (!r.ok) return;
+    // The in-place outputs' old values come from their own files; the sum is a transient.
+    expect(r.bundle.inputs.filter((i) => i.name.endsWith("_in")).map((i) => [i.name, i.source.kind === "file" ? i.source.path.replace(NPBENCH, "") : ""]))
+      .toEqual([["A_in", "/gemver/A.npy"], ["x_in", "/gemver/x.npy"], ["w_in", "/gemver/w.npy"]]);
+    expect(r.bundle.outputs).toEqual(["A", "w", "x"]);
+    expect(r.bundle.sdfg.arrays.x_addend).toMatchObject({ transient: true, shape: [8] });
+    expect(r.kernels.map((k) => [k.name, k.mapping, k.pattern])).toEqual([["A", "streamed", "matrix-vector"], ["x_addend", "streamed", "matrix-vector"], ["x", "streamed", "matrix-vector"], ["w", "streamed", "matrix-vector"]]);
+  });
+
   it("leaves gemm to the systolic pass", () => {
     expect(raiseMatrixVector(streamingInput("gemm"))).toEqual({ ok: false, reason: "'C' is a matrix-matrix product (the systolic pass's)" });
   });
 });
 
 describe("what no linear-algebra pass takes stays memory-mapped, with each pass's reason", () => {
-  it("gemver's rank-1 updates (outer products) are named", () => {
-    const d = streamProgram(streamingInput("gemver"));
+  it("a map over [i, j] of u[j] * v[j] (not an outer product) is named; v[j] * u[i] is one", () => {
+    const input = streamingInput("gemver");
+    const state = input.program.root.blocks[0] as PState;
+    const outer = state.nodes.find((n) => n.kind === "tasklet" && state.edges.some((e) => e.dst === n.id && e.memlet?.data === "u1"))!;
+    const swapped = streamingInput("gemver");
+    const sstate = swapped.program.root.blocks[0] as PState;
+    for (const e of sstate.edges.filter((x) => x.dst === outer.id)) e.dstConn = e.dstConn === "__in1" ? "__in2" : "__in1";
+    const r = raiseMatrixVector(swapped);
+    expect(nodesOf(r)[0]).toMatchObject({ kind: "rank-update", terms: [{ u: "u1", v: "v1" }, { u: "u2", v: "v2" }] });
+    const u1 = state.edges.find((e) => e.dst === outer.id && e.memlet?.data === "u1")!.memlet!;
+    const v1 = state.edges.find((e) => e.dst === outer.id && e.memlet?.data === "v1")!.memlet!;
+    u1.subset = v1.subset;
+    const d = streamProgram(input);
     expect(d.streamed).toBe(false);
-    expect(d.kernels[0]!.reason).toContain("matrix-vector: map '_numpy_multiply__map' reads 'u1' other than element by element (a broadcast or an outer product)");
+    expect(d.kernels[0]!.reason).toContain("matrix-vector: map '_numpy_multiply__map' reads a vector along one axis of a matrix other than as u[i] * v[j] (an outer product)");
   });
 
   it("a map that subtracts is not a linear combination these passes read", () => {

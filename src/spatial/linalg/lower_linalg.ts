@@ -6,7 +6,7 @@
 // for the other's result) plus the pipeline margin and slack of the stencil road (lower.ts).
 
 import { UserError } from "../../ir/diagnostics.js";
-import { linalgNodes, type LinalgNode, type LinalgScale, type MatMulNode, type MatVecNode, type SDFG } from "../../ir/sdfg.js";
+import { linalgNodes, type LinalgNode, type LinalgScale, type MatMulNode, type MatVecNode, type RankUpdateNode, type SDFG, type VectorSumNode } from "../../ir/sdfg.js";
 import type { MemoryReader, MemoryWriter, Pipeline, SpatialOptions } from "../pipeline.js";
 import type { LinalgChannel, LinalgProcess, MatrixReader, MatrixVectorPE, MatrixWriter } from "../linalg_pipeline.js";
 import { estimateMultiplyAddDepth } from "./multiply_add_depth.js";
@@ -34,7 +34,12 @@ export function lowerLinalg(sdfg: SDFG, options: SpatialOptions): Pipeline {
     throw new UserError("--replicas", `P=${P} sets the length of a systolic matrix-product chain; '${sdfg.name}' has no matrix product`);
   }
   const b = new Builder(sdfg, W, P);
-  for (const n of nodes) (n.kind === "matvec" ? b.matVec(n) : b.matMul(n));
+  for (const n of nodes) {
+    if (n.kind === "matvec") b.matVec(n);
+    else if (n.kind === "matmul") b.matMul(n);
+    else if (n.kind === "rank-update") b.rankUpdate(n);
+    else b.vectorSum(n);
+  }
   b.writeOutputs(nodes);
   return b.pipeline();
 }
@@ -150,6 +155,42 @@ class Builder {
     if (addendFrom) pe.addend = this.connect(addendFrom, name, n.addend!.data, true, addendDelay, pipelineDepth);
     this.producer.set(n.output, name);
     this.multiplyAdds += n.rows * n.cols;
+  }
+
+  /**
+   * A rank-update PE between the matrix's stream and its consumers. Its result streams out once:
+   * a matrix-vector PE that needs a vector computed from that result first (gemver's w = A' x after
+   * x = A'ᵀ y) takes it through a FIFO holding the whole matrix (the reconvergent lag in matVec), so
+   * the updated matrix stays on chip rather than being re-read from memory (where a dataflow region
+   * cannot order the write before the read).
+   */
+  rankUpdate(n: RankUpdateNode): void {
+    const W = this.W;
+    this.checkWidth(n.matrix, n.cols);
+    if (n.rows % W !== 0) throw new UserError("--vector-width", `'${n.matrix}' has ${n.rows} rows, not a multiple of W=${W} (the u elements of W rows travel together)`);
+    const name = this.unique(`pe_${n.label}_`);
+    const pipelineDepth = estimateMultiplyAddDepth(n.dtype, W);
+    const matrixFrom = this.rowsOf(n.matrix);
+    const sources = n.terms.map((t) => ({ u: this.rowsOf(t.u), v: this.rowsOf(t.v) }));
+    this.processes.push({ kind: "rank-update", name, dtype: n.dtype, rows: n.rows, cols: n.cols, matrix: "", terms: [], outputs: [], pipelineDepth });
+    const pe = this.process(name) as Extract<LinalgProcess, { kind: "rank-update" }>;
+    pe.matrix = this.connect(matrixFrom, name, n.matrix, true);
+    pe.terms = n.terms.map((t, k) => ({ u: this.connect(sources[k]!.u, name, t.u, true), v: this.connect(sources[k]!.v, name, t.v, true) }));
+    this.producer.set(n.output, name);
+    this.multiplyAdds += n.rows * n.cols * n.terms.length;
+  }
+
+  /** `alpha · left + beta · right`, element-wise: a scale-add process over the two vectors. */
+  vectorSum(n: VectorSumNode): void {
+    this.checkWidth(n.left, n.length);
+    const name = this.unique(`sum_${n.label}_`);
+    const leftFrom = this.rowsOf(n.left);
+    const rightFrom = this.rowsOf(n.right);
+    this.processes.push({ kind: "scale-add", name, dtype: n.dtype, vectors: n.length / this.W, product: "", alpha: n.alpha, beta: n.beta, outputs: [] });
+    const sa = this.process(name) as Extract<LinalgProcess, { kind: "scale-add" }>;
+    sa.product = this.connect(leftFrom, name, n.left, true);
+    sa.addend = this.connect(rightFrom, name, n.right, true);
+    this.producer.set(n.output, name);
   }
 
   channelFrom(channel: string): string {

@@ -10,7 +10,7 @@ import type { ProgramBundle } from "../../frontend/load_program.js";
 import type { ProgramInput } from "../../frontend/input_data.js";
 import { isDType, type DType } from "../../ir/dtype.js";
 import type { PExpr, Program } from "../../ir/program.js";
-import type { DataDesc, LinalgNode, LinalgScale, SDFG } from "../../ir/sdfg.js";
+import { linalgOperands, renameLinalgArrays, type DataDesc, type LinalgNode, type LinalgScale, type SDFG } from "../../ir/sdfg.js";
 import type { KernelMapping, StreamingInput } from "./patterns.js";
 import { linearTerms, termText, type LinearTerm } from "./linear_terms.js";
 
@@ -52,18 +52,87 @@ export function raiseProducts(input: StreamingInput): ProductsResult {
     return isDType(t) ? t : undefined;
   };
 
-  /** An operand of a product: an input (maybe scaled) or an earlier product, raised first. */
+  /** The data the program stored a term in (an output raised earlier, a rank update's matrix). */
+  const storedIn = (t: LinearTerm): string | undefined => {
+    for (const [data, def] of terms.defs) if (def === t) return data;
+    return undefined;
+  };
+
+  /** An operand of a product: an input (maybe scaled), an earlier product or rank update, raised first. */
   const operand = (t: LinearTerm): { data: string; alpha?: string } | string => {
     if (t.kind === "input") return program.arrays[t.data]!.kind === "array" ? { data: t.data } : `scalar '${t.data}' used as a matrix`;
-    if (t.kind === "scale" && t.of.kind === "input") {
+    if (t.kind === "scale") {
       const inner = operand(t.of);
-      return typeof inner === "string" ? inner : { data: inner.data, alpha: t.scalar };
+      if (typeof inner === "string") return inner;
+      return inner.alpha ? `${termText(t)} is scaled by more than one scalar` : { data: inner.data, alpha: t.scalar };
     }
     if (t.kind === "product") {
       const r = product(t, t.stored, undefined, undefined);
       return typeof r === "string" ? r : { data: t.stored };
     }
-    return `operand ${termText(t)} is neither an input, a scaled input nor a product`;
+    const stored = storedIn(t);
+    if (stored && made.has(stored)) return { data: stored };
+    if (stored && rankUpdateTerms(t)) {
+      const r = rankUpdate(t, stored);
+      return typeof r === "string" ? r : { data: stored };
+    }
+    return `operand ${termText(t)} is neither an input, a scaled input, a product nor a rank update`;
+  };
+
+  /** `M + u1 v1ᵀ + …` as the matrix input and its rank-one terms, when the term is that. */
+  const rankUpdateTerms = (t: LinearTerm): { matrix: string; terms: { u: string; v: string }[] } | undefined => {
+    const parts = flattenSum(t);
+    const matrices = parts.filter((x) => x.kind === "input" && program.arrays[x.data]!.kind === "array" && program.arrays[x.data]!.shape.length === 2);
+    const outers = parts.filter((x) => x.kind === "outer");
+    if (matrices.length !== 1 || outers.length === 0 || matrices.length + outers.length !== parts.length) return undefined;
+    const terms: { u: string; v: string }[] = [];
+    for (const o of outers) {
+      if (o.kind !== "outer" || o.u.kind !== "input" || o.v.kind !== "input") return undefined;
+      terms.push({ u: o.u.data, v: o.v.data });
+    }
+    return { matrix: (matrices[0] as { data: string }).data, terms };
+  };
+
+  /** Raises `output = M + Σ u vᵀ` into a rank-update node; a reason when it cannot. */
+  const rankUpdate = (t: LinearTerm, output: string): true | string => {
+    if (made.has(output)) return true;
+    const r = rankUpdateTerms(t)!;
+    const so = shape(r.matrix);
+    const dtype = dtypeOf(output);
+    if (!so || so.length !== 2) return `the sizes of ${termText(t)} are not known from the symbols`;
+    if (!dtype || [r.matrix, ...r.terms.flatMap((x) => [x.u, x.v])].some((d) => dtypeOf(d) !== dtype)) return `${termText(t)} mixes element types`;
+    for (const x of r.terms) {
+      if (shape(x.u)?.join() !== String(so[0]) || shape(x.v)?.join() !== String(so[1])) return `outer(${x.u}, ${x.v}) does not have the shape of '${r.matrix}' (${so.join(" x ")})`;
+    }
+    if (shape(output)?.join() !== so.join()) return `'${output}' does not have the shape of '${r.matrix}'`;
+    const label = output.replace(/[^A-Za-z0-9_]/g, "_");
+    nodes.push({ kind: "rank-update", id: nodes.length, label, dtype, matrix: r.matrix, rows: so[0]!, cols: so[1]!, terms: r.terms, output });
+    sources[label] = `${output} = ${termText(t)}`;
+    made.add(output);
+    return true;
+  };
+
+  /** `alpha · left + beta · right` of two (maybe scaled) input vectors into a new transient named after `out`. */
+  const vectorSum = (left: LinearTerm, right: LinearTerm, out: string): string | { reason: string } => {
+    const side = (x: LinearTerm): { data: string; scale: LinalgScale } | undefined =>
+      x.kind === "input" ? { data: x.data, scale: { constant: 1 } }
+        : x.kind === "scale" && x.of.kind === "input" ? { data: x.of.data, scale: { scalar: x.scalar } } : undefined;
+    const l = side(left), r = side(right);
+    if (!l || !r) return { reason: `'${out}' adds ${termText(left)} and ${termText(right)}, not two (scaled) input vectors, to a product` };
+    const so = shape(out);
+    if (!so || so.length !== 1 || shape(l.data)?.join() !== so.join() || shape(r.data)?.join() !== so.join()) {
+      return { reason: `'${out}' adds ${l.data} and ${r.data}, which are not vectors of its shape, to a product` };
+    }
+    const dtype = dtypeOf(out);
+    if (!dtype || [l.data, r.data].some((d) => dtypeOf(d) !== dtype)) return { reason: `'${out}' mixes element types` };
+    let name = `${out}_addend`;
+    while (Object.hasOwn(program.arrays, name) || added.has(name)) name += "_";
+    added.set(name, out);
+    const label = name.replace(/[^A-Za-z0-9_]/g, "_");
+    nodes.push({ kind: "vector-sum", id: nodes.length, label, dtype, left: l.data, right: r.data, length: so[0]!, alpha: l.scale, beta: r.scale, output: name });
+    sources[label] = `${name} = ${termText(left)} + ${termText(right)}`;
+    made.add(name);
+    return name;
   };
 
   /** Raises `alpha · product + beta · addend` into a node writing `output`; a reason when it cannot. */
@@ -105,14 +174,21 @@ export function raiseProducts(input: StreamingInput): ProductsResult {
     } else {
       return `${termText(p)} multiplies arrays of ranks ${sa.length} and ${sb.length}`;
     }
-    sources[label] = `${output} = ${outerAlpha ? `${outerAlpha} * (${termText(p)})` : termText(p)}${addend ? ` + ${termText(addend)}` : ""}`;
+    // A rank-updated matrix or an earlier output is named, not spelled out again.
+    const named = (x: LinearTerm) => { const d = x.kind === "input" || x.kind === "product" ? undefined : storedIn(x); return d && made.has(d) ? d : undefined; };
+    sources[label] = `${output} = ${outerAlpha ? `${outerAlpha} * (${termText(p, named)})` : termText(p, named)}${addend ? ` + ${termText(addend, named)}` : ""}`;
     made.add(output);
     return true;
   };
 
   for (const out of outputs) {
     const t = terms.defs.get(out)!;
-    const parts = t.kind === "add" ? [t.left, t.right] : [t];
+    if (rankUpdateTerms(t)) {
+      const r = rankUpdate(t, out);
+      if (r !== true) return { ok: false, reason: r };
+      continue;
+    }
+    const parts = flattenSum(t);
     const isProduct = (x: LinearTerm) => x.kind === "product" || (x.kind === "scale" && x.of.kind === "product");
     const prods = parts.filter(isProduct);
     const rest = parts.filter((x) => !isProduct(x));
@@ -128,6 +204,12 @@ export function raiseProducts(input: StreamingInput): ProductsResult {
       prods.pop();
       rest.push({ kind: "input", data: name });
     }
+    if (prods.length === 1 && rest.length === 2) {
+      // `x + (beta * y @ A + z)` (gemver): the two vectors are summed first, then added to the product.
+      const sum = vectorSum(rest[0]!, rest[1]!, out);
+      if (typeof sum !== "string") return { ok: false, reason: sum.reason };
+      rest.splice(0, 2, { kind: "input", data: sum });
+    }
     if (prods.length !== 1 || rest.length > 1) return { ok: false, reason: `'${out}' = ${termText(t)} is not alpha * (X @ Y) + beta * Z` };
     const pr = prods[0]!;
     let r: true | string;
@@ -139,14 +221,18 @@ export function raiseProducts(input: StreamingInput): ProductsResult {
   return buildBundle(input, program, nodes, outputs, sources, shape, dtypeOf);
 }
 
+/** The terms of a sum, nested sums flattened, left to right. */
+function flattenSum(t: LinearTerm): LinearTerm[] {
+  return t.kind === "add" ? [...flattenSum(t.left), ...flattenSum(t.right)] : [t];
+}
+
 function buildBundle(input: StreamingInput, program: Program, nodes: LinalgNode[], outputs: string[], sources: Record<string, string>,
   shape: (d: string) => number[] | undefined, dtypeOf: (d: string) => DType | undefined): ProductsResult {
   const produced = new Set(nodes.map((n) => n.output));
   // An input the program also writes is read under a name of its own.
   const renamed = new Map<string, string>();
   const inName = (data: string) => renamed.get(data) ?? data;
-  const readData = (n: LinalgNode) => [...(n.kind === "matvec" ? [n.matrix, n.vector] : [n.a, n.b]), ...(n.addend ? [n.addend.data] : []),
-    ...[n.alpha, n.addend?.beta].flatMap((s) => (s && "scalar" in s ? [s.scalar] : []))];
+  const readData = linalgOperands;
   const producedBefore = (d: string, n: LinalgNode) => {
     const k = nodes.findIndex((m) => m.output === d);
     return k >= 0 && k < nodes.indexOf(n);
@@ -171,11 +257,7 @@ function buildBundle(input: StreamingInput, program: Program, nodes: LinalgNode[
     arrays[n.output] = { kind: "array", dtype: n.dtype, shape: shape(n.output)!, transient: !outputs.includes(n.output), storage: "global" };
   }
   // Operands read under their new names (an in-place output's old value).
-  const rename = (n: LinalgNode): LinalgNode => {
-    const before = (d: string) => (producedBefore(d, n) ? d : inName(d));
-    const addend = n.addend ? { addend: { ...n.addend, data: before(n.addend.data) } } : {};
-    return n.kind === "matvec" ? { ...n, matrix: before(n.matrix), vector: before(n.vector), ...addend } : { ...n, a: before(n.a), b: before(n.b), ...addend };
-  };
+  const rename = (n: LinalgNode): LinalgNode => renameLinalgArrays(n, (d) => (producedBefore(d, n) ? d : inName(d)));
   const raised = nodes.map(rename);
   const sdfg: SDFG = {
     name: input.name, symbols: {}, constants: {}, arrays,

@@ -11,6 +11,8 @@ export type LinearTerm =
   | { kind: "input"; data: string }
   | { kind: "scale"; scalar: string; of: LinearTerm }
   | { kind: "add"; left: LinearTerm; right: LinearTerm }
+  /** `u vᵀ` of two vectors: a map over [i, j] of `u[i] * v[j]` (NumPy's `np.outer`). */
+  | { kind: "outer"; u: LinearTerm; v: LinearTerm }
   /** A MatMul: `stored` is the data it was written to. */
   | { kind: "product"; a: LinearTerm; b: LinearTerm; stored: string };
 
@@ -68,7 +70,7 @@ function elementwiseMap(program: Program, state: PState, entry: PNode, read: (d:
   const t = inside[0]!;
   if (t.code.length !== 1 || t.code[0]!.kind !== "assign" || t.code[0]!.indices) return { ok: false, reason: `tasklet '${t.label}' is not one assignment` };
   const value = t.code[0]!.value;
-  const operand = (e: PExpr): { ok: true; term: LinearTerm; scalar?: string } | { ok: false; reason: string } => {
+  const operand = (e: PExpr): { ok: true; term: LinearTerm; scalar?: string; axis?: number } | { ok: false; reason: string } => {
     if (e.kind !== "name") return { ok: false, reason: `tasklet '${t.label}' computes more than one operation` };
     const edge = state.edges.find((x) => x.dst === t.id && x.dstConn === e.name);
     const m = edge?.memlet;
@@ -76,7 +78,11 @@ function elementwiseMap(program: Program, state: PState, entry: PNode, read: (d:
     const desc = program.arrays[m.data];
     if (!desc) return { ok: false, reason: `'${m.data}' is not declared` };
     if (desc.kind === "scalar") return { ok: true, term: read(m.data), scalar: m.data };
-    if (!isElementwise(m.subset, entry.params)) return { ok: false, reason: `map '${entry.label}' reads '${m.data}' other than element by element (a broadcast or an outer product)` };
+    if (!isElementwise(m.subset, entry.params)) {
+      const axis = onlyAxis(m.subset, entry.params);
+      if (axis !== undefined) return { ok: true, term: read(m.data), axis };
+      return { ok: false, reason: `map '${entry.label}' reads '${m.data}' other than element by element (a broadcast or an outer product)` };
+    }
     return { ok: true, term: read(m.data) };
   };
   if (value.kind !== "binary" || (value.op !== "+" && value.op !== "*")) return { ok: false, reason: `tasklet '${t.label}' is not a sum or a product of two operands` };
@@ -85,6 +91,12 @@ function elementwiseMap(program: Program, state: PState, entry: PNode, read: (d:
   if (!r.ok) return r;
   const out = state.edges.find((x) => x.src === t.id)?.memlet;
   if (!out || !isElementwise(out.subset, entry.params)) return { ok: false, reason: `map '${entry.label}' does not write element by element` };
+  if (l.axis !== undefined || r.axis !== undefined) {
+    // Only `u[i] * v[j]` (or `v[j] * u[i]`) over a map [i, j]: the outer product.
+    if (value.op === "*" && entry.params.length === 2 && l.axis === 0 && r.axis === 1) return { ok: true, output: out.data, term: { kind: "outer", u: l.term, v: r.term } };
+    if (value.op === "*" && entry.params.length === 2 && l.axis === 1 && r.axis === 0) return { ok: true, output: out.data, term: { kind: "outer", u: r.term, v: l.term } };
+    return { ok: false, reason: `map '${entry.label}' reads a vector along one axis of a matrix other than as u[i] * v[j] (an outer product)` };
+  }
   if (value.op === "+") {
     if (l.scalar || r.scalar) return { ok: false, reason: `map '${entry.label}' adds a scalar to an array` };
     return { ok: true, output: out.data, term: { kind: "add", left: l.term, right: r.term } };
@@ -98,6 +110,15 @@ function elementwiseMap(program: Program, state: PState, entry: PNode, read: (d:
 function isElementwise(subset: PRange[] | null, params: string[]): boolean {
   if (!subset || subset.length !== params.length) return false;
   return subset.every((r, n) => r.start.kind === "name" && r.start.name === params[n] && r.end.kind === "name" && r.end.name === params[n]);
+}
+
+/** The one map parameter (by position) a one-dimensional subset `[p]` reads, for a vector in a 2-D map. */
+function onlyAxis(subset: PRange[] | null, params: string[]): number | undefined {
+  if (!subset || subset.length !== 1 || params.length !== 2) return undefined;
+  const r = subset[0]!;
+  if (r.start.kind !== "name" || r.end.kind !== "name" || r.start.name !== r.end.name) return undefined;
+  const k = params.indexOf(r.start.name);
+  return k >= 0 ? k : undefined;
 }
 
 function topological(state: PState): number[] | null {
@@ -118,16 +139,21 @@ function topological(state: PState): number[] | null {
   return out.length === state.nodes.length ? out : null;
 }
 
-/** The term as text, for comments in generated code (`alpha * (A @ B) + beta * C`). */
-export function termText(t: LinearTerm): string {
+/**
+ * The term as text, for comments in generated code (`alpha * (A @ B) + beta * C`). `named` gives
+ * the name of a sub-term stored under one (an updated matrix read by a later product), printed
+ * instead of its formula.
+ */
+export function termText(t: LinearTerm, named?: (t: LinearTerm) => string | undefined): string {
+  const name = named?.(t);
+  if (name !== undefined) return name;
+  const text = (x: LinearTerm) => termText(x, named);
+  const wrap = (x: LinearTerm) => (x.kind === "input" || named?.(x) !== undefined ? text(x) : `(${text(x)})`);
   switch (t.kind) {
     case "input": return t.data;
-    case "scale": return `${t.scalar} * ${t.of.kind === "input" ? termText(t.of) : `(${termText(t.of)})`}`;
-    case "add": return `${termText(t.left)} + ${termText(t.right)}`;
+    case "scale": return `${t.scalar} * ${wrap(t.of)}`;
+    case "add": return `${text(t.left)} + ${text(t.right)}`;
     case "product": return `${wrap(t.a)} @ ${wrap(t.b)}`;
+    case "outer": return `outer(${text(t.u)}, ${text(t.v)})`;
   }
-}
-
-function wrap(t: LinearTerm): string {
-  return t.kind === "input" ? termText(t) : `(${termText(t)})`;
 }
