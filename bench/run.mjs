@@ -5,7 +5,9 @@
 //   3. emulation throughput (cells/s) of jacobi2d 512 x 512 and hdiff 64 x 256 x 256 (the
 //      examples with bigger domains), W = 1 and W = 8, against the CPU reference, quiet and
 //      with both cores busy;
-//   4. CUDA: jacobi3d 512^3 and hdiff 128 x 256 x 256, the H200 roofline and, on a GPU, the run.
+//   4. CUDA: jacobi3d 512^3 and hdiff 128 x 256 x 256, the H200 roofline and, on a GPU, the run;
+//   5. DaCe SDFG import time; 6. RTL simulated / ideal cycles; 7. systolic gemm 1024^3 model;
+//   8. streamed NPBench programs: modeled cycles / ideal cycles on the U280.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -248,3 +250,32 @@ await benchRtl();
     console.log(`gemm 1024^3 ${precision} systolic on ${u280.shortName} at ${u280.clockMHz} MHz, P=${P} x W=${W} (${f.dsps} DSPs): ${f.cycles} cycles, ${fmt(compute)} GOp/s compute-bound, ${fmt(f.gops)} GOp/s with B from one HBM channel (${f.boundBy}-bound); published: ${PUBLISHED_GEMM.gflops[precision]} GFLOP/s (${PUBLISHED_GEMM.source})`);
   }
 }
+// 8. Streamed NPBench programs (../shared/peers/npbench, when present): the report's modeled
+//    cycles (run time x clock: fill, memory stalls and drains included) against the ideal — the
+//    program's operations at the design's full compute rate (its compute ceiling), i.e.
+//    elements / (W x P) for a stencil pipeline. W = 1, P = 1, the U280, the shipped inputs.
+async function benchStreamed() {
+  const { existsSync, readdirSync } = await import("node:fs");
+  const dir = join("..", "shared", "peers", "npbench");
+  if (!existsSync(dir)) { console.log(`streamed NPBench programs: ${dir} not present, skipped`); return; }
+  const cli = join("dist", "src", "cli", "main.js");
+  for (const name of readdirSync(dir).sort()) {
+    const file = join(dir, name, `${name}.sdfg`);
+    if (!existsSync(file)) continue;
+    const out = await new Promise((resolve) => {
+      const child = spawn("node", [cli, "report", file, "--platform", "u280", "--json"], { stdio: ["ignore", "pipe", "ignore"] });
+      let text = "";
+      child.stdout.on("data", (d) => { text += d; });
+      child.on("close", (code) => resolve(code === 0 ? text : null));
+    });
+    if (out === null) continue;
+    const r = JSON.parse(out);
+    if (r.kind !== "streamed") continue;
+    const p = r.performance;
+    const clock = p.clockMHz * 1e6;
+    const modeled = p.seconds * clock;
+    const ideal = (p.gops * 1e9 * p.seconds) / (p.computeCeiling * 1e9 / clock);
+    console.log(`streamed ${name} (${r.pattern}): ${Math.round(modeled)} modeled / ${Math.round(ideal)} ideal cycles = ${(modeled / ideal).toFixed(3)}, ${fmt(p.gops)} GOp/s, bound by ${p.bound}`);
+  }
+}
+await benchStreamed();
