@@ -137,7 +137,7 @@ describe("stencil-maps: programs in, stencil programs out", () => {
 
   // `for t in range(0, 3): B[0] = F[t]; B[1:] = A[:-1]; A[:] = B` (fdtd_2d's `ey[0, :] = _fict_[t]`):
   // DaCe copies F[t] into a scalar transient x that a map on one element reads.
-  const perStep = (index: string, ranges: [string, string][] = [["0", "0"]]) => {
+  const perStep = (index: string, ranges: [string, string][] = [["0", "0"]], bound = "3") => {
     const maps: (MapSpec | CopySpec)[] = [
       { copy: { from: "F", to: "x", shape: ["N"] } },
       { params: ["i"], ranges, reads: { v: { data: "x", index: [] } }, write: { data: "B", index: ["i"] }, code: "__out = v" },
@@ -145,7 +145,7 @@ describe("stencil-maps: programs in, stencil programs out", () => {
       { params: ["i"], ranges: [["0", "N - 1"]], reads: { b: { data: "B", index: ["i"] } }, write: { data: "A", index: ["i"] }, code: "__out = b" },
     ];
     const x: PDataDesc = { ...scalar(), transient: true };
-    const program = programOf({ A: array(["N"]), B: array(["N"]), F: array(["N"]), x }, maps, { start: "0", bound: "3" });
+    const program = programOf({ A: array(["N"]), B: array(["N"]), F: array(["N"]), x }, maps, { start: "0", bound });
     const state = (program.root.blocks[0] as PLoop).body.blocks[0] as PState;
     const copy = state.edges.find((e) => e.memlet?.data === "F")!;
     copy.memlet = { ...copy.memlet!, subset: [{ start: parsePyExpression(index), end: parsePyExpression(index), step: parsePyExpression("1") }] };
@@ -168,8 +168,9 @@ describe("stencil-maps: programs in, stencil programs out", () => {
     expect(r.kernels.at(-1)!.reason).toMatch(/step table: stencil 'F_steps' moves the table of 'F\[t\]' up a row after each step/);
   });
 
-  it("refuses per-step values it cannot place: a map over several rows, an index other than t", () => {
+  it("refuses per-step values it cannot place: a map over several rows, more steps than rows, an index other than t", () => {
     expect(perStep("t", [["0", "1"]])).toMatchObject({ ok: false, reason: expect.stringMatching(/reads the per-step value 'x' over 2 rows/) });
+    expect(perStep("t", undefined, "N + 1")).toMatchObject({ ok: false, reason: expect.stringMatching(/9 steps need 9 rows of the step table of 'F', the domain has 8/) });
     expect(perStep("t + 1")).toMatchObject({ ok: false, reason: expect.stringMatching(/reads the loop variable 't' other than as 'T\[t\]'/) });
   });
 
