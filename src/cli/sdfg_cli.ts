@@ -3,6 +3,7 @@
 // (src/spatial/streaming) decide whether it is streamed (the stencil road's pipeline, with -W and
 // -P) or stays a memory-mapped kernel (or `--memory-mapped` forces that).
 
+import { basename } from "node:path";
 import { InvalidArgumentError } from "commander";
 import { ProgramCodeGen } from "../codegen/program_code.js";
 import { PDTYPE_BYTES } from "../ir/program.js";
@@ -95,6 +96,7 @@ function boxNotes(bundle: ProgramBundle, boxes: Record<string, NpyBox>): string[
   return [
     ...bundle.inputs.flatMap((i) => (i.source.kind === "file" && i.source.npyBox ? [`input '${i.name}' travels as the ${domain} domain, its array the ${box(i.source.npyBox)}, zeros elsewhere`] : [])),
     ...Object.entries(boxes).map(([name, b]) => `output '${name}' is stored as the ${domain} domain; the program's array is its ${box(b)}`),
+    ...bundle.inputs.flatMap((i) => (i.source.kind === "file" && i.source.npyRows ? [`input '${i.name}' is a step table of the ${domain} domain: row i holds element ${i.source.npyRows.first === 0 ? "i" : `${i.source.npyRows.first} + i`} of ${basename(i.source.path)} (the value of time step i)`] : [])),
   ];
 }
 

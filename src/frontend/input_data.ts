@@ -16,7 +16,16 @@ export type DataSource =
    * `npyShape`: the .npy file's own shape when it differs from the input's but holds the same
    * elements in the same (row-major) order: a streamed DaCe program flattens leading axes.
    */
-  | { kind: "file"; path: string; format: "dat" | "csv" | "npy"; npyShape?: number[]; npyBox?: NpyBox };
+  | { kind: "file"; path: string; format: "dat" | "csv" | "npy"; npyShape?: number[]; npyBox?: NpyBox; npyRows?: NpyRows };
+
+/**
+ * A 1-D .npy whose element `first + i` fills row i (axis 0) of the input, the same value along
+ * its other axes; rows past the file's end are 0 (a streamed DaCe program's per-time-step values,
+ * row i for step i).
+ */
+export interface NpyRows {
+  first: number;
+}
 
 /**
  * A .npy file that holds a sub-box of the input: its elements sit at `origin` (one per axis) of
@@ -238,6 +247,8 @@ function readNpy(path: string, input: ProgramInput): Float64Array {
   const h = readNpyHeader(path, buf);
   const src = input.source;
   const box = src.kind === "file" ? src.npyBox : undefined;
+  const rows = src.kind === "file" ? src.npyRows : undefined;
+  if (rows) return readNpyRows(path, buf, h, rows, input.shape);
   checkNpyShape(h, box?.shape ?? (src.kind === "file" ? src.npyShape : undefined) ?? input.shape, path);
   const n = product(h.shape);
   if (buf.length !== h.dataStart + n * h.bytes) {
@@ -247,6 +258,18 @@ function readNpy(path: string, input: ProgramInput): Float64Array {
   const read = ELEMENT_READERS[h.descr]!;
   for (let i = 0; i < n; i++) out[i] = read(buf, h.dataStart + i * h.bytes);
   return box ? placeBox(out, box, input.shape) : out;
+}
+
+/** The input of shape `shape` whose row i holds element `rows.first + i` of a 1-D .npy. */
+function readNpyRows(path: string, buf: Buffer, h: NpyHeader, rows: NpyRows, shape: number[]): Float64Array {
+  if (h.shape.length !== 1) throw new UserError(path, `.npy shape (${h.shape.join(", ")}) is not 1-D (its elements fill the rows of a ${shape.join("x")} input)`);
+  const n = h.shape[0]!;
+  if (buf.length !== h.dataStart + n * h.bytes) throw new UserError(path, `.npy file is truncated or has trailing bytes (${buf.length} bytes for shape (${n}))`);
+  const read = ELEMENT_READERS[h.descr]!;
+  const out = new Float64Array(product(shape));
+  const rowSize = product(shape.slice(1));
+  for (let i = 0; i < shape[0]! && rows.first + i < n; i++) out.fill(read(buf, h.dataStart + (rows.first + i) * h.bytes), i * rowSize, (i + 1) * rowSize);
+  return out;
 }
 
 /** The values of a sub-box placed into an array of `shape` (row-major), 0 elsewhere. */

@@ -26,6 +26,7 @@ const configs: [string, () => ProgramBundle, number, number][] = [
   ["jacobi_1d.sdfg", () => streamed("jacobi_1d"), 4, 3],
   ["jacobi_2d.sdfg", () => streamed("jacobi_2d"), 2, 2],
   ["heat_3d.sdfg", () => streamed("heat_3d"), 2, 1],
+  ["fdtd_2d.sdfg", () => streamed("fdtd_2d"), 4, 2],
   ["stencils/jacobi3d.json", () => loadProgram("stencils/jacobi3d.json"), 4, 1],
   ["stencils/hdiff_t7.json", () => loadProgram("stencils/hdiff_t7.json"), 2, 3],
 ];

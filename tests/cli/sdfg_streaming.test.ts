@@ -52,7 +52,7 @@ describe.concurrent("sdfg-fpga on .sdfg programs: streamed or memory-mapped, and
   });
 
   it("report --json keeps what no pattern takes memory-mapped, with the reason", async () => {
-    for (const [name, reason] of [["fdtd_2d", /reads the loop variable 't'/]] as const) {
+    for (const [name, reason] of [["floyd_warshall", /reads the loop variable 'k'/]] as const) {
       const r = await cli(["report", sdfg(name), "--json"]);
       expect(r.exitCode).toBe(0);
       const j = JSON.parse(r.stdout) as { kind: string; kernels: { mapping: string; reason: string }[] };
@@ -67,17 +67,18 @@ describe.concurrent("sdfg-fpga on .sdfg programs: streamed or memory-mapped, and
     const bad = await cli(["report", sdfg("jacobi_1d"), "-W", "3"]);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr.trim().split("\n")).toEqual(["--vector-width: the innermost extent 64 is not a multiple of W=3"]);
-    // gemm streams since stream-linalg: fdtd_2d is the memory-mapped program here.
-    const mm = await cli(["emulate", sdfg("fdtd_2d"), "-P", "2"]);
+    // gemm streams since stream-linalg, fdtd_2d since stream-fdtd: floyd_warshall is the
+    // memory-mapped program here.
+    const mm = await cli(["emulate", sdfg("floyd_warshall"), "-P", "2"]);
     expect(mm.exitCode).toBe(2);
     expect(mm.stderr.trim().split("\n")).toHaveLength(1);
-    expect(mm.stderr).toMatch(/^--replicas: applies to streamed programs; 'fdtd_2d' stays a memory-mapped kernel \(stencil-maps: .*reads the loop variable 't'/);
+    expect(mm.stderr).toMatch(/^--replicas: applies to streamed programs; 'floyd_warshall' stays a memory-mapped kernel \(stencil-maps: .*reads the loop variable 'k'/);
     const rtl = await cli(["generate", sdfg("jacobi_1d"), "-t", "rtl", "-o", join(mkdtempSync(join(tmpdir(), "sdfg-rtl-")), "p")]);
     expect(rtl.exitCode).toBe(2);
     expect(rtl.stderr.trim().split("\n")).toEqual([`${sdfg("jacobi_1d")}: --target rtl takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu`]);
-    const stress = await cli(["emulate", sdfg("fdtd_2d"), "--stress-latency", "2x"]);
+    const stress = await cli(["emulate", sdfg("floyd_warshall"), "--stress-latency", "2x"]);
     expect(stress.exitCode).toBe(2);
-    expect(stress.stderr.trim().split("\n")).toEqual(["--stress-latency: applies to streamed pipelines; 'fdtd_2d' is a memory-mapped kernel"]);
+    expect(stress.stderr.trim().split("\n")).toEqual(["--stress-latency: applies to streamed pipelines; 'floyd_warshall' is a memory-mapped kernel"]);
   });
 
   it("emulate says it streamed and compares with the CPU reference and <arg>.out.npy (every PE twice as deep as estimated: no deadlock)", async () => {

@@ -95,6 +95,16 @@ describe("reading values", () => {
       .toBe(`${p}: .npy shape (2, 2) does not match the input's shape 3x4`);
   });
 
+  test("npy rows: element first + i of a 1-D file fills row i of the input, rows past its end are 0", () => {
+    const p = file("rows.npy", npy("<f8", [3], [5, 6, 7]));
+    const rows = (shape: number[], first: number) => [...readInputValues(input(shape, { kind: "file", path: p, format: "npy", npyRows: { first } }), "t")];
+    expect(rows([4, 2], 0)).toEqual([5, 5, 6, 6, 7, 7, 0, 0]);
+    expect(rows([2, 3], 1)).toEqual([6, 6, 6, 7, 7, 7]);
+    const flat = file("rows2.npy", npy("<f8", [2, 2], [1, 2, 3, 4]));
+    expect(userError(() => readInputValues(input([2, 2], { kind: "file", path: flat, format: "npy", npyRows: { first: 0 } }), "t")).message)
+      .toBe(`${flat}: .npy shape (2, 2) is not 1-D (its elements fill the rows of a 2x2 input)`);
+  });
+
   test("npy errors", () => {
     const wrongShape = file("ws.npy", npy("<f8", [3, 2], [1, 2, 3, 4, 5, 6]));
     expect(userError(() => readInputValues(input([2, 3], { kind: "file", path: wrongShape, format: "npy" }), "t")).message)

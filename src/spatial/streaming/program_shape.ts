@@ -1,7 +1,8 @@
 // The control flow a stencil pass accepts: a straight line of dataflow states, optionally inside
 // one counted loop (`for t in range(a, b)`: the stencil road's time loop). Everything else (a
-// branch, an interstate assignment, a loop whose count is unknown or whose body reads its
-// variable) is refused with the reason.
+// branch, an interstate assignment, a loop whose count is unknown) is refused with the reason. A
+// loop whose body reads its variable is returned with `variable` set: the caller must prove it
+// handles those reads (step_table.ts) or refuse.
 
 import { pexprNames, type PBlock, type PExpr, type PLoop, type PRegion, type PState, type PStmt, type Program } from "../../ir/program.js";
 import { constantValue } from "./affine_index.js";
@@ -11,6 +12,8 @@ export interface StraightLineProgram {
   states: PState[];
   /** Trip count of the loop around them; absent without a loop. */
   steps?: number;
+  /** The loop's variable and first value, when its body reads it (see step_table.ts). */
+  variable?: { name: string; start: number; where: string };
 }
 
 const isEmptyState = (b: PBlock) => b.kind === "state" && b.nodes.length === 0;
@@ -33,7 +36,8 @@ export function straightLine(program: Program, values: Readonly<Record<string, n
   const states = body.filter((b) => !isEmptyState(b));
   if (!states.every((b) => b.kind === "state")) return `loop '${loop.label}' holds nested control flow (only a straight line of states is streamed)`;
   if (loop.variable && readsName(states as PState[], loop.variable)) {
-    return `loop '${loop.label}': its body reads the loop variable '${loop.variable}', so its time steps differ (the stencil road repeats one step)`;
+    const start = constantValue(loop.init[0]![1], values)!;
+    return { states: states as PState[], steps, variable: { name: loop.variable, start, where: `loop '${loop.label}'` } };
   }
   return { states: states as PState[], steps };
 }
@@ -91,7 +95,7 @@ function stepOf(e: PExpr, v: string, values: Readonly<Record<string, number>>): 
 }
 
 /** Whether any memlet or tasklet of the states reads `name`. */
-function readsName(states: PState[], name: string): boolean {
+export function readsName(states: PState[], name: string): boolean {
   for (const s of states) {
     for (const e of s.edges) {
       for (const r of [...(e.memlet?.subset ?? []), ...(e.memlet?.otherSubset ?? [])]) {

@@ -15,7 +15,9 @@
 //  - an intermediate transient read by exactly one map is fused into that map's expression (its
 //    accesses shifted by the read's offset), otherwise it is a channel between two PEs;
 //  - a counted loop around the states is the stencil road's time loop, every written array fed
-//    back into its input, so that -P replicates time steps.
+//    back into its input, so that -P replicates time steps;
+//  - a loop body that copies `T[t]` of a read-only 1-D array into a scalar (a per-step value)
+//    reads row 0 of a step table instead, shifted up a row after every step (step_table.ts).
 // Whatever the pass cannot prove it handles is refused with the reason.
 
 import { existsSync, readFileSync } from "node:fs";
@@ -32,6 +34,7 @@ import { constantValue } from "./affine_index.js";
 import type { KernelMapping, PatternResult, StreamingInput, StreamPattern } from "./patterns.js";
 import { pointMapsOf, type PointMap } from "./point_maps.js";
 import { straightLine } from "./program_shape.js";
+import { stepTableReads } from "./step_table.js";
 import { stencilText } from "./stencil_text.js";
 import { taskletToStencil, type ConnectorRead } from "./tasklet_to_stencil.js";
 
@@ -62,13 +65,34 @@ interface MapUse {
 }
 
 export function raiseStencilMaps(input: StreamingInput): PatternResult {
-  const { program } = input;
+  let { program } = input;
   const values: Record<string, number> = { ...program.constants, ...input.symbols };
   // A loop bound may be an integer scalar argument (NumPy's `for t in range(1, TSTEPS)`): its
   // value is read from <arg>.npy, and the streamed design does that many time steps.
   const shape = straightLine(program, { ...values, ...integerScalarArguments(input) });
   if (typeof shape === "string") return { ok: false, reason: shape };
   if (shape.steps === 0) return { ok: false, reason: "its loop runs zero times" };
+  // Per-step values: scalar → the step table (a new program array) it reads.
+  const stepScalars = new Map<string, string>();
+  const tableSource = new Map<string, string>();
+  if (shape.variable) {
+    const t = stepTableReads(shape.states, shape.variable.name, program.arrays, values);
+    if (typeof t === "string") return { ok: false, reason: `${shape.variable.where}: ${t}` };
+    shape.states = t.states;
+    const arrays = { ...program.arrays };
+    for (const [scalar, source] of [...t.scalars].sort()) {
+      let table = `${source.replace(/^_+|_+$/g, "").replace(/__+/g, "_") || "step"}_steps`;
+      for (let n = 2; Object.hasOwn(arrays, table); n++) table = `${source.replace(/^_+|_+$/g, "")}_steps_${n}`;
+      // The table has the shape of the largest argument array (the domain, see domainOf).
+      const size = (d: (typeof arrays)[string]) => d.shape.reduce<number>((p, e) => p * (constantValue(e, values) ?? 0), 1);
+      const like = Object.entries(arrays).filter(([, d]) => !d.transient && d.kind === "array").sort(([x, d], [y, e]) => size(e) - size(d) || (x < y ? -1 : 1))[0]?.[1];
+      if (!like) return { ok: false, reason: `${shape.variable.where}: the program has no argument array to shape the step table of '${scalar}'` };
+      arrays[table] = { ...like, transient: false };
+      stepScalars.set(scalar, table);
+      tableSource.set(table, source);
+    }
+    program = { ...program, arrays };
+  }
 
   // Versions, in program order.
   const initial = new Map<string, Version>();
@@ -92,6 +116,13 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     for (const m of maps) {
       const reads: MapUse["reads"] = [];
       for (const r of m.reads) {
+        const table = stepScalars.get(r.data);
+        if (table !== undefined) {
+          // Row 0 of the step table holds this step's value: the map must lie on one row.
+          if (m.lo[0] !== m.hi[0]) return { ok: false, reason: `${m.where}: map '${m.label}' reads the per-step value '${r.data}' over ${m.hi[0]! - m.lo[0]! + 1} rows (only a map on one row reads it from the step table)` };
+          reads.push({ version: versionOf(table), connector: r.connector, offset: m.params.map((_, a) => (a === 0 ? -m.lo[0]! : 0)), scalar: false });
+          continue;
+        }
         let v = written.get(r.node);
         if (!v) {
           v = atEntry.get(r.data) ?? versionOf(r.data);
@@ -107,6 +138,25 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     }
   }
   if (uses.length === 0) return { ok: false, reason: "the program has no maps" };
+  // After the step: every step table moves up a row (row 0 then holds the next step's value).
+  for (const table of [...tableSource.keys()].sort()) {
+    const last = shape.states[shape.states.length - 1]!;
+    const extent = program.arrays[table]!.shape.map((e) => constantValue(e, values));
+    if (extent.some((e) => e === null)) return { ok: false, reason: `the shape of '${table}' is not known before the run` };
+    if (extent[0]! < shape.steps!) return { ok: false, reason: `${shape.variable!.where}: ${shape.steps} steps need ${shape.steps} rows of the step table of '${tableSource.get(table)}', the domain has ${extent[0]}` };
+    const params = extent.map((_, a) => `step${a}`);
+    const zero = extent.map(() => 0);
+    const map: PointMap = {
+      state: last, entry: -1 - uses.length, label: `shift_${table}`, where: shape.variable!.where, params, lo: zero, hi: extent.map((e) => e! - 1),
+      code: [{ kind: "assign", target: "out", value: { kind: "name", name: "in" } }], output: "out",
+      reads: [{ connector: "in", data: table, node: -1, offset: extent.map((_, a) => (a === 0 ? 1 : 0)), scalar: false }],
+      write: { data: table, node: -2, offset: zero },
+    };
+    const previous = versionOf(table);
+    const v: Version = { data: table, transient: false, writer: uses.length };
+    uses.push({ map, reads: [{ version: previous, connector: "in", offset: map.reads[0]!.offset, scalar: false }], writes: v, previous });
+    current.set(table, v);
+  }
 
   // The common domain: the shape of the largest of the program's arrays, which must hold every
   // other one (an array smaller than the domain is a box inside it, see the placement below).
@@ -275,11 +325,12 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
   for (const v of [...neededInitial].sort((x, y) => (x.name! < y.name! ? -1 : 1))) {
     const desc = program.arrays[v.data]!;
     const dtype = desc.dtype as DType;
-    const path = join(input.inputsDir, `${v.data}.npy`);
+    const rowsOf = tableSource.get(v.data);
+    const path = join(input.inputsDir, `${rowsOf ?? v.data}.npy`);
     if (!existsSync(path)) throw new UserError(path, `input '${v.data}' is missing (the streamed program reads <arg>.npy from ${input.inputsDir})`);
     const scalar = desc.kind === "scalar";
     const box = boxes.get(v.data);
-    inputs.push({ name: v.name!, dtype, axes: scalar ? [] : iterators.map((_, a) => a), shape: scalar ? [] : [...D], source: { kind: "file", path, format: "npy", ...(box ? { npyBox: box } : {}) } });
+    inputs.push({ name: v.name!, dtype, axes: scalar ? [] : iterators.map((_, a) => a), shape: scalar ? [] : [...D], source: { kind: "file", path, format: "npy", ...(box ? { npyBox: box } : {}), ...(rowsOf !== undefined ? { npyRows: { first: shape.variable!.start } } : {}) } });
     if (scalar) b.addScalar(v.name!, dtype, false); else b.addArray(v.name!, dtype, D, { transient: false });
   }
   const sources: Record<string, string> = {};
@@ -310,6 +361,11 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
   for (const u of uses) {
     const into = fused.get(u);
     const target = stencilOf(u);
+    const stepSource = u.map.entry < 0 ? tableSource.get(u.writes.data) : undefined;
+    if (stepSource) {
+      kernels.push({ name: `${u.map.state.label}/${u.map.label}`, mapping: "streamed", pattern: STENCIL_MAPS_PATTERN, reason: `step table: stencil '${target}' moves the table of '${stepSource}[${shape.variable!.name}]' up a row after each step (row 0 holds the step's value)` });
+      continue;
+    }
     kernels.push({
       name: `${u.map.state.label}/${u.map.label}#${u.map.entry}`, mapping: "streamed", pattern: STENCIL_MAPS_PATTERN,
       reason: into ? `constant-offset map fused into stencil '${target}' (its result '${into}' is read by that map only)`

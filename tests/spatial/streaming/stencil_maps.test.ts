@@ -1,6 +1,6 @@
 // IR in, IR out: the stencil-maps pattern pass on small hand-built programs (what stencil, which
 // offsets, which write region, which time loop), and its refusals, each with the reason.
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { StencilNode } from "../../../src/ir/sdfg.js";
 import { raiseStencilMaps } from "../../../src/spatial/streaming/stencil_maps.js";
@@ -9,7 +9,8 @@ import { affineForm, pointOffsets } from "../../../src/spatial/streaming/affine_
 import { parsePyExpression } from "../../../src/frontend/dace/python_code.js";
 import { loadSdfgBundle } from "../../../src/targets/sdfg_program.js";
 import { SHARED } from "../../helpers.js";
-import { array, inputOf, programOf, scalar, type MapSpec } from "./small_programs.js";
+import type { PDataDesc, PLoop, PState } from "../../../src/ir/program.js";
+import { array, inputOf, programOf, scalar, type CopySpec, type MapSpec } from "./small_programs.js";
 
 const N = 8;
 /** `B[1:-1] = A[:-2] + 2.0 * A[2:]` as DaCe writes it: one map over the interior. */
@@ -134,6 +135,45 @@ describe("stencil-maps: programs in, stencil programs out", () => {
     expect(r.kernels[1]!.reason).toMatch(/its 8 array is the box at \(1\) of the 10 domain; only the box is stored/);
   });
 
+  // `for t in range(0, 3): B[0] = F[t]; B[1:] = A[:-1]; A[:] = B` (fdtd_2d's `ey[0, :] = _fict_[t]`):
+  // DaCe copies F[t] into a scalar transient x that a map on one element reads.
+  const perStep = (index: string, ranges: [string, string][] = [["0", "0"]], bound = "3") => {
+    const maps: (MapSpec | CopySpec)[] = [
+      { copy: { from: "F", to: "x", shape: ["N"] } },
+      { params: ["i"], ranges, reads: { v: { data: "x", index: [] } }, write: { data: "B", index: ["i"] }, code: "__out = v" },
+      { params: ["i"], ranges: [["1", "N - 1"]], reads: { a: { data: "A", index: ["i - 1"] } }, write: { data: "B", index: ["i"] }, code: "__out = a" },
+      { params: ["i"], ranges: [["0", "N - 1"]], reads: { b: { data: "B", index: ["i"] } }, write: { data: "A", index: ["i"] }, code: "__out = b" },
+    ];
+    const x: PDataDesc = { ...scalar(), transient: true };
+    const program = programOf({ A: array(["N"]), B: array(["N"]), F: array(["N"]), x }, maps, { start: "0", bound });
+    const state = (program.root.blocks[0] as PLoop).body.blocks[0] as PState;
+    const copy = state.edges.find((e) => e.memlet?.data === "F")!;
+    copy.memlet = { ...copy.memlet!, subset: [{ start: parsePyExpression(index), end: parsePyExpression(index), step: parsePyExpression("1") }] };
+    return raiseStencilMaps(inputOf(program, N));
+  };
+
+  it("a per-step value F[t] is row 0 of a step table that moves up a row after every step, fed back like the arrays", () => {
+    const r = perStep("t");
+    const ss = stencils(r);
+    if (!r.ok) return;
+    expect(ss.map((s) => [s.label, s.code[0]!.value, s.region])).toEqual([
+      ["B_v1", { kind: "access", field: "F_steps_in", offset: [0] }, { lo: [0], hi: [0], keep: "B_in" }],
+      ["B", { kind: "access", field: "A_in", offset: [-1] }, { lo: [1], hi: [N - 1], keep: "B_v1" }],
+      ["A", { kind: "access", field: "B", offset: [0] }, undefined],
+      ["F_steps", { kind: "access", field: "F_steps_in", offset: [1] }, undefined],
+    ]);
+    expect(r.bundle.timeLoop).toEqual({ steps: 3, feedback: { A: "A_in", B: "B_in", F_steps: "F_steps_in" } });
+    const table = r.bundle.inputs.find((i) => i.name === "F_steps_in")!;
+    expect([table.shape, table.source]).toEqual([[N], { kind: "file", path: join(dirname(r.bundle.file), "F.npy"), format: "npy", npyRows: { first: 0 } }]);
+    expect(r.kernels.at(-1)!.reason).toMatch(/step table: stencil 'F_steps' moves the table of 'F\[t\]' up a row after each step/);
+  });
+
+  it("refuses per-step values it cannot place: a map over several rows, more steps than rows, an index other than t", () => {
+    expect(perStep("t", [["0", "1"]])).toMatchObject({ ok: false, reason: expect.stringMatching(/reads the per-step value 'x' over 2 rows/) });
+    expect(perStep("t", undefined, "N + 1")).toMatchObject({ ok: false, reason: expect.stringMatching(/9 steps need 9 rows of the step table of 'F', the domain has 8/) });
+    expect(perStep("t + 1")).toMatchObject({ ok: false, reason: expect.stringMatching(/reads the loop variable 't' other than as 'T\[t\]'/) });
+  });
+
   const refusals: [string, () => ReturnType<typeof raiseStencilMaps>, RegExp][] = [
     ["arrays of which none holds the others", () => raiseStencilMaps(inputOf(programOf({ A: array(["N", "N + 1"]), B: array(["N + 1", "N"]) }, [{ params: ["i", "j"], ranges: [["0", "N - 1"], ["0", "N - 1"]], reads: { a: { data: "A", index: ["i", "j"] } }, write: { data: "B", index: ["i", "j"] }, code: "__out = a" }]), N)),
       /no array holds all the others \('A' \(8, 9\), 'B' \(9, 8\)\)/],
@@ -165,15 +205,18 @@ describe("stencil-maps: programs in, stencil programs out", () => {
     return streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
   };
   it("keeps NPBench programs it cannot prove memory-mapped, with the reason per kernel", () => {
-    const fdtd = npbench("fdtd_2d");
-    expect(fdtd.streamed).toBe(false);
-    expect(fdtd.kernels[0]!.reason).toMatch(/stencil-maps: loop 'for_11': its body reads the loop variable 't'/);
     // gemm is the systolic pattern's (since stream-linalg); stencil-maps itself refuses it.
     const gemm = npbench("gemm");
     expect(gemm.streamed && gemm.pattern).toBe("systolic-matmul");
     const b = loadSdfgBundle(join(SHARED, "peers", "npbench", "gemm", "gemm.sdfg"));
     const own = raiseStencilMaps({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
     expect(own).toMatchObject({ ok: false, reason: expect.stringMatching(/library node '_MatMult_'/) });
+  });
+
+  it("streams NPBench's fdtd_2d, its `ey[0, :] = _fict_[t]` read from a step table", () => {
+    const fdtd = npbench("fdtd_2d");
+    expect(fdtd.streamed && fdtd.pattern).toBe("stencil-maps");
+    if (fdtd.streamed) expect([fdtd.bundle.timeLoop, fdtd.bundle.outputs]).toEqual([{ steps: 4, feedback: { ex: "ex_in", ey: "ey_in", hz: "hz_in", fict_steps: "fict_steps_in" } }, ["ex", "ey", "fict_steps", "hz"]]);
   });
 
   it("streams NPBench's hdiff, whose arrays differ in shape, over in_field's 20x20x15 domain", () => {
