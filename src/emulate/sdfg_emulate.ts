@@ -186,7 +186,9 @@ export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle
         ok &&= cmp.mismatches === 0;
       }
       outputs.push(c);
-      if (outputsDir) { mkdirSync(outputsDir, { recursive: true }); copyFileSync(got, join(outputsDir, `${arg}.npy`)); }
+      // Only the program's own data goes to the user's folder: an array the pipeline adds (the
+      // step table of a time loop that reads its step) is checked against the reference, not saved.
+      if (outputsDir && desc) { mkdirSync(outputsDir, { recursive: true }); copyFileSync(got, join(outputsDir, `${arg}.npy`)); }
     }
     return { target, ok, outputs, cached: r.cached.kernel && r.cached.reference, road: "streamed" };
   } finally {
