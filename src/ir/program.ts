@@ -223,3 +223,26 @@ export function* allStates(p: Program, nested = false): Generator<PState> {
     if (nested) for (const n of b.nodes) if (n.kind === "nested") yield* allStates(n.sdfg, true);
   }
 }
+
+/**
+ * Node ids of a state in a topological order of its edges (Kahn's algorithm, ties by node id, so
+ * the order is deterministic). With a cycle, the nodes on and after it are missing: callers that
+ * need every node compare the length.
+ */
+export function topologicalNodeOrder(state: PState): number[] {
+  const indeg = new Map(state.nodes.map((n) => [n.id, 0]));
+  for (const e of state.edges) indeg.set(e.dst, (indeg.get(e.dst) ?? 0) + 1);
+  const ready = state.nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id).sort((a, b) => a - b);
+  const out: number[] = [];
+  while (ready.length > 0) {
+    const id = ready.shift()!;
+    out.push(id);
+    for (const e of state.edges) {
+      if (e.src !== id) continue;
+      const d = indeg.get(e.dst)! - 1;
+      indeg.set(e.dst, d);
+      if (d === 0) { ready.push(e.dst); ready.sort((a, b) => a - b); }
+    }
+  }
+  return out;
+}

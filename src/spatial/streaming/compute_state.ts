@@ -3,7 +3,7 @@
 // and the nested SDFG's own data, symbols and constants. Also the small readers of a state every
 // pass needs: constant sizes and a deterministic topological order.
 
-import type { PDataDesc, PExpr, PState, Program } from "../../ir/program.js";
+import { topologicalNodeOrder, type PDataDesc, type PExpr, type PState, type Program } from "../../ir/program.js";
 import { NotStreamable } from "./not_streamable.js";
 
 /**
@@ -98,22 +98,9 @@ export function evalSize(e: PExpr, symbols: Record<string, number>): number | un
   }
 }
 
-/** Node ids of a state in a topological order of its edges (ties by id, for determinism). */
+/** Node ids of a state in a topological order of its edges; a cycle is not streamable. */
 export function stateOrder(state: PState): number[] {
-  const indeg = new Map(state.nodes.map((x) => [x.id, 0]));
-  for (const e of state.edges) indeg.set(e.dst, (indeg.get(e.dst) ?? 0) + 1);
-  const ready = state.nodes.filter((x) => indeg.get(x.id) === 0).map((x) => x.id).sort((a, b) => a - b);
-  const out: number[] = [];
-  while (ready.length > 0) {
-    const id = ready.shift()!;
-    out.push(id);
-    for (const e of state.edges) {
-      if (e.src !== id) continue;
-      const d = indeg.get(e.dst)! - 1;
-      indeg.set(e.dst, d);
-      if (d === 0) { ready.push(e.dst); ready.sort((a, b) => a - b); }
-    }
-  }
+  const out = topologicalNodeOrder(state);
   if (out.length !== state.nodes.length) throw new NotStreamable(`state '${state.label}' has a cycle`);
   return out;
 }

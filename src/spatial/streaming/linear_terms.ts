@@ -4,7 +4,7 @@
 // read products out of these terms (linear_products.ts). A pure function of the program; a
 // program it cannot read this way gets a one-line reason.
 
-import type { PExpr, PNode, PRange, PState, Program } from "../../ir/program.js";
+import { topologicalNodeOrder, type PExpr, type PNode, type PRange, type PState, type Program } from "../../ir/program.js";
 
 export type LinearTerm =
   /** A program input (array or scalar) as it was before the program wrote it. */
@@ -122,20 +122,7 @@ function onlyAxis(subset: PRange[] | null, params: string[]): number | undefined
 }
 
 function topological(state: PState): number[] | null {
-  const indeg = new Map(state.nodes.map((n) => [n.id, 0]));
-  for (const e of state.edges) indeg.set(e.dst, (indeg.get(e.dst) ?? 0) + 1);
-  const ready = state.nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
-  const out: number[] = [];
-  for (let h = 0; h < ready.length; h++) {
-    const id = ready[h]!;
-    out.push(id);
-    for (const e of state.edges) {
-      if (e.src !== id) continue;
-      const d = indeg.get(e.dst)! - 1;
-      indeg.set(e.dst, d);
-      if (d === 0) ready.push(e.dst);
-    }
-  }
+  const out = topologicalNodeOrder(state);
   return out.length === state.nodes.length ? out : null;
 }
 

@@ -3,7 +3,7 @@
 // plus a constant offset. That is exactly what a stencil computes; anything else in the state is
 // refused with its location.
 
-import type { PEdge, PExpr, PNode, PRange, PState, PStmt } from "../../ir/program.js";
+import { topologicalNodeOrder, type PEdge, type PExpr, type PNode, type PRange, type PState, type PStmt } from "../../ir/program.js";
 import { constantValue, pointOffsets } from "./affine_index.js";
 
 export interface PointRead {
@@ -41,7 +41,7 @@ export function pointMapsOf(state: PState, arrays: Readonly<Record<string, { kin
     if (!top && n.kind !== "tasklet") return `${n.where}: a ${describe(n)} inside a map (only one tasklet per map is streamed)`;
   }
   const maps: PointMap[] = [];
-  for (const id of topologicalOrder(state)) {
+  for (const id of topologicalNodeOrder(state)) {
     const n = byId.get(id)!;
     if (n.kind === "access") {
       // A whole-array copy (host to device buffer and back) is the identity at offset 0.
@@ -159,21 +159,3 @@ function describe(n: PNode): string {
   }
 }
 
-/** Node ids in a dependency order (Kahn's algorithm, ties by node id). */
-export function topologicalOrder(state: PState): number[] {
-  const indeg = new Map(state.nodes.map((n) => [n.id, 0]));
-  for (const e of state.edges) indeg.set(e.dst, (indeg.get(e.dst) ?? 0) + 1);
-  const ready = state.nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id).sort((a, b) => a - b);
-  const out: number[] = [];
-  while (ready.length > 0) {
-    const id = ready.shift()!;
-    out.push(id);
-    for (const e of state.edges) {
-      if (e.src !== id) continue;
-      const d = indeg.get(e.dst)! - 1;
-      indeg.set(e.dst, d);
-      if (d === 0) { ready.push(e.dst); ready.sort((a, b) => a - b); }
-    }
-  }
-  return out;
-}
