@@ -254,20 +254,28 @@ function scalarType(p: Pipeline, name: string): string {
   return DTYPE_INFO[p.scalars.find((x) => x.name === name)!.dtype].cType;
 }
 
+/**
+ * The top function's port pragmas: one AXI master bundle per array (its depth in the words the
+ * port moves, for co-simulation), arrays' addresses and scalars over AXI-Lite.
+ */
+export function emitPortInterfaces(w: CodeWriter, p: Pipeline, args: ReturnType<typeof topArguments>): void {
+  let bundle = 0;
+  for (const a of args) {
+    if (a.kind === "scalar") {
+      w.directive(`#pragma HLS INTERFACE s_axilite port=${a.name}`);
+      continue;
+    }
+    const depth = a.wide ? a.elements / p.vectorWidth : a.elements;
+    w.directive(`#pragma HLS INTERFACE m_axi port=${a.name} offset=slave bundle=gmem${bundle++} depth=${depth}`);
+    w.directive(`#pragma HLS INTERFACE s_axilite port=${a.name}`);
+  }
+}
+
 function emitTop(w: CodeWriter, p: Pipeline): void {
   const args = topArguments(p);
   w.comment("Top function: one AXI master bundle per array, scalars over AXI-Lite, a DATAFLOW region.");
   w.block(`extern "C" void ${KERNEL_NAME}(${topSignature(p)})`, () => {
-    let bundle = 0;
-    for (const a of args) {
-      if (a.kind === "scalar") {
-        w.directive(`#pragma HLS INTERFACE s_axilite port=${a.name}`);
-        continue;
-      }
-      const depth = a.wide ? a.elements / p.vectorWidth : a.elements;
-      w.directive(`#pragma HLS INTERFACE m_axi port=${a.name} offset=slave bundle=gmem${bundle++} depth=${depth}`);
-      w.directive(`#pragma HLS INTERFACE s_axilite port=${a.name}`);
-    }
+    emitPortInterfaces(w, p, args);
     if (hasStepsArgument(p)) w.directive(`#pragma HLS INTERFACE s_axilite port=${STEPS_ARGUMENT}`);
     w.directive("#pragma HLS INTERFACE s_axilite port=return");
     w.directive("#pragma HLS DATAFLOW");

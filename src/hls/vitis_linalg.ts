@@ -11,7 +11,7 @@ import type { Pipeline } from "../spatial/pipeline.js";
 import type { LinalgChannel, LinalgPipeline, LinalgProcess } from "../spatial/linalg_pipeline.js";
 import { scalarsOf } from "../spatial/linalg_pipeline.js";
 import { emitLinalgBody, processChannels, processSummary, type LinalgDialect } from "./linalg_code.js";
-import { KERNEL_NAME, topArguments, topSignature, vecType, type KernelSourceInfo } from "./vitis_kernel.js";
+import { emitPortInterfaces, KERNEL_NAME, topArguments, topSignature, vecType, type KernelSourceInfo } from "./vitis_kernel.js";
 
 export function vitisDialect(W: number): LinalgDialect {
   return {
@@ -80,16 +80,7 @@ export function emitLinalgVitisKernel(p: Pipeline, info: KernelSourceInfo): stri
   const args = topArguments(p);
   w.comment("Top function: one AXI master bundle per array, scalars over AXI-Lite, a DATAFLOW region.");
   w.block(`extern "C" void ${KERNEL_NAME}(${topSignature(p)})`, () => {
-    let bundle = 0;
-    for (const a of args) {
-      if (a.kind === "scalar") {
-        w.directive(`#pragma HLS INTERFACE s_axilite port=${a.name}`);
-        continue;
-      }
-      const depth = a.wide ? a.elements / p.vectorWidth : a.elements;
-      w.directive(`#pragma HLS INTERFACE m_axi port=${a.name} offset=slave bundle=gmem${bundle++} depth=${depth}`);
-      w.directive(`#pragma HLS INTERFACE s_axilite port=${a.name}`);
-    }
+    emitPortInterfaces(w, p, args);
     w.directive("#pragma HLS INTERFACE s_axilite port=return");
     w.directive("#pragma HLS DATAFLOW");
     w.line();
