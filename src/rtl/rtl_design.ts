@@ -3,7 +3,6 @@
 // conversions and the Verilator testbench, and the Tcl script that creates the Xilinx
 // floating_point cores the float operator models stand for.
 
-import { UserError } from "../ir/diagnostics.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { emitCommonModules } from "./common_modules.js";
@@ -25,12 +24,10 @@ export interface RtlDesign {
 }
 
 export function rtlDesign(bundle: ProgramBundle, p: Pipeline): RtlDesign {
-  const partial = p.pes.find((pe) => pe.region);
-  if (partial) throw new UserError("--target rtl", `has no write regions yet: stencil '${partial.stencil}' writes only part of its domain (use --target xilinx, intel or cpu)`);
+  requireStencilProcesses(p);
   const files = new Map<string, string>();
   const sv: string[] = [];
   const add = (path: string, text: string, list?: string[]) => { files.set(path, text); list?.push(path); };
-  requireStencilProcesses(p);
   for (const [path, text] of emitCommonModules()) add(path, text, sv);
   for (const [name, text] of emitReaderModules(p)) add(`rtl/${name}.sv`, text, sv);
   for (const pe of p.pes) add(`rtl/${pe.name}.sv`, emitPEModule(p, pe, bundle.sources[pe.stencil]).text, sv);

@@ -28,4 +28,16 @@ describe("backends without reduction PEs refuse them by name", () => {
       .build();
     expect(refusal(() => requireStencilProcesses(lowerToPipeline(t, { vectorWidth: 1, replicas: 1 })))).toBe("--target rtl: has no atan2 or tanh operator yet: stencil 'th' calls one (use --target xilinx, intel or cpu)");
   });
+  it("rtl: a stencil writing a sub-box of its domain", () => {
+    const t = new SDFGBuilder("r").addArray("a", "float32", [8]).addArray("b", "float32", [8])
+      .addStencil({
+        label: "inner", dtype: "float32", iterators: ["k"], domain: [8], output: "b",
+        inputs: { a: { data: "a", axes: [0], boundary: { type: "constant", value: 0 } } },
+        code: [{ target: "b", value: { kind: "access", field: "a", offset: [1] } }],
+        region: { lo: [1], hi: [6], keep: "a" },
+      })
+      .build();
+    expect(refusal(() => requireStencilProcesses(lowerToPipeline(t, { vectorWidth: 1, replicas: 1 }))))
+      .toBe("--target rtl: has no write regions yet: stencil 'inner' writes only part of its domain (use --target xilinx, intel or cpu)");
+  });
 });
