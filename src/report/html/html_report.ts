@@ -98,9 +98,9 @@ export function htmlReport(input: HtmlReportInput): string {
   for (const v of input.vendor ?? []) vendorTable(w, v);
 
   w.line("<h2>Spatial pipeline</h2>");
-  w.line('<p class="note">Readers (blue) stream arrays from memory; each PE (yellow) lists its windows as vectors = registers + delay lines with their storage; FIFOs (grey) show their depth in vectors; writers (green) stream results back.</p>');
+  if (p.linalg) w.line('<p class="note">Matrix readers (blue) stream arrays from memory in the order their consumer takes them; each process (yellow) shows its loop\'s cycles and what it keeps on chip; FIFOs (grey) show their depth in vectors (W wide) or single elements; writers (green) stream results back.</p>');
+  else w.line('<p class="note">Readers (blue) stream arrays from memory; each PE (yellow) lists its windows as vectors = registers + delay lines with their storage; FIFOs (grey) show their depth in vectors; writers (green) stream results back.</p>');
   if (p.reductions?.length) w.line('<p class="note">Reduction PEs (purple) reduce each row of their input with interleaved partial accumulators and stream the result back, broadcast over the row.</p>');
-  if (p.linalg) w.line('<p class="note">Linear-algebra processes (yellow) show their loop\'s cycles and what they keep on chip; FIFOs show their depth in vectors (W wide) or single elements.</p>');
   const picture = pipelineSvg(p, input.sources, platform.resources.uram > 0);
   if ("refused" in picture) {
     w.line(`<p class="note">${t(picture.refused)}</p>`);
