@@ -8,6 +8,10 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { escapeHtml } from "../../src/report/html/escape.js";
+import { pipelineSvg } from "../../src/report/html/pipeline_svg.js";
+import { lowerToPipeline } from "../../src/spatial/lower.js";
+import { streamProgram } from "../../src/spatial/streaming/patterns.js";
+import { loadSdfgBundle } from "../../src/targets/sdfg_program.js";
 import { cli, SHARED } from "../helpers.js";
 import { CHROMIUM, measureInChromium, type LayoutCheck } from "./chromium.js";
 
@@ -130,5 +134,29 @@ describe("HTML report of DaCe programs", () => {
     expect(intelPage).toMatch(/<h1>go_fast on Bittware 520N/);
     expect(intelPage).toBe(readFileSync(join(dir, "go_fast-520n.html"), "utf8"));
     expect(readFileSync(join(dir, "softmax.html"), "utf8")).toBe(html.softmax);
+  });
+
+  it("draws gemver's rank-update and matrix-vector PEs with their loops' cycles, each FIFO between its two processes", () => {
+    const b = loadSdfgBundle(sdfg("gemver"));
+    const d = streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
+    if (!d.streamed) throw new Error("gemver is not streamed");
+    const p = lowerToPipeline(d.bundle.sdfg, { vectorWidth: 4, replicas: 1, uram: true });
+    const picture = pipelineSvg(p, d.bundle.sources, true);
+    if ("refused" in picture) throw new Error(picture.refused);
+    const svg = picture.svg.join("\n");
+    // 64 x 64 at W = 4: 65 rows of 16 vectors (the first row's wait included); the
+    // untransposed matrix-vector PE also drains its 8 interleaved partial sums.
+    expect(svg).toContain(">rank-2 update 64 x 64</text>");
+    expect(svg).toContain(">matrix-vector 64 x 64 transposed, 8 partial sum(s)</text>");
+    expect(svg).toContain(">matrix-vector 64 x 64, 8 partial sum(s)</text>");
+    expect(svg.match(/>float64, 1040 cycles<\/text>/g)).toHaveLength(2);
+    expect(svg).toContain(">float64, 1048 cycles</text>");
+    const at = new Map(picture.layout.nodes.map((n) => [n.id, n]));
+    expect(at.size).toBe(p.linalg!.processes.length + p.linalg!.channels.length);
+    for (const c of p.linalg!.channels) {
+      const fifo = at.get(`fifo:${c.name}`)!;
+      expect(at.get(c.from)!.layer, c.name).toBeLessThan(fifo.layer);
+      expect(fifo.layer, c.name).toBe(at.get(c.to)!.layer - 1);
+    }
   });
 });
