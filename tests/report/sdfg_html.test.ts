@@ -8,7 +8,10 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { escapeHtml } from "../../src/report/html/escape.js";
+import { htmlReport } from "../../src/report/html/html_report.js";
 import { pipelineSvg } from "../../src/report/html/pipeline_svg.js";
+import { loadPlatform } from "../../src/platform/platform.js";
+import { buildReport } from "../../src/report/report.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { streamProgram } from "../../src/spatial/streaming/patterns.js";
 import { loadSdfgBundle } from "../../src/targets/sdfg_program.js";
@@ -144,10 +147,7 @@ describe("HTML report of DaCe programs", () => {
   });
 
   it("draws gemver's rank-update and matrix-vector PEs with their loops' cycles, each FIFO between its two processes", () => {
-    const b = loadSdfgBundle(sdfg("gemver"));
-    const d = streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
-    if (!d.streamed) throw new Error("gemver is not streamed");
-    const p = lowerToPipeline(d.bundle.sdfg, { vectorWidth: 4, replicas: 1, uram: true });
+    const { d, p } = streamed("gemver", 4);
     const picture = pipelineSvg(p, d.bundle.sources, true);
     if ("refused" in picture) throw new Error(picture.refused);
     const svg = picture.svg.join("\n");
@@ -166,4 +166,28 @@ describe("HTML report of DaCe programs", () => {
       expect(fifo.layer, c.name).toBe(at.get(c.to)!.layer - 1);
     }
   });
+
+  it("escapes the names of reduction PEs and linear-algebra processes", () => {
+    const hostile = `<img src=x onerror="alert(1)">`;
+    const u280 = loadPlatform("u280");
+    const { p: softmax } = streamed("softmax", 1);
+    const r0 = softmax.reductions![0]!;
+    const renamed = { ...softmax, reductions: softmax.reductions!.map((r) => (r === r0 ? { ...r, name: hostile, node: hostile } : r)), channels: softmax.channels.map((c) => ({ ...c, from: c.from === r0.name ? hostile : c.from, to: c.to === r0.name ? hostile : c.to })) };
+    const { p: gemm } = streamed("gemm", 1);
+    const first = gemm.linalg!.processes[0]!;
+    const linalg = { ...gemm.linalg!, processes: gemm.linalg!.processes.map((x) => (x === first ? { ...x, name: hostile } : x)), channels: gemm.linalg!.channels.map((c) => ({ ...c, name: `${hostile}${c.name}`, from: c.from === first.name ? hostile : c.from })) };
+    for (const p of [renamed, { ...gemm, linalg }]) {
+      const page = htmlReport({ report: buildReport(p, u280), pipeline: p, platform: u280 });
+      expect(page).not.toContain("<img");
+      expect(page).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+    }
+  });
 });
+
+/** A streamed npbench program's pipeline at W (P = 1), on a board with UltraRAM. */
+function streamed(name: string, W: number) {
+  const b = loadSdfgBundle(sdfg(name));
+  const d = streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
+  if (!d.streamed) throw new Error(`${name} is not streamed`);
+  return { d, p: lowerToPipeline(d.bundle.sdfg, { vectorWidth: W, replicas: 1, uram: true }) };
+}
