@@ -286,7 +286,8 @@ program.command("report")
     if (opts.auto && (isSdfgProgram(file) || findGpuPlatform(opts.platform))) throw new UserError("--auto", isSdfgProgram(file) ? "explores spatial pipelines of stencil programs (.json); for a streamed DaCe program give -W and -P" : "explores FPGA designs; the GPU roofline has no W or P to choose");
     const drawnOrMeasured = opts.html !== undefined ? "--html" : opts.hlsReport !== undefined ? "--hls-report" : opts.aocReport !== undefined ? "--aoc-report" : undefined;
     if (isSdfgProgram(file)) {
-      if (drawnOrMeasured) throw new UserError(drawnOrMeasured, "takes stencil programs (.json) only: DaCe programs are not drawn or compared with vendor reports yet");
+      const measured = opts.hlsReport !== undefined ? "--hls-report" : opts.aocReport !== undefined ? "--aoc-report" : undefined;
+      if (measured) throw new UserError(measured, "takes stencil programs (.json) only: DaCe programs are not compared with vendor reports yet");
       return sdfgReport(file, opts.platform, opts);
     }
     const bundle = loadProgram(file);

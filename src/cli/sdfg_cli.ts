@@ -5,23 +5,25 @@
 
 import { basename } from "node:path";
 import { InvalidArgumentError } from "commander";
-import { ProgramCodeGen } from "../codegen/program_code.js";
-import { PDTYPE_BYTES } from "../ir/program.js";
-import { loadPlatform, requireVendor } from "../platform/platform.js";
+import { loadPlatform, requireVendor, type Platform } from "../platform/platform.js";
 import { checkProjectTarget, writeProject, type WriteOptions } from "../targets/project_files.js";
 import { toJson } from "./json_output.js";
-import { loadSdfgBundle, ONCHIP_LIMIT_BYTES, sdfgCpuProject, sdfgIntelProject, sdfgVitisProject, type SdfgBundle } from "../targets/sdfg_program.js";
+import { loadSdfgBundle, sdfgCpuProject, sdfgIntelProject, sdfgVitisProject, type SdfgBundle } from "../targets/sdfg_program.js";
 import { emulateSdfg, emulateStreamedSdfg, type SdfgTarget } from "../emulate/sdfg_emulate.js";
 import { UserError } from "../ir/diagnostics.js";
 import { streamProgram, type StreamingDecision } from "../spatial/streaming/patterns.js";
 import { lowerToPipeline } from "../spatial/lower.js";
-import type { SpatialOptions } from "../spatial/pipeline.js";
+import type { Pipeline, SpatialOptions } from "../spatial/pipeline.js";
 import { referenceOutputs } from "../emulate/emulate.js";
 import { cpuProject } from "../targets/cpu_project.js";
 import { vitisProject } from "../targets/vitis_project.js";
 import { intelProject } from "../targets/intel_project.js";
 import { DEFAULT_DATA_OPTIONS, missingInputs, type DataOptions } from "../targets/program_data.js";
-import { buildReport, formatReport } from "../report/report.js";
+import { buildReport, formatReport, type Report } from "../report/report.js";
+import { buildMemoryMappedReport, symbolList } from "../report/memory_mapped.js";
+import { htmlReport } from "../report/html/html_report.js";
+import { memoryMappedHtml } from "../report/html/memory_mapped_html.js";
+import { writeHtmlReport } from "../report/html/write_html_report.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
 import type { NpyBox } from "../frontend/input_data.js";
 
@@ -80,6 +82,13 @@ function roadLine(b: SdfgBundle, d: StreamingDecision, opts: SdfgOptions): strin
   return `${b.name}: memory-mapped kernel (${d.kernels.map((k) => k.reason).join("; ")})`;
 }
 
+type Streamed = Extract<StreamingDecision, { streamed: true }>;
+
+/** The HTML report of a streamed program: the stencil road's page, with the road it took. */
+function streamedHtml(d: Streamed, pipeline: Pipeline, platform: Platform, report: Report): string {
+  return htmlReport({ report, pipeline, platform, sources: d.bundle.sources, mapping: { pattern: d.pattern, kernels: d.kernels } });
+}
+
 export interface SdfgGenerateOptions extends SdfgOptions {
   force?: boolean;
   /** Commander's `--no-data` (false) and `--copy-limit` (MiB), `--with-reference`, `--clock`. */
@@ -122,6 +131,8 @@ export async function sdfgGenerate(file: string, target: string, platformName: s
       requireVendor(platform, target as "xilinx" | "intel");
       const pipeline = lowerToPipeline(bundle.sdfg, { ...spatialOf(opts), uram: platform.resources.uram > 0 });
       files = target === "intel" ? intelProject(bundle, pipeline, platform, data) : vitisProject(bundle, pipeline, platform, { data, ...(opts.clock !== undefined ? { clockMHz: opts.clock } : {}) });
+      // The report of this very design, at the clock the project asks for (as `report --html`).
+      files.set("report.html", streamedHtml(d, pipeline, platform, buildReport(pipeline, platform, opts.clock)));
     }
     writeProject(output, files, streamedWrite);
     for (const note of missingInputs(bundle, data)) process.stderr.write(`note: ${note}\n`);
@@ -133,7 +144,9 @@ export async function sdfgGenerate(file: string, target: string, platformName: s
   else {
     const platform = loadPlatform(platformName);
     requireVendor(platform, target as "xilinx" | "intel");
-    writeProject(output, target === "intel" ? sdfgIntelProject(b, platform) : sdfgVitisProject(b, platform), write);
+    const files = target === "intel" ? sdfgIntelProject(b, platform) : sdfgVitisProject(b, platform);
+    files.set("report.html", memoryMappedHtml(buildMemoryMappedReport(b, d.kernels, platform)));
+    writeProject(output, files, write);
   }
   process.stdout.write(`wrote ${target} project for '${b.name}' to ${output} (${roadLine(b, d, opts)})\n`);
 }
@@ -162,15 +175,19 @@ export async function sdfgEmulate(file: string, target: SdfgTarget, platformName
   return r.ok;
 }
 
-/** What the memory-mapped kernel needs: ports, on-chip buffers, device buffers. */
-export function sdfgReport(file: string, platformName: string, opts: SdfgOptions & { json?: boolean; clock?: number }): void {
+/**
+ * A streamed program's report is the stencil road's (with the mapping of every kernel); a
+ * memory-mapped one's says what the kernel needs: ports, on-chip buffers, device buffers.
+ * `html`: also written as one self-contained page (the same as a generated project's report.html).
+ */
+export function sdfgReport(file: string, platformName: string, opts: SdfgOptions & { json?: boolean; clock?: number; html?: string }): void {
   const b = bundleOf(file, opts);
   const d = sdfgRoad(b, opts);
   const platform = loadPlatform(platformName);
   if (d.streamed) {
-    // The stencil road's report of the streamed pipeline, with the mapping of every kernel.
     const pipeline = lowerToPipeline(d.bundle.sdfg, { ...spatialOf(opts), uram: platform.resources.uram > 0 });
     const report = buildReport(pipeline, platform, opts.clock);
+    if (opts.html !== undefined) writeHtmlReport(opts.html, streamedHtml(d, pipeline, platform, report));
     if (opts.json) {
       process.stdout.write(JSON.stringify({ ...report, symbols: b.symbols, kind: "streamed", pattern: d.pattern, kernels: d.kernels }, null, 2) + "\n");
       return;
@@ -180,13 +197,11 @@ export function sdfgReport(file: string, platformName: string, opts: SdfgOptions
     process.stdout.write(formatReport(report, platform));
     return;
   }
-  const gen = new ProgramCodeGen(b.program, { dialect: platform.vendor === "intel" ? "opencl" : "hls", symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
-  gen.body();
-  const args = gen.args.map((a) => ({ name: a.name, dtype: a.desc.dtype, elements: a.elements, bytes: a.elements * PDTYPE_BYTES[a.desc.dtype], port: a.byValue ? "s_axilite" : "m_axi", deviceTransient: a.deviceTransient }));
-  const report = { program: b.name, platform: platform.name, symbols: b.symbols, kind: "memory-mapped", kernels: d.kernels, arguments: args, globalBytes: args.filter((a) => a.port === "m_axi").reduce((s, a) => s + a.bytes, 0) };
+  const report = buildMemoryMappedReport(b, d.kernels, platform);
+  if (opts.html !== undefined) writeHtmlReport(opts.html, memoryMappedHtml(report));
   if (opts.json) { process.stdout.write(JSON.stringify(report, null, 2) + "\n"); return; }
-  process.stdout.write(`${b.name} on ${platform.name}: memory-mapped kernel (symbols ${Object.entries(b.symbols).map(([k, v]) => `${k}=${v}`).join(", ") || "none"})\n`);
+  process.stdout.write(`${b.name} on ${platform.name}: memory-mapped kernel (symbols ${symbolList(b.symbols)})\n`);
   for (const k of d.kernels) process.stdout.write(`  ${k.mapping}: ${k.reason}\n`);
-  for (const a of args) process.stdout.write(`  ${a.port.padEnd(9)} ${a.name.padEnd(24)} ${a.dtype.padEnd(10)} ${String(a.elements).padStart(10)} elements${a.deviceTransient ? " (transient in device memory)" : ""}\n`);
+  for (const a of report.arguments) process.stdout.write(`  ${a.port.padEnd(9)} ${a.name.padEnd(24)} ${a.dtype.padEnd(10)} ${String(a.elements).padStart(10)} elements${a.deviceTransient ? " (transient in device memory)" : ""}\n`);
   process.stdout.write(`  device memory footprint: ${report.globalBytes} bytes\n`);
 }

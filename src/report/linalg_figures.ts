@@ -9,8 +9,8 @@ import { DTYPE_INFO } from "../ir/dtype.js";
 import type { Platform } from "../platform/platform.js";
 import { bankSpan } from "../platform/placement.js";
 import type { Pipeline } from "../spatial/pipeline.js";
-import type { LinalgProcess } from "../spatial/linalg_pipeline.js";
-import { chooseStorage } from "../spatial/storage.js";
+import type { LinalgChannel, LinalgProcess } from "../spatial/linalg_pipeline.js";
+import { chooseStorage, type Storage } from "../spatial/storage.js";
 import { DSP_PER_LANE, PORT_BYTES } from "./gemm_systolic_model.js";
 import { memoryPlacement } from "./memory.js";
 import type { Performance, PortTraffic } from "./performance.js";
@@ -64,7 +64,7 @@ export function linalgDsps(p: Pipeline): number {
 }
 
 /** Elements each process keeps on chip (a systolic row, an output vector, the vector x, a tile). */
-function onChipElements(x: LinalgProcess): number {
+export function onChipElements(x: LinalgProcess): number {
   switch (x.kind) {
     case "systolic-pe": return x.cols;
     case "matrix-vector": return x.cols;
@@ -116,6 +116,20 @@ export function linalgPerformance(p: Pipeline, platform: Platform, clockMHz?: nu
   return figures;
 }
 
+/** The storage of what a process keeps on chip (as W-wide words), when it keeps anything. */
+export function onChipStorage(x: LinalgProcess, W: number, uram: boolean): { elements: number; bits: number; storage: Storage } | undefined {
+  const elements = onChipElements(x);
+  if (elements === 0) return undefined;
+  const bits = W * DTYPE_INFO[x.dtype].bytes * 8;
+  return { elements, bits, storage: chooseStorage(elements / W, bits, uram) };
+}
+
+/** Where a FIFO between linear-algebra processes lives, and its width in bits. */
+export function linalgChannelStorage(c: LinalgChannel, W: number, uram: boolean): { bits: number; storage: Storage } {
+  const bits = (c.wide ? W : 1) * DTYPE_INFO[c.dtype].bytes * 8;
+  return { bits, storage: chooseStorage(c.depth, bits, uram) };
+}
+
 /** Resources of a linear-algebra pipeline: multiply-add DSPs, FIFOs, on-chip rows, memory ports, shell. */
 export function linalgResources(p: Pipeline, platform: Platform): Resources {
   const l = p.linalg!;
@@ -125,15 +139,12 @@ export function linalgResources(p: Pipeline, platform: Platform): Resources {
   const uram = platform.resources.uram > 0;
   for (const x of l.processes) {
     add({ lut: 400, ff: 300 });
-    const elements = onChipElements(x);
-    if (elements > 0) {
-      const bits = W * DTYPE_INFO[x.dtype].bytes * 8;
-      add(storageResources(chooseStorage(elements / W, bits, uram), bits, Math.ceil(elements / W), platform));
-    }
+    const onChip = onChipStorage(x, W, uram);
+    if (onChip) add(storageResources(onChip.storage, onChip.bits, Math.ceil(onChip.elements / W), platform));
   }
   for (const c of l.channels) {
-    const bits = (c.wide ? W : 1) * DTYPE_INFO[c.dtype].bytes * 8;
-    add(storageResources(chooseStorage(c.depth, bits, uram), bits, c.depth, platform));
+    const { bits, storage } = linalgChannelStorage(c, W, uram);
+    add(storageResources(storage, bits, c.depth, platform));
     add({ lut: 20, ff: bits });
   }
   const ports = p.readers.length + p.writers.length;

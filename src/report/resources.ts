@@ -10,7 +10,7 @@ import { linalgResources } from "./linalg_figures.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Assignment } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
-import type { Pipeline } from "../spatial/pipeline.js";
+import type { Pipeline, ReductionPE } from "../spatial/pipeline.js";
 import { REDUCE_OPERATOR } from "../spatial/reduction.js";
 import { bram36Blocks, lutramLuts, srlLuts, uramBlocks, type Storage } from "../spatial/storage.js";
 import { countOperations } from "./op_count.js";
@@ -79,6 +79,11 @@ export function laneCosts(p: Pipeline, platform: Platform): LaneCost[] {
   return [...seen.values()];
 }
 
+/** Operators of a reduction PE: a lane tree of W - 1, the accumulating one, a final tree of partials - 1. */
+export function reductionOperators(r: Pick<ReductionPE, "partials">, W: number): number {
+  return W - 1 + 1 + (r.partials - 1);
+}
+
 export function estimateResources(p: Pipeline, platform: Platform): Resources {
   if (p.linalg) return linalgResources(p, platform); // matrix-vector and systolic processes (linalg_figures.ts)
   const W = p.vectorWidth;
@@ -101,7 +106,7 @@ export function estimateResources(p: Pipeline, platform: Platform): Resources {
   // final tree of partials - 1; the banks of partial accumulators in registers.
   for (const r of p.reductions ?? []) {
     const cost = FAMILY_COSTS[family].ops[r.dtype][REDUCE_OPERATOR[r.op] as OpKind] ?? { dsp: 0, logic: 0, ff: 0 };
-    const ops = W - 1 + 1 + (r.partials - 1);
+    const ops = reductionOperators(r, W);
     add({ dsp: cost.dsp * ops, lut: cost.logic * ops + costs.peControl.logic, ff: cost.ff * ops + costs.peControl.ff + r.banks * r.partials * DTYPE_INFO[r.dtype].bytes * 8 });
   }
   // FIFOs: the storage the kernel binds them to, plus control logic and an output register.

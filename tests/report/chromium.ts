@@ -26,7 +26,9 @@ export interface LayoutCheck {
   nodes: number;
 }
 
-const CHECK = `(() => {
+// checkLayout(root) measures what lies under root (the document, or one page's section of a probe
+// that holds several pages).
+const CHECK_FUNCTION = `function checkLayout(root) {
   const out = { svgs: [], zeroBoxes: [], textOverflows: [], textOverlaps: [], nodeOverlaps: [], htmlOverflows: [], nodes: 0 };
   const hit = (a, b) => a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5;
   const within = (a, b) => a.x >= b.x - 0.5 && a.y >= b.y - 0.5 && a.x + a.width <= b.x + b.width + 0.5 && a.y + a.height <= b.y + b.height + 0.5;
@@ -36,7 +38,7 @@ const CHECK = `(() => {
       for (let j = i + 1; j < items.length && items[j].b.x < items[i].b.x + items[i].b.width; j++)
         if (hit(items[i].b, items[j].b)) report(items[i], items[j]);
   };
-  for (const svg of document.querySelectorAll("svg")) {
+  for (const svg of root.querySelectorAll("svg")) {
     const vb = svg.viewBox.baseVal;
     const r = svg.getBoundingClientRect();
     const els = [...svg.querySelectorAll("rect, text, path, line, circle")].filter((e) => !e.closest("defs"));
@@ -50,14 +52,29 @@ const CHECK = `(() => {
     pairs(texts, (a, b) => out.textOverlaps.push(svg.id + ": " + a.t + " / " + b.t));
     out.svgs.push({ id: svg.id, width: r.width, height: r.height, elements: els.length, texts: texts.length });
   }
-  const nodes = [...document.querySelectorAll("#pipeline g.node")].map((g) => ({ g, b: g.querySelector("rect").getBBox() }));
+  const nodes = [...root.querySelectorAll("#pipeline g.node")].map((g) => ({ g, b: g.querySelector("rect").getBBox() }));
   out.nodes = nodes.length;
   for (const n of nodes) for (const t of n.g.querySelectorAll("text")) if (!within(t.getBBox(), n.b)) out.textOverflows.push("node: " + t.textContent);
   pairs(nodes, (a, b) => out.nodeOverlaps.push(a.g.textContent + " / " + b.g.textContent));
-  for (const e of document.querySelectorAll("td, th, p, h1, h2")) if (e.scrollWidth > e.clientWidth + 1) out.htmlOverflows.push(e.textContent.slice(0, 80));
+  for (const e of root.querySelectorAll("td, th, p, h1, h2")) if (e.scrollWidth > e.clientWidth + 1) out.htmlOverflows.push(e.textContent.slice(0, 80));
+  return out;
+}`;
+
+const CHECK = `(() => {
+  ${CHECK_FUNCTION}
   const pre = document.createElement("pre");
   pre.id = "layout-check";
-  pre.textContent = JSON.stringify(out);
+  pre.textContent = JSON.stringify(checkLayout(document));
+  document.body.appendChild(pre);
+})();`;
+
+// Several pages, each in a section of its own under the first page's head (the reports share one
+// style sheet), measured one section at a time.
+const CHECK_SECTIONS = `(() => {
+  ${CHECK_FUNCTION}
+  const pre = document.createElement("pre");
+  pre.id = "layout-check";
+  pre.textContent = JSON.stringify([...document.querySelectorAll("body > section.probe")].map((s) => checkLayout(s)));
   document.body.appendChild(pre);
 })();`;
 
@@ -80,7 +97,37 @@ export async function renderInChromium(htmlFile: string, screenshot: string, siz
   if (!m) throw new Error(`Chromium printed no layout check (exit ${dom.exitCode}): ${dom.stderr.split("\n").slice(-3).join(" | ")}`);
   const shot = await execa(CHROMIUM, [...flags(join(dir, "profile")), `--window-size=${size[0]},${size[1]}`, `--screenshot=${resolve(screenshot)}`, pathToFileURL(resolve(htmlFile)).href], { reject: false, timeout: 120_000 });
   if (shot.exitCode !== 0) throw new Error(`Chromium took no screenshot (exit ${shot.exitCode}): ${shot.stderr.split("\n").slice(-3).join(" | ")}`);
-  return JSON.parse(m[1]!.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&")) as LayoutCheck;
+  return parseCheck(m[1]!) as LayoutCheck;
+}
+
+function parseCheck(text: string): unknown {
+  return JSON.parse(text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
+}
+
+/**
+ * Measures several HTML reports in one Chromium launch (no screenshots): their bodies become
+ * sections of one probe page under the first report's head, each measured as a page of its own.
+ * Every report must carry the same style sheet as the first.
+ */
+export async function measureInChromium(htmlFiles: string[], size: [number, number]): Promise<LayoutCheck[]> {
+  const dir = mkdtempSync(join(tmpdir(), "chromium-"));
+  const pages = htmlFiles.map((f) => {
+    const html = readFileSync(f, "utf8");
+    const m = /^([\s\S]*<style>[\s\S]*<\/style>)[\s\S]*<body>\n([\s\S]*)<\/body>/.exec(html);
+    if (!m || !POLICY.test(html)) throw new Error(`${f} is not an HTML report with a style sheet, a policy and a body`);
+    return { head: m[1]!, body: m[2]! };
+  });
+  const style = (head: string) => head.slice(head.indexOf("<style>"));
+  for (const [k, p] of pages.entries()) if (style(p.head) !== style(pages[0]!.head)) throw new Error(`${htmlFiles[k]} has a style sheet other than ${htmlFiles[0]}'s`);
+  const probe = join(dir, "probe.html");
+  const sections = pages.map((p) => `<section class="probe">\n${p.body}</section>`).join("\n");
+  writeFileSync(probe, `${pages[0]!.head.replace(POLICY, "")}\n</head>\n<body>\n${sections}\n<script>${CHECK_SECTIONS}</script>\n</body>\n</html>\n`);
+  const dom = await execa(CHROMIUM, [...flags(join(dir, "profile")), `--window-size=${size[0]},${size[1]}`, "--dump-dom", pathToFileURL(probe).href], { reject: false, timeout: 120_000 });
+  const m = /<pre id="layout-check">([^<]*)<\/pre>/.exec(dom.stdout);
+  if (!m) throw new Error(`Chromium printed no layout check (exit ${dom.exitCode}): ${dom.stderr.split("\n").slice(-3).join(" | ")}`);
+  const checks = parseCheck(m[1]!) as LayoutCheck[];
+  if (checks.length !== htmlFiles.length) throw new Error(`Chromium measured ${checks.length} of ${htmlFiles.length} pages`);
+  return checks;
 }
 
 /** Width and height from a PNG's IHDR chunk. */

@@ -6,9 +6,12 @@
 import { CodeWriter } from "../../codegen/code_writer.js";
 import type { Platform } from "../../platform/platform.js";
 import type { Pipeline } from "../../spatial/pipeline.js";
+import type { KernelMapping } from "../../spatial/streaming/patterns.js";
 import { ROUTABLE_FRACTION, type Report } from "../report.js";
 import type { VendorComparison } from "../vendor/compare.js";
 import { escapeHtml } from "./escape.js";
+import { closePage, openPage } from "./page.js";
+import { processSummary, processTables } from "./process_tables.js";
 import { pipelineSvg } from "./pipeline_svg.js";
 import { barsFromUtilisation, resourceBarsSvg } from "./resource_bars_svg.js";
 import { rooflineSvg, type RooflinePoint } from "./roofline_svg.js";
@@ -40,50 +43,20 @@ export interface HtmlReportInput {
   vendor?: VendorComparison[];
   /** Each stencil's computation as the program wrote it (ProgramBundle.sources). */
   sources?: Record<string, string>;
+  /** A DaCe program's road: the streaming pattern that raised it and each kernel's mapping and reason. */
+  mapping?: { pattern: string; kernels: KernelMapping[] };
 }
 
-/** The marker by which `report --html` knows a file it may replace. */
-export const HTML_GENERATOR = "sdfg-fpga report";
-
-const STYLE = [
-  "body { font-family: sans-serif; margin: 16px 24px; color: #222; }",
-  "h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }",
-  "table { border-collapse: collapse; font-size: 13px; } td, th { border: 1px solid #ccc; padding: 3px 8px; text-align: right; white-space: nowrap; }",
-  "td:first-child, th:first-child { text-align: left; }",
-  "td.code, th.code { font-family: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace; text-align: left; white-space: normal; max-width: 900px; overflow-wrap: anywhere; }",
-  ".scroll { overflow: auto; max-height: 80vh; border: 1px solid #ddd; }",
-  ".note { color: #555; font-size: 13px; }",
-  "svg text { font-family: 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace; font-size: 12px; fill: #222; }",
-  "svg text.small { font-size: 10px; fill: #555; }",
-  "svg text.head { font-weight: normal; fill: #000; }",
-  ".plot { fill: #fff; stroke: #888; } .grid { stroke: #eee; }",
-  ".ceiling { fill: none; stroke-width: 2.5; } .ceiling.bandwidth { stroke: #c0392b; } .ceiling.compute { stroke: #2c6fbb; }",
-  ".point.design { fill: #111; } .point.auto { fill: #e67e22; }",
-  ".track { fill: #eee; } .bar.ok { fill: #4a90d9; } .bar.over { fill: #d9534f; } .bar.measured { fill: #2e7d32; } .limit { stroke: #d9534f; stroke-dasharray: 4 3; }",
-  ".edge { fill: none; stroke: #888; stroke-width: 1.2; } .arrowhead { fill: #888; }",
-  ".node rect { stroke: #555; stroke-width: 1; } .reader rect { fill: #e3f0fb; } .writer rect { fill: #e6f4e6; } .pe rect { fill: #fff8e1; } .fifo rect { fill: #f2f2f2; }",
-];
+export { HTML_GENERATOR } from "./page.js";
 
 export function htmlReport(input: HtmlReportInput): string {
   const { report: r, pipeline: p, platform } = input;
   const perf = r.performance;
   const w = new CodeWriter();
   const t = escapeHtml;
-  const title = `${r.program} on ${platform.name}`;
-  w.line("<!DOCTYPE html>");
-  w.line('<html lang="en">');
-  w.line("<head>");
-  w.line('<meta charset="utf-8">');
-  w.line(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
-  w.line(`<meta name="generator" content="${HTML_GENERATOR}">`);
-  w.line(`<title>${t(title)}</title>`);
-  w.line("<style>");
-  w.many(STYLE);
-  w.line("</style>");
-  w.line("</head>");
-  w.line("<body>");
-  w.line(`<h1>${t(title)}</h1>`);
-  w.line(`<p>W = ${r.vectorWidth}, P = ${r.replicas}, ${r.timeSteps} time step(s); ${p.pes.length} PE(s), ${p.channels.length} FIFO(s), domain ${p.domain.join(" x ")}. ${r.fits ? "Fits the board." : "<strong>Does not fit the board.</strong>"}</p>`);
+  openPage(w, `${r.program} on ${platform.name}`);
+  w.line(`<p>W = ${r.vectorWidth}, P = ${r.replicas}, ${r.timeSteps} time step(s); ${processSummary(p)}. ${r.fits ? "Fits the board." : "<strong>Does not fit the board.</strong>"}</p>`);
+  if (input.mapping) mappingTable(w, input.mapping);
 
   for (const warning of r.warnings ?? []) w.line(`<p class="note">warning: ${t(warning)}</p>`);
   if (r.memory.problem) w.line(`<p><strong>Memory:</strong> ${t(r.memory.problem)}</p>`);
@@ -125,8 +98,10 @@ export function htmlReport(input: HtmlReportInput): string {
   for (const v of input.vendor ?? []) vendorTable(w, v);
 
   w.line("<h2>Spatial pipeline</h2>");
-  w.line('<p class="note">Readers (blue) stream arrays from memory; each PE (yellow) lists its windows as vectors = registers + delay lines with their storage; FIFOs (grey) show their depth in vectors; writers (green) stream results back.</p>');
-  const picture = pipelineSvg(p, input.sources);
+  if (p.linalg) w.line('<p class="note">Matrix readers (blue) stream arrays from memory in the order their consumer takes them; each process (yellow) shows its loop\'s cycles and what it keeps on chip; FIFOs (grey) show their depth in vectors (W wide) or single elements; writers (green) stream results back.</p>');
+  else w.line('<p class="note">Readers (blue) stream arrays from memory; each PE (yellow) lists its windows as vectors = registers + delay lines with their storage; FIFOs (grey) show their depth in vectors; writers (green) stream results back.</p>');
+  if (p.reductions?.length) w.line('<p class="note">Reduction PEs (purple) reduce each row of their input with interleaved partial accumulators and stream the result back, broadcast over the row.</p>');
+  const picture = pipelineSvg(p, input.sources, platform.resources.uram > 0);
   if ("refused" in picture) {
     w.line(`<p class="note">${t(picture.refused)}</p>`);
   } else {
@@ -135,22 +110,36 @@ export function htmlReport(input: HtmlReportInput): string {
     w.line("</div>");
   }
 
+  processTables(w, r, p, platform.resources.uram > 0);
+
   if (input.sources) {
-    w.line("<h2>Stencils</h2>");
+    w.line(`<h2>${p.reductions?.length || p.linalg ? "Program text" : "Stencils"}</h2>`);
     w.line("<table>");
-    w.line('<tr><th>stencil</th><th class="code">computation (from the program)</th></tr>');
+    w.line(`<tr><th>${p.reductions?.length || p.linalg ? "node" : "stencil"}</th><th class="code">computation (from the program)</th></tr>`);
     for (const [name, code] of Object.entries(input.sources)) w.line(`<tr><td>${t(name)}</td><td class="code">${t(code)}</td></tr>`);
     w.line("</table>");
   }
 
-  w.line("<h2>Delay buffers</h2>");
-  w.line("<table>");
-  w.line("<tr><th>PE</th><th>field</th><th>vectors</th><th>storage (oldest first)</th></tr>");
-  for (const d of r.delayBuffers) w.line(`<tr><td>${t(d.pe)}</td><td>${t(d.field)}</td><td>${d.vectors}</td><td>${t(d.storage.join(" + "))}</td></tr>`);
-  w.line("</table>");
-  w.line("</body>");
-  w.line("</html>");
+  // Linear-algebra pipelines have no stencil windows, so no delay buffers.
+  if (r.delayBuffers.length > 0 || !p.linalg) {
+    w.line("<h2>Delay buffers</h2>");
+    w.line("<table>");
+    w.line("<tr><th>PE</th><th>field</th><th>vectors</th><th>storage (oldest first)</th></tr>");
+    for (const d of r.delayBuffers) w.line(`<tr><td>${t(d.pe)}</td><td>${t(d.field)}</td><td>${d.vectors}</td><td>${t(d.storage.join(" + "))}</td></tr>`);
+    w.line("</table>");
+  }
+  closePage(w);
   return w.toString();
+}
+
+/** How a DaCe program was mapped: the pattern, and every kernel with its reason. */
+function mappingTable(w: CodeWriter, m: NonNullable<HtmlReportInput["mapping"]>): void {
+  const t = escapeHtml;
+  w.line(`<p>Streamed by the pattern ${t(m.pattern)}.</p>`);
+  w.line("<table>");
+  w.line('<tr><th>kernel</th><th>mapping</th><th class="code">why</th></tr>');
+  for (const k of m.kernels) w.line(`<tr><td>${t(k.name)}</td><td>${t(k.mapping)}</td><td class="code">${t(k.reason)}</td></tr>`);
+  w.line("</table>");
 }
 
 function vendorTable(w: CodeWriter, v: VendorComparison): void {

@@ -80,7 +80,12 @@ export function rooflineSvg(perf: Pick<Performance, "gops" | "intensity" | "comp
     place(p.label, near, `point-label ${k === 0 ? "design" : "auto"}`);
   }
   const yc = Y(perf.computeCeiling);
-  place(`pipeline ceiling ${perf.computeCeiling.toFixed(1)} GOp/s`, [[LEFT + plotW - 4, yc - 5, "end"], [LEFT + plotW - 4, yc + 16, "end"], [X(ridge) + 4, yc - 5, "start"], [X(ridge) + 4, yc + 16, "start"]], "ceiling-label");
+  // Next to the line, else a line further away (a design point just under the ceiling takes the near places).
+  const ceilingPlaces: [number, number, "start" | "end"][] = [];
+  for (const [above, below] of [[5, 16], [21, 32]] as const) {
+    ceilingPlaces.push([LEFT + plotW - 4, yc - above, "end"], [LEFT + plotW - 4, yc + below, "end"], [X(ridge) + 4, yc - above, "start"], [X(ridge) + 4, yc + below, "start"]);
+  }
+  place(`pipeline ceiling ${perf.computeCeiling.toFixed(1)} GOp/s`, ceilingPlaces, "ceiling-label");
   // Under the slope, right of where it enters the plot.
   const sy = clampY(slopeStart * bw);
   const bwLabel = `bandwidth ${bw.toFixed(1)} GB/s`;

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { UserError } from "../../ir/diagnostics.js";
-import { HTML_GENERATOR } from "./html_report.js";
+import { HTML_GENERATOR } from "./page.js";
 
 export function writeHtmlReport(file: string, html: string): void {
   if (existsSync(file)) {
