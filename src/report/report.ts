@@ -6,8 +6,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { clockWarning, estimatePerformance, type Performance } from "./performance.js";
-import type { MemoryPlacement } from "../platform/placement.js";
-import { formatMemory, memoryPlacement } from "./memory.js";
+import { formatMemory, memoryPlacement, type ReportMemory } from "./memory.js";
 import { estimateResources, laneCosts, utilisation, type LaneCost, type Utilisation } from "./resources.js";
 import type { MeasuredCycles } from "../rtl/rtl_runs.js";
 import { VERSION } from "../package_root.js";
@@ -37,8 +36,8 @@ export interface Report {
   delayBuffers: { pe: string; field: string; vectors: number; storage: string[] }[];
   /** Cycles the RTL simulation measured for this pipeline (`emulate --target rtl`), when one ran. */
   measured?: MeasuredCycles;
-  /** Where every array goes in the board's memory; `problem` when they do not fit. */
-  memory: MemoryPlacement;
+  /** Where every array goes in the board's memory (`splits`: arrays on several ports for bandwidth); `problem` when they do not fit. */
+  memory: ReportMemory;
   /** `--auto`: the design points explored and the one chosen. */
   auto?: AutoResult;
 }
@@ -50,7 +49,7 @@ export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, 
   const used = estimateResources(p, platform);
   // Intel boards have M20K block RAM and no UltraRAM: no URAM row.
   const resources = utilisation(used, platform).filter((u) => !(u.resource === "uram" && platform.resources.uram === 0 && used.uram === 0));
-  const memory = memoryPlacement(p, platform);
+  const memory = memoryPlacement(p, platform, clockMHz);
   const warnings: string[] = [];
   const clock = clockWarning(platform, clockMHz);
   if (clock) warnings.push(clock);
