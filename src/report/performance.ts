@@ -68,7 +68,7 @@ export function clockWarning(platform: Platform, clockMHz?: number): string | un
   return `clock ${clockMHz} MHz is outside the range designs reached on the ${platform.name} (${lo}-${hi} MHz, platforms/${platform.shortName}.json achievedClockMHz): the estimate assumes a clock this design may not reach`;
 }
 
-export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: number): Performance {
+export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: number, hbmParts?: number): Performance {
   const f = modelClockMHz(platform, clockMHz) * 1e6;
   const W = p.vectorWidth;
   if (p.linalg) return linalgPerformance(p, platform, clockMHz); // matrix-vector and systolic processes (linalg_figures.ts)
@@ -83,7 +83,7 @@ export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: 
   // at most 512 bits per kernel cycle ("the maximum data width from the global memory to and
   // from the kernel is 512 bits", UG1393 "Memory Interface Width Considerations").
   // An array split into K lane groups (memory.ts) moves 1/K of its bytes through each of K ports.
-  const placement = memoryPlacement(p, platform, clockMHz);
+  const placement = memoryPlacement(p, platform, clockMHz, hbmParts);
   const perBank = new Map<string, number>();
   for (const x of placement.ports) perBank.set(x.bufferBanks[0]!, (perBank.get(x.bufferBanks[0]!) ?? 0) + 1);
   const ports: PortTraffic[] = [];

@@ -45,11 +45,12 @@ export interface Report {
 /** Designs that use more than this fraction of any resource rarely route at a good clock. */
 export const ROUTABLE_FRACTION = 0.8;
 
-export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, measured?: MeasuredCycles, maxUtil = ROUTABLE_FRACTION): Report {
+/** `hbmParts`: `--hbm-parts K`, every streamed array in K lane groups (else only where one HBM channel is too slow). */
+export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, measured?: MeasuredCycles, maxUtil = ROUTABLE_FRACTION, hbmParts?: number): Report {
   const used = estimateResources(p, platform);
   // Intel boards have M20K block RAM and no UltraRAM: no URAM row.
   const resources = utilisation(used, platform).filter((u) => !(u.resource === "uram" && platform.resources.uram === 0 && used.uram === 0));
-  const memory = memoryPlacement(p, platform, clockMHz);
+  const memory = memoryPlacement(p, platform, clockMHz, hbmParts);
   const warnings: string[] = [];
   const clock = clockWarning(platform, clockMHz);
   if (clock) warnings.push(clock);
@@ -59,7 +60,7 @@ export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, 
     program: p.name, platform: platform.shortName, vectorWidth: p.vectorWidth, replicas: p.replicas, timeSteps: p.timeSteps,
     costModel: FAMILY_COSTS[costFamily(platform.vendor)].name,
     resources, lanes: laneCosts(p, platform), maxUtil, fits: resources.every((r) => r.fraction <= maxUtil) && memory.problem === undefined, warnings, memory,
-    performance: estimatePerformance(p, platform, clockMHz),
+    performance: estimatePerformance(p, platform, clockMHz, hbmParts),
     delayBuffers: p.pes.flatMap((pe) => pe.inputs.map((i) => ({
       pe: pe.name, field: i.field, vectors: i.vectors,
       storage: i.parts.map((x) => (x.kind === "registers" ? `${x.count} reg` : `${x.count} ${x.storage}`)),
