@@ -12,6 +12,7 @@ import { emulate } from "../../src/emulate/emulate.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { portSplits } from "../../src/hls/port_parts.js";
 import { loadPlatform } from "../../src/platform/platform.js";
+import { buildReport, formatReport } from "../../src/report/report.js";
 
 // 128 x 128 float32, four time steps: `out` becomes `u` between passes (so the parts swap too).
 const PROGRAM = "stencils/diffusion2d_t4.json";
@@ -64,19 +65,19 @@ describe("arrays split over HBM pseudo-channels for bandwidth", () => {
     expect(host).toContain("join_lanes_<float>(out_bo1_.map<const float*>(), out_host_.data(), 1024, W_, 8, 1);");
   }, 60_000);
 
-  it("report names the split and its bandwidth ceiling rises from two channels to four", async () => {
-    const split = JSON.parse((await cli(["report", PROGRAM, "-W", "16", "-P", "2", "--json"])).stdout);
-    expect(split.memory.splits.map((s: { array: string; parts: number; demandGBs: number }) => [s.array, s.parts, s.demandGBs])).toEqual([["u", 2, 19.2], ["out", 2, 19.2]]);
-    expect(new Set(split.memory.ports.map((x: { bufferBanks: string[] }) => x.bufferBanks[0])).size).toBe(4);
+  it("report names the split and its bandwidth ceiling rises from two channels to four", () => {
+    const pipeline = lowerToPipeline(loadProgram(PROGRAM).sdfg, { vectorWidth: 16, replicas: 2, uram: true });
+    const split = buildReport(pipeline, u280);
+    expect(split.memory.splits.map((s) => [s.array, s.parts, s.demandGBs])).toEqual([["u", 2, 19.2], ["out", 2, 19.2]]);
+    expect(new Set(split.memory.ports.map((x) => x.bufferBanks[0])).size).toBe(4);
     // Four ports on four channels: 4 x 14.375 GB/s.
     expect(split.performance.bandwidthCeilingGBs).toBeCloseTo(57.5, 6);
-    const one = JSON.parse((await cli(["report", PROGRAM, "-W", "16", "-P", "2", "--hbm-parts", "1", "--json"])).stdout);
+    const one = buildReport(pipeline, u280, undefined, undefined, undefined, 1);
     expect(one.memory.splits).toEqual([]);
     expect(one.performance.bandwidthCeilingGBs).toBeCloseTo(28.75, 6);
     expect(one.performance.bound).toBe("memory");
-    const text = (await cli(["report", PROGRAM, "-W", "16", "-P", "2"])).stdout;
-    expect(text).toContain("'u' split into 2 lane groups of 8 on 2 ports (it moves 19.2 GB/s at W = 16 and 300 MHz, one pseudo-channel gives 14.4): buffers in HBM[0], HBM[2], 28.8 GB/s together");
-  }, 60_000);
+    expect(formatReport(split, u280)).toContain("'u' split into 2 lane groups of 8 on 2 ports (it moves 19.2 GB/s at W = 16 and 300 MHz, one pseudo-channel gives 14.4): buffers in HBM[0], HBM[2], 28.8 GB/s together");
+  });
 
   it("W=1 keeps one port per array: the project is the one --hbm-parts 1 asks for, with no lane groups", async () => {
     const [a, b] = [newDir(), newDir()];
