@@ -47,10 +47,11 @@ export const ROUTABLE_FRACTION = 0.8;
 
 /** `hbmParts`: `--hbm-parts K`, every streamed array in K lane groups (else only where one HBM channel is too slow). */
 export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, measured?: MeasuredCycles, maxUtil = ROUTABLE_FRACTION, hbmParts?: number): Report {
-  const used = estimateResources(p, platform);
+  const memory = memoryPlacement(p, platform, clockMHz, hbmParts);
+  // A split array has one AXI master per lane group.
+  const used = estimateResources(p, platform, memory.splits.reduce((a, s) => a + s.parts - 1, 0));
   // Intel boards have M20K block RAM and no UltraRAM: no URAM row.
   const resources = utilisation(used, platform).filter((u) => !(u.resource === "uram" && platform.resources.uram === 0 && used.uram === 0));
-  const memory = memoryPlacement(p, platform, clockMHz, hbmParts);
   const warnings: string[] = [];
   const clock = clockWarning(platform, clockMHz);
   if (clock) warnings.push(clock);

@@ -79,7 +79,8 @@ export function laneCosts(p: Pipeline, platform: Platform): LaneCost[] {
   return [...seen.values()];
 }
 
-export function estimateResources(p: Pipeline, platform: Platform): Resources {
+/** `extraPorts`: AXI masters beyond one per reader and writer (the lane groups of split arrays, port_parts.ts). */
+export function estimateResources(p: Pipeline, platform: Platform, extraPorts = 0): Resources {
   if (p.linalg) return linalgResources(p, platform); // matrix-vector and systolic processes (linalg_figures.ts)
   const W = p.vectorWidth;
   const family = costFamily(platform.vendor);
@@ -111,7 +112,7 @@ export function estimateResources(p: Pipeline, platform: Platform): Resources {
     add({ lut: c.storage === "srl" ? costs.fifoControl.logic : 3 * costs.fifoControl.logic, ff: c.storage === "srl" ? bits : 2 * bits });
   }
   // Each memory port: an AXI master with burst buffers (Xilinx), a burst-coalesced LSU (Intel).
-  const ports = p.readers.length + p.writers.length;
+  const ports = p.readers.length + p.writers.length + extraPorts;
   add({ lut: ports * costs.memoryPort.logic, ff: ports * costs.memoryPort.ff, bram: ports * costs.memoryPort.bram });
   for (const r of p.readers.filter((x) => x.onChip)) add({ bram: blocks(DTYPE_INFO[r.dtype].bytes * 8 * (r.axes.includes(2) ? W : 1), r.shape.reduce((a, b) => a * b, 1), platform) });
   const shell = platform.shellOverhead;

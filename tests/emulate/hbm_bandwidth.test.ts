@@ -13,6 +13,7 @@ import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { portSplits } from "../../src/hls/port_parts.js";
 import { loadPlatform } from "../../src/platform/platform.js";
 import { buildReport, formatReport } from "../../src/report/report.js";
+import { costFamily, FAMILY_COSTS } from "../../src/report/operator_costs.js";
 
 // 128 x 128 float32, four time steps: `out` becomes `u` between passes (so the parts swap too).
 const PROGRAM = "stencils/diffusion2d_t4.json";
@@ -76,6 +77,10 @@ describe("arrays split over HBM pseudo-channels for bandwidth", () => {
     expect(one.memory.splits).toEqual([]);
     expect(one.performance.bandwidthCeilingGBs).toBeCloseTo(28.75, 6);
     expect(one.performance.bound).toBe("memory");
+    // Two more AXI masters (one more per split array), each priced as a memory port.
+    const port = FAMILY_COSTS[costFamily("xilinx")].memoryPort;
+    const lut = (r: typeof one) => r.resources.find((x) => x.resource === "lut")!.used;
+    expect(lut(split) - lut(one)).toBe(2 * port.logic);
     expect(formatReport(split, u280)).toContain("'u' split into 2 lane groups of 8 on 2 ports (it moves 19.2 GB/s at W = 16 and 300 MHz, one pseudo-channel gives 14.4): buffers in HBM[0], HBM[2], 28.8 GB/s together");
   });
 
