@@ -80,9 +80,10 @@ export function emitXrtHost(p: Pipeline, options: XrtHostOptions): string {
     const x = a.part!;
     const T = DTYPE_INFO[a.dtype].cType;
     const vectors = `${a.elements / x.lanes}`;
+    // W as a number: the XRT build does not include the kernel header that defines W_.
     return a.kind === "input"
-      ? `split_lanes_<${T}>(${whole}.data(), ${part}, ${vectors}, W_, ${x.lanes}, ${x.index});`
-      : `join_lanes_<${T}>(${part}, ${whole}.data(), ${vectors}, W_, ${x.lanes}, ${x.index});`;
+      ? `split_lanes_<${T}>(${whole}.data(), ${part}, ${vectors}, ${p.vectorWidth}, ${x.lanes}, ${x.index});`
+      : `join_lanes_<${T}>(${part}, ${whole}.data(), ${vectors}, ${p.vectorWidth}, ${x.lanes}, ${x.index});`;
   };
   const index = (name: string) => positions.get(name)!;
   w.comment([

@@ -2,7 +2,8 @@
 // AXI master connected to a range HBM[a:b] still moves one port's worth. A reader of W = 16
 // float32 lanes at 300 MHz needs 16 x 4 B x 0.3 GHz = 19.2 GB/s, so its array travels as two lane
 // groups of 8 on two ports, each on a channel of its own; the host splits and joins the buffers.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execa } from "execa";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -19,6 +20,38 @@ import { costFamily, FAMILY_COSTS } from "../../src/report/operator_costs.js";
 const PROGRAM = "stencils/diffusion2d_t4.json";
 const u280 = loadPlatform("u280");
 const newDir = () => join(mkdtempSync(join(tmpdir(), "hbm-")), "p");
+
+/** Declarations of the XRT calls a generated host makes (test-only stand-in for XRT's headers). */
+const XRT_STAND_IN = `#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+enum xclBOSyncDirection { XCL_BO_SYNC_BO_TO_DEVICE, XCL_BO_SYNC_BO_FROM_DEVICE };
+namespace xrt {
+using memory_group = unsigned int;
+struct uuid {};
+struct xclbin {
+  struct mem { bool get_used() const; std::string get_tag() const; int get_index() const; };
+  explicit xclbin(const std::string&);
+  std::vector<mem> get_mems() const;
+};
+struct device { explicit device(unsigned); uuid register_xclbin(const xclbin&); };
+struct hw_context { hw_context(const device&, const uuid&); };
+struct bo {
+  bo(const device&, std::size_t, memory_group);
+  template <typename T> T map();
+  void sync(xclBOSyncDirection);
+  void write(const void*);
+  void read(void*);
+};
+struct run { void wait(); };
+struct kernel {
+  kernel(const hw_context&, const std::string&);
+  memory_group group_id(int) const;
+  template <typename... A> run operator()(A&&...);
+};
+}
+`;
 
 describe("arrays split over HBM pseudo-channels for bandwidth", () => {
   it("chooses the fewest lane groups whose channels carry the reader: hand-worked figures", () => {
@@ -62,8 +95,15 @@ describe("arrays split over HBM pseudo-channels for bandwidth", () => {
     expect([...host.matchAll(/xrt::bo (\w+)\(device_, \d+ \* sizeof\(float\), bank_\(binary_, kernel_, "(HBM\[\d+\])"/g)].map((m) => [m[1], m[2]])).toEqual([
       ["u_bo0_", "HBM[0]"], ["u_bo1_", "HBM[2]"], ["out_bo0_", "HBM[1]"], ["out_bo1_", "HBM[3]"],
     ]);
-    expect(host).toContain("split_lanes_<float>(u_host_.data(), u_bo1_.map<float*>(), 1024, W_, 8, 1);");
-    expect(host).toContain("join_lanes_<float>(out_bo1_.map<const float*>(), out_host_.data(), 1024, W_, 8, 1);");
+    expect(host).toContain("split_lanes_<float>(u_host_.data(), u_bo1_.map<float*>(), 1024, 16, 8, 1);");
+    expect(host).toContain("join_lanes_<float>(out_bo1_.map<const float*>(), out_host_.data(), 1024, 16, 8, 1);");
+    // The board's branch (no emulation headers) compiles against stand-ins of the XRT classes it uses.
+    const xrt = join(dir, "xrt_stub");
+    mkdirSync(join(xrt, "xrt", "experimental"), { recursive: true });
+    for (const h of ["xrt_kernel.h", "xrt_bo.h", "xrt_hw_context.h", "experimental/xrt_xclbin.h"]) writeFileSync(join(xrt, "xrt", h), "#include <xrt/xrt_device.h>\n");
+    writeFileSync(join(xrt, "xrt", "xrt_device.h"), XRT_STAND_IN);
+    const r = await execa("g++", ["-std=c++17", "-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-isystem", xrt, "-I", join(dir, "host"), join(dir, "host", "host.cpp")], { reject: false, all: true });
+    expect(r.exitCode, r.all).toBe(0);
   }, 60_000);
 
   it("report names the split and its bandwidth ceiling rises from two channels to four", () => {
