@@ -12,6 +12,7 @@ import { loadProgram } from "../../src/frontend/load_program.js";
 import { emulate } from "../../src/emulate/emulate.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { portSplits } from "../../src/hls/port_parts.js";
+import { vitisSplits } from "../../src/targets/vitis_project.js";
 import { loadPlatform } from "../../src/platform/platform.js";
 import { buildReport, formatReport } from "../../src/report/report.js";
 import { costFamily, FAMILY_COSTS } from "../../src/report/operator_costs.js";
@@ -69,6 +70,8 @@ describe("arrays split over HBM pseudo-channels for bandwidth", () => {
 
   it("W=16 on u280 emulates equal to the CPU reference with u and out in two lane groups each", async () => {
     const r = await emulate(loadProgram(PROGRAM), { target: "xilinx", spatial: { vectorWidth: 16, replicas: 2 } });
+    // The emulated kernel and host are built with the splits of the board's clock target (emulate.ts).
+    expect([...vitisSplits(r.pipeline!, u280).values()].map((s) => [s.array, s.parts])).toEqual([["u", 2], ["out", 2]]);
     expect(r.connectivityError).toBeUndefined();
     expect(r.outputs.map((o) => [o.name, o.mismatches])).toEqual([["out", 0]]);
     expect(r.ok).toBe(true);
