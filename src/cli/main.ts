@@ -8,6 +8,8 @@ import { listPlatforms, loadPlatform, requireVendor, type Platform } from "../pl
 import { emulate, referenceOutputs, type EmulationTarget } from "../emulate/emulate.js";
 import { DEFAULT_DATA_OPTIONS, missingInputs, type DataOptions } from "../targets/program_data.js";
 import { lowerToPipeline } from "../spatial/lower.js";
+import type { Pipeline } from "../spatial/pipeline.js";
+import { forcedPartsProblem } from "../hls/port_parts.js";
 import type { SpatialOptions } from "../spatial/pipeline.js";
 import { buildReport, formatReport, ROUTABLE_FRACTION } from "../report/report.js";
 import { exploreDesigns, type AutoResult } from "../report/explore.js";
@@ -108,6 +110,12 @@ const targetOption = (choices: string[], dflt: string) => new Option("-t, --targ
 const widthOption = () => new Option("-W, --vector-width <n>", "vectorization width W (overrides the program's)").argParser(positiveInt("--vector-width"));
 const symbolOpt = () => new Option("--symbol <NAME=VALUE>", "value of a symbol of a .sdfg program (repeatable; else inferred from the inputs' shapes)").argParser(symbolOption);
 const memoryMappedOption = () => new Option("--memory-mapped", ".sdfg: keep the memory-mapped kernel even when a streaming pattern applies");
+const hbmPartsOption = () => new Option("--hbm-parts <K>", "xilinx HBM boards: every streamed array in K lane groups on K ports and pseudo-channels (default: only arrays one channel cannot feed at W)").argParser(positiveInt("--hbm-parts"));
+/** `--hbm-parts K` checked against the pipeline and board: a UserError naming the option when it cannot apply. */
+function checkHbmParts(parts: number | undefined, pipeline: Pipeline, platform: Platform): void {
+  const problem = parts === undefined ? undefined : forcedPartsProblem(pipeline, platform, parts);
+  if (problem) throw new UserError("--hbm-parts", problem);
+}
 const replicasOption = () => new Option("-P, --replicas <n>", "temporal replication P: time steps per pass (needs a time_loop)").argParser(positiveInt("--replicas"));
 
 program.command("generate")
@@ -129,8 +137,10 @@ program.command("generate")
   .addOption(new Option("--clock <MHz>", "kernel clock target (xilinx: v++ --kernel_frequency)").argParser(positiveInt("--clock")))
   .option("--auto", "xilinx/intel: choose W, P and delay-line storage that maximise the predicted GOp/s under --max-util (says which it chose)")
   .addOption(maxUtilOpt())
-  .action(async (file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string; data: boolean; copyLimit: number; withReference?: boolean; clock?: number; auto?: boolean; maxUtil: number; memoryMapped?: boolean }) => {
+  .addOption(hbmPartsOption())
+  .action(async (file: string, opts: { target: string; platform?: string; output: string; force?: boolean; json?: boolean; vectorWidth?: number; replicas?: number; symbol?: Record<string, number>; inputs?: string; data: boolean; copyLimit: number; withReference?: boolean; clock?: number; auto?: boolean; maxUtil: number; memoryMapped?: boolean; hbmParts?: number }) => {
     if (opts.auto && opts.target !== "xilinx" && opts.target !== "intel") throw new UserError("--auto", `chooses W and P for the xilinx and intel targets, not ${opts.target}`);
+    if (opts.hbmParts !== undefined && (opts.target !== "xilinx" || opts.auto || isSdfgProgram(file))) throw new UserError("--hbm-parts", opts.target !== "xilinx" ? `splits arrays over HBM ports of the xilinx target, not ${opts.target}` : opts.auto ? "--auto chooses W itself; give -W with --hbm-parts" : "takes stencil programs (.json); a streamed DaCe program splits only where one HBM channel is too slow");
     if (isSdfgProgram(file)) {
       if (opts.auto) throw new UserError("--auto", "explores spatial pipelines of stencil programs (.json); for a streamed DaCe program give -W and -P");
       if (opts.target === "cuda") throw new UserError(file, "--target cuda takes stencil programs (.json); DaCe programs go to xilinx, intel or cpu");
@@ -171,11 +181,12 @@ program.command("generate")
           process.stderr.write(`auto: chose W=${auto.best.vectorWidth} P=${auto.best.replicas}${auto.best.storage ? ` (long delay lines in ${auto.best.storage})` : ""}, ${auto.best.gops.toFixed(1)} GOp/s predicted: ${auto.best.why}\n`);
         }
         const pipeline = lowerToPipeline(bundle.sdfg, spatial);
+        checkHbmParts(opts.hbmParts, pipeline, platform);
         const project = vendor === "intel"
           ? intelProject(bundle, pipeline, platform, data)
-          : vitisProject(bundle, pipeline, platform, { data, ...(opts.clock !== undefined ? { clockMHz: opts.clock } : {}) });
+          : vitisProject(bundle, pipeline, platform, { data, ...(opts.clock !== undefined ? { clockMHz: opts.clock } : {}), ...(opts.hbmParts !== undefined ? { hbmParts: opts.hbmParts } : {}) });
         // The report of this very design (at the clock the project asks for, if one was given).
-        const report = buildReport(pipeline, platform, opts.clock, undefined, opts.maxUtil);
+        const report = buildReport(pipeline, platform, opts.clock, undefined, opts.maxUtil, opts.hbmParts);
         if (auto) report.auto = auto;
         project.set("report.html", htmlReport({ report, pipeline, platform, sources: bundle.sources }));
         return project;
@@ -211,7 +222,9 @@ program.command("emulate")
   .addOption(new Option("--stress-latency <cycles|2x>", "every PE holds back its last N outputs (a non-flushing pipeline N deep); 2x: twice its estimated depth").argParser(stressLatency))
   .option("-q, --quiet", "print no progress and no input sources on stderr")
   .option("--progress", "print progress on stderr even when it is not a terminal")
-  .action(async (file: string, opts: { target: EmulationTarget | "cuda"; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x"; symbol?: Record<string, number>; backpressure?: number; trace?: string; memoryMapped?: boolean }) => {
+  .addOption(hbmPartsOption())
+  .action(async (file: string, opts: { target: EmulationTarget | "cuda"; inputs?: string; outputs?: string; json?: boolean; quiet?: boolean; progress?: boolean; vectorWidth?: number; replicas?: number; stressLatency?: number | "2x"; symbol?: Record<string, number>; backpressure?: number; trace?: string; memoryMapped?: boolean; hbmParts?: number }) => {
+    if (opts.hbmParts !== undefined && (opts.target !== "xilinx" || isSdfgProgram(file))) throw new UserError("--hbm-parts", opts.target !== "xilinx" ? `splits arrays over HBM ports of the xilinx target, not ${opts.target}` : "takes stencil programs (.json); a streamed DaCe program splits only where one HBM channel is too slow");
     if (opts.target !== "rtl" && (opts.backpressure !== undefined || opts.trace !== undefined)) {
       throw new UserError(opts.backpressure !== undefined ? "--backpressure" : "--trace", "applies only to --target rtl");
     }
@@ -236,8 +249,10 @@ program.command("emulate")
     const progress = new ProgressPrinter(!opts.quiet && (opts.progress || process.stderr.isTTY === true));
     const notes = !opts.quiet && !opts.json;
     const target = opts.target;
+    if (opts.hbmParts !== undefined) withWidthFrom(bundle, opts, () => checkHbmParts(opts.hbmParts, lowerToPipeline(bundle.sdfg, spatial), loadPlatform(DEFAULT_PLATFORM.xilinx!)));
     const result = await withWidthFrom(bundle, opts, () => emulate(bundle, {
       target, spatial,
+      ...(opts.hbmParts !== undefined ? { hbmParts: opts.hbmParts } : {}),
       ...(opts.stressLatency !== undefined ? { stressLatency: opts.stressLatency } : {}),
       ...(opts.inputs ? { inputsDir: opts.inputs } : {}), ...(opts.outputs ? { outputsDir: opts.outputs } : {}),
       ...(opts.target === "rtl" ? { rtl: { ...(opts.backpressure !== undefined ? { backpressure: opts.backpressure } : {}), ...(opts.trace ? { trace: opts.trace } : {}) } } : {}),
@@ -282,7 +297,9 @@ program.command("report")
   .option("--hls-report <csynth.xml>", "Vitis HLS's C-synthesis report of this kernel: measured resources, clock and II beside the estimate")
   .option("--aoc-report <dir>", "aoc's reports/ folder (its lib/json/*.json) for this kernel: measured resources, clock and II beside the estimate")
   .option("--json", "print as JSON")
-  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean; auto?: boolean; maxUtil: number; html?: string; hlsReport?: string; aocReport?: string; memoryMapped?: boolean }) => {
+  .addOption(hbmPartsOption())
+  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean; auto?: boolean; maxUtil: number; html?: string; hlsReport?: string; aocReport?: string; memoryMapped?: boolean; hbmParts?: number }) => {
+    if (opts.hbmParts !== undefined && (opts.auto || isSdfgProgram(file) || findGpuPlatform(opts.platform))) throw new UserError("--hbm-parts", opts.auto ? "--auto chooses W itself; give -W with --hbm-parts" : isSdfgProgram(file) ? "takes stencil programs (.json); a streamed DaCe program splits only where one HBM channel is too slow" : `splits arrays over the HBM of an FPGA board; --platform ${opts.platform} is a GPU`);
     if (opts.auto && (isSdfgProgram(file) || findGpuPlatform(opts.platform))) throw new UserError("--auto", isSdfgProgram(file) ? "explores spatial pipelines of stencil programs (.json); for a streamed DaCe program give -W and -P" : "explores FPGA designs; the GPU roofline has no W or P to choose");
     const drawnOrMeasured = opts.html !== undefined ? "--html" : opts.hlsReport !== undefined ? "--hls-report" : opts.aocReport !== undefined ? "--aoc-report" : undefined;
     if (isSdfgProgram(file)) {
@@ -305,7 +322,8 @@ program.command("report")
     if (opts.aocReport !== undefined && platform.vendor !== "intel") throw new UserError("--aoc-report", `an aoc report goes with an Intel board; --platform ${platform.shortName} is ${platform.vendor}`);
     const { spatial, auto } = withWidthFrom(bundle, opts, () => autoSpatial(bundle, platform, opts));
     const pipeline = withWidthFrom(bundle, opts, () => lowerToPipeline(bundle.sdfg, spatial));
-    const report = buildReport(pipeline, platform, opts.clock, opts.rtlCycles ? measuredRtlRun(pipeline) : undefined, opts.maxUtil);
+    checkHbmParts(opts.hbmParts, pipeline, platform);
+    const report = buildReport(pipeline, platform, opts.clock, opts.rtlCycles ? measuredRtlRun(pipeline) : undefined, opts.maxUtil, opts.hbmParts);
     if (auto) report.auto = auto;
     const measurements = [
       ...(opts.hlsReport !== undefined ? [readCsynthXml(opts.hlsReport)] : []),

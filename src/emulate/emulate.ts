@@ -18,7 +18,7 @@ import { readGivenInput, sameTypeNpy } from "../targets/program_data.js";
 import { encodeNpy } from "../data/npy.js";
 import { jsonPathLocation, UserError } from "../ir/diagnostics.js";
 import { readInputValues } from "../frontend/load_program.js";
-import { EMULATION_FLAGS, vitisSources, type ConnectivityOverride } from "../targets/vitis_project.js";
+import { EMULATION_FLAGS, vitisSources, vitisSplits, type ConnectivityOverride } from "../targets/vitis_project.js";
 import { DEFAULT_INTEL_PLATFORM, intelEmulationBuild } from "../targets/intel_project.js";
 import { loadPlatform } from "../platform/platform.js";
 import { compileCached, sweepStaleBuilds } from "./build_cache.js";
@@ -52,6 +52,8 @@ export interface EmulateOptions {
   platform?: string;
   /** Test-only: replaces the banks of the named memory ports after placement (see vitisPlacement). */
   connectivityOverride?: ConnectivityOverride;
+  /** `--hbm-parts K`: every streamed array in K lane groups on K HBM ports (else only where one channel is too slow). */
+  hbmParts?: number;
 }
 
 /** Reported while emulating: an input's source, a stage starting, the writers' progress. */
@@ -243,8 +245,14 @@ function emulationSources(bundle: ProgramBundle, options: EmulateOptions) {
   // (Not for rtl, which builds its own sources: hence a function.)
   const build = () => options.target === "intel"
     ? intelEmulationBuild(bundle, pipeline, loadPlatform(DEFAULT_INTEL_PLATFORM))
-    : { files: vitisSources(bundle, pipeline, loadPlatform(options.platform ?? DEFAULT_XILINX_PLATFORM), options.connectivityOverride), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
+    : { files: xilinxSources(bundle, pipeline, options), compile: [`kernel/${KERNEL_NAME}.cpp`, "host/host.cpp"], localIncludes: ["kernel"], flags: EMULATION_FLAGS };
   return { pipeline, build };
+}
+
+/** The Vitis kernel and XRT host the emulation compiles: arrays split over HBM ports as the project splits them. */
+function xilinxSources(bundle: ProgramBundle, pipeline: Pipeline, options: EmulateOptions) {
+  const platform = loadPlatform(options.platform ?? DEFAULT_XILINX_PLATFORM);
+  return vitisSources(bundle, pipeline, platform, options.connectivityOverride, vitisSplits(pipeline, platform, undefined, options.hbmParts));
 }
 
 /**

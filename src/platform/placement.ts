@@ -17,6 +17,8 @@ export interface MemoryPort {
   /** Position among the kernel's arguments (what `kernel.group_id(n)` takes). */
   argIndex: number;
   bytes: number;
+  /** Set when the port carries lane group `index` of `count` of an array split for bandwidth. */
+  part?: { array: string; index: number; count: number };
 }
 
 export interface PortPlacement extends MemoryPort {
@@ -114,6 +116,7 @@ export function placeMemory(ports: MemoryPort[], pairs: [string, string][], plat
       const slrs = new Set(range.map((b) => b.slr));
       const other = unit.find((x) => x !== port);
       const whys: string[] = [];
+      if (port.part) whys.push(`lane group ${port.part.index} (of ${port.part.count}) of '${port.part.array}': a port and channel of its own for bandwidth`);
       if (own[k]! > 1) whys.push(`${formatBytes(port.bytes)} is more than one bank holds (${formatBytes(bankBytes)})`);
       if (other) whys.push(`it trades buffers with '${other.name}' between passes, so both ports reach both buffers`);
       placed.set(port.name, {

@@ -68,7 +68,7 @@ export function clockWarning(platform: Platform, clockMHz?: number): string | un
   return `clock ${clockMHz} MHz is outside the range designs reached on the ${platform.name} (${lo}-${hi} MHz, platforms/${platform.shortName}.json achievedClockMHz): the estimate assumes a clock this design may not reach`;
 }
 
-export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: number): Performance {
+export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: number, hbmParts?: number): Performance {
   const f = modelClockMHz(platform, clockMHz) * 1e6;
   const W = p.vectorWidth;
   if (p.linalg) return linalgPerformance(p, platform, clockMHz); // matrix-vector and systolic processes (linalg_figures.ts)
@@ -82,16 +82,16 @@ export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: 
   // place them), shared with the other buffers in that bank. On Xilinx boards a port also moves
   // at most 512 bits per kernel cycle ("the maximum data width from the global memory to and
   // from the kernel is 512 bits", UG1393 "Memory Interface Width Considerations").
-  const placement = memoryPlacement(p, platform);
+  // An array split into K lane groups (memory.ts) moves 1/K of its bytes through each of K ports.
+  const placement = memoryPlacement(p, platform, clockMHz, hbmParts);
   const perBank = new Map<string, number>();
   for (const x of placement.ports) perBank.set(x.bufferBanks[0]!, (perBank.get(x.bufferBanks[0]!) ?? 0) + 1);
-  const placed = new Map(placement.ports.map((x) => [x.name, x]));
   const ports: PortTraffic[] = [];
   const portLimitGBs = platform.vendor === "xilinx" ? (XILINX_PORT_BYTES_PER_CYCLE * f) / 1e9 : Infinity;
   const portBytes = (name: string, bytes: number) => {
-    const x = placed.get(name);
-    if (!x) return; // not placed: the report says why
-    ports.push({ port: name, bank: bankSpan(x.bufferBanks), bytesPerPass: bytes, demandGBs: 0, bankGBs: Math.min(x.bankGBs / perBank.get(x.bufferBanks[0]!)!, portLimitGBs) });
+    const placed = placement.ports.filter((x) => (x.part?.array ?? x.name) === name);
+    // Not placed: the report says why.
+    for (const x of placed) ports.push({ port: x.name, bank: bankSpan(x.bufferBanks), bytesPerPass: bytes / placed.length, demandGBs: 0, bankGBs: Math.min(x.bankGBs / perBank.get(x.bufferBanks[0]!)!, portLimitGBs) });
   };
   for (const r of p.readers) {
     const elems = r.onChip ? r.shape.reduce((a, b) => a * b, 1) : r.axes.includes(2) ? cells : p.vectors;

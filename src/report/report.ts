@@ -6,8 +6,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { clockWarning, estimatePerformance, type Performance } from "./performance.js";
-import type { MemoryPlacement } from "../platform/placement.js";
-import { formatMemory, memoryPlacement } from "./memory.js";
+import { formatMemory, memoryPlacement, type ReportMemory } from "./memory.js";
 import { estimateResources, laneCosts, utilisation, type LaneCost, type Utilisation } from "./resources.js";
 import type { MeasuredCycles } from "../rtl/rtl_runs.js";
 import { VERSION } from "../package_root.js";
@@ -37,8 +36,8 @@ export interface Report {
   delayBuffers: { pe: string; field: string; vectors: number; storage: string[] }[];
   /** Cycles the RTL simulation measured for this pipeline (`emulate --target rtl`), when one ran. */
   measured?: MeasuredCycles;
-  /** Where every array goes in the board's memory; `problem` when they do not fit. */
-  memory: MemoryPlacement;
+  /** Where every array goes in the board's memory (`splits`: arrays on several ports for bandwidth); `problem` when they do not fit. */
+  memory: ReportMemory;
   /** `--auto`: the design points explored and the one chosen. */
   auto?: AutoResult;
 }
@@ -46,11 +45,13 @@ export interface Report {
 /** Designs that use more than this fraction of any resource rarely route at a good clock. */
 export const ROUTABLE_FRACTION = 0.8;
 
-export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, measured?: MeasuredCycles, maxUtil = ROUTABLE_FRACTION): Report {
-  const used = estimateResources(p, platform);
+/** `hbmParts`: `--hbm-parts K`, every streamed array in K lane groups (else only where one HBM channel is too slow). */
+export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, measured?: MeasuredCycles, maxUtil = ROUTABLE_FRACTION, hbmParts?: number): Report {
+  const memory = memoryPlacement(p, platform, clockMHz, hbmParts);
+  // A split array has one AXI master per lane group.
+  const used = estimateResources(p, platform, memory.splits.reduce((a, s) => a + s.parts - 1, 0));
   // Intel boards have M20K block RAM and no UltraRAM: no URAM row.
   const resources = utilisation(used, platform).filter((u) => !(u.resource === "uram" && platform.resources.uram === 0 && used.uram === 0));
-  const memory = memoryPlacement(p, platform);
   const warnings: string[] = [];
   const clock = clockWarning(platform, clockMHz);
   if (clock) warnings.push(clock);
@@ -60,7 +61,7 @@ export function buildReport(p: Pipeline, platform: Platform, clockMHz?: number, 
     program: p.name, platform: platform.shortName, vectorWidth: p.vectorWidth, replicas: p.replicas, timeSteps: p.timeSteps,
     costModel: FAMILY_COSTS[costFamily(platform.vendor)].name,
     resources, lanes: laneCosts(p, platform), maxUtil, fits: resources.every((r) => r.fraction <= maxUtil) && memory.problem === undefined, warnings, memory,
-    performance: estimatePerformance(p, platform, clockMHz),
+    performance: estimatePerformance(p, platform, clockMHz, hbmParts),
     delayBuffers: p.pes.flatMap((pe) => pe.inputs.map((i) => ({
       pe: pe.name, field: i.field, vectors: i.vectors,
       storage: i.parts.map((x) => (x.kind === "registers" ? `${x.count} reg` : `${x.count} ${x.storage}`)),

@@ -84,7 +84,8 @@ export function reductionOperators(r: Pick<ReductionPE, "partials">, W: number):
   return W - 1 + 1 + (r.partials - 1);
 }
 
-export function estimateResources(p: Pipeline, platform: Platform): Resources {
+/** `extraPorts`: AXI masters beyond one per reader and writer (the lane groups of split arrays, port_parts.ts). */
+export function estimateResources(p: Pipeline, platform: Platform, extraPorts = 0): Resources {
   if (p.linalg) return linalgResources(p, platform); // matrix-vector and systolic processes (linalg_figures.ts)
   const W = p.vectorWidth;
   const family = costFamily(platform.vendor);
@@ -116,7 +117,7 @@ export function estimateResources(p: Pipeline, platform: Platform): Resources {
     add({ lut: c.storage === "srl" ? costs.fifoControl.logic : 3 * costs.fifoControl.logic, ff: c.storage === "srl" ? bits : 2 * bits });
   }
   // Each memory port: an AXI master with burst buffers (Xilinx), a burst-coalesced LSU (Intel).
-  const ports = p.readers.length + p.writers.length;
+  const ports = p.readers.length + p.writers.length + extraPorts;
   add({ lut: ports * costs.memoryPort.logic, ff: ports * costs.memoryPort.ff, bram: ports * costs.memoryPort.bram });
   for (const r of p.readers.filter((x) => x.onChip)) add({ bram: blocks(DTYPE_INFO[r.dtype].bytes * 8 * (r.axes.includes(2) ? W : 1), r.shape.reduce((a, b) => a * b, 1), platform) });
   const shell = platform.shellOverhead;

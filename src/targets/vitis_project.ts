@@ -16,19 +16,38 @@ import type { Platform } from "../platform/platform.js";
 import { bankSpan, formatBytes, placeMemory, type MemoryPlacement, type MemoryPort } from "../platform/placement.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import { filesFromDirectory, type ProjectFiles } from "./project_files.js";
+import { NO_SPLITS, portSplits, type PortSplits } from "../hls/port_parts.js";
 import { dataReadme, DEFAULT_DATA_OPTIONS, programFiles, type DataOptions } from "./program_data.js";
 
 // -fwrapv: integer overflow wraps in two's complement, as it does in hardware and in NumPy (C
 // leaves signed overflow undefined, and g++ -O2 would otherwise assume it never happens).
 export const EMULATION_FLAGS = ["-std=c++17", "-O2", "-fwrapv", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-pthread", "-DSDFG_FPGA_SIM"];
 
-/** The kernel's memory ports in argument order, and the [input, output] pairs a time loop swaps. */
-export function vitisMemoryPorts(p: Pipeline): { ports: MemoryPort[]; pairs: [string, string][] } {
-  const args = topArguments(p);
-  const ports = args.flatMap((a, argIndex) => (a.kind === "scalar" ? [] : [{ name: a.name, argIndex, bytes: a.elements * DTYPE_INFO[a.dtype].bytes }]));
-  const names = new Set(ports.map((x) => x.name));
-  const pairs = Object.entries(p.feedback).filter(([o, i]) => names.has(o) && names.has(i)).map(([o, i]) => [i, o] as [string, string]);
+/**
+ * The kernel's memory ports in argument order (a split array's lane groups each a port), and the
+ * [input, output] pairs a time loop swaps (part k of the output becomes part k of the input).
+ */
+export function vitisMemoryPorts(p: Pipeline, splits: PortSplits = NO_SPLITS): { ports: MemoryPort[]; pairs: [string, string][] } {
+  const args = topArguments(p, splits);
+  const ports = args.flatMap((a, argIndex): MemoryPort[] => (a.kind === "scalar" ? [] : [{
+    name: a.name, argIndex, bytes: a.elements * DTYPE_INFO[a.dtype].bytes,
+    ...(a.part ? { part: { array: a.part.array, index: a.part.index, count: a.part.count } } : {}),
+  }]));
+  const arrays = new Set(args.map((a) => a.part?.array ?? a.name));
+  const pairs = Object.entries(p.feedback).filter(([o, i]) => arrays.has(o) && arrays.has(i)).flatMap(([o, i]) => {
+    const [ins, outs] = [portNamesOf(args, i), portNamesOf(args, o)];
+    return ins.map((x, k) => [x, outs[k]!] as [string, string]);
+  });
   return { ports, pairs };
+}
+
+function portNamesOf(args: ReturnType<typeof topArguments>, array: string): string[] {
+  return args.filter((a) => (a.part?.array ?? a.name) === array).map((a) => a.name);
+}
+
+/** Which arrays a stencil pipeline splits over several HBM ports at the kernel clock `clockMHz` (the board's target by default). */
+export function vitisSplits(p: Pipeline, platform: Platform, clockMHz?: number, forcedParts?: number): PortSplits {
+  return portSplits(p, platform, clockMHz ?? platform.clockMHz, forcedParts);
 }
 
 /**
@@ -38,8 +57,8 @@ export function vitisMemoryPorts(p: Pipeline): { ports: MemoryPort[]; pairs: [st
 export type ConnectivityOverride = Record<string, string[]>;
 
 /** Where every memory port of the kernel is connected and its buffer lives (link.cfg, host, report). */
-export function vitisPlacement(p: Pipeline, platform: Platform, override?: ConnectivityOverride): MemoryPlacement {
-  const { ports, pairs } = vitisMemoryPorts(p);
+export function vitisPlacement(p: Pipeline, platform: Platform, override?: ConnectivityOverride, splits: PortSplits = NO_SPLITS): MemoryPlacement {
+  const { ports, pairs } = vitisMemoryPorts(p, splits);
   const placement = placeMemory(ports, pairs, platform);
   for (const [name, banks] of Object.entries(override ?? {})) {
     const port = placement.ports.find((x) => x.name === name);
@@ -52,21 +71,21 @@ export function vitisPlacement(p: Pipeline, platform: Platform, override?: Conne
 }
 
 /** The placement, or a UserError naming the program when its arrays do not fit the board's memory. */
-function requirePlacement(bundle: ProgramBundle, p: Pipeline, platform: Platform, override?: ConnectivityOverride): MemoryPlacement {
-  const placement = vitisPlacement(p, platform, override);
+function requirePlacement(bundle: ProgramBundle, p: Pipeline, platform: Platform, override: ConnectivityOverride | undefined, splits: PortSplits): MemoryPlacement {
+  const placement = vitisPlacement(p, platform, override, splits);
   if (placement.problem) throw new UserError(bundle.file, `does not fit the ${platform.name}: ${placement.problem}`);
   return placement;
 }
 
 /** Kernel and host sources only: what emulation compiles. */
-export function vitisSources(bundle: ProgramBundle, p: Pipeline, platform: Platform, override?: ConnectivityOverride): ProjectFiles {
-  const placement = requirePlacement(bundle, p, platform, override);
+export function vitisSources(bundle: ProgramBundle, p: Pipeline, platform: Platform, override?: ConnectivityOverride, splits: PortSplits = NO_SPLITS): ProjectFiles {
+  const placement = requirePlacement(bundle, p, platform, override, splits);
   const connectivity = Object.fromEntries(placement.ports.map((x) => [x.name,
     x.banks.length > 1 && x.bufferBanks.length === 1 ? { banks: x.banks, bufferBank: x.bufferBanks[0]! } : { banks: x.banks }]));
   return new Map<string, string | Buffer>([
-    [`kernel/${KERNEL_NAME}.cpp`, (p.linalg ? emitLinalgVitisKernel : emitVitisKernel)(p, { sources: bundle.sources, programFile: basename(bundle.file) })],
-    [`kernel/${KERNEL_NAME}.h`, emitKernelHeader(p)],
-    ["host/host.cpp", emitXrtHost(p, { connectivity })],
+    [`kernel/${KERNEL_NAME}.cpp`, (p.linalg ? emitLinalgVitisKernel : emitVitisKernel)(p, { sources: bundle.sources, programFile: basename(bundle.file), ...(splits.size > 0 ? { splits } : {}) })],
+    [`kernel/${KERNEL_NAME}.h`, emitKernelHeader(p, splits)],
+    ["host/host.cpp", emitXrtHost(p, { connectivity, splits })],
   ]);
 }
 
@@ -77,17 +96,20 @@ export interface VitisProjectOptions {
   data?: DataOptions;
   /** Kernel clock target in MHz (`v++ --kernel_frequency`); the board's default when absent. */
   clockMHz?: number;
+  /** `--hbm-parts K`: split every streamed array into K lane groups (else only where one channel is too slow). */
+  hbmParts?: number;
 }
 
 export function vitisProject(bundle: ProgramBundle, p: Pipeline, platform: Platform, opts: VitisProjectOptions = {}): ProjectFiles {
   const data = opts.data ?? DEFAULT_DATA_OPTIONS;
-  const placement = requirePlacement(bundle, p, platform);
-  const files = vitisSources(bundle, p, platform);
+  const clockMHz = opts.clockMHz ?? platform.clockMHz;
+  const splits = vitisSplits(p, platform, clockMHz, opts.hbmParts);
+  const placement = requirePlacement(bundle, p, platform, undefined, splits);
+  const files = vitisSources(bundle, p, platform, undefined, splits);
   const sim = filesFromDirectory(join(SIM_DIR, "include"), "");
   for (const h of SIM_HEADERS) files.set(`sim/include/${h}`, sim.get(h)!);
   files.set("kernel/sdfg_dataflow.h", sim.get("sdfg_dataflow.h")!);
   files.set("host/sdfg_npy.h", sim.get("sdfg_npy.h")!);
-  const clockMHz = opts.clockMHz ?? platform.clockMHz;
   files.set("link.cfg", linkConfig(p, platform, placement));
   files.set("hls_config.cfg", hlsConfig(clockMHz));
   files.set("Makefile", makefile(p, platform, clockMHz, data.reference !== undefined));
@@ -110,6 +132,13 @@ function linkConfig(p: Pipeline, platform: Platform, placement: MemoryPlacement)
     "One compute unit; every array on banks of its own so their bandwidths add up. Ports that trade",
     "buffers between the passes of a time loop share one bank range: each must reach both buffers.",
   ].join("\n"), "#");
+  const parted = placement.ports.filter((x) => x.part);
+  if (parted.length > 0) {
+    w.comment([
+      "Arrays split into lane groups for bandwidth: one AXI master per group, each on a pseudo-channel of",
+      "its own (a range HBM[a:b] on one port gives capacity, not bandwidth: UG1393 \"HBM Configuration and Use\").",
+    ].join("\n"), "#");
+  }
   w.line("[connectivity]");
   w.line(`nk=${KERNEL_NAME}:1:${KERNEL_NAME}_1`);
   for (const b of placement.ports) w.line(`sp=${KERNEL_NAME}_1.${b.name}:${b.sp}`);

@@ -34,10 +34,15 @@ describe("resource and roofline report", () => {
 
   it("becomes memory-bound when a port needs more than its HBM pseudo-channel gives", () => {
     // W = 16 floats at 280 MHz is 17.9 GB/s per port; a U280 pseudo-channel gives 14.4 GB/s.
-    const r = report(16);
+    // One port per array (--hbm-parts 1):
+    const r = buildReport(lowerToPipeline(hdiff.sdfg, { vectorWidth: 16, replicas: 1, uram: true }), u280, undefined, undefined, undefined, 1);
     expect(r.performance.bound).toBe("memory");
     for (const p of r.performance.ports) expect(p.demandGBs).toBeLessThanOrEqual(p.bankGBs + 1e-9);
     expect(formatReport(r, u280)).toMatch(/bound by: memory bandwidth/);
+    // By default each array gets two ports on two channels (port_parts.ts): 8.9 GB/s each, the pipeline bounds it.
+    const split = report(16);
+    expect(split.performance.ports.length).toBe(2 * r.performance.ports.length);
+    expect(split.performance.bound).toBe("pipeline");
   });
 
   it("says when a design does not fit", () => {

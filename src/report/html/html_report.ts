@@ -85,6 +85,7 @@ export function htmlReport(input: HtmlReportInput): string {
   row("operational intensity", `${perf.intensity.toFixed(2)} op/B`);
   row("pipeline ceiling", `${perf.computeCeiling.toFixed(1)} GOp/s`);
   row("bandwidth ceiling", `${perf.bandwidthCeilingGBs.toFixed(1)} GB/s`);
+  for (const x of r.memory.splits) row(`'${x.array}' on ${x.parts} HBM ports`, `${x.parts} lane groups of ${x.lanes}: ${x.demandGBs.toFixed(1)} GB/s needed, ${x.channelGBs.toFixed(1)} GB/s per pseudo-channel`);
   row("bound by", perf.bound === "memory" ? "memory bandwidth" : "the pipeline (one vector per cycle)");
   if (best) row("--auto chose", `W=${best.vectorWidth} P=${best.replicas}${best.storage ? ` ${best.storage}` : ""}: ${best.gops.toFixed(1)} GOp/s, ${best.bound}-bound`);
   w.line("</table>");
