@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { loadProgram, type ProgramBundle } from "../frontend/load_program.js";
 import { jsonPathLocation, UserError } from "../ir/diagnostics.js";
 import { listPlatforms, loadPlatform, requireVendor, type Platform } from "../platform/platform.js";
+import { platformWithShell } from "../platform/board_spec.js";
 import { emulate, referenceOutputs, type EmulationTarget } from "../emulate/emulate.js";
 import { DEFAULT_DATA_OPTIONS, missingInputs, type DataOptions } from "../targets/program_data.js";
 import { lowerToPipeline } from "../spatial/lower.js";
@@ -296,9 +297,10 @@ program.command("report")
   .option("--html <file>", "also write the report as one self-contained HTML file: roofline, resources and the pipeline drawn")
   .option("--hls-report <csynth.xml>", "Vitis HLS's C-synthesis report of this kernel: measured resources, clock and II beside the estimate")
   .option("--aoc-report <dir>", "aoc's reports/ folder (its lib/json/*.json) for this kernel: measured resources, clock and II beside the estimate")
+  .option("--board-spec <board_spec.xml>", "Intel boards: the BSP's board_spec.xml, whose <used_resources> (the board shell) the estimate then includes")
   .option("--json", "print as JSON")
   .addOption(hbmPartsOption())
-  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean; auto?: boolean; maxUtil: number; html?: string; hlsReport?: string; aocReport?: string; memoryMapped?: boolean; hbmParts?: number }) => {
+  .action((file: string, opts: { platform: string; vectorWidth?: number; replicas?: number; clock?: number; json?: boolean; symbol?: Record<string, number>; inputs?: string; rtlCycles?: boolean; auto?: boolean; maxUtil: number; html?: string; hlsReport?: string; aocReport?: string; memoryMapped?: boolean; hbmParts?: number; boardSpec?: string }) => {
     if (opts.hbmParts !== undefined && (opts.auto || isSdfgProgram(file) || findGpuPlatform(opts.platform))) throw new UserError("--hbm-parts", opts.auto ? "--auto chooses W itself; give -W with --hbm-parts" : isSdfgProgram(file) ? "takes stencil programs (.json); a streamed DaCe program splits only where one HBM channel is too slow" : `splits arrays over the HBM of an FPGA board; --platform ${opts.platform} is a GPU`);
     if (opts.auto && (isSdfgProgram(file) || findGpuPlatform(opts.platform))) throw new UserError("--auto", isSdfgProgram(file) ? "explores spatial pipelines of stencil programs (.json); for a streamed DaCe program give -W and -P" : "explores FPGA designs; the GPU roofline has no W or P to choose");
     const drawnOrMeasured = opts.html !== undefined ? "--html" : opts.hlsReport !== undefined ? "--hls-report" : opts.aocReport !== undefined ? "--aoc-report" : undefined;
@@ -310,14 +312,14 @@ program.command("report")
     const bundle = loadProgram(file);
     const gpu = findGpuPlatform(opts.platform);
     if (gpu) {
-      if (drawnOrMeasured) throw new UserError(drawnOrMeasured, `applies to FPGA boards; --platform ${opts.platform} is a GPU`);
+      if (drawnOrMeasured ?? (opts.boardSpec !== undefined ? "--board-spec" : undefined)) throw new UserError((drawnOrMeasured ?? "--board-spec")!, `applies to FPGA boards; --platform ${opts.platform} is a GPU`);
       const board = loadPlatform(DEFAULT_PLATFORM.xilinx!);
       const fpga = buildReport(lowerToPipeline(bundle.sdfg, { ...spatialOptions(bundle, opts), uram: board.resources.uram > 0 }), board, opts.clock);
       const roofline = gpuRoofline(bundle.sdfg, gpu);
       process.stdout.write(opts.json ? JSON.stringify({ gpu: roofline, fpga }, null, 2) + "\n" : formatGpuRoofline(roofline, gpu, { report: fpga, boardName: board.name }));
       return;
     }
-    const platform = loadPlatform(opts.platform);
+    const platform = platformWithShell(loadPlatform(opts.platform), opts.boardSpec);
     if (opts.hlsReport !== undefined && platform.vendor !== "xilinx") throw new UserError("--hls-report", `a Vitis HLS report goes with a Xilinx board; --platform ${platform.shortName} is ${platform.vendor}`);
     if (opts.aocReport !== undefined && platform.vendor !== "intel") throw new UserError("--aoc-report", `an aoc report goes with an Intel board; --platform ${platform.shortName} is ${platform.vendor}`);
     const { spatial, auto } = withWidthFrom(bundle, opts, () => autoSpatial(bundle, platform, opts));

@@ -5,6 +5,7 @@
 
 import { basename } from "node:path";
 import { InvalidArgumentError } from "commander";
+import { platformWithShell } from "../platform/board_spec.js";
 import { loadPlatform, requireVendor, type Platform } from "../platform/platform.js";
 import { checkProjectTarget, writeProject, type WriteOptions } from "../targets/project_files.js";
 import { toJson } from "./json_output.js";
@@ -180,10 +181,10 @@ export async function sdfgEmulate(file: string, target: SdfgTarget, platformName
  * memory-mapped one's says what the kernel needs: ports, on-chip buffers, device buffers.
  * `html`: also written as one self-contained page (the same as a generated project's report.html).
  */
-export function sdfgReport(file: string, platformName: string, opts: SdfgOptions & { json?: boolean; clock?: number; html?: string }): void {
+export function sdfgReport(file: string, platformName: string, opts: SdfgOptions & { json?: boolean; clock?: number; html?: string; boardSpec?: string }): void {
   const b = bundleOf(file, opts);
   const d = sdfgRoad(b, opts);
-  const platform = loadPlatform(platformName);
+  const platform = platformWithShell(loadPlatform(platformName), opts.boardSpec);
   if (d.streamed) {
     const pipeline = lowerToPipeline(d.bundle.sdfg, { ...spatialOf(opts), uram: platform.resources.uram > 0 });
     const report = buildReport(pipeline, platform, opts.clock);
