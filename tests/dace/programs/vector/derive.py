@@ -1,0 +1,166 @@
+"""Derives the vector-dtype test programs from DaCe's serialized FPGA samples.
+
+There is no DaCe here to run its Vectorization transformation, so this script writes by hand the
+form DaCe would produce, starting from the real `.sdfg` files in
+../shared/peers/dace-fpga/{axpy,vadd} (DaCe v2.0.0-alpha2 + dace-fpga), and NumPy's results:
+
+* axpy_vec: Vectorization(vector_len=4, propagate_parent=True, strided_map=False) on the
+  kernel's map: X, Y and every array they flow through become `dace.vector(float64, 4)` of shape
+  N/4 (DaCe: `{"type": "vector", "dtype": "float64", "elements": "4"}`), the map runs over
+  int_floor(N, 4) vectors, memlets index vectors, the tasklet's connectors are vectors; the
+  scalar A stays a scalar (broadcast: out = A * X + Y).
+* axpy_strided: Vectorization(vector_len=4) with its defaults (strided_map=True): the arrays stay
+  scalar, the map steps by 4 (0:N-3:4), the tasklet's memlets take 4 consecutive elements
+  (`X[i:i+4]`, volume 4) and its connectors are vectors.
+* vadd_vec: the sample gemm_systolic_vectorized's layout on DaCe's multibank vadd: the host
+  arrays in1/in2/out stay float32 [2, N], the FPGA arrays become `dace.vector(float32, 4)`
+  [2, N/4], so the host-device copies reinterpret 4 floats as one vector; the kernel's inner
+  map runs over vectors and adds them (out = in1 + in2).
+
+Host data is what DaCe's host passes for a vector argument: the scalar NumPy array (last axis 4
+times longer). Run from the repository root: python3 tests/dace/programs/vector/derive.py
+"""
+import copy
+import json
+import os
+import shutil
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PEERS = os.path.join(HERE, "..", "..", "..", "..", "..", "shared", "peers", "dace-fpga")
+W = 4
+
+
+def vec(dtype):
+    return {"type": "vector", "dtype": dtype, "elements": str(W)}
+
+
+def walk_sdfgs(sdfg):
+    yield sdfg
+    for block in sdfg["nodes"]:
+        for n in block.get("nodes", []):
+            if n["type"] == "NestedSDFG":
+                yield from walk_sdfgs(n["attributes"]["sdfg"])
+
+
+def memlets(sdfg):
+    for block in sdfg["nodes"]:
+        for e in block.get("edges", []):
+            d = e["attributes"]["data"]
+            if d["type"] == "Memlet":
+                yield e, d["attributes"]
+
+
+def vector_range(r):
+    """The last axis of a subset over a vectorized array: whole extents count vectors."""
+    if r["end"] == "N - 1":
+        return dict(r, end=f"int_floor(N, {W}) - 1")
+    return r
+
+
+def vectorize_arrays(sdfg, names):
+    """Makes `names` vector arrays (propagate_parent): dtype, shape, strides and their memlets."""
+    for g in walk_sdfgs(sdfg):
+        for name, desc in g["attributes"]["_arrays"].items():
+            if name not in names:
+                continue
+            a = desc["attributes"]
+            a["dtype"] = vec(a["dtype"])
+            a["shape"] = a["shape"][:-1] + [f"N/{W}"]
+            if len(a["strides"]) == 2:
+                a["strides"] = [f"N/{W}", "1"]
+            a["total_size"] = f"N/{W}" if len(a["shape"]) == 1 else f"N/{W // 2}"
+        for _, m in memlets(g):
+            if m.get("data") not in names:
+                continue
+            for key in ["subset", "src_subset" if m.get("is_data_src") else "dst_subset"]:
+                if m.get(key):
+                    m[key]["ranges"][-1] = vector_range(m[key]["ranges"][-1])
+
+
+def kernel_state(sdfg):
+    for g in walk_sdfgs(sdfg):
+        for block in g["nodes"]:
+            if any(n["type"] == "Tasklet" for n in block.get("nodes", [])):
+                return block
+    raise ValueError("no tasklet")
+
+
+def vector_connectors(tasklet):
+    a = tasklet["attributes"]
+    for side in ["in_connectors", "out_connectors"]:
+        for c in a[side]:
+            if c != "in_A":
+                a[side][c] = vec(tasklet_dtype)
+
+
+def save(name, sdfg, arrays, outputs, symbols):
+    d = os.path.join(HERE, name)
+    os.makedirs(d, exist_ok=True)
+    sdfg["attributes"]["name"] = name
+    with open(os.path.join(d, f"{name}.sdfg"), "w") as f:
+        json.dump(sdfg, f, indent=1)
+        f.write("\n")
+    for k, v in arrays.items():
+        np.save(os.path.join(d, f"{k}.npy"), v)
+    for k, v in outputs.items():
+        np.save(os.path.join(d, f"{k}.out.npy"), v)
+    with open(os.path.join(d, "manifest.json"), "w") as f:
+        json.dump({"name": name, "derived_by": "derive.py (see its docstring)", "symbols": {k: {"value": v} for k, v in symbols.items()}}, f, indent=1)
+        f.write("\n")
+
+
+# ---------------------------------------------------------------- axpy
+axpy = json.load(open(os.path.join(PEERS, "axpy", "axpy.sdfg")))
+A = np.load(os.path.join(PEERS, "axpy", "A.npy"))
+X = np.load(os.path.join(PEERS, "axpy", "X.npy"))
+Y = np.load(os.path.join(PEERS, "axpy", "Y.npy"))
+N = X.shape[0]
+tasklet_dtype = "float64"
+
+# Vector arrays (propagate_parent=True, strided_map=False).
+s = copy.deepcopy(axpy)
+vectorize_arrays(s, {"X", "Y", "fpga_X", "fpga_Y", "__X_in", "__Y_in", "__Y_out"})
+st = kernel_state(s)
+for n in st["nodes"]:
+    if n["type"] == "MapEntry":
+        n["attributes"]["range"]["ranges"][0]["end"] = f"int_floor(N, {W}) - 1"
+    if n["type"] == "Tasklet":
+        vector_connectors(n)
+save("axpy_vec", s, {"A": A, "X": X, "Y": Y}, {"Y": A * X + Y}, {"N": N})
+
+# Scalar arrays, a strided map and 4-element memlets (Vectorization's defaults).
+s = copy.deepcopy(axpy)
+st = kernel_state(s)
+tasklet = next(n for n in st["nodes"] if n["type"] == "Tasklet")
+vector_connectors(tasklet)
+for n in st["nodes"]:
+    if n["type"] == "MapEntry":
+        n["attributes"]["range"]["ranges"][0].update({"end": f"N - {W}", "step": str(W)})
+tid = str(tasklet["id"])
+for e in st["edges"]:
+    if (e["dst"] == tid or e["src"] == tid) and e.get("dst_connector") != "in_A":
+        m = e["attributes"]["data"]["attributes"]
+        for key in ["subset", "src_subset", "dst_subset"]:
+            if m.get(key):
+                m[key]["ranges"][-1]["end"] = f"i + {W - 1}"
+        m["volume"] = str(W)
+        m["num_accesses"] = str(W)
+save("axpy_strided", s, {"A": A, "X": X, "Y": Y}, {"Y": A * X + Y}, {"N": N})
+
+# ---------------------------------------------------------------- vadd
+vadd = json.load(open(os.path.join(PEERS, "vadd", "vadd.sdfg")))
+in1 = np.load(os.path.join(PEERS, "vadd", "in1.npy"))
+in2 = np.load(os.path.join(PEERS, "vadd", "in2.npy"))
+out = np.load(os.path.join(PEERS, "vadd", "out.npy"))
+tasklet_dtype = "float32"
+s = copy.deepcopy(vadd)
+vectorize_arrays(s, {"fpga_in1", "fpga_in2", "fpga_out"})
+st = kernel_state(s)
+for n in st["nodes"]:
+    if n["type"] == "MapEntry" and n["attributes"]["params"] == ["i"]:
+        n["attributes"]["range"]["ranges"][0]["end"] = f"int_floor(N, {W}) - 1"
+    if n["type"] == "Tasklet":
+        vector_connectors(n)
+save("vadd_vec", s, {"in1": in1, "in2": in2, "out": out}, {"out": in1 + in2}, {"N": in1.shape[1]})
