@@ -12,7 +12,7 @@ import { loadPlatform } from "../../src/platform/platform.js";
 import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
 import { loadSdfgBundle, sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
 import { parseSdfgText } from "../../src/frontend/dace/load_sdfg.js";
-import { cli } from "../helpers.js";
+import { cli, SHARED } from "../helpers.js";
 
 const DIR = join(process.cwd(), "tests", "dace", "programs", "vector");
 const PROGRAMS = ["axpy_strided", "axpy_vec", "vadd_vec"];
@@ -74,6 +74,17 @@ describe("vector dtypes in .sdfg files", () => {
     expect(r.stderr.trim().split("\n")).toEqual([`${f}: $.attributes._arrays.X.attributes.dtype: a vector of 3 lanes cannot be mapped to Intel OpenCL (OpenCL C vectors have 2, 4, 8, 16 lanes)`]);
   });
 
+  it("a stream's vector element type is read too (for the streamed road); memory-mapped kernels still refuse the stream by name", () => {
+    const dir = join(SHARED, "peers", "dace-fpga", "matrix_multiplication_systolic");
+    const doc = JSON.parse(readFileSync(join(dir, "matrix_multiplication_systolic.sdfg"), "utf8")) as { attributes: { _arrays: Record<string, { attributes: { dtype: unknown } }> } };
+    doc.attributes._arrays.A_pipe!.attributes.dtype = { type: "vector", dtype: "float32", elements: "8" };
+    const f = join(mkdtempSync(join(tmp, "mms-")), "mms.sdfg");
+    writeFileSync(f, JSON.stringify(doc));
+    const p = parseSdfgText(readFileSync(f, "utf8"), f);
+    expect({ kind: p.arrays.A_pipe!.kind, dtype: p.arrays.A_pipe!.dtype, veclen: p.arrays.A_pipe!.veclen }).toEqual({ kind: "stream", dtype: "float32", veclen: 8 });
+    expect(() => sdfgIntelProject(loadSdfgBundle(f, { symbols: { N: 16, K: 16, M: 16 } }), loadPlatform("520n"))).toThrow(/_arrays\.A_pipe: stream 'A_pipe' cannot be mapped yet/);
+  });
+
   it("vectors of complex numbers are refused by name", () => {
     const b = loadSdfgBundle(axpyWithLanes(4, "complex128"));
     expect(() => sdfgVitisProject(b, loadPlatform("u280"))).toThrow(/_arrays\.X\.attributes\.dtype: a vector of complex128 cannot be mapped/);
@@ -91,4 +102,8 @@ describe.concurrent("vector dtypes emulate equal to NumPy", () => {
     check(r.ok).toBe(true);
   });
 
+  it("3 lanes on Vitis (hls::vector<double, 3>: any width) equal NumPy", async ({ expect: check }) => {
+    const r = await emulateSdfg(loadSdfgBundle(axpyWithLanes(3)), "xilinx", loadPlatform("u280"));
+    check(r.outputs.map((o) => [o.name, o.elements, o.mismatchesVsReference, o.mismatchesVsNumpy])).toEqual([["Y", 24, 0, 0]]);
+  });
 });
