@@ -1021,8 +1021,15 @@ export class ProgramCodeGen {
         const c = `out_${ident(e.srcConn!, n.where)}`;
         const lanes = lanesOf(ref.desc);
         const vec = lanes > 1 ? { w: lanes } : {};
-        const span = this.vectorSpan(ref, sub, n.vectorConns?.[e.srcConn!], e.where);
-        if (ref.desc.kind === "scalar" || dims.every((d) => d.single)) {
+        const vw = n.vectorConns?.[e.srcConn!];
+        const single = ref.desc.kind === "scalar" || dims.every((d) => d.single);
+        const span = single ? null : this.vectorSpan(ref, sub, vw, e.where);
+        if (single && vw !== undefined && lanes === 1 && m.wcr) {
+          // A vector written with WCR into one scalar (Vectorization of a reduction): as DaCe's
+          // vreduce, the lanes are combined first, then the result into the scalar.
+          this.w.line(`${this.vecType(ref.desc.dtype, vw, e.where)} ${c};`);
+          conns.set(e.srcConn!, { c, t: ref.desc.dtype, w: vw, reduce: { ref, idx: sub.map((r) => r.start), wcr: m.wcr } });
+        } else if (single) {
           const idx = sub.map((r) => r.start);
           if (m.dynamic) conns.set(e.srcConn!, { c, t: ref.desc.dtype, ...vec, direct: { ref, idx, wcr: m.wcr } });
           else {
@@ -1058,6 +1065,12 @@ export class ProgramCodeGen {
       for (const [, v] of conns) {
         if (v.out) this.write(v.out.ref, v.out.idx, { text: v.c, t: v.t, ...(v.w ? { w: v.w } : {}) }, v.out.wcr, env, n.where);
         if (v.scatter) for (let k = 0; k < v.w!; k++) this.write(v.scatter.ref, v.scatter.at(k), { text: this.lane(v.c, k), t: v.t }, v.scatter.wcr, env, n.where);
+        if (v.reduce) {
+          const h = `sdfg_lanes${this.counter++}`;
+          this.w.line(`${this.type(v.t, n.where)} ${h} = ${this.lane(v.c, 0)};`);
+          for (let k = 1; k < v.w!; k++) this.w.line(`${h} = ${this.conv(this.combine(v.reduce.wcr, { text: h, t: v.t }, { text: this.lane(v.c, k), t: v.t }, env), v.t)};`);
+          this.write(v.reduce.ref, v.reduce.idx, { text: h, t: v.t }, v.reduce.wcr, env, n.where);
+        }
       }
     });
   }
@@ -1604,6 +1617,8 @@ interface Conn {
   arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null };
   direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null };
   out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null };
+  /** A vector whose lanes are combined (by `wcr`) and then combined into one scalar. */
+  reduce?: { ref: DataRef; idx: PExpr[]; wcr: Wcr };
   /** A vector written back as W scalars (lane k to `at(k)`). */
   scatter?: { ref: DataRef; at: (k: number) => PExpr[]; wcr: Wcr | null };
 }

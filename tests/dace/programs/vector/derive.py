@@ -12,6 +12,8 @@ form DaCe would produce, starting from the real `.sdfg` files in
 * axpy_strided: Vectorization(vector_len=4) with its defaults (strided_map=True): the arrays stay
   scalar, the map steps by 4 (0:N-3:4), the tasklet's memlets take 4 consecutive elements
   (`X[i:i+4]`, volume 4) and its connectors are vectors.
+* axpy_sum: the strided form of a reduction: Y[0] += sum over i of A * X[i] (a vector written
+  with WCR into one scalar: lanes summed first, as DaCe's vreduce).
 * vadd_vec: the sample gemm_systolic_vectorized's layout on DaCe's multibank vadd: the host
   arrays in1/in2/out stay float32 [2, N], the FPGA arrays become `dace.vector(float32, 4)`
   [2, N/4], so the host-device copies reinterpret 4 floats as one vector; the kernel's inner
@@ -148,6 +150,43 @@ for e in st["edges"]:
         m["volume"] = str(W)
         m["num_accesses"] = str(W)
 save("axpy_strided", s, {"A": A, "X": X, "Y": Y}, {"Y": A * X + Y}, {"N": N})
+
+# A reduction (Vectorization of a map whose tasklet writes one scalar with WCR): the strided form,
+# tasklet out = A * X[i:i+4] whose vector output is summed into Y[0]. DaCe (reduction.h vreduce)
+# adds the 4 lanes first, then that sum to Y[0]; NumPy below adds in the same order.
+s = copy.deepcopy(axpy)
+st = kernel_state(s)
+tasklet = next(n for n in st["nodes"] if n["type"] == "Tasklet")
+tasklet["attributes"]["code"]["string_data"] = "out = (in_A * in_X)"
+vector_connectors(tasklet)
+tid = str(tasklet["id"])
+exit_id = next(str(n["id"]) for n in st["nodes"] if n["type"] == "MapExit")
+for n in st["nodes"]:
+    if n["type"] == "MapEntry":
+        n["attributes"]["range"]["ranges"][0].update({"end": f"N - {W}", "step": str(W)})
+for e in st["edges"]:
+    m = e["attributes"]["data"]["attributes"]
+    to_sum = e["src"] == tid or e["src"] == exit_id
+    if e["dst"] == tid and e.get("dst_connector") != "in_A" or to_sum:
+        for key in ["subset", "src_subset", "dst_subset"]:
+            if m.get(key):
+                r = m[key]["ranges"][-1]
+                if to_sum:
+                    r.update({"start": "0", "end": "0"})
+                else:
+                    r["end"] = f"i + {W - 1}"
+        m["volume"] = "1" if to_sum else str(W)
+        m["num_accesses"] = m["volume"]
+        if to_sum:
+            m["wcr"] = "(lambda a, b: (a + b))"
+dot = Y.copy()
+for i in range(0, N, W):
+    lanes = A * X[i:i + W]
+    acc = lanes[0]
+    for k in range(1, W):
+        acc = acc + lanes[k]
+    dot[0] = dot[0] + acc
+save("axpy_sum", s, {"A": A, "X": X, "Y": Y}, {"Y": dot}, {"N": N})
 
 # ---------------------------------------------------------------- vadd
 vadd = json.load(open(os.path.join(PEERS, "vadd", "vadd.sdfg")))
