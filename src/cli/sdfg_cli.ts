@@ -182,11 +182,12 @@ export function sdfgReport(file: string, platformName: string, opts: SdfgOptions
   }
   const gen = new ProgramCodeGen(b.program, { dialect: platform.vendor === "intel" ? "opencl" : "hls", symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
   gen.body();
-  const args = gen.args.map((a) => ({ name: a.name, dtype: a.desc.dtype, elements: a.elements, bytes: a.elements * PDTYPE_BYTES[a.desc.dtype], port: a.byValue ? "s_axilite" : "m_axi", deviceTransient: a.deviceTransient }));
+  // `lanes`: a vector argument (dace.vector(T, W)); elements and bytes count its scalars.
+  const args = gen.args.map((a) => ({ name: a.name, dtype: a.desc.dtype, ...(a.lanes > 1 ? { lanes: a.lanes } : {}), elements: a.elements, bytes: a.elements * PDTYPE_BYTES[a.desc.dtype], port: a.byValue ? "s_axilite" : "m_axi", deviceTransient: a.deviceTransient }));
   const report = { program: b.name, platform: platform.name, symbols: b.symbols, kind: "memory-mapped", kernels: d.kernels, arguments: args, globalBytes: args.filter((a) => a.port === "m_axi").reduce((s, a) => s + a.bytes, 0) };
   if (opts.json) { process.stdout.write(JSON.stringify(report, null, 2) + "\n"); return; }
   process.stdout.write(`${b.name} on ${platform.name}: memory-mapped kernel (symbols ${Object.entries(b.symbols).map(([k, v]) => `${k}=${v}`).join(", ") || "none"})\n`);
   for (const k of d.kernels) process.stdout.write(`  ${k.mapping}: ${k.reason}\n`);
-  for (const a of args) process.stdout.write(`  ${a.port.padEnd(9)} ${a.name.padEnd(24)} ${a.dtype.padEnd(10)} ${String(a.elements).padStart(10)} elements${a.deviceTransient ? " (transient in device memory)" : ""}\n`);
+  for (const a of args) process.stdout.write(`  ${a.port.padEnd(9)} ${a.name.padEnd(24)} ${a.dtype.padEnd(10)} ${String(a.elements).padStart(10)} elements${a.lanes ? ` (vectors of ${a.lanes})` : ""}${a.deviceTransient ? " (transient in device memory)" : ""}\n`);
   process.stdout.write(`  device memory footprint: ${report.globalBytes} bytes\n`);
 }

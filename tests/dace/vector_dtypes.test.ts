@@ -85,6 +85,13 @@ describe("vector dtypes in .sdfg files", () => {
     expect(() => sdfgIntelProject(loadSdfgBundle(f, { symbols: { N: 16, K: 16, M: 16 } }), loadPlatform("520n"))).toThrow(/_arrays\.A_pipe: stream 'A_pipe' cannot be mapped yet/);
   });
 
+  it("report --json counts a vector argument's scalars and says its lanes", async () => {
+    const r = await cli(["report", file("axpy_vec"), "--json"]);
+    expect(r.exitCode).toBe(0);
+    const args = (JSON.parse(r.stdout) as { arguments: { name: string; lanes?: number; elements: number; bytes: number }[] }).arguments;
+    expect(args.map((a) => [a.name, a.lanes, a.elements, a.bytes])).toEqual([["A", undefined, 1, 8], ["X", 4, 24, 192], ["Y", 4, 24, 192]]);
+  });
+
   it("vectors of complex numbers are refused by name", () => {
     const b = loadSdfgBundle(axpyWithLanes(4, "complex128"));
     expect(() => sdfgVitisProject(b, loadPlatform("u280"))).toThrow(/_arrays\.X\.attributes\.dtype: a vector of complex128 cannot be mapped/);
