@@ -13,6 +13,7 @@
 
 import { CodeWriter } from "./code_writer.js";
 import { doubleLiteral } from "./c_expr.js";
+import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
 import { UserError } from "../ir/diagnostics.js";
 import {
   isComplex, isFloat, isIntegral, lanesOf, PDTYPE_BYTES, type PBlock, type PDataDesc, type PDType, type PEdge, type PExpr, type PMemlet,
@@ -68,10 +69,6 @@ class Env {
 /** A value of generated code: its text and lane type; `w` lanes when it is a whole vector. */
 interface Typed { text: string; t: PDType; w?: number }
 
-/** OpenCL C's vector lengths (3 exists too, but is stored as 4 and the emulation lacks it). */
-const OPENCL_VECTOR_LANES = [2, 4, 8, 16];
-/** Lane types OpenCL vectors are emitted for (float2…, double2…, int2…, long2…). */
-const OPENCL_VECTOR_TYPES: PDType[] = ["float32", "float64", "int32", "int64"];
 
 const CPP_TYPES: Record<PDType, string> = {
   bool: "bool", int8: "int8_t", int16: "int16_t", int32: "int32_t", int64: "int64_t",
@@ -290,24 +287,13 @@ export class ProgramCodeGen {
    * word), OpenCL C `floatW` (W in 2, 4, 8, 16), the CPU reference's `sdfg_vec<T, W>`.
    */
   vecType(t: PDType, w: number, where: string): string {
-    if (isComplex(t)) throw new UserError(where, `a vector of ${t} cannot be mapped (vectors of complex numbers are not supported)`);
+    const name = vectorTypeName(this.d, t, this.type(t, where), w, where);
     this.usesVectors = true;
-    const T = this.type(t, where);
-    if (this.d === "hls") return `hls::vector<${T}, ${w}>`;
-    if (this.d === "cpp") return `sdfg_vec<${T}, ${w}>`;
-    if (!OPENCL_VECTOR_LANES.includes(w)) throw new UserError(where, `a vector of ${w} lanes cannot be mapped to Intel OpenCL (OpenCL C vectors have ${OPENCL_VECTOR_LANES.join(", ")} lanes)`);
-    if (!OPENCL_VECTOR_TYPES.includes(t)) throw new UserError(where, `a vector of ${t} cannot be mapped to Intel OpenCL yet (vectors of float32, float64, int32, int64 can)`);
-    return `${T}${w}`;
+    return name;
   }
 
   /** Lane `k` (a number, or a loop variable outside OpenCL) of a vector value. */
-  private lane(text: string, k: number | string): string {
-    if (this.d === "opencl") {
-      if (typeof k !== "number") throw new Error("OpenCL lanes are named .s0 .. .sf: the lane must be a constant");
-      return `${this.paren(text)}.s${k.toString(16)}`;
-    }
-    return `${this.paren(text)}[${k}]`;
-  }
+  private lane(text: string, k: number | string): string { return laneText(this.d, this.paren(text), k); }
 
   private idx(): string { return this.d === "opencl" ? "long" : "int64_t"; }
   private math(fn: string): string { return this.d === "opencl" ? fn : `std::${fn}`; }
@@ -1586,7 +1572,7 @@ export class ProgramCodeGen {
     w.line(`static inline ${I} sdfg_ipow(${I} a, ${I} b) { ${I} r = 1; for (${I} k = 0; k < b; k++) r *= a; return r; }`);
     if (this.d === "cpp" && this.usesVectors) {
       // The CPU reference's vector: W lanes of T, the layout of DaCe's host array (T[W] per element).
-      w.line("template <typename T, int W> struct sdfg_vec { T lanes[W]; T& operator[](int k) { return lanes[k]; } const T& operator[](int k) const { return lanes[k]; } };");
+      w.line(CPP_VECTOR_TYPE);
     }
     if (this.d !== "opencl") {
       w.line("static inline std::complex<double> sdfg_cpowi(std::complex<double> a, int64_t n) { std::complex<double> r(1.0, 0.0); for (int64_t k = 0; k < (n < 0 ? -n : n); k++) r *= a; return n < 0 ? 1.0 / r : r; }");
