@@ -2,7 +2,7 @@
 // on the memory-mapped road. Programs: tests/dace/programs/vector (derived from the dace-fpga
 // axpy and vadd samples by derive.py there; `.out.npy` computed by NumPy): vector arrays with a
 // broadcast scalar (axpy_vec: Y = A * X + Y), Vectorization's strided map over scalar arrays
-// (axpy_strided), a vector reduced with WCR into one scalar (axpy_sum: Y[0] += A * X, lanes first),
+// with a local and a branch per lane (axpy_strided: Y = |A * X| + Y, X of both signs), a vector reduced with WCR into one scalar (axpy_sum: Y[0] += A * X, lanes first),
 // host scalar arrays copied into device vector arrays (vadd_vec).
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

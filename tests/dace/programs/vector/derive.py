@@ -11,7 +11,9 @@ form DaCe would produce, starting from the real `.sdfg` files in
   scalar A stays a scalar (broadcast: out = A * X + Y).
 * axpy_strided: Vectorization(vector_len=4) with its defaults (strided_map=True): the arrays stay
   scalar, the map steps by 4 (0:N-3:4), the tasklet's memlets take 4 consecutive elements
-  (`X[i:i+4]`, volume 4) and its connectors are vectors.
+  (`X[i:i+4]`, volume 4) and its connectors are vectors. Its tasklet is changed to use a local
+  and a branch (Y = |A * X| + Y, written t = A * X; out = t + Y if t > 0 else Y - t), and half of
+  X is negated, so that both branches are taken.
 * axpy_sum: the strided form of a reduction: Y[0] += sum over i of A * X[i] (a vector written
   with WCR into one scalar: lanes summed first, as DaCe's vreduce).
 * vadd_vec: the sample gemm_systolic_vectorized's layout on DaCe's multibank vadd: the host
@@ -132,10 +134,12 @@ for n in st["nodes"]:
         vector_connectors(n)
 save("axpy_vec", s, {"A": A, "X": X, "Y": Y}, {"Y": A * X + Y}, {"N": N})
 
-# Scalar arrays, a strided map and 4-element memlets (Vectorization's defaults).
+# Scalar arrays, a strided map and 4-element memlets (Vectorization's defaults). The tasklet
+# also gets a local and a branch (|A*X| + Y), which on vectors hold lane by lane.
 s = copy.deepcopy(axpy)
 st = kernel_state(s)
 tasklet = next(n for n in st["nodes"] if n["type"] == "Tasklet")
+tasklet["attributes"]["code"]["string_data"] = "t = (in_A * in_X)\nif (t > 0):\n    out = (t + in_Y)\nelse:\n    out = (in_Y - t)"
 vector_connectors(tasklet)
 for n in st["nodes"]:
     if n["type"] == "MapEntry":
@@ -149,7 +153,8 @@ for e in st["edges"]:
                 m[key]["ranges"][-1]["end"] = f"i + {W - 1}"
         m["volume"] = str(W)
         m["num_accesses"] = str(W)
-save("axpy_strided", s, {"A": A, "X": X, "Y": Y}, {"Y": A * X + Y}, {"N": N})
+signs = np.concatenate([X[: N // 2], -X[N // 2:]])  # half the products negative
+save("axpy_strided", s, {"A": A, "X": signs, "Y": Y}, {"Y": np.where(A * signs > 0, A * signs + Y, Y - A * signs)}, {"N": N})
 
 # A reduction (Vectorization of a map whose tasklet writes one scalar with WCR): the strided form,
 # tasklet out = A * X[i:i+4] whose vector output is summed into Y[0]. DaCe (reduction.h vreduce)
