@@ -203,6 +203,6 @@ export function sdfgReport(file: string, platformName: string, opts: SdfgOptions
   if (opts.json) { process.stdout.write(JSON.stringify(report, null, 2) + "\n"); return; }
   process.stdout.write(`${b.name} on ${platform.name}: memory-mapped kernel (symbols ${symbolList(b.symbols)})\n`);
   for (const k of d.kernels) process.stdout.write(`  ${k.mapping}: ${k.reason}\n`);
-  for (const a of report.arguments) process.stdout.write(`  ${a.port.padEnd(9)} ${a.name.padEnd(24)} ${a.dtype.padEnd(10)} ${String(a.elements).padStart(10)} elements${a.deviceTransient ? " (transient in device memory)" : ""}\n`);
+  for (const a of report.arguments) process.stdout.write(`  ${a.port.padEnd(9)} ${a.name.padEnd(24)} ${a.dtype.padEnd(10)} ${String(a.elements).padStart(10)} elements${a.lanes ? ` (vectors of ${a.lanes})` : ""}${a.deviceTransient ? " (transient in device memory)" : ""}\n`);
   process.stdout.write(`  device memory footprint: ${report.globalBytes} bytes\n`);
 }

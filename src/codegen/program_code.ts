@@ -13,9 +13,10 @@
 
 import { CodeWriter } from "./code_writer.js";
 import { doubleLiteral } from "./c_expr.js";
+import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
 import { UserError } from "../ir/diagnostics.js";
 import {
-  isComplex, isFloat, isIntegral, PDTYPE_BYTES, type PBlock, type PDataDesc, type PDType, type PEdge, type PExpr, type PMemlet,
+  isComplex, isFloat, isIntegral, lanesOf, PDTYPE_BYTES, type PBlock, type PDataDesc, type PDType, type PEdge, type PExpr, type PMemlet,
   type PNode, type Program, type PRange, type PRegion, type PState, type PStmt, type Wcr,
 } from "../ir/program.js";
 
@@ -37,9 +38,15 @@ export interface KernelArg {
   name: string;
   cName: string;
   desc: PDataDesc;
-  /** Elements, with symbols specialised. */
+  /**
+   * Scalar elements, with symbols specialised: what the host's `.npy` holds. A vector container
+   * (`lanes` > 1) has `elements / lanes` vectors; its host shape is its shape with the last axis
+   * `lanes` times longer (a 0-d vector scalar: shape [lanes]), as DaCe's host passes it.
+   */
   elements: number;
   shape: number[];
+  /** Lanes of each element (1: scalars; W: `dace.vector(T, W)`). */
+  lanes: number;
   /** Passed by value (a read-only scalar): `s_axilite` only. */
   byValue: boolean;
   /** The program writes it. */
@@ -59,7 +66,9 @@ class Env {
   private symFallback(n: string): { c: string; t: PDType } | undefined { return this.syms.get(n) ?? this.parent?.symFallback(n); }
 }
 
-interface Typed { text: string; t: PDType }
+/** A value of generated code: its text and lane type; `w` lanes when it is a whole vector. */
+interface Typed { text: string; t: PDType; w?: number }
+
 
 const CPP_TYPES: Record<PDType, string> = {
   bool: "bool", int8: "int8_t", int16: "int16_t", int32: "int32_t", int64: "int64_t",
@@ -265,6 +274,27 @@ export class ProgramCodeGen {
     return CPP_TYPES[t];
   }
 
+  /** Whether the program has vector data (the C++ prelude then defines sdfg_vec). */
+  usesVectors = false;
+
+  /** The type of one element of a container: its scalar type, or the dialect's vector of it. */
+  dataType(desc: PDataDesc, where: string): string {
+    return desc.veclen === undefined ? this.type(desc.dtype, where) : this.vecType(desc.dtype, desc.veclen, where);
+  }
+
+  /**
+   * A vector of `w` lanes of `t`: HLS `hls::vector<T, W>` (UG1399's vector type, a wide m_axi
+   * word), OpenCL C `floatW` (W in 2, 4, 8, 16), the CPU reference's `sdfg_vec<T, W>`.
+   */
+  vecType(t: PDType, w: number, where: string): string {
+    const name = vectorTypeName(this.d, t, this.type(t, where), w, where);
+    this.usesVectors = true;
+    return name;
+  }
+
+  /** Lane `k` (a number, or a loop variable outside OpenCL) of a vector value. */
+  private lane(text: string, k: number | string): string { return laneText(this.d, this.paren(text), k); }
+
   private idx(): string { return this.d === "opencl" ? "long" : "int64_t"; }
   private math(fn: string): string { return this.d === "opencl" ? fn : `std::${fn}`; }
   private ptr(space: Space, t: string): string {
@@ -289,13 +319,18 @@ export class ProgramCodeGen {
       if (desc.kind === "stream") {
         throw new UserError(`${p.file}: $.attributes._arrays.${name}`, `stream '${name}' cannot be mapped yet: memory-mapped kernels have no FIFOs (streaming designs are the next step)`);
       }
+      // A vector type this dialect cannot express is refused here, at the dtype that asks for it.
+      if (desc.veclen !== undefined) this.dataType(desc, `${p.file}: $.attributes._arrays.${name}.attributes.dtype`);
       if (desc.kind === "view") { env.data.set(name, { c, desc, space: "global", byValue: false, scalarPtr: false }); continue; }
       const shape = desc.shape.map((x) => this.evalSize(x, `${p.file}: $.attributes._arrays.${name}.shape`));
       const elements = shape.reduce((a, b) => a * b, 1);
       if (!desc.transient) {
         const isScalar = desc.kind === "scalar";
-        const byValue = isScalar && !written.has(name);
-        this.args.push({ name, cName: c, desc, elements, shape: isScalar ? [] : shape, byValue, written: written.has(name), read: read.has(name) || !written.has(name), deviceTransient: false });
+        const lanes = lanesOf(desc);
+        // A vector scalar travels as a pointer to one vector (a kernel argument by value is a scalar).
+        const byValue = isScalar && !written.has(name) && lanes === 1;
+        const hostShape = lanes === 1 ? (isScalar ? [] : shape) : isScalar ? [lanes] : [...shape.slice(0, -1), shape[shape.length - 1]! * lanes];
+        this.args.push({ name, cName: c, desc, elements: elements * lanes, shape: hostShape, lanes, byValue, written: written.has(name), read: read.has(name) || !written.has(name), deviceTransient: false });
         env.data.set(name, { c, desc, space: byValue ? "private" : "global", byValue, scalarPtr: isScalar && !byValue });
       } else {
         const space = this.declareTransient(name, c, desc, elements, shape);
@@ -348,9 +383,9 @@ export class ProgramCodeGen {
 
   /** Declares a transient; returns where it lives. */
   private declareTransient(name: string, c: string, desc: PDataDesc, elements: number, shape: number[]): Space {
-    const T = this.type(desc.dtype, `${this.prog.file}: $.attributes._arrays.${name}`);
+    const T = this.dataType(desc, `${this.prog.file}: $.attributes._arrays.${name}`);
     if (desc.kind === "scalar") { this.decls.line(`${T} ${c};`); return "private"; }
-    const bytes = elements * PDTYPE_BYTES[desc.dtype];
+    const bytes = elements * lanesOf(desc) * PDTYPE_BYTES[desc.dtype];
     if (this.d === "cpp") {
       this.decls.line(`std::unique_ptr<${T}[]> ${c}_store_(new ${T}[${elements}]());`);
       this.decls.line(`${T}* ${c} = ${c}_store_.get();`);
@@ -365,7 +400,8 @@ export class ProgramCodeGen {
       return "onchip";
     }
     // Too large for on-chip memory: a device-memory buffer the host allocates.
-    this.args.push({ name, cName: c, desc, elements, shape, byValue: false, written: true, read: true, deviceTransient: true });
+    const lanes = lanesOf(desc);
+    this.args.push({ name, cName: c, desc, elements: elements * lanes, shape: lanes === 1 ? shape : [...shape.slice(0, -1), shape[shape.length - 1]! * lanes], lanes, byValue: false, written: true, read: true, deviceTransient: true });
     return "global";
   }
 
@@ -607,8 +643,8 @@ export class ProgramCodeGen {
     const terms = indices.map((ix, i) => {
       const st = strides[i]!;
       const one = evalPExpr(st, {}) === 1;
-      const a = this.expr(ix, env, ctx).text;
-      return one ? `(${a})` : `(${a}) * (${this.expr(st, env).text})`;
+      const a = this.intText(ix, env, ctx);
+      return one ? `(${a})` : `(${a}) * (${this.intText(st, env)})`;
     });
     return terms.length === 0 ? "0" : terms.join(" + ");
   }
@@ -688,7 +724,8 @@ export class ProgramCodeGen {
     const subsetOfOther = m.data === other.data ? m.subset : m.otherSubset;
     const start = subsetOfOther ? subsetOfOther.map((r) => r.start) : oref.desc.shape.map(() => ({ kind: "number", value: 0, integer: true }) as PExpr);
     ref.space = oref.space;
-    const T = this.type(ref.desc.dtype, n.where);
+    if (lanesOf(ref.desc) !== lanesOf(oref.desc)) throw new UserError(n.where, `view '${n.data}' has ${lanesOf(ref.desc)} lane(s) per element but views '${other.data}' of ${lanesOf(oref.desc)}: reinterpreting views are not supported`);
+    const T = this.dataType(ref.desc, n.where);
     if (!this.declaredViews.has(ref.c)) {
       this.declaredViews.add(ref.c);
       this.decls.line(`${this.ptr(ref.space, T)} ${ref.c} = 0;`);
@@ -705,8 +742,17 @@ export class ProgramCodeGen {
 
   private sizeText(r: PRange, env: Env): string {
     const step = evalPExpr(r.step, {});
-    const span = `(${this.expr(r.end, env).text}) - (${this.expr(r.start, env).text})`;
-    return step === 1 ? `(${span} + 1)` : `((${span}) / (${this.expr(r.step, env).text}) + 1)`;
+    const span = `(${this.intText(r.end, env)}) - (${this.intText(r.start, env)})`;
+    return step === 1 ? `(${span} + 1)` : `((${span}) / (${this.intText(r.step, env)}) + 1)`;
+  }
+
+  /**
+   * An index, stride or size: an integer. A symbolic `/` (sympy's `N/4`, a vector array's shape
+   * after DaCe's Vectorization) divides exactly there, so its quotient is taken as an integer.
+   */
+  private intText(e: PExpr, env: Env, ctx?: StmtCtx): string {
+    const v = this.expr(e, env, ctx);
+    return isIntegral(v.t) ? v.text : `(${this.idx()})(${v.text})`;
   }
 
   private copy(srcName: string, sref: DataRef, dstName: string, dref: DataRef, m: PMemlet, env: Env, where: string): void {
@@ -718,6 +764,8 @@ export class ProgramCodeGen {
     else { dsub = m.subset ?? full(dref); ssub = m.otherSubset ?? (m.data === srcName ? dsub : full(sref)); }
     if (sref.desc.kind === "scalar" && !sref.scalarPtr) ssub = [];
     if (dref.desc.kind === "scalar" && !dref.scalarPtr) dsub = [];
+    if (lanesOf(sref.desc) !== lanesOf(dref.desc)) { this.laneCopy(srcName, sref, ssub, dstName, dref, dsub, m, env, where); return; }
+    const vecOf = (ref: DataRef): { w?: number } => (lanesOf(ref.desc) > 1 ? { w: lanesOf(ref.desc) } : {});
     const sd = this.dims(ssub).filter((x) => !x.single);
     const dd = this.dims(dsub).filter((x) => !x.single);
     if (sd.length !== dd.length && sd.length > 0 && dd.length > 0) {
@@ -738,7 +786,7 @@ export class ProgramCodeGen {
       this.w.comment(`copy ${srcName} -> ${dstName} (reshaping)`);
       const nest = (k: number) => {
         if (k === vars.length) {
-          this.write(dref, dIdx, { text: this.element(sref, sIdx, env, where), t: sref.desc.dtype }, m.wcr, env, where);
+          this.write(dref, dIdx, { text: this.element(sref, sIdx, env, where), t: sref.desc.dtype, ...vecOf(sref) }, m.wcr, env, where);
           return;
         }
         this.w.block(`for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${ssz[k]}; ${vars[k]}++)`, () => { if (k === vars.length - 1) this.pipelinePragma(false, ""); nest(k + 1); });
@@ -759,10 +807,56 @@ export class ProgramCodeGen {
     this.w.comment(`copy ${srcName} -> ${dstName}`);
     const open = loopDims.map((x, k) => `for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${this.sizeText(x.r, env)}; ${vars[k]}++)`);
     const emitBody = () => {
-      const val: Typed = { text: sref.desc.kind === "scalar" && !sref.scalarPtr ? sref.c : this.element(sref, sIdx, env, where), t: sref.desc.dtype };
+      const val: Typed = { text: sref.desc.kind === "scalar" && !sref.scalarPtr ? sref.c : this.element(sref, sIdx, env, where), t: sref.desc.dtype, ...vecOf(sref) };
       this.write(dref, dIdx, val, m.wcr, env, where);
     };
     const nest = (k: number) => { if (k === open.length) emitBody(); else this.w.block(open[k]!, () => { if (k === open.length - 1) this.pipelinePragma(false, ""); nest(k + 1); }); };
+    nest(0);
+  }
+
+  /**
+   * A copy between scalar data and vector data of the same lane type (DaCe's host-to-device copy
+   * of `A` into `A_device` of `dace.vector(T, W)`): the bytes move unchanged, so lane `k` of
+   * vector element `v` (row-major over the vector subset) is scalar `v * W + k` (row-major over
+   * the scalar subset).
+   */
+  private laneCopy(srcName: string, sref: DataRef, ssub: PRange[], dstName: string, dref: DataRef, dsub: PRange[], m: PMemlet, env: Env, where: string): void {
+    const vecIsSrc = lanesOf(sref.desc) > 1;
+    const [vref, vsub, xref, xsub] = vecIsSrc ? [sref, ssub, dref, dsub] : [dref, dsub, sref, ssub];
+    const W = lanesOf(vref.desc);
+    if (lanesOf(xref.desc) !== 1) throw new UserError(where, `copy ${srcName} -> ${dstName}: vectors of ${lanesOf(sref.desc)} and ${lanesOf(dref.desc)} lanes cannot be copied into each other`);
+    if (sref.desc.dtype !== dref.desc.dtype) throw new UserError(where, `copy ${srcName} -> ${dstName}: a copy between scalars and vectors needs the same lane type (${sref.desc.dtype} vs ${dref.desc.dtype})`);
+    if (m.wcr) throw new UserError(where, `copy ${srcName} -> ${dstName}: write-conflict resolution on a copy between scalars and vectors is not supported`);
+    const vd = this.dims(vsub).filter((x) => !x.single);
+    const xd = this.dims(xsub).filter((x) => !x.single);
+    const vars = vd.map(() => `sdfg_c${this.counter++}`);
+    const vsz = vd.map((x) => this.sizeText(x.r, env));
+    const xsz = xd.map((x) => this.sizeText(x.r, env));
+    const raw = (t: string): PExpr => ({ kind: "name", name: `@(${t})` });
+    const vIdx = vsub.map((r) => { const k = vd.findIndex((x) => x.r === r); return k < 0 ? r.start : { kind: "binary", op: "+", left: r.start, right: { kind: "binary", op: "*", left: raw(vars[k]!), right: r.step } } as PExpr; });
+    const vector = vars.map((v, k) => [v, ...vsz.slice(k + 1)].join(" * ")).join(" + ") || "0";
+    const first = `sdfg_lane0_${this.counter++}`;
+    const xIdx = (lane: number) => xsub.map((r) => {
+      const k = xd.findIndex((x) => x.r === r);
+      if (k < 0) return r.start;
+      const lin = `${first} + ${lane}`;
+      const below = xsz.slice(k + 1);
+      const q = below.length ? `((${lin}) / (${below.join(" * ")}))` : `(${lin})`;
+      return { kind: "binary", op: "+", left: r.start, right: { kind: "binary", op: "*", left: raw(`${q} % ${xsz[k]}`), right: r.step } } as PExpr;
+    });
+    this.w.comment(`copy ${srcName} -> ${dstName} (${W} lanes per vector, row-major: lane k of vector v is scalar v * ${W} + k)`);
+    const body = () => {
+      const v = this.element(vref, vIdx, env, where);
+      this.w.line(`const ${this.idx()} ${first} = (${vector}) * ${W};  // the scalar of lane 0`);
+      for (let k = 0; k < W; k++) {
+        const x = this.element(xref, xIdx(k), env, where);
+        this.w.line(vecIsSrc ? `${x} = ${this.lane(v, k)};` : `${this.lane(v, k)} = ${x};`);
+      }
+    };
+    const nest = (k: number) => {
+      if (k === vars.length) { body(); return; }
+      this.w.block(`for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${vsz[k]}; ${vars[k]}++)`, () => { if (k === vars.length - 1) this.pipelinePragma(false, ""); nest(k + 1); });
+    };
     nest(0);
   }
 
@@ -770,6 +864,19 @@ export class ProgramCodeGen {
   private write(ref: DataRef, indices: PExpr[], val: Typed, wcr: Wcr | null, env: Env, where: string): void {
     const lhs = this.element(ref, indices, env, where);
     const t = ref.desc.dtype;
+    const W = lanesOf(ref.desc);
+    if (W > 1) {
+      if (val.w !== undefined && val.w !== W) throw new UserError(where, `a vector of ${val.w} lanes cannot be written to data of ${W}-lane vectors`);
+      if (!wcr && val.w === W && val.t === t) { this.w.line(`${lhs} = ${val.text};`); return; }
+      // Lane by lane: a scalar value broadcasts; write-conflict resolution combines each lane.
+      for (let k = 0; k < W; k++) {
+        const v: Typed = { text: val.w ? this.lane(val.text, k) : val.text, t: val.t };
+        const l = this.lane(lhs, k);
+        this.w.line(`${l} = ${this.conv(wcr ? this.combine(wcr, { text: l, t }, v, env) : v, t)};`);
+      }
+      return;
+    }
+    if (val.w !== undefined) throw new UserError(where, `a vector of ${val.w} lanes cannot be written to scalar data`);
     if (!wcr) { this.w.line(`${lhs} = ${this.conv(val, t)};`); return; }
     this.w.line(`${lhs} = ${this.conv(this.combine(wcr, { text: lhs, t }, val, env), t)};`);
   }
@@ -868,7 +975,7 @@ export class ProgramCodeGen {
   private tasklet(s: PState, n: Extract<PNode, { kind: "tasklet" }>, env: Env): void {
     const inner = new Env(env.prog, env, env.prefix);
     for (const [k, v] of env.data) inner.data.set(k, v);
-    const conns = new Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>();
+    const conns = new Map<string, Conn>();
     this.w.comment(`tasklet ${n.label}`);
     this.w.block("", () => {
       for (const e of this.inE(s, n.id).filter((x) => x.memlet && x.dstConn)) {
@@ -877,10 +984,17 @@ export class ProgramCodeGen {
         const sub = m.subset ?? [];
         const dims = this.dims(sub);
         const c = `in_${ident(e.dstConn!, n.where)}`;
+        const lanes = lanesOf(ref.desc);
+        const span = this.vectorSpan(ref, sub, n.vectorConns?.[e.dstConn!], e.where);
         if (ref.desc.kind === "scalar" || dims.every((d) => d.single)) {
-          const T = this.type(ref.desc.dtype, e.where);
+          const T = this.dataType(ref.desc, e.where);
           this.w.line(`const ${T} ${c} = ${this.element(ref, sub.map((r) => r.start), env, e.where)};`);
-          conns.set(e.dstConn!, { c, t: ref.desc.dtype });
+          conns.set(e.dstConn!, { c, t: ref.desc.dtype, ...(lanes > 1 ? { w: lanes } : {}) });
+        } else if (span) {
+          // DaCe's Vectorization: W consecutive scalars of the contiguous axis make one vector.
+          this.w.line(`${this.vecType(ref.desc.dtype, span.w, e.where)} ${c};`);
+          for (let k = 0; k < span.w; k++) this.w.line(`${this.lane(c, k)} = ${this.element(ref, span.at(k), env, e.where)};`);
+          conns.set(e.dstConn!, { c, t: ref.desc.dtype, w: span.w });
         } else {
           conns.set(e.dstConn!, { c: "", t: ref.desc.dtype, arr: { ref, sub } });
         }
@@ -891,22 +1005,95 @@ export class ProgramCodeGen {
         const sub = m.subset ?? [];
         const dims = this.dims(sub);
         const c = `out_${ident(e.srcConn!, n.where)}`;
-        if (ref.desc.kind === "scalar" || dims.every((d) => d.single)) {
+        const lanes = lanesOf(ref.desc);
+        const vec = lanes > 1 ? { w: lanes } : {};
+        const vw = n.vectorConns?.[e.srcConn!];
+        const single = ref.desc.kind === "scalar" || dims.every((d) => d.single);
+        const span = single ? null : this.vectorSpan(ref, sub, vw, e.where);
+        if (single && vw !== undefined && lanes === 1 && m.wcr) {
+          // A vector written with WCR into one scalar (Vectorization of a reduction): as DaCe's
+          // vreduce, the lanes are combined first, then the result into the scalar.
+          this.w.line(`${this.vecType(ref.desc.dtype, vw, e.where)} ${c};`);
+          conns.set(e.srcConn!, { c, t: ref.desc.dtype, w: vw, reduce: { ref, idx: sub.map((r) => r.start), wcr: m.wcr } });
+        } else if (single) {
           const idx = sub.map((r) => r.start);
-          if (m.dynamic) conns.set(e.srcConn!, { c, t: ref.desc.dtype, direct: { ref, idx, wcr: m.wcr } });
+          if (m.dynamic) conns.set(e.srcConn!, { c, t: ref.desc.dtype, ...vec, direct: { ref, idx, wcr: m.wcr } });
           else {
-            this.w.line(`${this.type(ref.desc.dtype, e.where)} ${c};`);
-            conns.set(e.srcConn!, { c, t: ref.desc.dtype, out: { ref, idx, wcr: m.wcr } });
+            this.w.line(`${this.dataType(ref.desc, e.where)} ${c};`);
+            conns.set(e.srcConn!, { c, t: ref.desc.dtype, ...vec, out: { ref, idx, wcr: m.wcr } });
           }
+        } else if (span) {
+          if (m.dynamic) throw new UserError(e.where, `vector connector '${e.srcConn}' with a dynamic memlet over scalars is not supported`);
+          this.w.line(`${this.vecType(ref.desc.dtype, span.w, e.where)} ${c};`);
+          conns.set(e.srcConn!, { c, t: ref.desc.dtype, w: span.w, scatter: { ref, at: span.at, wcr: m.wcr } });
         } else {
           conns.set(e.srcConn!, { c: "", t: ref.desc.dtype, arr: { ref, sub, wcr: m.wcr } });
         }
       }
-      const locals = new Map<string, { c: string; t: PDType }>();
-      const ctx: StmtCtx = { conns, locals, env: inner, where: n.where };
-      this.stmts(n.code, ctx);
-      for (const [, v] of conns) if (v.out) this.write(v.out.ref, v.out.idx, { text: v.c, t: v.t }, v.out.wcr, env, n.where);
+      const W = this.taskletLanes(n, conns);
+      const ctx: StmtCtx = { conns, locals: new Map(), env: inner, where: n.where };
+      if (W === 1) this.stmts(n.code, ctx);
+      else {
+        // Vector connectors: the tasklet's code runs on each lane (scalars broadcast).
+        const vectors = [...conns].filter(([, v]) => v.w).map(([k]) => k).join(", ");
+        this.w.comment(`on vectors of ${W} lanes (${vectors}): the code runs lane by lane`);
+        if (this.d === "opencl") {
+          // OpenCL C names lanes .s0 .. .sf: one block per lane.
+          for (let k = 0; k < W; k++) this.w.block("", () => this.stmts(n.code, { ...ctx, locals: new Map(), lane: k }));
+        } else {
+          const kv = `sdfg_lane${this.counter++}`;
+          this.w.block(`for (int ${kv} = 0; ${kv} < ${W}; ${kv}++)`, () => {
+            if (this.d === "hls") this.w.directive("#pragma HLS UNROLL");
+            this.stmts(n.code, { ...ctx, locals: new Map(), lane: kv });
+          });
+        }
+      }
+      for (const [, v] of conns) {
+        if (v.out) this.write(v.out.ref, v.out.idx, { text: v.c, t: v.t, ...(v.w ? { w: v.w } : {}) }, v.out.wcr, env, n.where);
+        if (v.scatter) for (let k = 0; k < v.w!; k++) this.write(v.scatter.ref, v.scatter.at(k), { text: this.lane(v.c, k), t: v.t }, v.scatter.wcr, env, n.where);
+        if (v.reduce) {
+          const h = `sdfg_lanes${this.counter++}`;
+          this.w.line(`${this.type(v.t, n.where)} ${h} = ${this.lane(v.c, 0)};`);
+          for (let k = 1; k < v.w!; k++) this.w.line(`${h} = ${this.conv(this.combine(v.reduce.wcr, { text: h, t: v.t }, { text: this.lane(v.c, k), t: v.t }, env), v.t)};`);
+          this.write(v.reduce.ref, v.reduce.idx, { text: h, t: v.t }, v.reduce.wcr, env, n.where);
+        }
+      }
     });
+  }
+
+  /** Lanes the tasklet's code runs on: 1, or the one width of all its vector connectors. */
+  private taskletLanes(n: Extract<PNode, { kind: "tasklet" }>, conns: Map<string, Conn>): number {
+    const widths = new Set([...conns.values()].flatMap((v) => (v.w ? [v.w] : [])));
+    if (widths.size > 1) throw new UserError(n.where, `tasklet '${n.label}' mixes vectors of ${[...widths].join(" and ")} lanes`);
+    return widths.size === 1 ? [...widths][0]! : 1;
+  }
+
+  /**
+   * A connector DaCe types `dace.vector(T, W)` over W consecutive scalars of the array's
+   * contiguous axis (the Vectorization transformation's memlet `A[i:i+W]`): where lane k is.
+   * Null when the connector is not such a vector.
+   */
+  private vectorSpan(ref: DataRef, sub: PRange[], w: number | undefined, where: string): { w: number; at: (k: number) => PExpr[] } | null {
+    if (w === undefined || lanesOf(ref.desc) !== 1) return null;
+    const dims = this.dims(sub);
+    const wide = dims.map((d, i) => [d, i] as const).filter(([d]) => !d.single);
+    const extent = (r: PRange): number | undefined => {
+      // Lanes of a range such as i:i+W (end - start, the same for every value of its names).
+      const diff: PExpr = { kind: "binary", op: "-", left: r.end, right: r.start };
+      const names = [...new Set(collectNames(diff))];
+      const at = (v: number) => evalPExpr(diff, { ...Object.fromEntries(names.map((x) => [x, v])), ...this.symValues });
+      const a = at(0);
+      return a !== undefined && a === at(7) ? a + 1 : undefined;
+    };
+    if (wide.length !== 1 || extent(wide[0]![0].r) !== w || evalPExpr(wide[0]![0].r.step, {}) !== 1) {
+      throw new UserError(where, `a connector of ${w}-lane vectors over scalar data needs a memlet of ${w} consecutive elements of one axis`);
+    }
+    const axis = wide[0]![1];
+    if (evalPExpr(ref.desc.strides[axis]!, this.symValues) !== 1) throw new UserError(where, `a connector of ${w}-lane vectors reads axis ${axis}, which is not contiguous (stride 1)`);
+    return {
+      w,
+      at: (k) => sub.map((r, i) => (i === axis ? { kind: "binary", op: "+", left: r.start, right: { kind: "number", value: k, integer: true } } : r.start)),
+    };
   }
 
   private stmts(list: PStmt[], ctx: StmtCtx): void {
@@ -920,16 +1107,23 @@ export class ProgramCodeGen {
       const val = this.expr(st.value, ctx.env, ctx);
       const conn = ctx.conns.get(st.target);
       if (conn) {
+        if (ctx.lane !== undefined && !conn.w && !(conn.arr && lanesOf(conn.arr.ref.desc) > 1)) {
+          throw new UserError(where, `'${st.target}' is a scalar output of a tasklet on vectors: only vector outputs can be written lane by lane`);
+        }
         if (conn.arr) {
           if (!st.indices) throw new UserError(where, `'${st.target}' is an array connector: assign to an element (${st.target}[i] = …)`);
-          const lhs = this.connElement(conn.arr, st.indices, ctx, where);
+          const lhs = this.lanedElement(this.connElement(conn.arr, st.indices, ctx, where), conn.arr.ref, ctx, where);
           const v = conn.arr.wcr ? this.combine(conn.arr.wcr, { text: lhs, t: conn.t }, val, ctx.env) : val;
           this.w.line(`${lhs} = ${this.conv(v, conn.t)};`);
         } else if (st.indices) {
-          throw new UserError(where, `'${st.target}' is a single element and cannot be indexed`);
+          throw new UserError(where, `'${st.target}' is a single ${conn.w ? "vector (its lanes cannot be indexed)" : "element"} and cannot be indexed`);
         } else if (conn.direct) {
-          this.write(conn.direct.ref, conn.direct.idx, val, conn.direct.wcr, ctx.env, where);
-        } else this.w.line(`${conn.c} = ${this.conv(val, conn.t)};`);
+          if (conn.w) {
+            const lhs = this.lane(this.element(conn.direct.ref, conn.direct.idx, ctx.env, where), ctx.lane!);
+            const v = conn.direct.wcr ? this.combine(conn.direct.wcr, { text: lhs, t: conn.t }, val, ctx.env) : val;
+            this.w.line(`${lhs} = ${this.conv(v, conn.t)};`);
+          } else this.write(conn.direct.ref, conn.direct.idx, val, conn.direct.wcr, ctx.env, where);
+        } else this.w.line(`${conn.w ? this.lane(conn.c, ctx.lane!) : conn.c} = ${this.conv(val, conn.t)};`);
         continue;
       }
       if (st.indices) throw new UserError(where, `'${st.target}' is not an output connector of the tasklet`);
@@ -940,6 +1134,13 @@ export class ProgramCodeGen {
         this.w.line(`${this.type(loc.t, where)} ${loc.c} = ${val.text};`);
       } else this.w.line(`${loc.c} = ${this.conv(val, loc.t)};`);
     }
+  }
+
+  /** An element of vector data inside a tasklet on vectors: its lane; scalar data: as it is. */
+  private lanedElement(text: string, ref: DataRef, ctx: StmtCtx | undefined, where: string): string {
+    if (lanesOf(ref.desc) === 1) return text;
+    if (ctx?.lane === undefined) throw new UserError(where, "vector data is used where a scalar is needed (outside a tasklet on vectors)");
+    return this.lane(text, ctx.lane);
   }
 
   /** Element of an array connector: indices relative to the memlet subset's start. */
@@ -987,7 +1188,8 @@ export class ProgramCodeGen {
           if (m.wcr && e.src === n.id) throw new UserError(e.where, `nested SDFG '${n.label}': a write-conflict resolution on its output '${name}' is not supported`);
           const oref = this.ref(m.data, env, e.where);
           const start = (m.subset ?? []).map((r) => r.start);
-          const T = this.type(desc.dtype, n.where);
+          if (lanesOf(desc) !== lanesOf(oref.desc)) throw new UserError(e.where, `nested SDFG '${n.label}': '${name}' has ${lanesOf(desc)} lane(s) per element but is connected to '${m.data}' of ${lanesOf(oref.desc)}`);
+          const T = this.dataType(desc, n.where);
           if (oref.byValue) {
             // A by-value (const) kernel argument: the nested SDFG reads a private copy.
             this.w.line(`${T} ${c}_val_ = ${oref.c};`);
@@ -1046,6 +1248,7 @@ export class ProgramCodeGen {
     }
     if (!e) throw new UserError((n as { where: string }).where, `library node '${(n as { label: string }).label}' has no ${dir === "in" ? "input" : "output"} '${conn}'`);
     const ref = this.ref(e.memlet!.data, env, e.where);
+    if (lanesOf(ref.desc) > 1) throw new UserError(e.where, `library node '${(n as { label: string }).label}' on vector data '${e.memlet!.data}' cannot be expanded yet`);
     const sub = e.memlet!.subset ?? ref.desc.shape.map((x) => ({ start: { kind: "number", value: 0, integer: true } as PExpr, end: { kind: "binary", op: "-", left: x, right: { kind: "number", value: 1, integer: true } } as PExpr, step: { kind: "number", value: 1, integer: true } as PExpr }));
     return { ref, dims: this.dims(ref.desc.kind === "scalar" ? [] : sub), m: e.memlet!, where: e.where };
   }
@@ -1239,22 +1442,27 @@ export class ProgramCodeGen {
         const conn = ctx?.conns.get(e.name);
         if (conn) {
           if (conn.arr) throw new UserError(where, `'${e.name}' is an array connector: index it (${e.name}[i])`);
-          if (conn.direct) return { text: this.element(conn.direct.ref, conn.direct.idx, env, where), t: conn.t };
-          return { text: conn.c, t: conn.t };
+          if (conn.w && ctx?.lane === undefined) throw new UserError(where, `vector connector '${e.name}' is used outside the tasklet's lanes`);
+          if (conn.direct) {
+            const el = this.element(conn.direct.ref, conn.direct.idx, env, where);
+            return { text: conn.w ? this.lane(el, ctx!.lane!) : el, t: conn.t };
+          }
+          return { text: conn.w ? this.lane(conn.c, ctx!.lane!) : conn.c, t: conn.t };
         }
         const sym = env.sym(e.name);
         if (sym) return { text: sym.c, t: sym.t };
         const d = env.data.get(e.name);
         if (d && (d.desc.kind === "scalar" || d.desc.shape.length === 1 && evalPExpr(d.desc.shape[0]!, {}) === 1)) {
-          return { text: d.desc.kind === "scalar" ? this.element(d, [], env, where) : `${d.c}[0]`, t: d.desc.dtype };
+          return { text: this.lanedElement(d.desc.kind === "scalar" ? this.element(d, [], env, where) : `${d.c}[0]`, d, ctx, where), t: d.desc.dtype };
         }
         throw new UserError(where, `unknown name '${e.name}' (not a connector, symbol or scalar)`);
       }
       case "index": {
         const conn = ctx?.conns.get(e.name);
-        if (conn?.arr) return { text: this.connElement(conn.arr, e.indices, ctx!, where), t: conn.t };
+        if (conn?.w) throw new UserError(where, `'${e.name}' is a vector connector: its lanes cannot be indexed (the code runs lane by lane)`);
+        if (conn?.arr) return { text: this.lanedElement(this.connElement(conn.arr, e.indices, ctx!, where), conn.arr.ref, ctx, where), t: conn.t };
         const d = env.data.get(e.name);
-        if (d) return { text: this.element(d, e.indices, env, where, ctx), t: d.desc.dtype };
+        if (d) return { text: this.lanedElement(this.element(d, e.indices, env, where, ctx), d, ctx, where), t: d.desc.dtype };
         throw new UserError(where, `'${e.name}' cannot be indexed (not an array connector or container)`);
       }
       case "unary": {
@@ -1362,6 +1570,10 @@ export class ProgramCodeGen {
     w.line(`static inline ${I} sdfg_mod(${I} a, ${I} b) { ${I} r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }`);
     w.line(`static inline double sdfg_fmod(double a, double b) { double r = ${this.math("fmod")}(a, b); return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }`);
     w.line(`static inline ${I} sdfg_ipow(${I} a, ${I} b) { ${I} r = 1; for (${I} k = 0; k < b; k++) r *= a; return r; }`);
+    if (this.d === "cpp" && this.usesVectors) {
+      // The CPU reference's vector: W lanes of T, the layout of DaCe's host array (T[W] per element).
+      w.line(CPP_VECTOR_TYPE);
+    }
     if (this.d !== "opencl") {
       w.line("static inline std::complex<double> sdfg_cpowi(std::complex<double> a, int64_t n) { std::complex<double> r(1.0, 0.0); for (int64_t k = 0; k < (n < 0 ? -n : n); k++) r *= a; return n < 0 ? 1.0 / r : r; }");
     }
@@ -1383,9 +1595,25 @@ export class ProgramCodeGen {
   }
 }
 
+/** A tasklet connector in generated code; `w`: lanes of a vector connector. */
+interface Conn {
+  c: string;
+  t: PDType;
+  w?: number;
+  arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null };
+  direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null };
+  out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null };
+  /** A vector whose lanes are combined (by `wcr`) and then combined into one scalar. */
+  reduce?: { ref: DataRef; idx: PExpr[]; wcr: Wcr };
+  /** A vector written back as W scalars (lane k to `at(k)`). */
+  scatter?: { ref: DataRef; at: (k: number) => PExpr[]; wcr: Wcr | null };
+}
+
 interface StmtCtx {
-  conns: Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>;
+  conns: Map<string, Conn>;
   locals: Map<string, { c: string; t: PDType }>;
   env: Env;
   where: string;
+  /** In a tasklet on vectors: the lane this copy of its code computes (a constant or a loop variable). */
+  lane?: number | string;
 }

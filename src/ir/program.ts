@@ -69,7 +69,14 @@ export interface PRange { start: PExpr; end: PExpr; step: PExpr }
 
 export interface PDataDesc {
   kind: "array" | "scalar" | "view" | "stream";
+  /** The element type; for a vector dtype (DaCe `dace.vector(T, W)`), its lane type T. */
   dtype: PDType;
+  /**
+   * Lanes of a vector dtype (DaCe `{"type": "vector", "dtype": T, "elements": W}`), absent for
+   * scalars. Shape and strides count vectors; the host passes the scalar array (last axis W
+   * times longer), as DaCe's host does.
+   */
+  veclen?: number;
   shape: PExpr[];
   strides: PExpr[];
   /** Offset of the first element in the allocation (DaCe `start_offset`). */
@@ -103,7 +110,8 @@ export interface PEdge {
 
 export type PNode =
   | { kind: "access"; id: number; data: string; where: string }
-  | { kind: "tasklet"; id: number; label: string; inputs: string[]; outputs: string[]; code: PStmt[]; where: string }
+  /** `vectorConns`: connectors DaCe types as vectors (`dace.vector(T, W)`), with W. */
+  | { kind: "tasklet"; id: number; label: string; inputs: string[]; outputs: string[]; code: PStmt[]; where: string; vectorConns?: Record<string, number> }
   | { kind: "map_entry"; id: number; label: string; params: string[]; ranges: PRange[]; exit: number; where: string; schedule: string; unroll: boolean }
   | { kind: "map_exit"; id: number; entry: number; where: string }
   | { kind: "nested"; id: number; label: string; sdfg: Program; symbolMapping: Record<string, PExpr>; inputs: string[]; outputs: string[]; where: string }
@@ -184,6 +192,9 @@ export interface Program {
   /** The file the program came from. */
   file: string;
 }
+
+/** Lanes of a container's elements: W for a vector dtype, 1 for scalars. */
+export const lanesOf = (d: PDataDesc): number => d.veclen ?? 1;
 
 /** Visits every node of an expression, parents first. */
 export function walkPExpr(e: PExpr, visit: (e: PExpr) => void): void {

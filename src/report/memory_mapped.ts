@@ -12,6 +12,8 @@ import { ONCHIP_LIMIT_BYTES, type SdfgBundle } from "../targets/sdfg_program.js"
 export interface MemoryMappedArgument {
   name: string;
   dtype: string;
+  /** A vector argument (dace.vector(T, W)): its lanes; `elements` and `bytes` count its scalars. */
+  lanes?: number;
   elements: number;
   bytes: number;
   /** A scalar passed by value goes through the control port; arrays through a memory port. */
@@ -35,7 +37,7 @@ export interface MemoryMappedReport {
 export function buildMemoryMappedReport(b: SdfgBundle, kernels: KernelMapping[], platform: Platform): MemoryMappedReport {
   const gen = new ProgramCodeGen(b.program, { dialect: platform.vendor === "intel" ? "opencl" : "hls", symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
   gen.body();
-  const args = gen.args.map((a): MemoryMappedArgument => ({ name: a.name, dtype: a.desc.dtype, elements: a.elements, bytes: a.elements * PDTYPE_BYTES[a.desc.dtype], port: a.byValue ? "s_axilite" : "m_axi", deviceTransient: a.deviceTransient }));
+  const args = gen.args.map((a): MemoryMappedArgument => ({ name: a.name, dtype: a.desc.dtype, ...(a.lanes > 1 ? { lanes: a.lanes } : {}), elements: a.elements, bytes: a.elements * PDTYPE_BYTES[a.desc.dtype], port: a.byValue ? "s_axilite" : "m_axi", deviceTransient: a.deviceTransient }));
   return { program: b.name, platform: platform.name, symbols: b.symbols, kind: "memory-mapped", kernels, arguments: args, globalBytes: args.filter((a) => a.port === "m_axi").reduce((s, a) => s + a.bytes, 0) };
 }
 

@@ -9,7 +9,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { freeSymbols, ProgramCodeGen, type Dialect, type KernelArg } from "../codegen/program_code.js";
 import { NPY_DESCR, npyValues, readNpyHeader } from "../data/npy_any.js";
 import { UserError } from "../ir/diagnostics.js";
-import { type PDType, type Program } from "../ir/program.js";
+import { type PDType, type PExpr, type Program } from "../ir/program.js";
 import { loadSdfgFile } from "../frontend/dace/load_sdfg.js";
 import { SIM_DIR } from "../package_root.js";
 import { memoryBanks, type Platform } from "../platform/platform.js";
@@ -40,6 +40,14 @@ export function loadSdfgBundle(file: string, opts: { symbols?: Record<string, nu
   return { file, name, program, symbols, inputsDir };
 }
 
+/** `N` of a vector extent `N/W` or `N//W` (W the lanes), else null. */
+function vectorExtentSymbol(e: PExpr, lanes: number): PExpr | null {
+  const isW = (x: PExpr) => x.kind === "number" && x.value === lanes;
+  if (e.kind === "binary" && (e.op === "/" || e.op === "//") && e.left.kind === "name" && isW(e.right)) return e.left;
+  if (e.kind === "call" && e.fn === "floordiv" && e.args[0]?.kind === "name" && isW(e.args[1]!)) return e.args[0];
+  return null;
+}
+
 function settleSymbols(p: Program, given: Record<string, number>, dir: string, file: string): Record<string, number> {
   const out: Record<string, number> = {};
   const free = freeSymbols(p).filter((s) => !Object.hasOwn(p.constants, s));
@@ -63,12 +71,21 @@ function settleSymbols(p: Program, given: Record<string, number>, dir: string, f
     if (!existsSync(f)) continue;
     const h = readNpyHeader(readFileSync(f), f);
     if (h.shape.length !== desc.shape.length) continue;
-    desc.shape.forEach((e, i) => {
+    // A vector array's .npy is its scalar array: the last axis holds W lanes per vector.
+    const lanes = desc.veclen ?? 1;
+    desc.shape.forEach((dim, i) => {
+      const last = i === desc.shape.length - 1;
+      // The last axis of a vector array written N/W or N//W (DaCe's Vectorization, the vectorized
+      // samples): the scalar file's axis is N itself.
+      const perLanes = last && lanes > 1 ? vectorExtentSymbol(dim, lanes) : null;
+      const e: PExpr = perLanes ?? dim;
       if (e.kind === "name" && free.includes(e.name)) {
-        if (Object.hasOwn(out, e.name) && out[e.name] !== h.shape[i]) {
-          throw new UserError(f, `has size ${h.shape[i]} on axis ${i}, but symbol ${e.name} = ${out[e.name]}`);
+        const size = last && !perLanes ? h.shape[i]! / lanes : h.shape[i]!;
+        if (!Number.isInteger(size)) throw new UserError(f, `has size ${h.shape[i]} on axis ${i}, not a multiple of the ${lanes} lanes of '${a}''s vectors`);
+        if (Object.hasOwn(out, e.name) && out[e.name] !== size) {
+          throw new UserError(f, `has size ${h.shape[i]} on axis ${i}, but symbol ${e.name} = ${out[e.name]}${lanes > 1 ? ` (${lanes}-lane vectors)` : ""}`);
         }
-        out[e.name] = h.shape[i]!;
+        out[e.name] = size;
       }
     });
   }
@@ -95,7 +112,7 @@ function generate(b: SdfgBundle, dialect: Dialect): Generated {
 
 function paramList(g: Generated, d: Dialect): string[] {
   return g.args.map((a) => {
-    const T = g.gen.type(a.desc.dtype, `${a.name}`);
+    const T = g.gen.dataType(a.desc, `${a.name}`);
     if (a.byValue) return `${d === "opencl" ? "const " : ""}${T} ${a.cName}`;
     return d === "opencl" ? `__global ${T}* restrict ${a.cName}` : `${T}* ${a.cName}`;
   });
@@ -116,11 +133,27 @@ function emitHostIo(w: CodeWriter, g: Generated, d: Dialect, call: (args: string
       w.line(`if (std::ifstream(in_dir + "/${a.name}.npy").good()) ${a.cName}_host = sdfg_npy_raw::load<${T}>(${file}, "${descr}", ${shape});`);
     }
   }
-  call(g.args.map((a) => (a.byValue ? `${a.cName}_host[0]` : `${a.cName}_host.data()`)));
+  call(g.args.map((a) => (a.byValue ? `${a.cName}_host[0]` : a.lanes > 1 ? `${a.cName}_vec.data()` : `${a.cName}_host.data()`)));
   for (const a of g.args) {
     if (!a.written || a.deviceTransient) continue;
     w.line(`sdfg_npy_raw::save<${hostElem(a.desc.dtype, d)}>(out_dir + "/${a.name}.npy", "${NPY_DESCR[a.desc.dtype]}", {${a.shape.join(", ")}}, ${a.cName}_host.data());`);
   }
+}
+
+/**
+ * Vector arguments (`dace.vector(T, W)`): the host holds the scalar array as DaCe's host does,
+ * and a kernel called directly gets a copy in an array of the kernel's vector type (aligned as
+ * that type needs), copied back after the call. `call` runs between the two copies.
+ */
+function withVectorArgs(w: CodeWriter, g: Generated, call: () => void): void {
+  const vec = g.args.filter((a) => a.lanes > 1);
+  for (const a of vec) {
+    const V = g.gen.dataType(a.desc, a.name);
+    w.line(`std::vector<${V}> ${a.cName}_vec(${a.elements / a.lanes});  // ${a.lanes} lanes per element`);
+    w.line(`std::memcpy(static_cast<void*>(${a.cName}_vec.data()), ${a.cName}_host.data(), ${a.cName}_host.size() * sizeof(${a.cName}_host[0]));`);
+  }
+  call();
+  for (const a of vec) if (a.written) w.line(`std::memcpy(${a.cName}_host.data(), static_cast<const void*>(${a.cName}_vec.data()), ${a.cName}_host.size() * sizeof(${a.cName}_host[0]));`);
 }
 
 function emitMainHead(w: CodeWriter, usage: string): void {
@@ -134,7 +167,7 @@ function emitMainHead(w: CodeWriter, usage: string): void {
   });
 }
 
-const HOST_HEADERS = ["complex", "cstdint", "cstdio", "fstream", "stdexcept", "string", "vector"];
+const HOST_HEADERS = ["complex", "cstdint", "cstdio", "cstring", "fstream", "stdexcept", "string", "vector"];
 
 function header(w: CodeWriter, b: SdfgBundle, what: string): void {
   w.comment([`${what} for DaCe program '${b.program.name}' (${basename(b.file)}), generated by sdfg-fpga.`,
@@ -155,7 +188,7 @@ export function emitSdfgCpu(b: SdfgBundle): string {
   w.line();
   w.block("int main(int argc, char** argv)", () => {
     emitMainHead(w, "reference --inputs DIR --outputs DIR");
-    w.block("try", () => emitHostIo(w, g, "cpp", (args) => w.line(`program(${args.join(", ")});`)), "");
+    w.block("try", () => emitHostIo(w, g, "cpp", (args) => withVectorArgs(w, g, () => w.line(`program(${args.join(", ")});`))), "");
     w.block("catch (const std::exception& e)", () => { w.line("std::fprintf(stderr, \"%s\\n\", e.what());"); w.line("return 1;"); });
     w.line("return 0;");
   });
@@ -168,6 +201,8 @@ export function emitSdfgVitisKernel(b: SdfgBundle, banks: Map<string, number>, g
   header(w, b, "Vitis HLS memory-mapped kernel");
   w.comment("Each array is an m_axi port with its own bundle (its own AXI master and bank); scalars and\nthe control registers are s_axilite. Map nests are pipelined loop nests (innermost loop);\ntransients that fit are on-chip static arrays (BRAM/URAM), larger ones are device buffers.");
   for (const h of ["cmath", "complex", "cstdint"]) w.directive(`#include <${h}>`);
+  // hls::vector<T, W> (UG1399): vector data, one wide m_axi word per element.
+  if (g.gen.usesVectors) w.directive('#include "hls_vector.h"');
   w.line();
   w.many(g.gen.prelude().trimEnd().split("\n"));
   w.line();
@@ -175,7 +210,7 @@ export function emitSdfgVitisKernel(b: SdfgBundle, banks: Map<string, number>, g
     for (const a of g.args) {
       if (a.byValue) w.directive(`#pragma HLS INTERFACE s_axilite port=${a.cName}`);
       else {
-        w.directive(`#pragma HLS INTERFACE m_axi port=${a.cName} offset=slave bundle=gmem${banks.get(a.name) ?? 0} depth=${a.elements}`);
+        w.directive(`#pragma HLS INTERFACE m_axi port=${a.cName} offset=slave bundle=gmem${banks.get(a.name) ?? 0} depth=${a.elements / a.lanes}`);
         w.directive(`#pragma HLS INTERFACE s_axilite port=${a.cName}`);
       }
     }
@@ -240,7 +275,7 @@ export function sdfgVitisProject(b: SdfgBundle, platform: Platform): ProjectFile
     emitMainHead(w, "host --xclbin FILE --inputs DIR --outputs DIR");
     w.block("try", () => emitHostIo(w, k.args.length ? pre : pre, "hls", (args) => {
       w.directive("#ifdef SDFG_FPGA_SIM");
-      w.line(`${SDFG_KERNEL}(${args.join(", ")});`);
+      withVectorArgs(w, pre, () => w.line(`${SDFG_KERNEL}(${args.join(", ")});`));
       w.directive("#else");
       w.line("xrt::device device(0);");
       w.line("const auto uuid = device.load_xclbin(xclbin);");
@@ -316,7 +351,7 @@ export function sdfgIntelProject(b: SdfgBundle, platform: Platform): ProjectFile
     emitMainHead(w, "host --aocx FILE --inputs DIR --outputs DIR");
     w.block("try", () => emitHostIo(w, pre, "opencl", (args) => {
       w.directive("#ifdef SDFG_FPGA_SIM");
-      w.line(`${SDFG_KERNEL}(${args.map((a, i) => (k.args[i]!.byValue ? a : `(${k.args[i]!.desc.dtype === "bool" ? "uchar" : pre.gen.type(k.args[i]!.desc.dtype, "")}*)${a}`)).join(", ")});`);
+      withVectorArgs(w, pre, () => w.line(`${SDFG_KERNEL}(${args.map((a, i) => (k.args[i]!.byValue ? a : `(${k.args[i]!.desc.dtype === "bool" ? "uchar" : pre.gen.dataType(k.args[i]!.desc, "")}*)${a}`)).join(", ")});`));
       w.directive("#else");
       w.line("cl_int err = CL_SUCCESS;");
       w.line("cl_platform_id platform; check(clGetPlatformIDs(1, &platform, nullptr), \"clGetPlatformIDs\");");

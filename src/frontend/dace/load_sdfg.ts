@@ -7,9 +7,10 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { UserError, jsonPathLocation } from "../../ir/diagnostics.js";
 import {
-  isPDType, type LibraryAttributes, type PBlock, type PDataDesc, type PDType, type PEdge, type PExpr, type PInterstate,
+  type LibraryAttributes, type PBlock, type PDataDesc, type PDType, type PEdge, type PExpr, type PInterstate,
   type PMemlet, type PNode, type Program, type PRange, type PRegion, type PState, type PStmt, type Wcr,
 } from "../../ir/program.js";
+import { daceTypeOf, scalarDtypeOf } from "./dace_dtype.js";
 import { parsePyAssignments, parsePyExpression, parsePyStatements, parseWcr, PythonCodeError } from "./python_code.js";
 
 type Path = (string | number)[];
@@ -23,7 +24,7 @@ const connectors = z.record(z.string(), z.unknown()).nullable().optional();
 const dataSchema = z.looseObject({
   type: z.string(),
   attributes: z.looseObject({
-    dtype: z.string().optional(),
+    dtype: z.unknown().optional(),
     shape: z.array(z.union([z.string(), z.number()])).optional(),
     strides: z.array(z.union([z.string(), z.number()])).optional(),
     offset: z.array(z.union([z.string(), z.number()])).optional(),
@@ -101,15 +102,6 @@ const libraryNodeSchema = z.looseObject({
         });
 
 /** DaCe's dtype spellings (also `dace.float64`, `float`) → ours. */
-function dtypeOf(s: string | undefined, where: string): PDType {
-  if (s === undefined) return "int32"; // DaCe's Data.dtype default
-  const t = s.replace(/^(dace|dtypes|numpy|np)\./, "");
-  const alias: Record<string, PDType> = { float: "float32", double: "float64", int: "int32", long: "int64", char: "int8", bool_: "bool" };
-  const r = isPDType(t) ? t : alias[t];
-  if (!r) throw new UserError(where, `unsupported data type '${s}' (supported: bool, int8..int64, uint8..uint64, float32, float64, complex64, complex128)`);
-  return r;
-}
-
 export class SdfgLoader {
   private readonly file: string;
   constructor(file: string) { this.file = file; }
@@ -160,7 +152,7 @@ export class SdfgLoader {
     const arrays: Record<string, PDataDesc> = {};
     for (const [name, raw] of Object.entries(attrs._arrays)) arrays[name] = this.dataDesc(raw, [...path, "attributes", "_arrays", name]);
     const symbols: Record<string, PDType> = {};
-    for (const [n, t] of Object.entries(attrs.symbols ?? {})) symbols[n] = dtypeOf(t, this.at([...path, "attributes", "symbols", n]));
+    for (const [n, t] of Object.entries(attrs.symbols ?? {})) symbols[n] = scalarDtypeOf(t, this.at([...path, "attributes", "symbols", n]));
     const constants: Record<string, number> = {};
     for (const [n, v] of Object.entries(attrs.constants_prop ?? {})) {
       const val = Array.isArray(v) ? v[1] : v;
@@ -180,7 +172,7 @@ export class SdfgLoader {
     const kind = kinds[d.type];
     if (!kind) throw new UserError(this.at([...path, "type"]), `unsupported data descriptor type '${d.type}' (supported: ${Object.keys(kinds).join(", ")})`);
     const a = d.attributes;
-    const dtype = dtypeOf(a.dtype, this.at([...path, "attributes", "dtype"]));
+    const { dtype, veclen } = daceTypeOf(a.dtype, this.at([...path, "attributes", "dtype"]));
     const shape = (a.shape ?? ["1"]).map((x, i) => this.expr(x, [...path, "attributes", "shape", i]));
     let strides: PExpr[];
     if (a.strides) strides = a.strides.map((x, i) => this.expr(x, [...path, "attributes", "strides", i]));
@@ -193,6 +185,7 @@ export class SdfgLoader {
     });
     if (a.start_offset) throw new UserError(this.at([...path, "attributes", "start_offset"]), "non-zero start_offset is not supported");
     const out: PDataDesc = { kind, dtype, shape, strides, transient: a.transient ?? false, storage: a.storage ?? "Default" };
+    if (veclen !== undefined) out.veclen = veclen;
     if (kind === "stream") out.bufferSize = this.expr(a.buffer_size ?? 0, [...path, "attributes", "buffer_size"]);
     return out;
   }
@@ -334,10 +327,20 @@ export class SdfgLoader {
         const a = this.check(taskletSchema, attrs, ap);
         const lang = a.code.language ?? "Python";
         if (lang !== "Python") throw new UserError(this.at([...ap, "code", "language"]), `tasklet language '${lang}' is not supported (only Python tasklets are)`);
+        const vectorConns: Record<string, number> = {};
+        for (const side of ["in_connectors", "out_connectors"] as const) {
+          for (const [c, t] of Object.entries(n.attributes?.[side] ?? {})) {
+            // Only vector connector types matter to code generation; other types are inferred.
+            if (typeof t !== "object" || t === null || (t as { type?: unknown }).type !== "vector") continue;
+            const v = daceTypeOf(t, this.at([...ap, side, c])).veclen;
+            if (v !== undefined) vectorConns[c] = v;
+          }
+        }
         return {
           kind: "tasklet", id: n.id, label: a.label ?? n.label ?? "tasklet", where,
           inputs: conns(n.attributes?.in_connectors), outputs: conns(n.attributes?.out_connectors),
           code: this.statements(a.code.string_data, [...ap, "code", "string_data"]),
+          ...(Object.keys(vectorConns).length > 0 ? { vectorConns } : {}),
         };
       }
       case "MapEntry": {

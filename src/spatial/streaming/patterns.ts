@@ -5,7 +5,7 @@
 // takes stays a memory-mapped kernel, and the reasons are reported per kernel.
 
 import type { ProgramBundle } from "../../frontend/load_program.js";
-import type { Program } from "../../ir/program.js";
+import { allStates, type Program } from "../../ir/program.js";
 import type { NpyBox } from "../../frontend/input_data.js";
 import { stencilMapsPattern } from "./stencil_maps.js";
 import { MATRIX_VECTOR_PATTERN } from "./matrix_vector.js";
@@ -56,6 +56,8 @@ export type StreamingDecision =
 
 /** Tries every pattern; a program none takes stays memory-mapped, with each pattern's reason. */
 export function streamProgram(input: StreamingInput, patterns: readonly StreamPattern[] = PATTERNS): StreamingDecision {
+  const vectors = vectorData(input.program);
+  if (vectors) return { streamed: false, kernels: [{ name: input.name, mapping: "memory-mapped", reason: `${vectors} has a vector data type; the streaming patterns take scalar programs only` }] };
   const reasons: string[] = [];
   for (const p of patterns) {
     const r = p.raise(input);
@@ -66,4 +68,19 @@ export function streamProgram(input: StreamingInput, patterns: readonly StreamPa
     streamed: false,
     kernels: [{ name: input.name, mapping: "memory-mapped", reason: reasons.length ? reasons.join("; ") : "no streaming pattern applies" }],
   };
+}
+
+/** The first container or tasklet connector of a vector dtype (`dace.vector`), or null. */
+function vectorData(p: Program): string | null {
+  const inside = (q: Program): string | null => {
+    for (const [name, d] of Object.entries(q.arrays)) if (d.veclen !== undefined) return `'${name}'`;
+    for (const s of allStates(q)) {
+      for (const n of s.nodes) {
+        if (n.kind === "tasklet" && n.vectorConns) return `connector '${Object.keys(n.vectorConns)[0]}' of tasklet '${n.label}'`;
+        if (n.kind === "nested") { const r = inside(n.sdfg); if (r) return r; }
+      }
+    }
+    return null;
+  };
+  return inside(p);
 }
