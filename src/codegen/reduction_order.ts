@@ -38,3 +38,18 @@ export function reductionLoopComment(r: ReductionPE): string {
     "the next rows from overwriting it before then.",
   ].join("\n");
 }
+
+/**
+ * A diagonal reduction's lane (ReductionPE.diagonal): the lane's value when its column
+ * `dc_ * W + lane` is its row `di_`, else the identity (spelled by `identity`, per language).
+ */
+export function diagonalLaneText(lane: number, W: number, value: string, identity: string): string {
+  const column = W === 1 ? "dc_" : lane === 0 ? `dc_ * ${W}` : `dc_ * ${W} + ${lane}`;
+  return `${column} == di_ ? ${value} : ${identity}`;
+}
+
+/** The diagonal filter's position counters: declared before the loop, advanced per input vector. */
+export const DIAGONAL_COUNTERS = "int di_ = 0, dc_ = 0; // diagonal filter: the matrix row, the vector within it";
+export function diagonalAdvanceText(lineVectors: number): string {
+  return `if (++dc_ == ${lineVectors}) { dc_ = 0; ++di_; }`;
+}
