@@ -69,6 +69,8 @@ function raise(input: StreamingInput): PatternResult {
     throw new NotStreamable(`the accumulator '${d.acc}' starts at ${init.data === d.acc ? init.value : `(not set: '${init.data}' is)`}, not the ${d.op}'s identity ${identity}`);
   }
   const matrixDesc = program.arrays[d.matrix]!;
+  const side = matrixDesc.shape.map((e) => evalSize(e, symbols));
+  if (side.join() !== [d.n, d.n].join()) throw new NotStreamable(`loop '${d.loop.label}' runs ${d.n} times over the diagonal of the ${side.map((x) => x ?? "?").join("x")} '${d.matrix}'`);
   const accDesc = program.arrays[d.acc]!;
   if (!isDType(matrixDesc.dtype) || !isDType(accDesc.dtype)) throw new NotStreamable(`'${d.matrix}' or '${d.acc}' is not of a streamed type`);
   const dtype: DType = accDesc.dtype;
