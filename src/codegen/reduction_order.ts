@@ -36,6 +36,10 @@ export function reductionLoopComment(r: ReductionPE): string {
     "there is no loop-carried dependence through one accumulator shorter than the adder's latency.",
     `A row's final tree reads its bank ${r.drain} iterations after the row's last vector; ${r.banks} banks keep`,
     "the next rows from overwriting it before then.",
+    ...(r.diagonal ? [
+      `Diagonal only: lane l of the vector at matrix row di_, vector dc_ counts when dc_ * W + l == di_,`,
+      `else it is the ${r.op}'s identity (${r.diagonal.identity}); di_ and dc_ are position counters, advanced once per vector.`,
+    ] : []),
   ].join("\n");
 }
 

@@ -18,7 +18,8 @@ export function emitReferenceReduction(w: CodeWriter, _sdfg: SDFG, s: ReduceNode
   const rowVectors = rowElements / W;
   const { partials } = reductionSchedule(s.op, s.dtype, rowVectors, W, latency);
   w.line();
-  w.comment(`Reduction '${s.label}': ${s.op} of '${s.input}' over its last ${s.reducedAxes} axis(es), in the hardware's order (W = ${W}, ${partials} interleaved partial(s)).`);
+  const which = s.diagonal ? ` (its diagonal only: the identity elsewhere)` : "";
+  w.comment(`Reduction '${s.label}': ${s.op} of '${s.input}'${which} over its last ${s.reducedAxes} axis(es), in the hardware's order (W = ${W}, ${partials} interleaved partial(s)).`);
   w.directive("#pragma omp parallel for");
   w.block(`for (long r_ = 0; r_ < ${rows}; ++r_)`, () => {
     w.line(`${T} acc_[${partials}];`);

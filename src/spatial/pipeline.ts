@@ -82,6 +82,11 @@ export interface MemoryWriter {
   rowVectors?: number;
 }
 
+/** Passes a reader makes over its array per run: 2 with a second pass after a first (secondPass). */
+export function readerPasses(r: Pick<MemoryReader, "outputs" | "secondPass">): number {
+  return r.secondPass && r.outputs.length > 0 ? 2 : 1;
+}
+
 /** Elements a writer stores per pass: its own shape's, the whole domain's, or one per reduced row. */
 export function writtenElements(p: Pick<Pipeline, "domain" | "vectors">, w: MemoryWriter): number {
   if (w.shape) return w.shape.reduce((a, b) => a * b, 1);

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSdfgFile } from "../../src/frontend/dace/load_sdfg.js";
 import type { PEdge, PLoop, PState, PStmt, Program } from "../../src/ir/program.js";
+import { loadPlatform } from "../../src/platform/platform.js";
+import { estimatePerformance } from "../../src/report/performance.js";
 import { CHANNEL_SLACK, lowerToPipeline } from "../../src/spatial/lower.js";
 import { raiseDiagonalReduce } from "../../src/spatial/streaming/diagonal_reduce.js";
 import { streamProgram } from "../../src/spatial/streaming/patterns.js";
@@ -57,6 +59,12 @@ describe("diagonal-reduce pass (IR in, IR out)", () => {
     // Without the second pass the map's input a would wait for trace for rowVectors + drain vectors.
     for (const c of p.channels) expect(c.depth, c.name).toBeLessThan(64);
     expect(second.depth).toBe(CHANNEL_SLACK);
+    // The report counts both passes: a's port moves 2 x 64 x 64 doubles; a run takes the first
+    // pass, the reduction's drain and the second pass (more than 2 x 1024 vectors).
+    const perf = estimatePerformance(p, loadPlatform("u280"));
+    expect(perf.ports.find((x) => x.port === "a")!.bytesPerPass).toBe(2 * 64 * 64 * 8);
+    expect(perf.cyclesPerPass).toBeGreaterThan(2 * 1024);
+    expect(perf.cyclesPerPass).toBeLessThan(2 * 1024 + 200);
   });
 
   it("refuses an accumulator that does not start at the sum's identity", () => {
