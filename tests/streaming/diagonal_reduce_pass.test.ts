@@ -67,6 +67,28 @@ describe("diagonal-reduce pass (IR in, IR out)", () => {
     expect(perf.cyclesPerPass).toBeLessThan(2 * 1024 + 200);
   });
 
+  it("without f (trace += a[i, i]): the reduction reads a's first pass itself, a + trace its second", () => {
+    const p = goFast();
+    const body = loopBody(p);
+    // Drop tanh: the update adds a_index (the copied element) directly.
+    const tanh = body.nodes.find((n) => n.kind === "tasklet" && n.label === "_numpy_tanh_")!.id;
+    const slice = body.nodes.find((n) => n.kind === "access" && n.data === "tanh_a_slice")!.id;
+    const aIndex = body.nodes.find((n) => n.kind === "access" && n.data === "a_index")!.id;
+    body.nodes = body.nodes.filter((n) => n.id !== tanh && n.id !== slice);
+    body.edges = body.edges.filter((e) => e.src !== tanh && e.dst !== tanh);
+    const toUpdate = body.edges.find((e) => e.src === slice)!;
+    toUpdate.src = aIndex;
+    toUpdate.memlet!.data = "a_index";
+    const r = raiseDiagonalReduce(input(p));
+    if (!r.ok) throw new Error(r.reason);
+    const nodes = r.bundle.sdfg.states[0]!.nodes.filter((n) => n.kind === "reduce" || n.kind === "stencil");
+    expect(nodes.map((n) => `${n.kind} ${n.label}`)).toEqual(["reduce augassign_13_8", "stencil Add"]);
+    expect(nodes[0]).toMatchObject({ input: "a", diagonal: true, op: "sum" });
+    const pl = lowerToPipeline(r.bundle.sdfg, { vectorWidth: 2, replicas: 1 });
+    expect(pl.readers.map((x) => [x.array, x.outputs.map((c) => pl.channels.find((y) => y.name === c)!.to), x.secondPass?.map((c) => pl.channels.find((y) => y.name === c)!.to)]))
+      .toEqual([["a", [pl.reductions![0]!.name], [pl.pes[0]!.name]]]);
+  });
+
   it("refuses an accumulator that does not start at the sum's identity", () => {
     const p = goFast();
     const init = (p.root.blocks[0] as PState).nodes.find((n) => n.kind === "tasklet")!;
