@@ -113,6 +113,17 @@ describe("diagonal-reduce pass (IR in, IR out)", () => {
     expect(raiseDiagonalReduce(input(p))).toEqual({ ok: false, reason: "loop 'for_12': tasklet 'augassign_13_8' is not trace = trace + value (or *)" });
   });
 
+  it("refuses a loop that also writes an array the program keeps (a[i, i] copied into the output)", () => {
+    const p = goFast();
+    const body = loopBody(p);
+    body.nodes.push({ kind: "access", id: 90, data: "__return", where: "n90" });
+    const aIndex = body.nodes.find((n) => n.kind === "access" && n.data === "a_index")!.id;
+    const i = { kind: "name" as const, name: "i" };
+    body.edges.push({ src: aIndex, srcConn: null, dst: 90, dstConn: null, where: "e90",
+      memlet: { data: "__return", subset: [{ start: i, end: i, step: { kind: "number", value: 1, integer: true } }, { start: i, end: i, step: { kind: "number", value: 1, integer: true } }], otherSubset: null, subsetIsSrc: false, volume: null, dynamic: false, wcr: null } });
+    expect(raiseDiagonalReduce(input(p))).toEqual({ ok: false, reason: "loop 'for_12' writes '__return', not only internal scalars" });
+  });
+
   it("refuses a loop bound other than the matrix's side (for i in range(N - 1))", () => {
     const p = goFast();
     const loop = p.root.blocks[1] as PLoop;

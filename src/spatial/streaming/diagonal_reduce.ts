@@ -175,7 +175,7 @@ function raise(input: StreamingInput): PatternResult {
     if (outs.length !== 1 || !oe?.memlet || oe.srcConn === null || oe.memlet.wcr || !isPoint(oe, n.params)) throw new NotStreamable(`map '${n.label}' does not write one element at its own index`);
     const outData = oe.memlet.data;
     const outDesc = program.arrays[outData];
-    if (!outDesc || !isDType(outDesc.dtype) || readFromMemory.has(outData) || written.has(outData)) throw new NotStreamable(`map '${n.label}' writes '${outData}', which is read or written elsewhere`);
+    if (!outDesc || !isDType(outDesc.dtype) || outData === d.acc || readFromMemory.has(outData) || written.has(outData)) throw new NotStreamable(`map '${n.label}' writes '${outData}', which is read or written elsewhere`);
     written.add(outData);
     const safeOut = names.get(outData)!;
     declareFull(safeOut, outDesc.dtype, outDesc.transient);
@@ -248,6 +248,12 @@ function diagonalLoop(loop: PLoop, input: StreamingInput): DiagonalLoop {
   const operands = stmt?.kind === "assign" && stmt.value.kind === "binary" ? [stmt.value.left, stmt.value.right].map((x) => (x.kind === "name" ? x.name : "")).sort().join() : "";
   if (accumulate.code.length !== 1 || op === undefined || ins.length !== 2 || !accConn || !valueEdge?.dstConn || operands !== [accConn, valueEdge.dstConn].sort().join()) {
     throw new NotStreamable(`loop '${loop.label}': tasklet '${accumulate.label}' is not ${acc} = ${acc} + value (or *)`);
+  }
+  // The body writes nothing the program keeps but the accumulator (itself internal).
+  for (const e of state.edges) {
+    const data = dataOf(e.dst);
+    const desc = data === undefined ? undefined : program.arrays[data];
+    if (data !== undefined && (desc?.kind !== "scalar" || !desc.transient)) throw new NotStreamable(`loop '${loop.label}' writes '${data}', not only internal scalars`);
   }
   // Walk f back from the added value to the read of the matrix's diagonal.
   const chain: Tasklet[] = [];
