@@ -36,5 +36,24 @@ export function reductionLoopComment(r: ReductionPE): string {
     "there is no loop-carried dependence through one accumulator shorter than the adder's latency.",
     `A row's final tree reads its bank ${r.drain} iterations after the row's last vector; ${r.banks} banks keep`,
     "the next rows from overwriting it before then.",
+    ...(r.diagonal ? [
+      `Diagonal only: lane l of the vector at matrix row di_, vector dc_ counts when dc_ * W + l == di_,`,
+      `else it is the ${r.op}'s identity (${r.diagonal.identity}); di_ and dc_ are position counters, advanced once per vector.`,
+    ] : []),
   ].join("\n");
+}
+
+/**
+ * A diagonal reduction's lane (ReductionPE.diagonal): the lane's value when its column
+ * `dc_ * W + lane` is its row `di_`, else the identity (spelled by `identity`, per language).
+ */
+export function diagonalLaneText(lane: number, W: number, value: string, identity: string): string {
+  const column = W === 1 ? "dc_" : lane === 0 ? `dc_ * ${W}` : `dc_ * ${W} + ${lane}`;
+  return `${column} == di_ ? ${value} : ${identity}`;
+}
+
+/** The diagonal filter's position counters: declared before the loop, advanced per input vector. */
+export const DIAGONAL_COUNTERS = "int di_ = 0, dc_ = 0; // diagonal filter: the matrix row, the vector within it";
+export function diagonalAdvanceText(lineVectors: number): string {
+  return `if (++dc_ == ${lineVectors}) { dc_ = 0; ++di_; }`;
 }

@@ -7,7 +7,7 @@
 import { combineText, treeText } from "../codegen/reduction_order.js";
 import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
-import type { ReduceNode, SDFG } from "../ir/sdfg.js";
+import { reduceIdentity, type ReduceNode, type SDFG } from "../ir/sdfg.js";
 import { reductionSchedule } from "../spatial/reduction.js";
 
 export function emitReferenceReduction(w: CodeWriter, _sdfg: SDFG, s: ReduceNode, output: string, W: number, latency: number | undefined): void {
@@ -18,13 +18,16 @@ export function emitReferenceReduction(w: CodeWriter, _sdfg: SDFG, s: ReduceNode
   const rowVectors = rowElements / W;
   const { partials } = reductionSchedule(s.op, s.dtype, rowVectors, W, latency);
   w.line();
-  w.comment(`Reduction '${s.label}': ${s.op} of '${s.input}' over its last ${s.reducedAxes} axis(es), in the hardware's order (W = ${W}, ${partials} interleaved partial(s)).`);
+  const which = s.diagonal ? ` (its diagonal only: the identity elsewhere)` : "";
+  w.comment(`Reduction '${s.label}': ${s.op} of '${s.input}'${which} over its last ${s.reducedAxes} axis(es), in the hardware's order (W = ${W}, ${partials} interleaved partial(s)).`);
   w.directive("#pragma omp parallel for");
   w.block(`for (long r_ = 0; r_ < ${rows}; ++r_)`, () => {
     w.line(`${T} acc_[${partials}];`);
     w.block(`for (long v_ = 0; v_ < ${rowVectors}; ++v_)`, () => {
       w.line(`const ${T}* e_ = ${s.input}.data() + r_ * ${rowElements} + v_ * ${W};`);
-      for (let l = 0; l < W; l++) w.line(`const ${T} l${l}_ = e_[${l}];`);
+      // A diagonal reduction counts element (r, c) of the matrix only where c == r (the identity elsewhere).
+      const n = s.domain[rank - 1]!;
+      for (let l = 0; l < W; l++) w.line(`const ${T} l${l}_ = ${s.diagonal ? `(v_ * ${W} + ${l}) / ${n} == (v_ * ${W} + ${l}) % ${n} ? e_[${l}] : ${T}(${reduceIdentity(s.op)})` : `e_[${l}]`};`);
       w.line(`const ${T} lanes_ = ${treeText(s.op, [...Array(W).keys()].map((l) => `l${l}_`))};`);
       w.line(`${T}& a_ = acc_[v_ % ${partials}];`);
       w.line(`a_ = v_ < ${partials} ? lanes_ : ${combineText(s.op, "a_", "lanes_")};`);

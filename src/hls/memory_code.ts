@@ -54,7 +54,8 @@ export function readerAddressing(p: Pipeline, r: MemoryReader): ReaderAddressing
 export function readerSummary(p: Pipeline, r: MemoryReader): string {
   const full = r.axes.length === p.rank;
   const what = full ? "full domain" : `axes ${r.axes.map((a) => "ijk"[a]).join(",") || "none"}, broadcast over the others`;
-  return `Memory reader: streams '${r.array}' (${what}) to ${r.outputs.length} consumer(s).`;
+  const again = r.secondPass ? `, then again to ${r.secondPass.length} (a second pass)` : "";
+  return `Memory reader: streams '${r.array}' (${what}) to ${r.outputs.length} consumer(s)${again}.`;
 }
 
 /**
@@ -66,4 +67,27 @@ export const STEPS_ARGUMENT = "steps_";
 export function hasStepsArgument(p: Pipeline): boolean {
   // A linear-algebra pipeline's P is the length of its systolic chains, not time steps.
   return p.replicas > 1 && !p.linalg;
+}
+
+/**
+ * A reader's streaming loop, once per pass over memory: the first pass feeds `first`, the second
+ * (MemoryReader.secondPass) `second`, the consumers of a reduction over the whole domain. Each
+ * pass is its own II=1 loop; the second waits on nothing but its FIFOs. `pass` writes one loop,
+ * after `counters` (the declaration or the reset of the position counters).
+ */
+export function emitReaderPasses(w: CodeWriter, first: Channel[], second: Channel[], pass: (targets: Channel[], counters: string) => void): void {
+  const declare = "int i_ = 0, j_ = 0, kv_ = 0;";
+  if (second.length === 0) {
+    pass(first, declare);
+    return;
+  }
+  if (first.length > 0) {
+    w.comment(`First pass over memory, to ${first.map((c) => c.name).join(", ")}.`);
+    pass(first, declare);
+  }
+  w.comment([
+    `Second pass over memory, to the consumers of a reduction over the whole domain (${second.map((c) => c.name).join(", ")}):`,
+    "they start once the reduction's result is known, so the data is read again rather than held on chip.",
+  ].join("\n"));
+  pass(second, first.length > 0 ? "i_ = 0; j_ = 0; kv_ = 0;" : declare);
 }

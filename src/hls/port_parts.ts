@@ -47,10 +47,14 @@ export function laneGroupType(dtype: DType, lanes: number): string {
   return `${DTYPE_INFO[dtype].cType}_lanes${lanes}_`;
 }
 
-/** The arrays whose reader or writer streams W-wide words from memory, with their types. */
+/**
+ * The arrays whose reader or writer streams W-wide words from memory, with their types. A reader
+ * that makes a second pass over its array (a two-phase pipeline such as go_fast's) keeps one port:
+ * the lane-group reader streams one pass.
+ */
 function streamedArrays(p: Pipeline): { array: string; dtype: DType }[] {
   return [
-    ...p.readers.filter((r) => r.axes.includes(2) && !r.onChip).map((r) => ({ array: r.array, dtype: r.dtype })),
+    ...p.readers.filter((r) => r.axes.includes(2) && !r.onChip && !(r.secondPass?.length)).map((r) => ({ array: r.array, dtype: r.dtype })),
     ...p.writers.filter((w) => w.rowVectors === undefined).map((w) => ({ array: w.array, dtype: w.dtype })),
   ];
 }

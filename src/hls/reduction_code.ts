@@ -2,7 +2,7 @@
 // of its input stream with a lane tree, interleaved partial accumulators and a final tree, and
 // streams each row's result back out broadcast over the row.
 
-import { combineText, reductionLoopComment, treeText } from "../codegen/reduction_order.js";
+import { combineText, DIAGONAL_COUNTERS, diagonalAdvanceText, diagonalLaneText, reductionLoopComment, treeText } from "../codegen/reduction_order.js";
 import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import type { Pipeline, ReductionPE } from "../spatial/pipeline.js";
@@ -31,6 +31,7 @@ export function emitVitisReduction(w: CodeWriter, p: Pipeline, r: ReductionPE, v
     w.line(`${T} result_ = 0; // the result of the row being streamed out`);
     w.line("int k_ = 0, slot_ = 0, bank_ = 0; // input: vector within its row, partial, bank");
     w.line(`int dk_ = 0, dbank_ = 0; // the input position ${r.drain} iteration(s) back, whose row may be complete`);
+    if (r.diagonal) w.line(DIAGONAL_COUNTERS);
     w.block(`for (int t_ = 0; t_ < V_ + ${r.lead}; ++t_)`, () => {
       w.directive("#pragma HLS PIPELINE II=1 style=frp");
       w.block(`if (t_ >= ${r.lead})`, () => {
@@ -44,10 +45,11 @@ export function emitVitisReduction(w: CodeWriter, p: Pipeline, r: ReductionPE, v
       });
       w.block("if (t_ < V_)", () => {
         w.line(`const ${vecType(input)} x_ = ${input.name}.read();`);
-        for (let l = 0; l < W; l++) w.line(`const ${T} l${l}_ = x_[${l}];`);
+        for (let l = 0; l < W; l++) w.line(`const ${T} l${l}_ = ${r.diagonal ? diagonalLaneText(l, W, `x_[${l}]`, `${T}(${r.diagonal.identity})`) : `x_[${l}]`};`);
         w.line(`const ${T} lanes_ = ${treeText(r.op, [...Array(W).keys()].map((l) => `l${l}_`))}; // lane tree`);
         w.line(`acc_[bank_][slot_] = k_ < ${r.partials} ? lanes_ : ${combineText(r.op, "acc_[bank_][slot_]", "lanes_")};`);
         w.line(`if (++slot_ == ${r.partials}) slot_ = 0;`);
+        if (r.diagonal) w.line(diagonalAdvanceText(r.diagonal.lineVectors));
         w.block(`if (++k_ == ${r.rowVectors})`, () => { w.line("k_ = 0;"); w.line("slot_ = 0;"); w.line(`if (++bank_ == ${r.banks}) bank_ = 0;`); });
       });
     });

@@ -8,7 +8,7 @@ import { callsAny, cppTypeName } from "../codegen/c_expr.js";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { registerIndex, writtenElements, type Channel, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
-import { channelsOf, emitAdvance, hasStepsArgument, readerAddressing, readerSummary, STEPS_ARGUMENT } from "./memory_code.js";
+import { channelsOf, emitAdvance, emitReaderPasses, hasStepsArgument, readerAddressing, readerSummary, STEPS_ARGUMENT } from "./memory_code.js";
 import { cellFunction, emitCellFunction, emitIntegerHelpers, II_ONE_COMMENT, laneArguments, withWriteRegion } from "./pe_code.js";
 import { emitVitisReduction } from "./reduction_code.js";
 import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames } from "./window_code.js";
@@ -142,7 +142,8 @@ function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader, split: PortSpli
     emitSplitReader(w, r, split, at.index, outs);
     return;
   }
-  const params = [`const ${word}* ${r.array}`, ...outs.map((c) => streamParam(c, "out"))];
+  const second = channelsOf(p, r.secondPass ?? []);
+  const params = [`const ${word}* ${r.array}`, ...[...outs, ...second].map((c) => streamParam(c, "out"))];
   w.block(`static void ${r.name}(${params.join(", ")})`, () => {
     let source = r.array;
     if (r.onChip) {
@@ -155,14 +156,17 @@ function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader, split: PortSpli
         w.line(`local_[n_] = ${r.array}[n_];`);
       });
     }
-    w.line("int i_ = 0, j_ = 0, kv_ = 0;");
-    w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
-      w.directive("#pragma HLS PIPELINE II=1");
-      if (at.wide) w.line(`const ${vt} x_ = ${source}[${at.index}];`);
-      else w.line(`const ${vt} x_(${source}[${at.index}]); // broadcast along k`);
-      for (const c of outs) w.line(`${c.name}.write(x_);`);
-      emitAdvance(w);
-    });
+    const pass = (targets: Channel[], counters: string) => {
+      w.line(counters);
+      w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
+        w.directive("#pragma HLS PIPELINE II=1");
+        if (at.wide) w.line(`const ${vt} x_ = ${source}[${at.index}];`);
+        else w.line(`const ${vt} x_(${source}[${at.index}]); // broadcast along k`);
+        for (const c of targets) w.line(`${c.name}.write(x_);`);
+        emitAdvance(w);
+      });
+    };
+    emitReaderPasses(w, outs, second, pass);
   });
   w.line();
 }
@@ -363,7 +367,7 @@ function emitTop(w: CodeWriter, p: Pipeline, splits: PortSplits): void {
     }
     w.line();
     w.line("SDFG_DATAFLOW_BEGIN();");
-    for (const r of p.readers) w.line(`SDFG_DATAFLOW_CALL(${[r.name, ...portNames(r.array, splits), ...r.outputs].join(", ")});`);
+    for (const r of p.readers) w.line(`SDFG_DATAFLOW_CALL(${[r.name, ...portNames(r.array, splits), ...r.outputs, ...(r.secondPass ?? [])].join(", ")});`);
     for (const pe of p.pes) w.line(`SDFG_DATAFLOW_CALL(${[pe.name, ...pe.inputs.map((i) => i.channel), ...pe.outputs, ...pe.scalars, ...(pe.bypass ? [STEPS_ARGUMENT] : [])].join(", ")});`);
     for (const r of p.reductions ?? []) w.line(`SDFG_DATAFLOW_CALL(${[r.name, r.input, ...r.outputs].join(", ")});`);
     for (const wr of p.writers) w.line(`SDFG_DATAFLOW_CALL(${[wr.name, wr.input, ...portNames(wr.array, splits)].join(", ")});`);

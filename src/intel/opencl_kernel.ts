@@ -15,7 +15,7 @@
 // sim/include/intel_channels.h under SDFG_FPGA_SIM, which is how it is emulated.
 
 import { quoteUserText } from "../codegen/user_text.js";
-import { channelsOf, emitAdvance, readerAddressing, readerSummary, STEPS_ARGUMENT } from "../hls/memory_code.js";
+import { channelsOf, emitAdvance, emitReaderPasses, readerAddressing, readerSummary, STEPS_ARGUMENT } from "../hls/memory_code.js";
 import { CodeWriter } from "../codegen/code_writer.js";
 import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
@@ -24,7 +24,7 @@ import { emitOpenclReduction } from "./opencl_reduction.js";
 import { cellFunction, emitCellFunction, emitIntegerHelpers, II_ONE_COMMENT, laneArguments, withWriteRegion } from "../hls/pe_code.js";
 import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
-import { registerIndex, writtenElements, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
+import { registerIndex, writtenElements, type Channel, type MemoryReader, type MemoryWriter, type Pipeline, type ProcessingElement } from "../spatial/pipeline.js";
 import type { Storage } from "../spatial/storage.js";
 import { isComputeProcess, scalarsOf } from "../spatial/linalg_pipeline.js";
 
@@ -232,13 +232,16 @@ function emitReader(w: CodeWriter, p: Pipeline, r: MemoryReader, k: OpenclKernel
       w.line(`${at.wide ? vt : DTYPE_INFO[r.dtype].clType} local_[${at.words}];`);
       w.block(`for (int n_ = 0; n_ < ${at.words}; ++n_)`, () => w.line(`local_[n_] = ${r.array}[n_];`));
     }
-    w.line("int i_ = 0, j_ = 0, kv_ = 0;");
-    w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
-      if (at.wide) w.line(`const ${vt} x_ = ${source}[${at.index}];`);
-      else w.line(`const ${vt} x_ = (${vt})(${source}[${at.index}]); // broadcast along k`);
-      for (const c of outs) w.line(`write_channel_intel(${c.name}, x_);`);
-      emitAdvance(w);
-    });
+    const pass = (targets: Channel[], counters: string) => {
+      w.line(counters);
+      w.block("for (int v_ = 0; v_ < V_; ++v_)", () => {
+        if (at.wide) w.line(`const ${vt} x_ = ${source}[${at.index}];`);
+        else w.line(`const ${vt} x_ = (${vt})(${source}[${at.index}]); // broadcast along k`);
+        for (const c of targets) w.line(`write_channel_intel(${c.name}, x_);`);
+        emitAdvance(w);
+      });
+    };
+    emitReaderPasses(w, outs, channelsOf(p, r.secondPass ?? []), pass);
   });
   w.line();
 }

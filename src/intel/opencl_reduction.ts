@@ -2,7 +2,7 @@
 // loop reduces each row of its input channel with a lane tree, interleaved partial accumulators
 // and a final tree, and writes each row's result back out broadcast over the row.
 
-import { combineText, reductionLoopComment, treeText } from "../codegen/reduction_order.js";
+import { combineText, DIAGONAL_COUNTERS, diagonalAdvanceText, diagonalLaneText, reductionLoopComment, treeText } from "../codegen/reduction_order.js";
 import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { Pipeline, ReductionPE } from "../spatial/pipeline.js";
@@ -27,6 +27,7 @@ export function emitOpenclReduction(w: CodeWriter, p: Pipeline, r: ReductionPE, 
       w.line(`${T} result_ = 0; // the result of the row being streamed out`);
       w.line("int k_ = 0, slot_ = 0, bank_ = 0; // input: vector within its row, partial, bank");
       w.line(`int dk_ = 0, dbank_ = 0; // the input position ${r.drain} iteration(s) back, whose row may be complete`);
+      if (r.diagonal) w.line(DIAGONAL_COUNTERS);
       // The accumulators' true dependences are `partials` iterations apart, never closer.
       w.directive(`#pragma ivdep array(acc_) safelen(${r.partials})`);
       w.block(`for (int t_ = 0; t_ < V_ + ${r.lead}; ++t_)`, () => {
@@ -41,10 +42,11 @@ export function emitOpenclReduction(w: CodeWriter, p: Pipeline, r: ReductionPE, 
         });
         w.block("if (t_ < V_)", () => {
           w.line(`const ${vecType(input.dtype)} x_ = read_channel_intel(${input.name});`);
-          for (let l = 0; l < W; l++) w.line(`const ${T} l${l}_ = ${lane("x_", l)};`);
+          for (let l = 0; l < W; l++) w.line(`const ${T} l${l}_ = ${r.diagonal ? diagonalLaneText(l, W, `${lane("x_", l)}`, `(${T})(${r.diagonal.identity})`) : `${lane("x_", l)}`};`);
           w.line(`const ${T} lanes_ = ${treeText(r.op, [...Array(W).keys()].map((l) => `l${l}_`))}; // lane tree`);
           w.line(`acc_[bank_][slot_] = k_ < ${r.partials} ? lanes_ : ${combineText(r.op, "acc_[bank_][slot_]", "lanes_")};`);
           w.line(`if (++slot_ == ${r.partials}) slot_ = 0;`);
+          if (r.diagonal) w.line(diagonalAdvanceText(r.diagonal.lineVectors));
           w.block(`if (++k_ == ${r.rowVectors})`, () => { w.line("k_ = 0;"); w.line("slot_ = 0;"); w.line(`if (++bank_ == ${r.banks}) bank_ = 0;`); });
         });
       });

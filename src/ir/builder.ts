@@ -113,7 +113,7 @@ export class SDFGBuilder {
    */
   addReduce(spec: Omit<ReduceNode, "kind" | "id" | "output"> & { output: string }): this {
     const id = this.nextId++;
-    const node: ReduceNode = { kind: "reduce", id, label: spec.label, dtype: spec.dtype, domain: spec.domain, op: spec.op, reducedAxes: spec.reducedAxes, input: spec.input, output: "_out" };
+    const node: ReduceNode = { kind: "reduce", id, label: spec.label, dtype: spec.dtype, domain: spec.domain, op: spec.op, reducedAxes: spec.reducedAxes, input: spec.input, output: "_out", ...(spec.diagonal ? { diagonal: true } : {}) };
     this.state.edges.push({ src: this.access(spec.input, false), srcConn: null, dst: id, dstConn: spec.input, memlet: { data: spec.input, subset: fullSubset(spec.domain) } });
     this.state.nodes.push(node);
     const kept = spec.domain.slice(0, spec.domain.length - spec.reducedAxes);

@@ -221,6 +221,19 @@ export interface ReduceNode {
   input: string;
   /** Name of the out-connector. */
   output: string;
+  /**
+   * Reduce only the main diagonal of the (square) matrix the last two axes form, every other
+   * element counting as the operator's identity (`np.trace`, `for i: t += f(a[i, i])`). Only
+   * with every axis reduced (reducedAxes = domain.length = 2) and a sum or product.
+   */
+  diagonal?: boolean;
+}
+
+/** The value a reduction's masked elements count as: x op identity = x exactly. */
+export function reduceIdentity(op: ReduceOp): number {
+  if (op === "sum") return 0;
+  if (op === "product") return 1;
+  throw new Error(`reduction ${op} has no finite identity to mask elements with`);
 }
 
 export type Node = AccessNode | TaskletNode | MapEntryNode | MapExitNode | StencilNode | LinalgNode | ReduceNode;

@@ -57,6 +57,7 @@ const node = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("reduce"), id, label: z.string(), dtype, domain: z.array(z.number().int().positive()),
     op: z.enum(["sum", "product", "min", "max"]), reducedAxes: z.number().int().positive(), input: z.string(), output: z.string(),
+    diagonal: z.boolean().optional(),
   }).strict(),
 ]);
 const size = z.union([z.number().int(), z.string()]);

@@ -121,6 +121,9 @@ function validateState(sdfg: SDFG, state: State, p: string, report: (path: strin
       const kept = n.domain.slice(0, n.domain.length - n.reducedAxes);
       const o = out === undefined ? undefined : sdfg.arrays[out];
       if (!o || o.kind !== "array" || o.shape.map(Number).join() !== (kept.length > 0 ? kept : [1]).join()) report(`${np}.output`, `reduction '${n.label}' writes ${out === undefined ? "nothing" : `'${out}'`}, which is not an array of the reduced shape ${(kept.length > 0 ? kept : [1]).join("x")}`);
+      if (n.diagonal && !(n.domain.length === 2 && n.reducedAxes === 2 && n.domain[0] === n.domain[1] && (n.op === "sum" || n.op === "product"))) {
+        report(`${np}.diagonal`, `reduction '${n.label}' of the diagonal needs a square 2-axis domain reduced over both axes with sum or product (it has ${n.domain.join("x")}, ${n.reducedAxes} axes, ${n.op})`);
+      }
     }
     if (n.kind !== "stencil") return;
     const incoming = edgesInto.get(n.id) ?? [];
@@ -133,7 +136,9 @@ function validateState(sdfg: SDFG, state: State, p: string, report: (path: strin
       const desc = sdfg.arrays[input.data];
       if (!desc) { report(`${np}.inputs.${conn}`, `undeclared data '${input.data}'`); continue; }
       if (input.axes.some((a) => a < 0 || a >= n.domain.length)) report(`${np}.inputs.${conn}.axes`, `axes ${JSON.stringify(input.axes)} are outside the ${n.domain.length}-D domain`);
-      if (desc.kind === "array" && desc.shape.length !== input.axes.length) {
+      // A one-element array read with no axes is a value broadcast over the domain (a reduction over every axis).
+      const broadcastValue = input.axes.length === 0 && desc.kind === "array" && desc.shape.length === 1 && Number(desc.shape[0]) === 1;
+      if (desc.kind === "array" && desc.shape.length !== input.axes.length && !broadcastValue) {
         report(`${np}.inputs.${conn}.axes`, `'${input.data}' has ${desc.shape.length} dimensions but ${input.axes.length} axes are given`);
       }
     }

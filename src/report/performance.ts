@@ -12,7 +12,7 @@ import type { Platform } from "../platform/platform.js";
 import { bankSpan } from "../platform/placement.js";
 import { memoryPlacement } from "./memory.js";
 import { linalgPerformance } from "./linalg_figures.js";
-import { writtenElements, type Pipeline } from "../spatial/pipeline.js";
+import { readerPasses, writtenElements, type Pipeline } from "../spatial/pipeline.js";
 
 export interface PortTraffic { port: string; bank: string; bytesPerPass: number; demandGBs: number; bankGBs: number }
 
@@ -95,12 +95,15 @@ export function estimatePerformance(p: Pipeline, platform: Platform, clockMHz?: 
   };
   for (const r of p.readers) {
     const elems = r.onChip ? r.shape.reduce((a, b) => a * b, 1) : r.axes.includes(2) ? cells : p.vectors;
-    portBytes(r.array, elems * DTYPE_INFO[r.dtype].bytes);
+    // A reader's second pass (a reduction over the whole domain's consumers) reads the array again.
+    portBytes(r.array, (r.onChip ? elems : elems * readerPasses(r)) * DTYPE_INFO[r.dtype].bytes);
   }
   for (const w of p.writers) portBytes(w.array, (w.rowVectors ? writtenElements(p, w) : cells) * DTYPE_INFO[w.dtype].bytes);
   // Memory-bound, the whole pass (its fill included: the fill is mostly reading ahead) slows down
   // by the ratio of what the busiest port needs to what its bank gives.
-  const memorySeconds = passes * Math.max(0, ...ports.map((x) => x.bytesPerPass / (x.bankGBs * 1e9))) * (cyclesPerPass / p.vectors);
+  // A second pass over memory is not fill: its vectors are counted in the bytes already.
+  const streamedVectors = p.vectors * Math.max(1, ...p.readers.map(readerPasses));
+  const memorySeconds = passes * Math.max(0, ...ports.map((x) => x.bytesPerPass / (x.bankGBs * 1e9))) * Math.max(1, cyclesPerPass / streamedVectors);
   const seconds = Math.max(pipelineSeconds, memorySeconds);
   for (const x of ports) x.demandGBs = (passes * x.bytesPerPass) / seconds / 1e9;
 

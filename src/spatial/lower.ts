@@ -5,7 +5,7 @@
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { UserError } from "../ir/diagnostics.js";
 import { accessesOf, namesOf } from "../ir/expr.js";
-import { processNodesInOrder, type ReduceNode, type SDFG, type StencilNode } from "../ir/sdfg.js";
+import { processNodesInOrder, reduceIdentity, type ReduceNode, type SDFG, type StencilNode } from "../ir/sdfg.js";
 import { foldAlwaysOutOfDomainAccesses } from "./fold_boundaries.js";
 import { hasLinalg, lowerLinalg } from "./linalg/lower_linalg.js";
 import { estimatePipelineDepth } from "./op_latency.js";
@@ -112,6 +112,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
       onChip: axes.length < rank && desc.shape.map(Number).reduce((a, b) => a * b, 1) <= MAX_ON_CHIP_ELEMENTS,
     };
     readers.push(reader);
+    readerNames.add(reader.name);
     readerOfArray.set(array, reader);
     arrival.set(reader.name, 0);
     arrivalCycles.set(reader.name, 0);
@@ -130,6 +131,13 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
   const pes: ProcessingElement[] = [];
   const reductions: ReductionPE[] = [];
   const reductionNames = new Set<string>();
+  // Two phases (a reduction over the whole domain, then what consumes it): the reduction's result
+  // leaves only after its last input, so its consumers read their memory inputs in a second pass
+  // over memory (MemoryReader.secondPass) instead of waiting for it in FIFOs as deep as the domain.
+  const wholeDomainReductions = new Set<string>();
+  const secondPhase = new Set<string>();
+  const secondPassChannels = new Set<string>();
+  const readerNames = new Set<string>();
   for (let r = 0; r < P; r++) {
     const suffix = P > 1 ? `_r${r}` : "";
     for (const s of stencils) {
@@ -141,6 +149,9 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         const rowVectors = s.domain.slice(rank - s.reducedAxes).reduce((a, b) => a * b, 1) / W;
         const sched = reductionSchedule(s.op, s.dtype, rowVectors, W, options.reductionLatency);
         const from = producer(s.input, s.domain.map((_, a) => a), r);
+        if (secondPhase.has(from) || wholeDomainReductions.has(from)) {
+          throw new UserError(sdfg.name, `reduction '${s.label}' reduces '${s.input}', which needs a reduction over the whole domain first: a third pass over memory is not supported`);
+        }
         const channel = unique(`${s.input}_to_${s.label}_`);
         channels.push({ name: channel, field: s.input, dtype: sdfg.arrays[s.input]!.dtype, from, to: name, delay: 0, depth: 0, storage: "srl" });
         channelNamed.set(channel, channels[channels.length - 1]!);
@@ -152,10 +163,12 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         arrivalCycles.set(name, start + sched.pipelineDepth);
         marginCycles.set(name, marginCycles.get(from)! + sched.lead + PIPELINE_DEPTH_MARGIN * sched.pipelineDepth);
         reductionNames.add(name);
+        if (s.reducedAxes === rank) wholeDomainReductions.add(name);
         reductions.push({
           name, node: s.label, op: s.op, dtype: s.dtype, input: channel, outputs: [], rowVectors,
           partials: sched.partials, drain: sched.drain, banks: sched.banks, lead: sched.lead,
           arrival: arrive, pipelineDepth: sched.pipelineDepth, arrivalCycles: start + sched.pipelineDepth,
+          ...(s.diagonal ? { diagonal: { lineVectors: s.domain[rank - 1]! / W, identity: reduceIdentity(s.op) } } : {}),
         });
         continue;
       }
@@ -173,6 +186,12 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
       // A stencil written on a sub-box forwards its `keep` input's centre elsewhere.
       const keep = s.region ? s.inputs[s.region.keep]?.data : undefined;
       if (s.region && keep === undefined) throw new UserError(sdfg.name, `stencil '${s.label}': its write region keeps '${s.region.keep}', which is not one of its inputs`);
+      // Second phase: the PE reads a reduction over the whole domain (or a PE that does).
+      const phaseTwo = fields.some(([, inp]) => {
+        const from = sdfg.arrays[inp.data]!.kind === "array" && written.has(inp.data) ? producerOf.get(`${inp.data}@${r}`) : undefined;
+        return from !== undefined && (wholeDomainReductions.has(from) || secondPhase.has(from));
+      });
+      if (phaseTwo) secondPhase.add(peName);
       for (const [conn, inp] of fields) {
         const desc = sdfg.arrays[inp.data]!;
         const offsets = accesses.filter((a) => a.field === conn).map((a) => [...Array(pad).fill(0), ...a.offset] as [number, number, number]);
@@ -195,6 +214,10 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         for (const t of taps) for (let l = 0; l < W; l++) needed.add(windowSlot({ lo }, t.linear, l, W).vector);
         const dtype = desc.dtype; // a channel carries elements of the data's own type
         const channel = unique(`${inp.data}_to_${s.label}${suffix}_`);
+        if (phaseTwo && readerNames.has(from)) secondPassChannels.add(channel);
+        else if (phaseTwo && !wholeDomainReductions.has(from) && !secondPhase.has(from)) {
+          throw new UserError(sdfg.name, `stencil '${s.label}' reads '${inp.data}' from the first pass with a reduction over the whole domain: it would wait for it on chip (the whole array); not supported`);
+        }
         channels.push({ name: channel, field: inp.data, dtype, from, to: peName, delay: 0, depth: 0, storage: "srl" });
         channelNamed.set(channel, channels[channels.length - 1]!);
         inputs.push({
@@ -203,12 +226,17 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         });
       }
       const latency = Math.max(0, ...inputs.map((i) => i.lead));
-      const arriveAt = (i: PEInput) => arrival.get(channelNamed.get(i.channel)!.from)!;
-      const cyclesAt = (i: PEInput) => arrivalCycles.get(channelNamed.get(i.channel)!.from)!;
-      const arrive = Math.max(0, ...inputs.map((i) => arriveAt(i) + i.lead));
-      const start = Math.max(0, ...inputs.map((i) => cyclesAt(i) + i.lead));
-      const marginAt = (i: PEInput) => marginCycles.get(channels.find((c) => c.name === i.channel)!.from)!;
-      const marginStart = Math.max(0, ...inputs.map((i) => marginAt(i) + i.lead));
+      // A second pass starts when the PE needs it: its reader waits (the FIFO full) till then.
+      const firstPass = inputs.filter((i) => !secondPassChannels.has(i.channel));
+      const arriveFirst = (i: PEInput) => arrival.get(channelNamed.get(i.channel)!.from)!;
+      const cyclesFirst = (i: PEInput) => arrivalCycles.get(channelNamed.get(i.channel)!.from)!;
+      const marginFirst = (i: PEInput) => marginCycles.get(channelNamed.get(i.channel)!.from)!;
+      const arrive = Math.max(0, ...firstPass.map((i) => arriveFirst(i) + i.lead));
+      const start = Math.max(0, ...firstPass.map((i) => cyclesFirst(i) + i.lead));
+      const marginStart = Math.max(0, ...firstPass.map((i) => marginFirst(i) + i.lead));
+      const second = (i: PEInput) => secondPassChannels.has(i.channel);
+      const arriveAt = (i: PEInput) => (second(i) ? arrive - i.lead : arriveFirst(i));
+      const marginAt = (i: PEInput) => (second(i) ? marginStart - i.lead : marginFirst(i));
       const pipelineDepth = estimatePipelineDepth(s.code, s.dtype);
       for (const i of inputs) {
         const ch = channelNamed.get(i.channel)!;
@@ -246,7 +274,8 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     c.depth = Math.max(c.delay, hardwareDelay.get(c.name) ?? 0) + CHANNEL_SLACK;
     c.storage = chooseStorage(c.depth, W * DTYPE_INFO[c.dtype].bytes * 8, options.uram ?? false);
     const from = processNamed.get(c.from)!;
-    from.outputs.push(c.name);
+    if (secondPassChannels.has(c.name)) ((from as MemoryReader).secondPass ??= []).push(c.name);
+    else from.outputs.push(c.name);
   }
 
   const scalarNames = [...new Set(pes.flatMap((p) => p.scalars))].sort();

@@ -60,6 +60,12 @@ export interface MemoryReader {
    * broadcast from there instead of being re-read from memory for every cell.
    */
   onChip: boolean;
+  /**
+   * Channels fed by a second pass over the array, after the first pass has streamed it to
+   * `outputs`: the consumers of a reduction over the whole domain (go_fast's `a + trace`) read
+   * their data again from memory rather than holding the whole first pass on chip.
+   */
+  secondPass?: string[];
 }
 
 export interface MemoryWriter {
@@ -74,6 +80,11 @@ export interface MemoryWriter {
    * the writer stores one element per row, V / rowVectors in all, to a port of single elements.
    */
   rowVectors?: number;
+}
+
+/** Passes a reader makes over its array per run: 2 with a second pass after a first (secondPass). */
+export function readerPasses(r: Pick<MemoryReader, "outputs" | "secondPass">): number {
+  return r.secondPass && r.outputs.length > 0 ? 2 : 1;
 }
 
 /** Elements a writer stores per pass: its own shape's, the whole domain's, or one per reduced row. */
@@ -170,6 +181,12 @@ export interface ReductionPE {
   arrival: number;
   pipelineDepth: number;
   arrivalCycles: number;
+  /**
+   * Reduces only the main diagonal of the square matrix its row is (ReduceNode.diagonal): a
+   * lane counts when its column equals its row, else it counts as the identity. `lineVectors`
+   * is the vectors per matrix row.
+   */
+  diagonal?: { lineVectors: number; identity: number };
 }
 
 export interface ScalarArgument { name: string; dtype: DType }

@@ -30,6 +30,7 @@ import { computeState, evalSize, stateOrder } from "./compute_state.js";
 import { streamBundle } from "./stream_bundle.js";
 import { NotStreamable } from "./not_streamable.js";
 import { taskletAssignments, type ConnectorRead } from "./tasklet_code.js";
+import { safeDataNames } from "./safe_names.js";
 
 export const ELEMENTWISE_REDUCE_PATTERN = "elementwise-reduce";
 
@@ -42,27 +43,6 @@ export function raiseElementwiseReduce(input: StreamingInput): PatternResult {
     if (e instanceof NotStreamable) return { ok: false, reason: e.message };
     throw e;
   }
-}
-
-/**
- * The identifier each data item gets in generated code (DaCe names such as `__return` are not
- * safe C++ identifiers): the name itself when safe, else a cleaned name. Deterministic; the
- * result's `outputNames` maps renamed outputs back to the program's `<arg>.out.npy`.
- */
-function safeDataNames(data: string[]): Map<string, string> {
-  const names = new Map<string, string>();
-  const taken = new Set<string>();
-  const sorted = [...data].sort();
-  for (const n of sorted) if (nameProblem(n) === null) { names.set(n, n); taken.add(n); }
-  for (const n of sorted) {
-    if (names.has(n)) continue;
-    const base = n.replace(/[^A-Za-z0-9_]/g, "_").replace(/_+/g, "_").replace(/^_+|_+$/g, "");
-    let candidate = nameProblem(base) === null && base !== "" ? base : `v_${base || "data"}`.replace(/_+$/, "");
-    for (let k = 2; taken.has(candidate) || nameProblem(candidate) !== null; k++) candidate = `data${k}`;
-    names.set(n, candidate);
-    taken.add(candidate);
-  }
-  return names;
 }
 
 interface MapProcess { kind: "map"; entry: Extract<PNode, { kind: "map_entry" }>; tasklet: Extract<PNode, { kind: "tasklet" }>; domain: number[] }

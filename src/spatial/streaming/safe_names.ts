@@ -1,0 +1,25 @@
+// Identifiers for a DaCe program's data in generated code: DaCe names such as `__return` are not
+// safe C++ identifiers, so every streaming pass renames them the same deterministic way.
+
+import { nameProblem } from "../../ir/names.js";
+
+/**
+ * The identifier each data item gets in generated code (DaCe names such as `__return` are not
+ * safe C++ identifiers): the name itself when safe, else a cleaned name. Deterministic; the
+ * result's `outputNames` maps renamed outputs back to the program's `<arg>.out.npy`.
+ */
+export function safeDataNames(data: string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  const sorted = [...data].sort();
+  for (const n of sorted) if (nameProblem(n) === null) { names.set(n, n); taken.add(n); }
+  for (const n of sorted) {
+    if (names.has(n)) continue;
+    const base = n.replace(/[^A-Za-z0-9_]/g, "_").replace(/_+/g, "_").replace(/^_+|_+$/g, "");
+    let candidate = nameProblem(base) === null && base !== "" ? base : `v_${base || "data"}`.replace(/_+$/, "");
+    for (let k = 2; taken.has(candidate) || nameProblem(candidate) !== null; k++) candidate = `data${k}`;
+    names.set(n, candidate);
+    taken.add(candidate);
+  }
+  return names;
+}
