@@ -1,5 +1,5 @@
 // `report --html` for DaCe programs (issue 12 items 2 and 5): streamed gemm (a systolic chain,
-// P = 4), softmax (reduction PEs) and jacobi_2d (stencil PEs) and memory-mapped go_fast, measured
+// P = 4), softmax (reduction PEs) and jacobi_2d (stencil PEs) and memory-mapped trisolv, measured
 // in one Chromium launch with the checks of html_chromium.test.ts; the figures in the page are
 // those `report --json` prints; generated projects carry the same page; same input, same bytes.
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -62,11 +62,11 @@ describe("HTML report of DaCe programs", () => {
     const v = await execa(CHROMIUM, ["--version"], { reject: false }).catch(() => undefined);
     if (!v || v.exitCode !== 0) throw new Error(`no Chromium (${CHROMIUM}): run tools/install-deps.sh as root, or set CHROMIUM`);
     dir = mkdtempSync(join(tmpdir(), "sdfg-html-"));
-    await Promise.all([...STREAMED.map((c) => reportHtml(c.name, c.args)), reportHtml("go_fast", [])]);
+    await Promise.all([...STREAMED.map((c) => reportHtml(c.name, c.args)), reportHtml("trisolv", [])]);
   });
 
-  it("streamed gemm, softmax and jacobi_2d and memory-mapped go_fast render in Chromium with nothing empty, cut off or overlapping", async () => {
-    const checks = await measureInChromium([...STREAMED.map((c) => join(dir, `${c.name}.html`)), join(dir, "go_fast.html")], [1400, 2000]);
+  it("streamed gemm, softmax and jacobi_2d and memory-mapped trisolv render in Chromium with nothing empty, cut off or overlapping", async () => {
+    const checks = await measureInChromium([...STREAMED.map((c) => join(dir, `${c.name}.html`)), join(dir, "trisolv.html")], [1400, 2000]);
     STREAMED.forEach((c, k) => {
       const check = checks[k]!;
       expectClean(check, c.name);
@@ -75,7 +75,7 @@ describe("HTML report of DaCe programs", () => {
       expect(check.nodes, c.name).toBe(c.nodes);
     });
     const mm = checks[STREAMED.length]!;
-    expectClean(mm, "go_fast");
+    expectClean(mm, "trisolv");
     expect(mm.svgs).toEqual([]); // no figures the model does not have
   });
 
@@ -114,8 +114,8 @@ describe("HTML report of DaCe programs", () => {
   });
 
   it("a memory-mapped program's page says so and why, with its arguments and nothing the model does not know", () => {
-    const page = html.go_fast!;
-    const j = json.go_fast;
+    const page = html.trisolv!;
+    const j = json.trisolv;
     expect(j.kind).toBe("memory-mapped");
     expect(page).toContain("<p>A memory-mapped kernel (symbols N=64)");
     for (const k of j.kernels) expect(page).toContain(`<td class="code">${escapeHtml(k.reason)}</td>`);
@@ -128,21 +128,21 @@ describe("HTML report of DaCe programs", () => {
     const project = (name: string, target: string, args: string[] = []) => cli(["generate", sdfg(name), ...args, "--target", target, "--no-data", "-o", join(dir, `${name}-${target}`)]);
     const runs = await Promise.all([
       project("gemm", "xilinx", ["-P", "4"]),
-      project("go_fast", "xilinx"),
+      project("trisolv", "xilinx"),
       project("softmax", "intel"),
-      project("go_fast", "intel"),
+      project("trisolv", "intel"),
       cli(["report", sdfg("softmax"), "-p", "520n", "--html", join(dir, "softmax-520n.html")]),
-      cli(["report", sdfg("go_fast"), "-p", "520n", "--html", join(dir, "go_fast-520n.html")]),
+      cli(["report", sdfg("trisolv"), "-p", "520n", "--html", join(dir, "trisolv-520n.html")]),
       cli(["report", sdfg("softmax"), "--html", join(dir, "softmax.html")]), // replaces its own page
     ]);
     for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
     const page = (path: string) => readFileSync(join(dir, path), "utf8");
     expect(page("gemm-xilinx/report.html")).toBe(html.gemm);
-    expect(page("go_fast-xilinx/report.html")).toBe(html.go_fast);
+    expect(page("trisolv-xilinx/report.html")).toBe(html.trisolv);
     expect(page("softmax-intel/report.html")).toMatch(/<h1>softmax on Bittware 520N/);
     expect(page("softmax-intel/report.html")).toBe(page("softmax-520n.html"));
-    expect(page("go_fast-intel/report.html")).toMatch(/<h1>go_fast on Bittware 520N/);
-    expect(page("go_fast-intel/report.html")).toBe(page("go_fast-520n.html"));
+    expect(page("trisolv-intel/report.html")).toMatch(/<h1>trisolv on Bittware 520N/);
+    expect(page("trisolv-intel/report.html")).toBe(page("trisolv-520n.html"));
     expect(page("softmax.html")).toBe(html.softmax);
   });
 
