@@ -12,6 +12,7 @@
 // is refused with a UserError naming the node.
 
 import { CodeWriter } from "./code_writer.js";
+import { dataflowStates, processLocalData, type DataflowState, type ProcessInstance } from "./fpga_processes.js";
 import { doubleLiteral } from "./c_expr.js";
 import { UserError } from "../ir/diagnostics.js";
 import {
@@ -49,7 +50,13 @@ export interface KernelArg {
   deviceTransient: boolean;
 }
 
-interface DataRef { c: string; desc: PDataDesc; space: Space; byValue: boolean; scalarPtr: boolean }
+interface DataRef {
+  c: string; desc: PDataDesc; space: Space; byValue: boolean; scalarPtr: boolean;
+  /** A stream (FIFO array): its depth and number of channels. */
+  stream?: { depth: number; count: number };
+  /** A transient one process owns: declared inside that process's function. */
+  processLocal?: number;
+}
 
 class Env {
   readonly data = new Map<string, DataRef>();
@@ -242,8 +249,14 @@ function ident(name: string, where: string): string {
 }
 
 export class ProgramCodeGen {
-  private readonly w = new CodeWriter();
-  private readonly decls = new CodeWriter();
+  private w = new CodeWriter();
+  private decls = new CodeWriter();
+  /** Top-level states that are dataflow regions (FPGA-form SDFGs with streams). */
+  private dataflow = new Map<PState, DataflowState>();
+  /** The unrolled-map parameter of the process being generated (constant stream indices). */
+  private procConsts: Record<string, number> = {};
+  /** Process and dataflow-region functions, emitted before the kernel. */
+  private readonly functionsOut = new CodeWriter();
   private counter = 0;
   private readonly d: Dialect;
   private readonly symValues: Record<string, number>;
@@ -284,11 +297,21 @@ export class ProgramCodeGen {
     for (const [s] of Object.entries(p.constants)) if (!env.syms.has(s)) env.syms.set(s, { c: `s_${ident(s, `${p.file}: $.attributes.constants_prop`)}`, t: Number.isInteger(p.constants[s]) ? "int64" : "float64" });
     const written = writtenData(p);
     const read = readData(p);
+    this.dataflow = dataflowStates(p, (e, where) => this.evalSize(e, where));
+    const local = processLocalData(p, this.dataflow);
     for (const [name, desc] of Object.entries(p.arrays)) {
       const c = `d_${ident(name, `${p.file}: $.attributes._arrays`)}`;
       if (desc.kind === "stream") {
-        throw new UserError(`${p.file}: $.attributes._arrays.${name}`, `stream '${name}' cannot be mapped yet: memory-mapped kernels have no FIFOs (streaming designs are the next step)`);
+        const where = `${p.file}: $.attributes._arrays.${name}`;
+        if (!desc.transient) throw new UserError(where, `stream '${name}' is a program argument; only transient streams (FIFOs inside the kernel) can be mapped`);
+        if (this.d === "opencl") throw new UserError(where, `stream '${name}': FPGA-form SDFGs with streams are not mapped to Intel OpenCL yet (one kernel per process with channels is the next step); use --target xilinx`);
+        const count = desc.shape.map((x) => this.evalSize(x, `${where}.shape`)).reduce((a, b) => a * b, 1);
+        const depth = this.evalSize(desc.bufferSize ?? { kind: "number", value: 1, integer: true }, `${where}.buffer_size`);
+        if (!Number.isInteger(depth) || depth < 1) throw new UserError(`${where}.buffer_size`, `stream '${name}' has buffer_size ${depth}; a FIFO needs a depth of at least 1`);
+        env.data.set(name, { c, desc, space: "onchip", byValue: false, scalarPtr: false, stream: { depth, count } });
+        continue;
       }
+      if (local.has(name)) { env.data.set(name, { c, desc, space: desc.kind === "scalar" ? "private" : "onchip", byValue: false, scalarPtr: false, processLocal: local.get(name)! }); continue; }
       if (desc.kind === "view") { env.data.set(name, { c, desc, space: "global", byValue: false, scalarPtr: false }); continue; }
       const shape = desc.shape.map((x) => this.evalSize(x, `${p.file}: $.attributes._arrays.${name}.shape`));
       const elements = shape.reduce((a, b) => a * b, 1);
@@ -507,7 +530,102 @@ export class ProgramCodeGen {
   private state(s: PState, env: Env): void {
     if (s.nodes.length === 0) return;
     this.w.comment(`state ${s.label}`);
+    const df = env.parent === null ? this.dataflow.get(s) : undefined;
+    if (df) { this.dataflowState(df, env); return; }
     this.scope(s, null, env);
+  }
+
+  /** True when the program has dataflow states (streams): the code needs hls_stream.h and sdfg_dataflow.h. */
+  get usesStreams(): boolean { return this.dataflow.size > 0; }
+
+  /** Process and dataflow-region functions (after `body()`), to be emitted before the kernel. */
+  functions(): string { return this.functionsOut.toString(); }
+
+  private streamType(ref: DataRef): string {
+    return `hls::stream<${this.type(ref.desc.dtype, "")}, ${ref.stream!.depth}>`;
+  }
+
+  /** A parameter declaration passing `ref` (by its own C name) to a process function. */
+  private paramOf(ref: DataRef, where: string): string {
+    const T = this.type(ref.desc.dtype, where);
+    if (ref.stream) return `${this.streamType(ref)} (&${ref.c})[${ref.stream.count}]`;
+    if (ref.byValue) return `const ${T} ${ref.c}`;
+    if (ref.desc.kind === "scalar" && !ref.scalarPtr) return `${T}& ${ref.c}`;
+    return `${T}* ${ref.c}`;
+  }
+
+  /**
+   * A dataflow state: each process is a function, the state a DATAFLOW region declaring the
+   * streams and calling every process (fibers in the g++ emulation, sdfg_dataflow.h).
+   */
+  private dataflowState(df: DataflowState, env: Env): void {
+    const s = df.state;
+    const id = this.counter++;
+    const fn = `dataflow_${id}_${s.label.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    const syms = [...env.syms.values()];
+    const symParams = syms.map((x) => `const ${this.type(x.t, "")} ${x.c}`);
+    const symArgs = syms.map((x) => x.c);
+    const streamRefs = df.streams.map((n) => env.data.get(n)!);
+    const calls: string[] = [];
+    const saved = { w: this.w, decls: this.decls };
+    for (const pr of df.processes) {
+      const name = `pe_${id}_${pr.label}`;
+      const used = [...pr.data].map((d) => [d, env.data.get(d)] as const).filter(([, r]) => r && r.processLocal === undefined) as [string, DataRef][];
+      const params = [...symParams, ...used.map(([d, r]) => this.paramOf(r, `${s.where}: ${d}`))];
+      this.w = new CodeWriter();
+      this.decls = new CodeWriter();
+      this.process(s, pr, env);
+      const fw = this.functionsOut;
+      fw.comment(`process '${pr.label}' of state ${s.label}${pr.unrolled ? ` (unrolled map, ${pr.unrolled.param} = ${pr.unrolled.value})` : ""}`);
+      fw.block(`static void ${name}(${params.join(", ")})`, () => {
+        fw.embed(this.decls);
+        fw.embed(this.w);
+      });
+      fw.line();
+      calls.push(`SDFG_DATAFLOW_CALL(${name}${[...symArgs, ...used.map(([, r]) => r.c)].map((a) => `, ${a}`).join("")});`);
+    }
+    this.w = saved.w;
+    this.decls = saved.decls;
+    const outer = [...new Set(df.processes.flatMap((pr) => [...pr.data]))].filter((d) => { const r = env.data.get(d)!; return r.processLocal === undefined && !r.stream; });
+    const fw = this.functionsOut;
+    fw.comment(`state ${s.label}: ${df.processes.length} concurrent processes connected by ${streamRefs.reduce((a, r) => a + r.stream!.count, 0)} FIFOs`);
+    fw.block(`static void ${fn}(${[...symParams, ...outer.map((d) => this.paramOf(env.data.get(d)!, `${s.where}: ${d}`))].join(", ")})`, () => {
+      if (this.d === "hls") fw.directive("#pragma HLS DATAFLOW");
+      for (const r of streamRefs) {
+        const name = r.c.replace(/^d_/, "");
+        const names = Array.from({ length: r.stream!.count }, (_, k) => `"${name}[${k}]"`);
+        fw.line(`${this.streamType(r)} ${r.c}[${r.stream!.count}] = {${names.join(", ")}};  // stream ${name}: buffer_size ${r.stream!.depth}`);
+        if (this.d === "hls") fw.directive(`#pragma HLS STREAM variable=${r.c} depth=${r.stream!.depth}`);
+      }
+      fw.line("SDFG_DATAFLOW_BEGIN();");
+      fw.many(calls);
+      fw.line("SDFG_DATAFLOW_END();");
+    });
+    fw.line();
+    this.w.line(`${fn}(${[...symArgs, ...outer.map((d) => env.data.get(d)!.c)].join(", ")});`);
+  }
+
+  /** The body of one process: its component (one PE of an unrolled map with its parameter fixed). */
+  private process(s: PState, pr: ProcessInstance, env: Env): void {
+    const inner = new Env(env.prog, env, env.prefix);
+    for (const [k, v] of env.data) inner.data.set(k, v);
+    for (const [name, ref] of env.data) {
+      if (ref.processLocal !== pr.component) continue;
+      const T = this.type(ref.desc.dtype, `${this.prog.file}: $.attributes._arrays.${name}`);
+      if (ref.desc.kind === "scalar") { this.decls.line(`${T} ${ref.c} = 0;  // ${name}: this process's own`); continue; }
+      const shape = ref.desc.shape.map((x) => this.evalSize(x, `${this.prog.file}: $.attributes._arrays.${name}.shape`));
+      const elements = shape.reduce((a, b) => a * b, 1);
+      if (elements * PDTYPE_BYTES[ref.desc.dtype] > this.opts.onchipLimitBytes) throw new UserError(`${this.prog.file}: $.attributes._arrays.${name}`, `transient '${name}' (${elements} elements) is too large for on-chip memory in process '${pr.label}'`);
+      this.decls.line(`static ${T} ${ref.c}[${elements}];  // ${name}: this process's own (${ref.desc.storage})`);
+    }
+    this.procConsts = {};
+    if (pr.unrolled) {
+      const { param, value, map } = pr.unrolled;
+      inner.syms.set(param, { c: String(value), t: "int64" });
+      this.procConsts = { [param]: value };
+      this.scope(s, map, inner);
+    } else this.scope(s, null, inner, pr.nodes);
+    this.procConsts = {};
   }
 
   private scopeCache = new WeakMap<PState, { children: Map<number | null, number[]>; deps: Map<number | null, [number, number][]> }>();
@@ -553,10 +671,10 @@ export class ProgramCodeGen {
   }
 
   /** Nodes directly inside `entry` (null: top level), in dependency order, as units. */
-  private scope(s: PState, entry: number | null, env: Env): void {
+  private scope(s: PState, entry: number | null, env: Env, only?: Set<number>): void {
     const byId = this.adj(s).byId;
     const sc = this.scopes(s);
-    const ids = (sc.children.get(entry) ?? []).filter((i) => i !== entry);
+    const ids = (sc.children.get(entry) ?? []).filter((i) => i !== entry && (!only || only.has(i)));
     const deps = new Map<number, Set<number>>(ids.map((i) => [i, new Set()]));
     for (const [a, b] of sc.deps.get(entry) ?? []) deps.get(b)?.add(a);
     // Kahn's algorithm, smallest position first (stable, deterministic).
@@ -615,6 +733,17 @@ export class ProgramCodeGen {
 
   /** An lvalue/rvalue for one element. */
   private element(ref: DataRef, indices: PExpr[], env: Env, where: string, ctx?: StmtCtx): string {
+    if (ref.stream) {
+      // Constant channel indices where they are (a PE instance's `pipe[p + 1]` is `pipe[2]`).
+      const vals = { ...this.symValues, ...(env.prefix === "" ? this.procConsts : {}) };
+      const idx = indices.map((x) => evalPExpr(x, vals));
+      const strides = ref.desc.strides.map((x) => evalPExpr(x, this.symValues));
+      if (idx.length === strides.length && idx.every((x) => x !== undefined) && strides.every((x) => x !== undefined)) {
+        const k = idx.reduce((a, x, i) => a! + x! * strides[i]!, 0)!;
+        if (k < 0 || k >= ref.stream.count) return `${ref.c}[${k}] /* out of range: never reached when the program is correct */`;
+        return `${ref.c}[${k}]`;
+      }
+    }
     if (ref.desc.kind === "scalar" && !ref.scalarPtr) return ref.c;
     if (ref.scalarPtr) return `${ref.c}[0]`;
     return `${ref.c}[${this.flat(ref, indices, env, where, ctx)}]`;
@@ -738,7 +867,7 @@ export class ProgramCodeGen {
       this.w.comment(`copy ${srcName} -> ${dstName} (reshaping)`);
       const nest = (k: number) => {
         if (k === vars.length) {
-          this.write(dref, dIdx, { text: this.element(sref, sIdx, env, where), t: sref.desc.dtype }, m.wcr, env, where);
+          this.write(dref, dIdx, { text: this.readText(sref, sIdx, env, where), t: sref.desc.dtype }, m.wcr, env, where);
           return;
         }
         this.w.block(`for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${ssz[k]}; ${vars[k]}++)`, () => { if (k === vars.length - 1) this.pipelinePragma(false, ""); nest(k + 1); });
@@ -759,17 +888,28 @@ export class ProgramCodeGen {
     this.w.comment(`copy ${srcName} -> ${dstName}`);
     const open = loopDims.map((x, k) => `for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${this.sizeText(x.r, env)}; ${vars[k]}++)`);
     const emitBody = () => {
-      const val: Typed = { text: sref.desc.kind === "scalar" && !sref.scalarPtr ? sref.c : this.element(sref, sIdx, env, where), t: sref.desc.dtype };
+      const val: Typed = { text: sref.desc.kind === "scalar" && !sref.scalarPtr ? sref.c : this.readText(sref, sIdx, env, where), t: sref.desc.dtype };
       this.write(dref, dIdx, val, m.wcr, env, where);
     };
     const nest = (k: number) => { if (k === open.length) emitBody(); else this.w.block(open[k]!, () => { if (k === open.length - 1) this.pipelinePragma(false, ""); nest(k + 1); }); };
     nest(0);
   }
 
+  /** The value of one element: a blocking read when it is a stream. */
+  private readText(ref: DataRef, indices: PExpr[], env: Env, where: string): string {
+    const e = this.element(ref, indices, env, where);
+    return ref.stream ? `${e}.read()` : e;
+  }
+
   /** Writes `val` to one element, combining with the old value under WCR. */
   private write(ref: DataRef, indices: PExpr[], val: Typed, wcr: Wcr | null, env: Env, where: string): void {
     const lhs = this.element(ref, indices, env, where);
     const t = ref.desc.dtype;
+    if (ref.stream) {
+      if (wcr) throw new UserError(where, "a write-conflict resolution into a stream cannot be mapped (a FIFO has no old value)");
+      this.w.line(`${lhs}.write(${this.conv(val, t)});  // blocking write`);
+      return;
+    }
     if (!wcr) { this.w.line(`${lhs} = ${this.conv(val, t)};`); return; }
     this.w.line(`${lhs} = ${this.conv(this.combine(wcr, { text: lhs, t }, val, env), t)};`);
   }
@@ -868,7 +1008,7 @@ export class ProgramCodeGen {
   private tasklet(s: PState, n: Extract<PNode, { kind: "tasklet" }>, env: Env): void {
     const inner = new Env(env.prog, env, env.prefix);
     for (const [k, v] of env.data) inner.data.set(k, v);
-    const conns = new Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>();
+    const conns: StmtCtx["conns"] = new Map();
     this.w.comment(`tasklet ${n.label}`);
     this.w.block("", () => {
       for (const e of this.inE(s, n.id).filter((x) => x.memlet && x.dstConn)) {
@@ -877,6 +1017,18 @@ export class ProgramCodeGen {
         const sub = m.subset ?? [];
         const dims = this.dims(sub);
         const c = `in_${ident(e.dstConn!, n.where)}`;
+        if (ref.stream) {
+          if (!dims.every((d) => d.single)) throw new UserError(e.where, `tasklet '${n.label}' reads several channels of stream '${m.data}' through one connector; read one channel per connector`);
+          const channel = this.element(ref, sub.map((r) => r.start), env, e.where);
+          // A dynamic memlet reads where the code uses the connector (as DaCe does); otherwise the
+          // one element is read when the tasklet starts.
+          if (m.dynamic) conns.set(e.dstConn!, { c, t: ref.desc.dtype, streamIn: channel });
+          else {
+            this.w.line(`const ${this.type(ref.desc.dtype, e.where)} ${c} = ${channel}.read();  // blocking read`);
+            conns.set(e.dstConn!, { c, t: ref.desc.dtype });
+          }
+          continue;
+        }
         if (ref.desc.kind === "scalar" || dims.every((d) => d.single)) {
           const T = this.type(ref.desc.dtype, e.where);
           this.w.line(`const ${T} ${c} = ${this.element(ref, sub.map((r) => r.start), env, e.where)};`);
@@ -891,6 +1043,7 @@ export class ProgramCodeGen {
         const sub = m.subset ?? [];
         const dims = this.dims(sub);
         const c = `out_${ident(e.srcConn!, n.where)}`;
+        if (ref.stream && !dims.every((d) => d.single)) throw new UserError(e.where, `tasklet '${n.label}' writes several channels of stream '${m.data}' through one connector; write one channel per connector`);
         if (ref.desc.kind === "scalar" || dims.every((d) => d.single)) {
           const idx = sub.map((r) => r.start);
           if (m.dynamic) conns.set(e.srcConn!, { c, t: ref.desc.dtype, direct: { ref, idx, wcr: m.wcr } });
@@ -993,6 +1146,14 @@ export class ProgramCodeGen {
             this.w.line(`${T} ${c}_val_ = ${oref.c};`);
             this.w.line(`${T}* ${c} = &${c}_val_;`);
             inner.data.set(name, { c, desc, space: "private", byValue: false, scalarPtr: desc.kind === "scalar" });
+            continue;
+          }
+          if (oref.stream) {
+            // The nested SDFG's stream is channels of the outer one, from the memlet's start on.
+            if (desc.kind !== "stream") throw new UserError(e.where, `nested SDFG '${n.label}': '${name}' is bound to stream '${m.data}' but is not a stream`);
+            const count = desc.shape.map((x) => evalPExpr(x, this.symValues) ?? NaN).reduce((a, b) => a * b, 1);
+            this.w.line(`hls::stream<${T}>* ${c} = &${this.element(oref, start, env, e.where)};  // ${name}: channel of stream ${m.data}`);
+            inner.data.set(name, { c, desc, space: "onchip", byValue: false, scalarPtr: false, stream: { depth: oref.stream.depth, count } });
             continue;
           }
           const base = oref.desc.kind === "scalar" && !oref.scalarPtr ? `&${oref.c}` : `&${this.element(oref, oref.desc.kind === "scalar" ? [] : start, env, e.where)}`;
@@ -1239,6 +1400,8 @@ export class ProgramCodeGen {
         const conn = ctx?.conns.get(e.name);
         if (conn) {
           if (conn.arr) throw new UserError(where, `'${e.name}' is an array connector: index it (${e.name}[i])`);
+          if (conn.streamIn) return { text: `${conn.streamIn}.read()`, t: conn.t };
+          if (conn.direct?.ref.stream) throw new UserError(where, `'${e.name}' writes to a stream and cannot be read`);
           if (conn.direct) return { text: this.element(conn.direct.ref, conn.direct.idx, env, where), t: conn.t };
           return { text: conn.c, t: conn.t };
         }
@@ -1384,7 +1547,7 @@ export class ProgramCodeGen {
 }
 
 interface StmtCtx {
-  conns: Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null } }>;
+  conns: Map<string, { c: string; t: PDType; arr?: { ref: DataRef; sub: PRange[]; wcr?: Wcr | null }; direct?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; out?: { ref: DataRef; idx: PExpr[]; wcr: Wcr | null }; streamIn?: string }>;
   locals: Map<string, { c: string; t: PDType }>;
   env: Env;
   where: string;

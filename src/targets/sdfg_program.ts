@@ -87,6 +87,21 @@ const hostElem = (t: PDType, d: Dialect) => (d === "opencl" && t === "bool" ? "u
 
 export interface Generated { gen: ProgramCodeGen; body: string; args: KernelArg[] }
 
+/** Headers an FPGA-form program's streams and dataflow regions need (hls::stream, the dataflow macros). */
+const STREAM_HEADERS = ["hls_stream.h", "sdfg_dataflow.h"];
+const SIM_STREAM_FILES = ["hls_stream.h", "sdfg_dataflow.h", "sdfg_sim/fifo.h", "sdfg_sim/progress.h"];
+
+/** The process and dataflow-region functions of an FPGA-form program, after the prelude. */
+function emitFunctions(w: CodeWriter, g: Generated): void {
+  const text = g.gen.functions().trimEnd();
+  if (text) { w.many(text.split("\n")); w.line(); }
+}
+
+function simStreamFiles(files: ProjectFiles, g: Generated): void {
+  if (!g.gen.usesStreams) return;
+  for (const h of SIM_STREAM_FILES) files.set(`sim/include/${h}`, readFileSync(join(SIM_DIR, "include", h), "utf8"));
+}
+
 function generate(b: SdfgBundle, dialect: Dialect): Generated {
   const gen = new ProgramCodeGen(b.program, { dialect, symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
   const body = gen.body();
@@ -142,15 +157,19 @@ function header(w: CodeWriter, b: SdfgBundle, what: string): void {
 }
 
 /** The CPU reference: sequential C++ and a main that reads and writes .npy files. */
-export function emitSdfgCpu(b: SdfgBundle): string {
-  const g = generate(b, "cpp");
+export function emitSdfgCpu(b: SdfgBundle, g: Generated = generate(b, "cpp")): string {
   const w = new CodeWriter();
   header(w, b, "CPU reference (sequential, SDFG semantics)");
   for (const h of ["cmath", "memory", ...HOST_HEADERS]) w.directive(`#include <${h}>`);
   w.directive('#include "sdfg_npy_raw.h"');
+  if (g.gen.usesStreams) {
+    w.comment("Streams are bounded FIFOs and the dataflow processes fibers (build with -DSDFG_FPGA_SIM).");
+    for (const h of STREAM_HEADERS) w.directive(`#include "${h}"`);
+  }
   w.line();
   w.many(g.gen.prelude().trimEnd().split("\n"));
   w.line();
+  emitFunctions(w, g);
   w.block(`static void program(${paramList(g, "cpp").join(", ")})`, () => w.many(g.body.trimEnd().split("\n")));
   w.line();
   w.block("int main(int argc, char** argv)", () => {
@@ -168,9 +187,14 @@ export function emitSdfgVitisKernel(b: SdfgBundle, banks: Map<string, number>, g
   header(w, b, "Vitis HLS memory-mapped kernel");
   w.comment("Each array is an m_axi port with its own bundle (its own AXI master and bank); scalars and\nthe control registers are s_axilite. Map nests are pipelined loop nests (innermost loop);\ntransients that fit are on-chip static arrays (BRAM/URAM), larger ones are device buffers.");
   for (const h of ["cmath", "complex", "cstdint"]) w.directive(`#include <${h}>`);
+  if (g.gen.usesStreams) {
+    w.comment("FPGA-form SDFG: each stream is an hls::stream array, each dataflow state a DATAFLOW region\nwhose processes run concurrently (fibers in the g++ emulation, sdfg_dataflow.h).");
+    for (const h of STREAM_HEADERS) w.directive(`#include "${h}"`);
+  }
   w.line();
   w.many(g.gen.prelude().trimEnd().split("\n"));
   w.line();
+  emitFunctions(w, g);
   w.block(`extern "C" void ${SDFG_KERNEL}(${paramList(g, "hls").join(", ")})`, () => {
     for (const a of g.args) {
       if (a.byValue) w.directive(`#pragma HLS INTERFACE s_axilite port=${a.cName}`);
@@ -287,6 +311,9 @@ export function sdfgVitisProject(b: SdfgBundle, platform: Platform): ProjectFile
     "",
   ].join("\n"));
   files.set("sim/include/sdfg_npy_raw.h", readFileSync(join(SIM_DIR, "include", "sdfg_npy_raw.h"), "utf8"));
+  simStreamFiles(files, pre);
+  // v++ finds the dataflow macros next to the kernel (its quoted include), Vitis's own hls_stream.h.
+  if (pre.gen.usesStreams) files.set("kernel/sdfg_dataflow.h", readFileSync(join(SIM_DIR, "include", "sdfg_dataflow.h"), "utf8"));
   return files;
 }
 
@@ -365,9 +392,13 @@ export function sdfgIntelProject(b: SdfgBundle, platform: Platform): ProjectFile
 }
 
 export function sdfgCpuProject(b: SdfgBundle): ProjectFiles {
-  return new Map<string, string | Buffer>([
-    ["reference.cpp", emitSdfgCpu(b)],
+  const g = generate(b, "cpp");
+  const files = new Map<string, string | Buffer>([
+    ["reference.cpp", emitSdfgCpu(b, g)],
     ["sim/include/sdfg_npy_raw.h", readFileSync(join(SIM_DIR, "include", "sdfg_npy_raw.h"), "utf8")],
-    ["Makefile", "reference: reference.cpp\n\tg++ -std=c++17 -O2 -Isim/include -o $@ $<\n"],
+    // Streams: the processes run as fibers of the sim's scheduler (SDFG_FPGA_SIM).
+    ["Makefile", `reference: reference.cpp\n\tg++ -std=c++17 -O2${g.gen.usesStreams ? " -DSDFG_FPGA_SIM" : ""} -Isim/include -o $@ $<\n`],
   ]);
+  simStreamFiles(files, g);
+  return files;
 }
