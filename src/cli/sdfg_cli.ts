@@ -50,14 +50,26 @@ function bundleOf(file: string, opts: SdfgOptions) {
   return loadSdfgBundle(file, { ...(opts.symbol ? { symbols: opts.symbol } : {}), ...(opts.inputs ? { inputsDir: opts.inputs } : {}) });
 }
 
+/**
+ * An FPGA-form SDFG (streams, unrolled PE maps, as DaCe's FPGA samples build them) says how it is
+ * streamed: it is emitted as written, its processes and FIFOs its own. Null for other programs.
+ */
+export function fpgaFormDecision(b: SdfgBundle): StreamingDecision | null {
+  if (!Object.values(b.program.arrays).some((a) => a.kind === "stream")) return null;
+  const gen = new ProgramCodeGen(b.program, { dialect: "cpp", symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
+  gen.body();
+  const s = gen.dataflowSummary();
+  return { streamed: false, kernels: [{ name: b.name, mapping: "streamed", pattern: "fpga-form", reason: `FPGA-form SDFG emitted as written (${s.processes} processes, ${s.fifos} FIFOs)` }] };
+}
+
 /** Streamed or memory-mapped, and why; -W and -P shape streamed pipelines only. */
 export function sdfgRoad(b: SdfgBundle, opts: SdfgOptions): StreamingDecision {
-  const d: StreamingDecision = opts.memoryMapped
+  const d: StreamingDecision = fpgaFormDecision(b) ?? (opts.memoryMapped
     ? { streamed: false, kernels: [{ name: b.name, mapping: "memory-mapped", reason: "--memory-mapped was given" }] }
-    : streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
+    : streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file }));
   if (!d.streamed) {
     const flag = (opts.vectorWidth ?? 1) !== 1 ? "--vector-width" : (opts.replicas ?? 1) !== 1 ? "--replicas" : undefined;
-    if (flag) throw new UserError(flag, `applies to streamed programs; '${b.name}' stays a memory-mapped kernel (${d.kernels.map((k) => k.reason).join("; ")})`);
+    if (flag) throw new UserError(flag, `applies to pattern-streamed programs; '${b.name}' is ${isFpgaForm(d) ? "emitted as written" : "a memory-mapped kernel"} (${d.kernels.map((k) => k.reason).join("; ")})`);
   }
   return d;
 }
@@ -77,8 +89,11 @@ function roadLine(b: SdfgBundle, d: StreamingDecision, opts: SdfgOptions): strin
     const processes = [...kinds].map(([k, n]) => `${n} ${label[k] ?? k}`).join(", ") || "no processes";
     return `${b.name}: streamed (pattern ${d.pattern}, W=${s.vectorWidth}, P=${s.replicas}): ${processes} per time step${d.bundle.timeLoop ? `, ${d.bundle.timeLoop.steps} time steps` : ""}`;
   }
+  if (isFpgaForm(d)) return `${b.name}: ${d.kernels.map((k) => k.reason).join("; ")}`;
   return `${b.name}: memory-mapped kernel (${d.kernels.map((k) => k.reason).join("; ")})`;
 }
+
+const isFpgaForm = (d: StreamingDecision) => !d.streamed && d.kernels.some((k) => k.pattern === "fpga-form");
 
 export interface SdfgGenerateOptions extends SdfgOptions {
   force?: boolean;
@@ -183,9 +198,9 @@ export function sdfgReport(file: string, platformName: string, opts: SdfgOptions
   const gen = new ProgramCodeGen(b.program, { dialect: platform.vendor === "intel" ? "opencl" : "hls", symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
   gen.body();
   const args = gen.args.map((a) => ({ name: a.name, dtype: a.desc.dtype, elements: a.elements, bytes: a.elements * PDTYPE_BYTES[a.desc.dtype], port: a.byValue ? "s_axilite" : "m_axi", deviceTransient: a.deviceTransient }));
-  const report = { program: b.name, platform: platform.name, symbols: b.symbols, kind: "memory-mapped", kernels: d.kernels, arguments: args, globalBytes: args.filter((a) => a.port === "m_axi").reduce((s, a) => s + a.bytes, 0) };
+  const report = { program: b.name, platform: platform.name, symbols: b.symbols, kind: isFpgaForm(d) ? "fpga-form" : "memory-mapped", kernels: d.kernels, arguments: args, globalBytes: args.filter((a) => a.port === "m_axi").reduce((s, a) => s + a.bytes, 0) };
   if (opts.json) { process.stdout.write(JSON.stringify(report, null, 2) + "\n"); return; }
-  process.stdout.write(`${b.name} on ${platform.name}: memory-mapped kernel (symbols ${Object.entries(b.symbols).map(([k, v]) => `${k}=${v}`).join(", ") || "none"})\n`);
+  process.stdout.write(`${b.name} on ${platform.name}: ${isFpgaForm(d) ? "FPGA-form kernel" : "memory-mapped kernel"} (symbols ${Object.entries(b.symbols).map(([k, v]) => `${k}=${v}`).join(", ") || "none"})\n`);
   for (const k of d.kernels) process.stdout.write(`  ${k.mapping}: ${k.reason}\n`);
   for (const a of args) process.stdout.write(`  ${a.port.padEnd(9)} ${a.name.padEnd(24)} ${a.dtype.padEnd(10)} ${String(a.elements).padStart(10)} elements${a.deviceTransient ? " (transient in device memory)" : ""}\n`);
   process.stdout.write(`  device memory footprint: ${report.globalBytes} bytes\n`);

@@ -538,6 +538,14 @@ export class ProgramCodeGen {
   /** True when the program has dataflow states (streams): the code needs hls_stream.h and sdfg_dataflow.h. */
   get usesStreams(): boolean { return this.dataflow.size > 0; }
 
+  /** Processes and FIFOs of the dataflow states (after `body()`): what the report says. */
+  dataflowSummary(): { states: number; processes: number; fifos: number } {
+    const dfs = [...this.dataflow.values()];
+    let fifos = 0;
+    for (const df of dfs) for (const st of df.streams) fifos += this.evalSize(this.prog.arrays[st]!.shape.reduce<PExpr>((a, x) => ({ kind: "binary", op: "*", left: a, right: x }), { kind: "number", value: 1, integer: true }), st);
+    return { states: dfs.length, processes: dfs.reduce((a, d) => a + d.processes.length, 0), fifos };
+  }
+
   /** Process and dataflow-region functions (after `body()`), to be emitted before the kernel. */
   functions(): string { return this.functionsOut.toString(); }
 
