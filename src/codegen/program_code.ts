@@ -571,7 +571,8 @@ export class ProgramCodeGen {
     const id = this.counter++;
     const fn = `dataflow_${id}_${s.label.replace(/[^A-Za-z0-9_]/g, "_")}`;
     const syms = [...env.syms.values()];
-    const symParams = syms.map((x) => `const ${this.type(x.t, "")} ${x.c}`);
+    // Every process gets every symbol; a process that does not read one leaves it unused.
+    const symParams = syms.map((x) => `[[maybe_unused]] const ${this.type(x.t, "")} ${x.c}`);
     const symArgs = syms.map((x) => x.c);
     const streamRefs = df.streams.map((n) => env.data.get(n)!);
     const calls: string[] = [];
@@ -1056,7 +1057,9 @@ export class ProgramCodeGen {
           const idx = sub.map((r) => r.start);
           if (m.dynamic) conns.set(e.srcConn!, { c, t: ref.desc.dtype, direct: { ref, idx, wcr: m.wcr } });
           else {
-            this.w.line(`${this.type(ref.desc.dtype, e.where)} ${c};`);
+            // FPGA-form code (C++ only) starts outputs at zero: a PE whose code leaves one unassigned
+            // (jacobi's window at the domain's edge) writes a defined value, the same in every build.
+            this.w.line(`${this.type(ref.desc.dtype, e.where)} ${c}${this.usesStreams ? "{}" : ""};`);
             conns.set(e.srcConn!, { c, t: ref.desc.dtype, out: { ref, idx, wcr: m.wcr } });
           }
         } else {
