@@ -52,8 +52,11 @@ export interface KernelArg {
 
 interface DataRef {
   c: string; desc: PDataDesc; space: Space; byValue: boolean; scalarPtr: boolean;
-  /** A stream (FIFO array): its depth and number of channels. */
-  stream?: { depth: number; count: number };
+  /**
+   * A stream (FIFO array): its depth and number of channels; `offset`: a nested SDFG's stream
+   * that is channels of the outer array `c` from this constant channel on.
+   */
+  stream?: { depth: number; count: number; offset?: number };
   /** A transient one process owns: declared inside that process's function. */
   processLocal?: number;
 }
@@ -748,7 +751,7 @@ export class ProgramCodeGen {
       const idx = indices.map((x) => evalPExpr(x, vals));
       const strides = ref.desc.strides.map((x) => evalPExpr(x, this.symValues));
       if (idx.length === strides.length && idx.every((x) => x !== undefined) && strides.every((x) => x !== undefined)) {
-        const k = idx.reduce((a, x, i) => a! + x! * strides[i]!, 0)!;
+        const k = idx.reduce((a, x, i) => a! + x! * strides[i]!, 0)! + (ref.stream.offset ?? 0);
         if (k < 0 || k >= ref.stream.count) return `${ref.c}[${k}] /* out of range: never reached when the program is correct */`;
         return `${ref.c}[${k}]`;
       }
@@ -1162,6 +1165,14 @@ export class ProgramCodeGen {
           if (oref.stream) {
             // The nested SDFG's stream is channels of the outer one, from the memlet's start on.
             if (desc.kind !== "stream") throw new UserError(e.where, `nested SDFG '${n.label}': '${name}' is bound to stream '${m.data}' but is not a stream`);
+            const channel = /^\S+\[(-?\d+)\]$/.exec(this.element(oref, start, env, e.where));
+            if (channel && oref.stream.offset === undefined) {
+              // A constant channel (a PE's pipe[p]): the nested code names the outer array's channel.
+              this.w.comment(`${name}: channels of stream ${m.data} from ${channel[1]} on`);
+              inner.data.set(name, { c: oref.c, desc: oref.desc, space: "onchip", byValue: false, scalarPtr: false, stream: { ...oref.stream, offset: Number(channel[1]) } });
+              continue;
+            }
+            if (this.d === "opencl") throw new UserError(e.where, `nested SDFG '${n.label}': stream '${m.data}' is bound with a channel index that is not a constant`);
             const count = desc.shape.map((x) => evalPExpr(x, this.symValues) ?? NaN).reduce((a, b) => a * b, 1);
             this.w.line(`hls::stream<${T}>* ${c} = &${this.element(oref, start, env, e.where)};  // ${name}: channel of stream ${m.data}`);
             inner.data.set(name, { c, desc, space: "onchip", byValue: false, scalarPtr: false, stream: { depth: oref.stream.depth, count } });
