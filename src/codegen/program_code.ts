@@ -31,6 +31,24 @@ export interface ProgramCodeOptions {
   symbols: Record<string, number>;
   /** Transients up to this many bytes go on chip (FPGA dialects). */
   onchipLimitBytes: number;
+  /**
+   * Host code of an FPGA-form program on Intel (dialect cpp): a dataflow state is a call to a
+   * launcher the host defines (it starts the state's process kernels), not processes of its own.
+   */
+  hostLaunch?: boolean;
+}
+
+/** One dataflow state as the Intel host launches it: its kernels and their arguments. */
+export interface DataflowLaunch {
+  fn: string;
+  /** Parameters of the launcher (symbols by value, then data pointers), in C. */
+  params: string[];
+  /** Data pointers of the launcher: C name, element count, element type in C. */
+  data: { c: string; elements: number; type: string }[];
+  /** Symbols of the launcher: C name. */
+  symbols: string[];
+  /** Process kernels with their arguments (C names of symbols and data). */
+  processes: { name: string; args: { c: string; kind: "symbol" | "data" }[] }[];
 }
 
 /** A kernel argument: a non-transient container, or a transient kept in device memory. */
@@ -260,6 +278,8 @@ export class ProgramCodeGen {
   private procConsts: Record<string, number> = {};
   /** Process and dataflow-region functions, emitted before the kernel. */
   private readonly functionsOut = new CodeWriter();
+  /** Dataflow states as launches (Intel: the host starts the process kernels). */
+  readonly launches: DataflowLaunch[] = [];
   private counter = 0;
   private readonly d: Dialect;
   private readonly symValues: Record<string, number>;
@@ -307,7 +327,6 @@ export class ProgramCodeGen {
       if (desc.kind === "stream") {
         const where = `${p.file}: $.attributes._arrays.${name}`;
         if (!desc.transient) throw new UserError(where, `stream '${name}' is a program argument; only transient streams (FIFOs inside the kernel) can be mapped`);
-        if (this.d === "opencl") throw new UserError(where, `stream '${name}': FPGA-form SDFGs with streams are not mapped to Intel OpenCL yet (one kernel per process with channels is the next step); use --target xilinx`);
         const count = desc.shape.map((x) => this.evalSize(x, `${where}.shape`)).reduce((a, b) => a * b, 1);
         const depth = this.evalSize(desc.bufferSize ?? { kind: "number", value: 1, integer: true }, `${where}.buffer_size`);
         if (!Number.isInteger(depth) || depth < 1) throw new UserError(`${where}.buffer_size`, `stream '${name}' has buffer_size ${depth}; a FIFO needs a depth of at least 1`);
@@ -315,6 +334,11 @@ export class ProgramCodeGen {
         continue;
       }
       if (local.has(name)) { env.data.set(name, { c, desc, space: desc.kind === "scalar" ? "private" : "onchip", byValue: false, scalarPtr: false, processLocal: local.get(name)! }); continue; }
+      if (this.d === "opencl" && this.dataflow.size > 0 && desc.transient && desc.kind !== "view") {
+        // Intel, FPGA-form: the host holds the program's data and hands the process kernels buffers.
+        env.data.set(name, { c, desc, space: "global", byValue: false, scalarPtr: false });
+        continue;
+      }
       if (desc.kind === "view") { env.data.set(name, { c, desc, space: "global", byValue: false, scalarPtr: false }); continue; }
       const shape = desc.shape.map((x) => this.evalSize(x, `${p.file}: $.attributes._arrays.${name}.shape`));
       const elements = shape.reduce((a, b) => a * b, 1);
@@ -552,6 +576,10 @@ export class ProgramCodeGen {
   /** Process and dataflow-region functions (after `body()`), to be emitted before the kernel. */
   functions(): string { return this.functionsOut.toString(); }
 
+  /** A blocking read of one channel: hls::stream's read(), Intel's read_channel_intel. */
+  private streamRead(channel: string): string { return this.d === "opencl" ? `read_channel_intel(${channel})` : `${channel}.read()`; }
+  private streamWrite(channel: string, value: string): string { return this.d === "opencl" ? `write_channel_intel(${channel}, ${value})` : `${channel}.write(${value})`; }
+
   private streamType(ref: DataRef): string {
     return `hls::stream<${this.type(ref.desc.dtype, "")}, ${ref.stream!.depth}>`;
   }
@@ -561,6 +589,10 @@ export class ProgramCodeGen {
     const T = this.type(ref.desc.dtype, where);
     if (ref.stream) return `${this.streamType(ref)} (&${ref.c})[${ref.stream.count}]`;
     if (ref.byValue) return `const ${T} ${ref.c}`;
+    if (this.d === "opencl") {
+      if (ref.desc.kind === "scalar" && !ref.scalarPtr) throw new UserError(where, "a transient scalar shared by processes cannot be an Intel kernel argument; keep it inside one process");
+      return `__global ${T}* restrict ${ref.c}`;
+    }
     if (ref.desc.kind === "scalar" && !ref.scalarPtr) return `${T}& ${ref.c}`;
     return `${T}* ${ref.c}`;
   }
@@ -571,36 +603,67 @@ export class ProgramCodeGen {
    */
   private dataflowState(df: DataflowState, env: Env): void {
     const s = df.state;
-    const id = this.counter++;
+    // Named by its place among the dataflow states: the Intel host and kernels agree on names.
+    const id = [...this.dataflow.keys()].indexOf(s);
     const fn = `dataflow_${id}_${s.label.replace(/[^A-Za-z0-9_]/g, "_")}`;
     const syms = [...env.syms.values()];
+    const cl = this.d === "opencl";
     // Every process gets every symbol; a process that does not read one leaves it unused.
-    const symParams = syms.map((x) => `[[maybe_unused]] const ${this.type(x.t, "")} ${x.c}`);
+    const symParams = syms.map((x) => `${cl ? "" : "[[maybe_unused]] "}const ${this.type(x.t, "")} ${x.c}`);
     const symArgs = syms.map((x) => x.c);
     const streamRefs = df.streams.map((n) => env.data.get(n)!);
+    const outer = [...new Set(df.processes.flatMap((pr) => [...pr.data]))].filter((d) => { const r = env.data.get(d)!; return r.processLocal === undefined && !r.stream; });
+    const fifos = streamRefs.reduce((a, r) => a + r.stream!.count, 0);
+    if (this.opts.hostLaunch) {
+      // The host's side of an Intel dataflow state: the launcher starts the process kernels.
+      const data = outer.map((d) => {
+        const r = env.data.get(d)!;
+        if (r.byValue) throw new UserError(`${s.where}: ${d}`, `scalar argument '${d}' read by a process is not mapped to Intel kernels yet`);
+        const elements = r.desc.kind === "scalar" ? 1 : r.desc.shape.map((x) => this.evalSize(x, `${this.prog.file}: $.attributes._arrays.${d}.shape`)).reduce((a, b) => a * b, 1);
+        return { c: r.c, elements, type: this.type(r.desc.dtype, d) };
+      });
+      this.launches.push({ fn, params: [...syms.map((x) => `const ${this.type(x.t, "")} ${x.c}`), ...data.map((x) => `${x.type}* ${x.c}`)], data, symbols: symArgs, processes: [] });
+      this.w.line(`${fn}(${[...symArgs, ...data.map((x) => x.c)].join(", ")});  // ${df.processes.length} process kernels, ${fifos} channels`);
+      return;
+    }
+    const fw = this.functionsOut;
+    if (cl) {
+      // Channels live at program scope; g++ (SDFG_FPGA_SIM) gets bounded FIFOs of the same depth.
+      fw.comment(`state ${s.label}: ${df.processes.length} process kernels connected by ${fifos} channels`);
+      for (const r of streamRefs) {
+        const name = r.c.replace(/^d_/, "");
+        const T = this.type(r.desc.dtype, name);
+        fw.directive("#ifdef SDFG_FPGA_SIM");
+        fw.line(`static ::sdfg_ocl::channel<${T}> ${r.c}[${r.stream!.count}] = {${Array.from({ length: r.stream!.count }, (_, k) => `{${r.stream!.depth}, "${name}[${k}]"}`).join(", ")}};`);
+        fw.directive("#else");
+        fw.line(`channel ${T} ${r.c}[${r.stream!.count}] __attribute__((depth(${r.stream!.depth})));  // stream ${name}: buffer_size ${r.stream!.depth}`);
+        fw.directive("#endif");
+      }
+      fw.line();
+    }
     const calls: string[] = [];
+    const launch: DataflowLaunch = { fn, params: [], data: [], symbols: symArgs, processes: [] };
     const saved = { w: this.w, decls: this.decls };
     for (const pr of df.processes) {
       const name = `pe_${id}_${pr.label}`;
-      const used = [...pr.data].map((d) => [d, env.data.get(d)] as const).filter(([, r]) => r && r.processLocal === undefined) as [string, DataRef][];
+      const used = [...pr.data].map((d) => [d, env.data.get(d)] as const).filter(([, r]) => r && r.processLocal === undefined && !(cl && r.stream)) as [string, DataRef][];
       const params = [...symParams, ...used.map(([d, r]) => this.paramOf(r, `${s.where}: ${d}`))];
       this.w = new CodeWriter();
       this.decls = new CodeWriter();
       this.process(s, pr, env);
-      const fw = this.functionsOut;
       fw.comment(`process '${pr.label}' of state ${s.label}${pr.unrolled ? ` (unrolled map, ${pr.unrolled.param} = ${pr.unrolled.value})` : ""}`);
-      fw.block(`static void ${name}(${params.join(", ")})`, () => {
+      fw.block(`${cl ? "__kernel void" : "static void"} ${name}(${params.join(", ")})`, () => {
         fw.embed(this.decls);
         fw.embed(this.w);
       });
       fw.line();
       calls.push(`SDFG_DATAFLOW_CALL(${name}${[...symArgs, ...used.map(([, r]) => r.c)].map((a) => `, ${a}`).join("")});`);
+      launch.processes.push({ name, args: [...symArgs.map((c) => ({ c, kind: "symbol" as const })), ...used.map(([, r]) => ({ c: r.c, kind: "data" as const }))] });
     }
     this.w = saved.w;
     this.decls = saved.decls;
-    const outer = [...new Set(df.processes.flatMap((pr) => [...pr.data]))].filter((d) => { const r = env.data.get(d)!; return r.processLocal === undefined && !r.stream; });
-    const fw = this.functionsOut;
-    fw.comment(`state ${s.label}: ${df.processes.length} concurrent processes connected by ${streamRefs.reduce((a, r) => a + r.stream!.count, 0)} FIFOs`);
+    if (cl) { this.launches.push(launch); return; }
+    fw.comment(`state ${s.label}: ${df.processes.length} concurrent processes connected by ${fifos} FIFOs`);
     fw.block(`static void ${fn}(${[...symParams, ...outer.map((d) => this.paramOf(env.data.get(d)!, `${s.where}: ${d}`))].join(", ")})`, () => {
       if (this.d === "hls") fw.directive("#pragma HLS DATAFLOW");
       for (const r of streamRefs) {
@@ -628,7 +691,7 @@ export class ProgramCodeGen {
       const shape = ref.desc.shape.map((x) => this.evalSize(x, `${this.prog.file}: $.attributes._arrays.${name}.shape`));
       const elements = shape.reduce((a, b) => a * b, 1);
       if (elements * PDTYPE_BYTES[ref.desc.dtype] > this.opts.onchipLimitBytes) throw new UserError(`${this.prog.file}: $.attributes._arrays.${name}`, `transient '${name}' (${elements} elements) is too large for on-chip memory in process '${pr.label}'`);
-      this.decls.line(`static ${T} ${ref.c}[${elements}];  // ${name}: this process's own (${ref.desc.storage})`);
+      this.decls.line(`${this.d === "opencl" ? "SDFG_ONCHIP" : "static"} ${T} ${ref.c}[${elements}];  // ${name}: this process's own (${ref.desc.storage})`);
     }
     this.procConsts = {};
     if (pr.unrolled) {
@@ -910,7 +973,7 @@ export class ProgramCodeGen {
   /** The value of one element: a blocking read when it is a stream. */
   private readText(ref: DataRef, indices: PExpr[], env: Env, where: string): string {
     const e = this.element(ref, indices, env, where);
-    return ref.stream ? `${e}.read()` : e;
+    return ref.stream ? this.streamRead(e) : e;
   }
 
   /** Writes `val` to one element, combining with the old value under WCR. */
@@ -919,7 +982,7 @@ export class ProgramCodeGen {
     const t = ref.desc.dtype;
     if (ref.stream) {
       if (wcr) throw new UserError(where, "a write-conflict resolution into a stream cannot be mapped (a FIFO has no old value)");
-      this.w.line(`${lhs}.write(${this.conv(val, t)});  // blocking write`);
+      this.w.line(`${this.streamWrite(lhs, this.conv(val, t))};  // blocking write`);
       return;
     }
     if (!wcr) { this.w.line(`${lhs} = ${this.conv(val, t)};`); return; }
@@ -1036,7 +1099,7 @@ export class ProgramCodeGen {
           // one element is read when the tasklet starts.
           if (m.dynamic) conns.set(e.dstConn!, { c, t: ref.desc.dtype, streamIn: channel });
           else {
-            this.w.line(`const ${this.type(ref.desc.dtype, e.where)} ${c} = ${channel}.read();  // blocking read`);
+            this.w.line(`const ${this.type(ref.desc.dtype, e.where)} ${c} = ${this.streamRead(channel)};  // blocking read`);
             conns.set(e.dstConn!, { c, t: ref.desc.dtype });
           }
           continue;
@@ -1422,7 +1485,7 @@ export class ProgramCodeGen {
         const conn = ctx?.conns.get(e.name);
         if (conn) {
           if (conn.arr) throw new UserError(where, `'${e.name}' is an array connector: index it (${e.name}[i])`);
-          if (conn.streamIn) return { text: `${conn.streamIn}.read()`, t: conn.t };
+          if (conn.streamIn) return { text: this.streamRead(conn.streamIn), t: conn.t };
           if (conn.direct?.ref.stream) throw new UserError(where, `'${e.name}' writes to a stream and cannot be read`);
           if (conn.direct) return { text: this.element(conn.direct.ref, conn.direct.idx, env, where), t: conn.t };
           return { text: conn.c, t: conn.t };
