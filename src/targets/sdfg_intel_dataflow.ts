@@ -19,6 +19,9 @@ function kernelsText(b: SdfgBundle, k: Generated): string {
   header(w, b, "Intel FPGA SDK for OpenCL kernels (FPGA-form: one kernel per process)");
   w.comment("Each process of a dataflow state is a single work-item kernel; the streams are channel arrays\nwith their buffer_size as depth, indexed with constants (one PE instance per unrolled map value).\nUnder SDFG_FPGA_SIM it compiles as C++ with g++ against sim/include/intel_channels.h.");
   openclPreamble(w);
+  w.directive("#ifndef SDFG_FPGA_SIM");
+  w.directive("#pragma OPENCL EXTENSION cl_intel_channels : enable");
+  w.directive("#endif");
   w.many(k.gen.prelude().trimEnd().split("\n"));
   w.line();
   w.many(k.gen.functions().trimEnd().split("\n"));

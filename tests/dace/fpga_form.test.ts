@@ -1,12 +1,13 @@
 // FPGA-form SDFGs (DaCe's systolic samples: streams, unrolled PE maps) emitted as written: the
 // Vitis kernel has one DATAFLOW process per PE with constant channel indices and the streams'
-// buffer_size as FIFO depths; a stream nobody writes deadlocks with the blocked FIFOs named;
-// report --json lists the kernel as streamed. (Emulation equal to NumPy: dace_fpga.test.ts.)
+// buffer_size as FIFO depths, the Intel kernels one kernel per process with channel arrays of
+// those depths; a stream nobody writes deadlocks with the blocked FIFOs named; report --json
+// lists the kernel as streamed. (Emulation equal to NumPy: dace_fpga.test.ts.)
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPlatform } from "../../src/platform/platform.js";
-import { loadSdfgBundle, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import { loadSdfgBundle, sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
 import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
 import type { PState } from "../../src/ir/program.js";
 import { cli, SHARED } from "../helpers.js";
@@ -63,6 +64,22 @@ describe("FPGA-form SDFGs emitted as written", () => {
       expect(body).toMatch(/static float d_C_buffer\[16\];/);
       expect(body).toMatch(/float d_A_reg = 0;/);
     }
+  });
+
+  it("the Intel kernels of the systolic matmul: one kernel per process, channel arrays with buffer_size depths, constant channel indices", () => {
+    const files = sdfgIntelProject(bundleFor(DIR, NAME), loadPlatform("520n"));
+    const cl = files.get("kernel/kernels.cl") as string;
+    const kernels = [...cl.matchAll(/^__kernel void (\w+)\(/gm)].map((m) => m[1]!);
+    expect(kernels.filter((k) => /unroll_compute_\d+$/.test(k))).toHaveLength(P);
+    expect(kernels).toHaveLength(P + 3);
+    expect(cl).toContain(`channel float d_A_pipe[${P + 1}] __attribute__((depth(${P})));`);
+    expect(cl).toContain(`channel float d_B_pipe[${P + 1}] __attribute__((depth(1)));`);
+    expect(cl).toContain(`channel float d_C_pipe[${P}] __attribute__((depth(1)));`);
+    for (const m of cl.matchAll(/(?:read|write)_channel_intel\(d_[ABC]_pipe\[([^\]]*)\]/g)) expect(m[1]).toMatch(/^-?\d+$/);
+    // The host starts every process kernel on a queue of its own.
+    const host = files.get("host/host.cpp") as string;
+    for (const k of kernels) expect(host).toContain(`clCreateKernel(sdfg_kernels_program, "${k}", &err)`);
+    expect(host.match(/clCreateCommandQueue\(/g)).toHaveLength(P + 3);
   });
 
   it("a stream nobody writes (read_B removed) deadlocks with the blocked FIFOs named", async () => {
