@@ -64,12 +64,15 @@ export function fpgaFormDecision(b: SdfgBundle): StreamingDecision | null {
 
 /** Streamed or memory-mapped, and why; -W and -P shape streamed pipelines only. */
 export function sdfgRoad(b: SdfgBundle, opts: SdfgOptions): StreamingDecision {
-  const d: StreamingDecision = fpgaFormDecision(b) ?? (opts.memoryMapped
+  const fpgaForm = fpgaFormDecision(b);
+  if (fpgaForm && opts.memoryMapped) throw new UserError("--memory-mapped", `'${b.name}' is an FPGA-form SDFG: its streams are FIFOs between concurrent processes and have no memory-mapped form`);
+  const d: StreamingDecision = fpgaForm ?? (opts.memoryMapped
     ? { streamed: false, kernels: [{ name: b.name, mapping: "memory-mapped", reason: "--memory-mapped was given" }] }
     : streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file }));
   if (!d.streamed) {
     const flag = (opts.vectorWidth ?? 1) !== 1 ? "--vector-width" : (opts.replicas ?? 1) !== 1 ? "--replicas" : undefined;
-    if (flag) throw new UserError(flag, `applies to pattern-streamed programs; '${b.name}' is ${isFpgaForm(d) ? "emitted as written" : "a memory-mapped kernel"} (${d.kernels.map((k) => k.reason).join("; ")})`);
+    if (flag && isFpgaForm(d)) throw new UserError(flag, `applies to pattern-streamed programs; '${b.name}' is emitted as written (${d.kernels.map((k) => k.reason).join("; ")}): its PEs and vector widths are the ones it gives`);
+    if (flag) throw new UserError(flag, `applies to streamed programs; '${b.name}' stays a memory-mapped kernel (${d.kernels.map((k) => k.reason).join("; ")})`);
   }
   return d;
 }
@@ -156,7 +159,7 @@ export async function sdfgGenerate(file: string, target: string, platformName: s
 export async function sdfgEmulate(file: string, target: SdfgTarget, platformName: string, opts: SdfgOptions & { outputs?: string; json?: boolean; stressLatency?: number | "2x" }): Promise<boolean> {
   const b = bundleOf(file, opts);
   const d = sdfgRoad(b, opts);
-  if (!d.streamed && opts.stressLatency !== undefined) throw new UserError("--stress-latency", `applies to streamed pipelines; '${b.name}' is a memory-mapped kernel`);
+  if (!d.streamed && opts.stressLatency !== undefined) throw new UserError("--stress-latency", `applies to streamed pipelines; '${b.name}' is ${isFpgaForm(d) ? "an FPGA-form SDFG (its FIFOs have the depths it gives)" : "a memory-mapped kernel"}`);
   const r = d.streamed
     ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs, opts.stressLatency, d.outputNames, d.outputBoxes)
     : await emulateSdfg(b, target, loadPlatform(platformName), opts.outputs);

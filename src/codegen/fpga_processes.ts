@@ -120,6 +120,13 @@ function processesOf(p: Program, s: PState, evalConst: (e: PExpr, where: string)
     if (step <= 0) throw new UserError(`${u.where}.attributes.range`, `unrolled map '${u.label}' needs a positive step`);
     for (let v = start; v <= end; v += step) out.push({ label: `${safeLabel(u.label)}_${v}`, nodes: new Set(comp), component: comp[0]!, data, unrolled: { map: u.id, param: u.params[0]!, value: v } });
   }
+  // Two components with one label (two maps named `read`) get distinct function names.
+  const seen = new Map<string, number>();
+  for (const pr of out) {
+    const n = seen.get(pr.label) ?? 0;
+    seen.set(pr.label, n + 1);
+    if (n > 0) pr.label = `${pr.label}_${n}`;
+  }
   return out;
 }
 

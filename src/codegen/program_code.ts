@@ -1097,6 +1097,8 @@ export class ProgramCodeGen {
           const channel = this.element(ref, sub.map((r) => r.start), env, e.where);
           // A dynamic memlet reads where the code uses the connector (as DaCe does); otherwise the
           // one element is read when the tasklet starts.
+          const volume = m.volume ? evalPExpr(m.volume, this.symValues) : 1;
+          if (!m.dynamic && volume !== 1) throw new UserError(e.where, `tasklet '${n.label}' reads ${volume ?? "a symbolic number of"} elements of stream '${m.data}' through one connector; a non-dynamic stream connector reads one element (make the memlet dynamic to read where the code names it)`);
           if (m.dynamic) conns.set(e.dstConn!, { c, t: ref.desc.dtype, streamIn: channel });
           else {
             this.w.line(`const ${this.type(ref.desc.dtype, e.where)} ${c} = ${this.streamRead(channel)};  // blocking read`);

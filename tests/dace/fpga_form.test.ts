@@ -103,5 +103,9 @@ describe("FPGA-form SDFGs emitted as written", () => {
     const j = JSON.parse(r.stdout);
     // read_A, read_B, P PEs, the C writer; A_pipe and B_pipe P+1 channels, C_pipe P.
     expect(j.kernels).toEqual([{ name: NAME, mapping: "streamed", pattern: "fpga-form", reason: `FPGA-form SDFG emitted as written (${P + 3} processes, ${3 * P + 2} FIFOs)` }]);
+    // Its FIFOs have no memory-mapped form: --memory-mapped is refused in one line, exit 2.
+    const mm = await cli(["report", join(DIR, `${NAME}.sdfg`), "--memory-mapped"]);
+    expect(mm.exitCode).toBe(2);
+    expect(mm.stderr.trim().split("\n")).toEqual([`--memory-mapped: '${NAME}' is an FPGA-form SDFG: its streams are FIFOs between concurrent processes and have no memory-mapped form`]);
   });
 });
