@@ -269,6 +269,9 @@ function ident(name: string, where: string): string {
   return name;
 }
 
+/** What `element` returns for a constant stream channel outside the stream (then its name). */
+const MISSING_CHANNEL = "@missing-channel:";
+
 export class ProgramCodeGen {
   private w = new CodeWriter();
   private decls = new CodeWriter();
@@ -577,8 +580,14 @@ export class ProgramCodeGen {
   functions(): string { return this.functionsOut.toString(); }
 
   /** A blocking read of one channel: hls::stream's read(), Intel's read_channel_intel. */
-  private streamRead(channel: string): string { return this.d === "opencl" ? `read_channel_intel(${channel})` : `${channel}.read()`; }
-  private streamWrite(channel: string, value: string): string { return this.d === "opencl" ? `write_channel_intel(${channel}, ${value})` : `${channel}.write(${value})`; }
+  private streamRead(channel: string, t: PDType): string {
+    if (channel.startsWith(MISSING_CHANNEL)) return `((${this.type(t, "")})sdfg_missing_channel("${channel.slice(MISSING_CHANNEL.length)}"))`;
+    return this.d === "opencl" ? `read_channel_intel(${channel})` : `${channel}.read()`;
+  }
+  private streamWrite(channel: string, value: string): string {
+    if (channel.startsWith(MISSING_CHANNEL)) return `(void)sdfg_missing_channel("${channel.slice(MISSING_CHANNEL.length)}")`;
+    return this.d === "opencl" ? `write_channel_intel(${channel}, ${value})` : `${channel}.write(${value})`;
+  }
 
   private streamType(ref: DataRef): string {
     return `hls::stream<${this.type(ref.desc.dtype, "")}, ${ref.stream!.depth}>`;
@@ -815,7 +824,9 @@ export class ProgramCodeGen {
       const strides = ref.desc.strides.map((x) => evalPExpr(x, this.symValues));
       if (idx.length === strides.length && idx.every((x) => x !== undefined) && strides.every((x) => x !== undefined)) {
         const k = idx.reduce((a, x, i) => a! + x! * strides[i]!, 0)! + (ref.stream.offset ?? 0);
-        if (k < 0 || k >= ref.stream.count) return `${ref.c}[${k}] /* out of range: never reached when the program is correct */`;
+        // A channel that does not exist (PE 0's `pipe[p - 1]`): code the program never runs for
+        // this PE (DaCe's samples guard it with `p > 0`); see sdfg_missing_channel in the prelude.
+        if (k < 0 || k >= ref.stream.count) return `${MISSING_CHANNEL}${ref.c.replace(/^d\w*?_/, "")}[${k}]`;
         return `${ref.c}[${k}]`;
       }
     }
@@ -973,7 +984,7 @@ export class ProgramCodeGen {
   /** The value of one element: a blocking read when it is a stream. */
   private readText(ref: DataRef, indices: PExpr[], env: Env, where: string): string {
     const e = this.element(ref, indices, env, where);
-    return ref.stream ? this.streamRead(e) : e;
+    return ref.stream ? this.streamRead(e, ref.desc.dtype) : e;
   }
 
   /** Writes `val` to one element, combining with the old value under WCR. */
@@ -1101,7 +1112,7 @@ export class ProgramCodeGen {
           if (!m.dynamic && volume !== 1) throw new UserError(e.where, `tasklet '${n.label}' reads ${volume ?? "a symbolic number of"} elements of stream '${m.data}' through one connector; a non-dynamic stream connector reads one element (make the memlet dynamic to read where the code names it)`);
           if (m.dynamic) conns.set(e.dstConn!, { c, t: ref.desc.dtype, streamIn: channel });
           else {
-            this.w.line(`const ${this.type(ref.desc.dtype, e.where)} ${c} = ${this.streamRead(channel)};  // blocking read`);
+            this.w.line(`const ${this.type(ref.desc.dtype, e.where)} ${c} = ${this.streamRead(channel, ref.desc.dtype)};  // blocking read`);
             conns.set(e.dstConn!, { c, t: ref.desc.dtype });
           }
           continue;
@@ -1230,7 +1241,9 @@ export class ProgramCodeGen {
           if (oref.stream) {
             // The nested SDFG's stream is channels of the outer one, from the memlet's start on.
             if (desc.kind !== "stream") throw new UserError(e.where, `nested SDFG '${n.label}': '${name}' is bound to stream '${m.data}' but is not a stream`);
-            const channel = /^\S+\[(-?\d+)\]$/.exec(this.element(oref, start, env, e.where));
+            const bound = this.element(oref, start, env, e.where);
+            if (bound.startsWith(MISSING_CHANNEL)) throw new UserError(e.where, `nested SDFG '${n.label}': '${name}' is bound to channel ${bound.slice(MISSING_CHANNEL.length)} of stream '${m.data}', which does not exist`);
+            const channel = /^\S+\[(-?\d+)\]$/.exec(bound);
             if (channel && oref.stream.offset === undefined) {
               // A constant channel (a PE's pipe[p]): the nested code names the outer array's channel.
               this.w.comment(`${name}: channels of stream ${m.data} from ${channel[1]} on`);
@@ -1487,7 +1500,7 @@ export class ProgramCodeGen {
         const conn = ctx?.conns.get(e.name);
         if (conn) {
           if (conn.arr) throw new UserError(where, `'${e.name}' is an array connector: index it (${e.name}[i])`);
-          if (conn.streamIn) return { text: this.streamRead(conn.streamIn), t: conn.t };
+          if (conn.streamIn) return { text: this.streamRead(conn.streamIn, conn.t), t: conn.t };
           if (conn.direct?.ref.stream) throw new UserError(where, `'${e.name}' writes to a stream and cannot be read`);
           if (conn.direct) return { text: this.element(conn.direct.ref, conn.direct.idx, env, where), t: conn.t };
           return { text: conn.c, t: conn.t };
@@ -1608,6 +1621,15 @@ export class ProgramCodeGen {
   prelude(): string {
     const I = this.idx();
     const w = new CodeWriter();
+    if (this.dataflow.size > 0) {
+      // A PE instance's code may name a channel outside its stream (PE 0's `pipe[p - 1]`) where the
+      // program never runs it; the emulation stops if it does, hardware gets a constant.
+      w.directive("#ifdef SDFG_FPGA_SIM");
+      w.line("static inline int sdfg_missing_channel(const char* channel) { std::fprintf(stderr, \"channel %s does not exist, yet a process read or wrote it\\n\", channel); std::exit(4); return 0; }");
+      w.directive("#else");
+      w.directive("#define sdfg_missing_channel(channel) 0");
+      w.directive("#endif");
+    }
     w.line(`static inline ${I} sdfg_floordiv(${I} a, ${I} b) { ${I} q = a / b; return (q * b != a && ((a < 0) != (b < 0))) ? q - 1 : q; }`);
     w.line(`static inline ${I} sdfg_mod(${I} a, ${I} b) { ${I} r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }`);
     w.line(`static inline double sdfg_fmod(double a, double b) { double r = ${this.math("fmod")}(a, b); return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }`);
