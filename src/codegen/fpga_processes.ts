@@ -156,6 +156,16 @@ export function processLocalData(p: Program, dataflow: Map<PState, DataflowState
     }
     for (const e of s.edges) if (e.memlet) use(e.memlet.data, compOf.get(e.src) ?? "elsewhere");
   }
+  // Control flow (interstate conditions and assignments, loop conditions) runs outside every process.
+  const control = (r: Program["root"]) => {
+    for (const e of r.edges) for (const x of [...(e.condition ? [e.condition] : []), ...e.assignments.map(([, v]) => v)]) for (const n of pexprNames(x)) use(n, "elsewhere");
+    for (const b of r.blocks) {
+      if (b.kind === "region") control(b);
+      else if (b.kind === "loop") { for (const n of pexprNames(b.condition)) use(n, "elsewhere"); control(b.body); }
+      else if (b.kind === "conditional") for (const br of b.branches) { if (br.condition) for (const n of pexprNames(br.condition)) use(n, "elsewhere"); control(br.body); }
+    }
+  };
+  control(p.root);
   const out = new Map<string, number>();
   for (const [d, by] of users) {
     const desc = p.arrays[d];
