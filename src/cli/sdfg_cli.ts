@@ -9,7 +9,8 @@ import { platformWithShell } from "../platform/board_spec.js";
 import { loadPlatform, requireVendor, type Platform } from "../platform/platform.js";
 import { checkProjectTarget, writeProject, type WriteOptions } from "../targets/project_files.js";
 import { toJson } from "./json_output.js";
-import { loadSdfgBundle, sdfgCpuProject, sdfgIntelProject, sdfgVitisProject, type SdfgBundle } from "../targets/sdfg_program.js";
+import { ProgramCodeGen } from "../codegen/program_code.js";
+import { loadSdfgBundle, ONCHIP_LIMIT_BYTES, sdfgCpuProject, sdfgIntelProject, sdfgVitisProject, type SdfgBundle } from "../targets/sdfg_program.js";
 import { emulateSdfg, emulateStreamedSdfg, type SdfgTarget } from "../emulate/sdfg_emulate.js";
 import { UserError } from "../ir/diagnostics.js";
 import { streamProgram, type StreamingDecision } from "../spatial/streaming/patterns.js";
@@ -53,13 +54,28 @@ function bundleOf(file: string, opts: SdfgOptions) {
   return loadSdfgBundle(file, { ...(opts.symbol ? { symbols: opts.symbol } : {}), ...(opts.inputs ? { inputsDir: opts.inputs } : {}) });
 }
 
+/**
+ * An FPGA-form SDFG (streams, unrolled PE maps, as DaCe's FPGA samples build them) says how it is
+ * streamed: it is emitted as written, its processes and FIFOs its own. Null for other programs.
+ */
+export function fpgaFormDecision(b: SdfgBundle): StreamingDecision | null {
+  if (!Object.values(b.program.arrays).some((a) => a.kind === "stream")) return null;
+  const gen = new ProgramCodeGen(b.program, { dialect: "cpp", symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
+  gen.body();
+  const s = gen.dataflowSummary();
+  return { streamed: false, kernels: [{ name: b.name, mapping: "streamed", pattern: "fpga-form", reason: `FPGA-form SDFG emitted as written (${s.processes} processes, ${s.fifos} FIFOs)` }] };
+}
+
 /** Streamed or memory-mapped, and why; -W and -P shape streamed pipelines only. */
 export function sdfgRoad(b: SdfgBundle, opts: SdfgOptions): StreamingDecision {
-  const d: StreamingDecision = opts.memoryMapped
+  const fpgaForm = fpgaFormDecision(b);
+  if (fpgaForm && opts.memoryMapped) throw new UserError("--memory-mapped", `'${b.name}' is an FPGA-form SDFG: its streams are FIFOs between concurrent processes and have no memory-mapped form`);
+  const d: StreamingDecision = fpgaForm ?? (opts.memoryMapped
     ? { streamed: false, kernels: [{ name: b.name, mapping: "memory-mapped", reason: "--memory-mapped was given" }] }
-    : streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
+    : streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file }));
   if (!d.streamed) {
     const flag = (opts.vectorWidth ?? 1) !== 1 ? "--vector-width" : (opts.replicas ?? 1) !== 1 ? "--replicas" : undefined;
+    if (flag && isFpgaForm(d)) throw new UserError(flag, `applies to pattern-streamed programs; '${b.name}' is emitted as written (${d.kernels.map((k) => k.reason).join("; ")}): its PEs and vector widths are the ones it gives`);
     if (flag) throw new UserError(flag, `applies to streamed programs; '${b.name}' stays a memory-mapped kernel (${d.kernels.map((k) => k.reason).join("; ")})`);
   }
   return d;
@@ -80,6 +96,7 @@ function roadLine(b: SdfgBundle, d: StreamingDecision, opts: SdfgOptions): strin
     const processes = [...kinds].map(([k, n]) => `${n} ${label[k] ?? k}`).join(", ") || "no processes";
     return `${b.name}: streamed (pattern ${d.pattern}, W=${s.vectorWidth}, P=${s.replicas}): ${processes} per time step${d.bundle.timeLoop ? `, ${d.bundle.timeLoop.steps} time steps` : ""}`;
   }
+  if (isFpgaForm(d)) return `${b.name}: ${d.kernels.map((k) => k.reason).join("; ")}`;
   return `${b.name}: memory-mapped kernel (${d.kernels.map((k) => k.reason).join("; ")})`;
 }
 
@@ -89,6 +106,8 @@ type Streamed = Extract<StreamingDecision, { streamed: true }>;
 function streamedHtml(d: Streamed, pipeline: Pipeline, platform: Platform, report: Report): string {
   return htmlReport({ report, pipeline, platform, sources: d.bundle.sources, mapping: { pattern: d.pattern, kernels: d.kernels } });
 }
+
+const isFpgaForm = (d: StreamingDecision) => !d.streamed && d.kernels.some((k) => k.pattern === "fpga-form");
 
 export interface SdfgGenerateOptions extends SdfgOptions {
   force?: boolean;
@@ -155,7 +174,7 @@ export async function sdfgGenerate(file: string, target: string, platformName: s
 export async function sdfgEmulate(file: string, target: SdfgTarget, platformName: string, opts: SdfgOptions & { outputs?: string; json?: boolean; stressLatency?: number | "2x" }): Promise<boolean> {
   const b = bundleOf(file, opts);
   const d = sdfgRoad(b, opts);
-  if (!d.streamed && opts.stressLatency !== undefined) throw new UserError("--stress-latency", `applies to streamed pipelines; '${b.name}' is a memory-mapped kernel`);
+  if (!d.streamed && opts.stressLatency !== undefined) throw new UserError("--stress-latency", `applies to streamed pipelines; '${b.name}' is ${isFpgaForm(d) ? "an FPGA-form SDFG (its FIFOs have the depths it gives)" : "a memory-mapped kernel"}`);
   const r = d.streamed
     ? await emulateStreamedSdfg(b, d.bundle, target, spatialOf(opts), opts.outputs, opts.stressLatency, d.outputNames, d.outputBoxes)
     : await emulateSdfg(b, target, loadPlatform(platformName), opts.outputs);
@@ -198,10 +217,10 @@ export function sdfgReport(file: string, platformName: string, opts: SdfgOptions
     process.stdout.write(formatReport(report, platform));
     return;
   }
-  const report = buildMemoryMappedReport(b, d.kernels, platform);
+  const report = { ...buildMemoryMappedReport(b, d.kernels, platform), kind: isFpgaForm(d) ? "fpga-form" as const : "memory-mapped" as const };
   if (opts.html !== undefined) writeHtmlReport(opts.html, memoryMappedHtml(report));
   if (opts.json) { process.stdout.write(JSON.stringify(report, null, 2) + "\n"); return; }
-  process.stdout.write(`${b.name} on ${platform.name}: memory-mapped kernel (symbols ${symbolList(b.symbols)})\n`);
+  process.stdout.write(`${b.name} on ${platform.name}: ${isFpgaForm(d) ? "FPGA-form kernel" : "memory-mapped kernel"} (symbols ${symbolList(b.symbols)})\n`);
   for (const k of d.kernels) process.stdout.write(`  ${k.mapping}: ${k.reason}\n`);
   for (const a of report.arguments) process.stdout.write(`  ${a.port.padEnd(9)} ${a.name.padEnd(24)} ${a.dtype.padEnd(10)} ${String(a.elements).padStart(10)} elements${a.lanes ? ` (vectors of ${a.lanes})` : ""}${a.deviceTransient ? " (transient in device memory)" : ""}\n`);
   process.stdout.write(`  device memory footprint: ${report.globalBytes} bytes\n`);

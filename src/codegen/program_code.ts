@@ -12,6 +12,7 @@
 // is refused with a UserError naming the node.
 
 import { CodeWriter } from "./code_writer.js";
+import { dataflowStates, processLocalData, type DataflowState, type ProcessInstance } from "./fpga_processes.js";
 import { doubleLiteral } from "./c_expr.js";
 import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
 import { UserError } from "../ir/diagnostics.js";
@@ -31,6 +32,24 @@ export interface ProgramCodeOptions {
   symbols: Record<string, number>;
   /** Transients up to this many bytes go on chip (FPGA dialects). */
   onchipLimitBytes: number;
+  /**
+   * Host code of an FPGA-form program on Intel (dialect cpp): a dataflow state is a call to a
+   * launcher the host defines (it starts the state's process kernels), not processes of its own.
+   */
+  hostLaunch?: boolean;
+}
+
+/** One dataflow state as the Intel host launches it: its kernels and their arguments. */
+export interface DataflowLaunch {
+  fn: string;
+  /** Parameters of the launcher (symbols by value, then data pointers), in C. */
+  params: string[];
+  /** Data pointers of the launcher: C name, element count, element type in C. */
+  data: { c: string; elements: number; type: string }[];
+  /** Symbols of the launcher: C name. */
+  symbols: string[];
+  /** Process kernels with their arguments (C names of symbols and data). */
+  processes: { name: string; args: { c: string; kind: "symbol" | "data" }[] }[];
 }
 
 /** A kernel argument: a non-transient container, or a transient kept in device memory. */
@@ -56,7 +75,16 @@ export interface KernelArg {
   deviceTransient: boolean;
 }
 
-interface DataRef { c: string; desc: PDataDesc; space: Space; byValue: boolean; scalarPtr: boolean }
+interface DataRef {
+  c: string; desc: PDataDesc; space: Space; byValue: boolean; scalarPtr: boolean;
+  /**
+   * A stream (FIFO array): its depth and number of channels; `offset`: a nested SDFG's stream
+   * that is channels of the outer array `c` from this constant channel on.
+   */
+  stream?: { depth: number; count: number; offset?: number };
+  /** A transient one process owns: declared inside that process's function. */
+  processLocal?: number;
+}
 
 class Env {
   readonly data = new Map<string, DataRef>();
@@ -250,9 +278,20 @@ function ident(name: string, where: string): string {
   return name;
 }
 
+/** What `element` returns for a constant stream channel outside the stream (then its name). */
+const MISSING_CHANNEL = "@missing-channel:";
+
 export class ProgramCodeGen {
-  private readonly w = new CodeWriter();
-  private readonly decls = new CodeWriter();
+  private w = new CodeWriter();
+  private decls = new CodeWriter();
+  /** Top-level states that are dataflow regions (FPGA-form SDFGs with streams). */
+  private dataflow = new Map<PState, DataflowState>();
+  /** The unrolled-map parameter of the process being generated (constant stream indices). */
+  private procConsts: Record<string, number> = {};
+  /** Process and dataflow-region functions, emitted before the kernel. */
+  private readonly functionsOut = new CodeWriter();
+  /** Dataflow states as launches (Intel: the host starts the process kernels). */
+  readonly launches: DataflowLaunch[] = [];
   private counter = 0;
   private readonly d: Dialect;
   private readonly symValues: Record<string, number>;
@@ -314,10 +353,24 @@ export class ProgramCodeGen {
     for (const [s] of Object.entries(p.constants)) if (!env.syms.has(s)) env.syms.set(s, { c: `s_${ident(s, `${p.file}: $.attributes.constants_prop`)}`, t: Number.isInteger(p.constants[s]) ? "int64" : "float64" });
     const written = writtenData(p);
     const read = readData(p);
+    this.dataflow = dataflowStates(p, (e, where) => this.evalSize(e, where));
+    const local = processLocalData(p, this.dataflow);
     for (const [name, desc] of Object.entries(p.arrays)) {
       const c = `d_${ident(name, `${p.file}: $.attributes._arrays`)}`;
       if (desc.kind === "stream") {
-        throw new UserError(`${p.file}: $.attributes._arrays.${name}`, `stream '${name}' cannot be mapped yet: memory-mapped kernels have no FIFOs (streaming designs are the next step)`);
+        const where = `${p.file}: $.attributes._arrays.${name}`;
+        if (!desc.transient) throw new UserError(where, `stream '${name}' is a program argument; only transient streams (FIFOs inside the kernel) can be mapped`);
+        const count = desc.shape.map((x) => this.evalSize(x, `${where}.shape`)).reduce((a, b) => a * b, 1);
+        const depth = this.evalSize(desc.bufferSize ?? { kind: "number", value: 1, integer: true }, `${where}.buffer_size`);
+        if (!Number.isInteger(depth) || depth < 1) throw new UserError(`${where}.buffer_size`, `stream '${name}' has buffer_size ${depth}; a FIFO needs a depth of at least 1`);
+        env.data.set(name, { c, desc, space: "onchip", byValue: false, scalarPtr: false, stream: { depth, count } });
+        continue;
+      }
+      if (local.has(name)) { env.data.set(name, { c, desc, space: desc.kind === "scalar" ? "private" : "onchip", byValue: false, scalarPtr: false, processLocal: local.get(name)! }); continue; }
+      if (this.d === "opencl" && this.dataflow.size > 0 && desc.transient && desc.kind !== "view") {
+        // Intel, FPGA-form: the host holds the program's data and hands the process kernels buffers.
+        env.data.set(name, { c, desc, space: "global", byValue: false, scalarPtr: false });
+        continue;
       }
       // A vector type this dialect cannot express is refused here, at the dtype that asks for it.
       if (desc.veclen !== undefined) this.dataType(desc, `${p.file}: $.attributes._arrays.${name}.attributes.dtype`);
@@ -543,7 +596,156 @@ export class ProgramCodeGen {
   private state(s: PState, env: Env): void {
     if (s.nodes.length === 0) return;
     this.w.comment(`state ${s.label}`);
+    const df = env.parent === null ? this.dataflow.get(s) : undefined;
+    if (df) { this.dataflowState(df, env); return; }
     this.scope(s, null, env);
+  }
+
+  /** True when the program has dataflow states (streams): the code needs hls_stream.h and sdfg_dataflow.h. */
+  get usesStreams(): boolean { return this.dataflow.size > 0; }
+
+  /** Processes and FIFOs of the dataflow states (after `body()`): what the report says. */
+  dataflowSummary(): { states: number; processes: number; fifos: number } {
+    const dfs = [...this.dataflow.values()];
+    let fifos = 0;
+    for (const df of dfs) for (const st of df.streams) fifos += this.evalSize(this.prog.arrays[st]!.shape.reduce<PExpr>((a, x) => ({ kind: "binary", op: "*", left: a, right: x }), { kind: "number", value: 1, integer: true }), st);
+    return { states: dfs.length, processes: dfs.reduce((a, d) => a + d.processes.length, 0), fifos };
+  }
+
+  /** Process and dataflow-region functions (after `body()`), to be emitted before the kernel. */
+  functions(): string { return this.functionsOut.toString(); }
+
+  /** A blocking read of one channel: hls::stream's read(), Intel's read_channel_intel. */
+  private streamRead(channel: string, t: PDType): string {
+    if (channel.startsWith(MISSING_CHANNEL)) return `((${this.type(t, "")})sdfg_missing_channel("${channel.slice(MISSING_CHANNEL.length)}"))`;
+    return this.d === "opencl" ? `read_channel_intel(${channel})` : `${channel}.read()`;
+  }
+  private streamWrite(channel: string, value: string): string {
+    if (channel.startsWith(MISSING_CHANNEL)) return `(void)sdfg_missing_channel("${channel.slice(MISSING_CHANNEL.length)}")`;
+    return this.d === "opencl" ? `write_channel_intel(${channel}, ${value})` : `${channel}.write(${value})`;
+  }
+
+  private streamType(ref: DataRef): string {
+    return `hls::stream<${this.dataType(ref.desc, "")}, ${ref.stream!.depth}>`;
+  }
+
+  /** A parameter declaration passing `ref` (by its own C name) to a process function. */
+  private paramOf(ref: DataRef, where: string): string {
+    const T = this.dataType(ref.desc, where);
+    if (ref.stream) return `${this.streamType(ref)} (&${ref.c})[${ref.stream.count}]`;
+    if (ref.byValue) return `const ${T} ${ref.c}`;
+    if (this.d === "opencl") {
+      if (ref.desc.kind === "scalar" && !ref.scalarPtr) throw new UserError(where, "a transient scalar shared by processes cannot be an Intel kernel argument; keep it inside one process");
+      return `__global ${T}* restrict ${ref.c}`;
+    }
+    if (ref.desc.kind === "scalar" && !ref.scalarPtr) return `${T}& ${ref.c}`;
+    return `${T}* ${ref.c}`;
+  }
+
+  /**
+   * A dataflow state: each process is a function, the state a DATAFLOW region declaring the
+   * streams and calling every process (fibers in the g++ emulation, sdfg_dataflow.h).
+   */
+  private dataflowState(df: DataflowState, env: Env): void {
+    const s = df.state;
+    // Named by its place among the dataflow states: the Intel host and kernels agree on names.
+    const id = [...this.dataflow.keys()].indexOf(s);
+    const fn = `dataflow_${id}_${s.label.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    const syms = [...env.syms.values()];
+    const cl = this.d === "opencl";
+    // Every process gets every symbol; a process that does not read one leaves it unused.
+    const symParams = syms.map((x) => `${cl ? "" : "[[maybe_unused]] "}const ${this.type(x.t, "")} ${x.c}`);
+    const symArgs = syms.map((x) => x.c);
+    const streamRefs = df.streams.map((n) => env.data.get(n)!);
+    const outer = [...new Set(df.processes.flatMap((pr) => [...pr.data]))].filter((d) => { const r = env.data.get(d)!; return r.processLocal === undefined && !r.stream; });
+    const fifos = streamRefs.reduce((a, r) => a + r.stream!.count, 0);
+    if (this.opts.hostLaunch) {
+      // The host's side of an Intel dataflow state: the launcher starts the process kernels.
+      const data = outer.map((d) => {
+        const r = env.data.get(d)!;
+        if (r.byValue) throw new UserError(`${s.where}: ${d}`, `scalar argument '${d}' read by a process is not mapped to Intel kernels yet`);
+        const elements = r.desc.kind === "scalar" ? 1 : r.desc.shape.map((x) => this.evalSize(x, `${this.prog.file}: $.attributes._arrays.${d}.shape`)).reduce((a, b) => a * b, 1);
+        return { c: r.c, elements, type: this.type(r.desc.dtype, d) };
+      });
+      this.launches.push({ fn, params: [...syms.map((x) => `const ${this.type(x.t, "")} ${x.c}`), ...data.map((x) => `${x.type}* ${x.c}`)], data, symbols: symArgs, processes: [] });
+      this.w.line(`${fn}(${[...symArgs, ...data.map((x) => x.c)].join(", ")});  // ${df.processes.length} process kernels, ${fifos} channels`);
+      return;
+    }
+    const fw = this.functionsOut;
+    if (cl) {
+      // Channels live at program scope; g++ (SDFG_FPGA_SIM) gets bounded FIFOs of the same depth.
+      fw.comment(`state ${s.label}: ${df.processes.length} process kernels connected by ${fifos} channels`);
+      for (const r of streamRefs) {
+        const name = r.c.replace(/^d_/, "");
+        const T = this.dataType(r.desc, name);
+        fw.directive("#ifdef SDFG_FPGA_SIM");
+        fw.line(`static ::sdfg_ocl::channel<${T}> ${r.c}[${r.stream!.count}] = {${Array.from({ length: r.stream!.count }, (_, k) => `{${r.stream!.depth}, "${name}[${k}]"}`).join(", ")}};`);
+        fw.directive("#else");
+        fw.line(`channel ${T} ${r.c}[${r.stream!.count}] __attribute__((depth(${r.stream!.depth})));  // stream ${name}: buffer_size ${r.stream!.depth}`);
+        fw.directive("#endif");
+      }
+      fw.line();
+    }
+    const calls: string[] = [];
+    const launch: DataflowLaunch = { fn, params: [], data: [], symbols: symArgs, processes: [] };
+    const saved = { w: this.w, decls: this.decls };
+    for (const pr of df.processes) {
+      const name = `pe_${id}_${pr.label}`;
+      const used = [...pr.data].map((d) => [d, env.data.get(d)] as const).filter(([, r]) => r && r.processLocal === undefined && !(cl && r.stream)) as [string, DataRef][];
+      const params = [...symParams, ...used.map(([d, r]) => this.paramOf(r, `${s.where}: ${d}`))];
+      this.w = new CodeWriter();
+      this.decls = new CodeWriter();
+      this.process(s, pr, env);
+      fw.comment(`process '${pr.label}' of state ${s.label}${pr.unrolled ? ` (unrolled map, ${pr.unrolled.param} = ${pr.unrolled.value})` : ""}`);
+      fw.block(`${cl ? "__kernel void" : "static void"} ${name}(${params.join(", ")})`, () => {
+        fw.embed(this.decls);
+        fw.embed(this.w);
+      });
+      fw.line();
+      calls.push(`SDFG_DATAFLOW_CALL(${name}${[...symArgs, ...used.map(([, r]) => r.c)].map((a) => `, ${a}`).join("")});`);
+      launch.processes.push({ name, args: [...symArgs.map((c) => ({ c, kind: "symbol" as const })), ...used.map(([, r]) => ({ c: r.c, kind: "data" as const }))] });
+    }
+    this.w = saved.w;
+    this.decls = saved.decls;
+    if (cl) { this.launches.push(launch); return; }
+    fw.comment(`state ${s.label}: ${df.processes.length} concurrent processes connected by ${fifos} FIFOs`);
+    fw.block(`static void ${fn}(${[...symParams, ...outer.map((d) => this.paramOf(env.data.get(d)!, `${s.where}: ${d}`))].join(", ")})`, () => {
+      if (this.d === "hls") fw.directive("#pragma HLS DATAFLOW");
+      for (const r of streamRefs) {
+        const name = r.c.replace(/^d_/, "");
+        const names = Array.from({ length: r.stream!.count }, (_, k) => `"${name}[${k}]"`);
+        fw.line(`${this.streamType(r)} ${r.c}[${r.stream!.count}] = {${names.join(", ")}};  // stream ${name}: buffer_size ${r.stream!.depth}`);
+        if (this.d === "hls") fw.directive(`#pragma HLS STREAM variable=${r.c} depth=${r.stream!.depth}`);
+      }
+      fw.line("SDFG_DATAFLOW_BEGIN();");
+      fw.many(calls);
+      fw.line("SDFG_DATAFLOW_END();");
+    });
+    fw.line();
+    this.w.line(`${fn}(${[...symArgs, ...outer.map((d) => env.data.get(d)!.c)].join(", ")});`);
+  }
+
+  /** The body of one process: its component (one PE of an unrolled map with its parameter fixed). */
+  private process(s: PState, pr: ProcessInstance, env: Env): void {
+    const inner = new Env(env.prog, env, env.prefix);
+    for (const [k, v] of env.data) inner.data.set(k, v);
+    for (const [name, ref] of env.data) {
+      if (ref.processLocal !== pr.component) continue;
+      const T = this.type(ref.desc.dtype, `${this.prog.file}: $.attributes._arrays.${name}`);
+      if (ref.desc.kind === "scalar") { this.decls.line(`${T} ${ref.c} = 0;  // ${name}: this process's own`); continue; }
+      const shape = ref.desc.shape.map((x) => this.evalSize(x, `${this.prog.file}: $.attributes._arrays.${name}.shape`));
+      const elements = shape.reduce((a, b) => a * b, 1);
+      if (elements * PDTYPE_BYTES[ref.desc.dtype] > this.opts.onchipLimitBytes) throw new UserError(`${this.prog.file}: $.attributes._arrays.${name}`, `transient '${name}' (${elements} elements) is too large for on-chip memory in process '${pr.label}'`);
+      this.decls.line(`${this.d === "opencl" ? "SDFG_ONCHIP" : "static"} ${T} ${ref.c}[${elements}];  // ${name}: this process's own (${ref.desc.storage})`);
+    }
+    this.procConsts = {};
+    if (pr.unrolled) {
+      const { param, value, map } = pr.unrolled;
+      inner.syms.set(param, { c: String(value), t: "int64" });
+      this.procConsts = { [param]: value };
+      this.scope(s, map, inner);
+    } else this.scope(s, null, inner, pr.nodes);
+    this.procConsts = {};
   }
 
   private scopeCache = new WeakMap<PState, { children: Map<number | null, number[]>; deps: Map<number | null, [number, number][]> }>();
@@ -589,10 +791,10 @@ export class ProgramCodeGen {
   }
 
   /** Nodes directly inside `entry` (null: top level), in dependency order, as units. */
-  private scope(s: PState, entry: number | null, env: Env): void {
+  private scope(s: PState, entry: number | null, env: Env, only?: Set<number>): void {
     const byId = this.adj(s).byId;
     const sc = this.scopes(s);
-    const ids = (sc.children.get(entry) ?? []).filter((i) => i !== entry);
+    const ids = (sc.children.get(entry) ?? []).filter((i) => i !== entry && (!only || only.has(i)));
     const deps = new Map<number, Set<number>>(ids.map((i) => [i, new Set()]));
     for (const [a, b] of sc.deps.get(entry) ?? []) deps.get(b)?.add(a);
     // Kahn's algorithm, smallest position first (stable, deterministic).
@@ -651,6 +853,19 @@ export class ProgramCodeGen {
 
   /** An lvalue/rvalue for one element. */
   private element(ref: DataRef, indices: PExpr[], env: Env, where: string, ctx?: StmtCtx): string {
+    if (ref.stream) {
+      // Constant channel indices where they are (a PE instance's `pipe[p + 1]` is `pipe[2]`).
+      const vals = { ...this.symValues, ...(env.prefix === "" ? this.procConsts : {}) };
+      const idx = indices.map((x) => evalPExpr(x, vals));
+      const strides = ref.desc.strides.map((x) => evalPExpr(x, this.symValues));
+      if (idx.length === strides.length && idx.every((x) => x !== undefined) && strides.every((x) => x !== undefined)) {
+        const k = idx.reduce((a, x, i) => a! + x! * strides[i]!, 0)! + (ref.stream.offset ?? 0);
+        // A channel that does not exist (PE 0's `pipe[p - 1]`): code the program never runs for
+        // this PE (DaCe's samples guard it with `p > 0`); see sdfg_missing_channel in the prelude.
+        if (k < 0 || k >= ref.stream.count) return `${MISSING_CHANNEL}${ref.c.replace(/^d\w*?_/, "")}[${k}]`;
+        return `${ref.c}[${k}]`;
+      }
+    }
     if (ref.desc.kind === "scalar" && !ref.scalarPtr) return ref.c;
     if (ref.scalarPtr) return `${ref.c}[0]`;
     return `${ref.c}[${this.flat(ref, indices, env, where, ctx)}]`;
@@ -786,7 +1001,7 @@ export class ProgramCodeGen {
       this.w.comment(`copy ${srcName} -> ${dstName} (reshaping)`);
       const nest = (k: number) => {
         if (k === vars.length) {
-          this.write(dref, dIdx, { text: this.element(sref, sIdx, env, where), t: sref.desc.dtype, ...vecOf(sref) }, m.wcr, env, where);
+          this.write(dref, dIdx, { text: this.readText(sref, sIdx, env, where), t: sref.desc.dtype, ...vecOf(sref) }, m.wcr, env, where);
           return;
         }
         this.w.block(`for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${ssz[k]}; ${vars[k]}++)`, () => { if (k === vars.length - 1) this.pipelinePragma(false, ""); nest(k + 1); });
@@ -807,7 +1022,7 @@ export class ProgramCodeGen {
     this.w.comment(`copy ${srcName} -> ${dstName}`);
     const open = loopDims.map((x, k) => `for (${this.idx()} ${vars[k]} = 0; ${vars[k]} < ${this.sizeText(x.r, env)}; ${vars[k]}++)`);
     const emitBody = () => {
-      const val: Typed = { text: sref.desc.kind === "scalar" && !sref.scalarPtr ? sref.c : this.element(sref, sIdx, env, where), t: sref.desc.dtype, ...vecOf(sref) };
+      const val: Typed = { text: sref.desc.kind === "scalar" && !sref.scalarPtr ? sref.c : this.readText(sref, sIdx, env, where), t: sref.desc.dtype, ...vecOf(sref) };
       this.write(dref, dIdx, val, m.wcr, env, where);
     };
     const nest = (k: number) => { if (k === open.length) emitBody(); else this.w.block(open[k]!, () => { if (k === open.length - 1) this.pipelinePragma(false, ""); nest(k + 1); }); };
@@ -860,10 +1075,21 @@ export class ProgramCodeGen {
     nest(0);
   }
 
+  /** The value of one element: a blocking read when it is a stream. */
+  private readText(ref: DataRef, indices: PExpr[], env: Env, where: string): string {
+    const e = this.element(ref, indices, env, where);
+    return ref.stream ? this.streamRead(e, ref.desc.dtype) : e;
+  }
+
   /** Writes `val` to one element, combining with the old value under WCR. */
   private write(ref: DataRef, indices: PExpr[], val: Typed, wcr: Wcr | null, env: Env, where: string): void {
     const lhs = this.element(ref, indices, env, where);
     const t = ref.desc.dtype;
+    if (ref.stream) {
+      if (wcr) throw new UserError(where, "a write-conflict resolution into a stream cannot be mapped (a FIFO has no old value)");
+      this.w.line(`${this.streamWrite(lhs, this.conv(val, t))};  // blocking write`);
+      return;
+    }
     const W = lanesOf(ref.desc);
     if (W > 1) {
       if (val.w !== undefined && val.w !== W) throw new UserError(where, `a vector of ${val.w} lanes cannot be written to data of ${W}-lane vectors`);
@@ -984,6 +1210,20 @@ export class ProgramCodeGen {
         const sub = m.subset ?? [];
         const dims = this.dims(sub);
         const c = `in_${ident(e.dstConn!, n.where)}`;
+        if (ref.stream) {
+          if (!dims.every((d) => d.single)) throw new UserError(e.where, `tasklet '${n.label}' reads several channels of stream '${m.data}' through one connector; read one channel per connector`);
+          const channel = this.element(ref, sub.map((r) => r.start), env, e.where);
+          // A dynamic memlet reads where the code uses the connector (as DaCe does); otherwise the
+          // one element is read when the tasklet starts.
+          const volume = m.volume ? evalPExpr(m.volume, this.symValues) : 1;
+          if (!m.dynamic && volume !== 1) throw new UserError(e.where, `tasklet '${n.label}' reads ${volume ?? "a symbolic number of"} elements of stream '${m.data}' through one connector; a non-dynamic stream connector reads one element (make the memlet dynamic to read where the code names it)`);
+          if (m.dynamic) conns.set(e.dstConn!, { c, t: ref.desc.dtype, streamIn: channel });
+          else {
+            this.w.line(`const ${this.dataType(ref.desc, e.where)} ${c} = ${this.streamRead(channel, ref.desc.dtype)};  // blocking read`);
+            conns.set(e.dstConn!, { c, t: ref.desc.dtype, ...(lanesOf(ref.desc) > 1 ? { w: lanesOf(ref.desc) } : {}) });
+          }
+          continue;
+        }
         const lanes = lanesOf(ref.desc);
         const span = this.vectorSpan(ref, sub, n.vectorConns?.[e.dstConn!], e.where);
         if (ref.desc.kind === "scalar" || dims.every((d) => d.single)) {
@@ -1005,6 +1245,7 @@ export class ProgramCodeGen {
         const sub = m.subset ?? [];
         const dims = this.dims(sub);
         const c = `out_${ident(e.srcConn!, n.where)}`;
+        if (ref.stream && !dims.every((d) => d.single)) throw new UserError(e.where, `tasklet '${n.label}' writes several channels of stream '${m.data}' through one connector; write one channel per connector`);
         const lanes = lanesOf(ref.desc);
         const vec = lanes > 1 ? { w: lanes } : {};
         const vw = n.vectorConns?.[e.srcConn!];
@@ -1019,7 +1260,7 @@ export class ProgramCodeGen {
           const idx = sub.map((r) => r.start);
           if (m.dynamic) conns.set(e.srcConn!, { c, t: ref.desc.dtype, ...vec, direct: { ref, idx, wcr: m.wcr } });
           else {
-            this.w.line(`${this.dataType(ref.desc, e.where)} ${c};`);
+            this.w.line(`${this.dataType(ref.desc, e.where)} ${c}${this.usesStreams ? "{}" : ""};`);
             conns.set(e.srcConn!, { c, t: ref.desc.dtype, ...vec, out: { ref, idx, wcr: m.wcr } });
           }
         } else if (span) {
@@ -1195,6 +1436,24 @@ export class ProgramCodeGen {
             this.w.line(`${T} ${c}_val_ = ${oref.c};`);
             this.w.line(`${T}* ${c} = &${c}_val_;`);
             inner.data.set(name, { c, desc, space: "private", byValue: false, scalarPtr: desc.kind === "scalar" });
+            continue;
+          }
+          if (oref.stream) {
+            // The nested SDFG's stream is channels of the outer one, from the memlet's start on.
+            if (desc.kind !== "stream") throw new UserError(e.where, `nested SDFG '${n.label}': '${name}' is bound to stream '${m.data}' but is not a stream`);
+            const bound = this.element(oref, start, env, e.where);
+            if (bound.startsWith(MISSING_CHANNEL)) throw new UserError(e.where, `nested SDFG '${n.label}': '${name}' is bound to channel ${bound.slice(MISSING_CHANNEL.length)} of stream '${m.data}', which does not exist`);
+            const channel = /^\S+\[(-?\d+)\]$/.exec(bound);
+            if (channel && oref.stream.offset === undefined) {
+              // A constant channel (a PE's pipe[p]): the nested code names the outer array's channel.
+              this.w.comment(`${name}: channels of stream ${m.data} from ${channel[1]} on`);
+              inner.data.set(name, { c: oref.c, desc: oref.desc, space: "onchip", byValue: false, scalarPtr: false, stream: { ...oref.stream, offset: Number(channel[1]) } });
+              continue;
+            }
+            if (this.d === "opencl") throw new UserError(e.where, `nested SDFG '${n.label}': stream '${m.data}' is bound with a channel index that is not a constant`);
+            const count = desc.shape.map((x) => evalPExpr(x, this.symValues) ?? NaN).reduce((a, b) => a * b, 1);
+            this.w.line(`hls::stream<${T}>* ${c} = &${this.element(oref, start, env, e.where)};  // ${name}: channel of stream ${m.data}`);
+            inner.data.set(name, { c, desc, space: "onchip", byValue: false, scalarPtr: false, stream: { depth: oref.stream.depth, count } });
             continue;
           }
           const base = oref.desc.kind === "scalar" && !oref.scalarPtr ? `&${oref.c}` : `&${this.element(oref, oref.desc.kind === "scalar" ? [] : start, env, e.where)}`;
@@ -1442,6 +1701,8 @@ export class ProgramCodeGen {
         const conn = ctx?.conns.get(e.name);
         if (conn) {
           if (conn.arr) throw new UserError(where, `'${e.name}' is an array connector: index it (${e.name}[i])`);
+          if (conn.streamIn) return { text: this.streamRead(conn.streamIn, conn.t), t: conn.t };
+          if (conn.direct?.ref.stream) throw new UserError(where, `'${e.name}' writes to a stream and cannot be read`);
           if (conn.w && ctx?.lane === undefined) throw new UserError(where, `vector connector '${e.name}' is used outside the tasklet's lanes`);
           if (conn.direct) {
             const el = this.element(conn.direct.ref, conn.direct.idx, env, where);
@@ -1566,6 +1827,15 @@ export class ProgramCodeGen {
   prelude(): string {
     const I = this.idx();
     const w = new CodeWriter();
+    if (this.dataflow.size > 0) {
+      // A PE instance's code may name a channel outside its stream (PE 0's `pipe[p - 1]`) where the
+      // program never runs it; the emulation stops if it does, hardware gets a constant.
+      w.directive("#ifdef SDFG_FPGA_SIM");
+      w.line("static inline int sdfg_missing_channel(const char* channel) { std::fprintf(stderr, \"channel %s does not exist, yet a process read or wrote it\\n\", channel); std::exit(4); return 0; }");
+      w.directive("#else");
+      w.directive("#define sdfg_missing_channel(channel) 0");
+      w.directive("#endif");
+    }
     w.line(`static inline ${I} sdfg_floordiv(${I} a, ${I} b) { ${I} q = a / b; return (q * b != a && ((a < 0) != (b < 0))) ? q - 1 : q; }`);
     w.line(`static inline ${I} sdfg_mod(${I} a, ${I} b) { ${I} r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }`);
     w.line(`static inline double sdfg_fmod(double a, double b) { double r = ${this.math("fmod")}(a, b); return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }`);
@@ -1607,6 +1877,8 @@ interface Conn {
   reduce?: { ref: DataRef; idx: PExpr[]; wcr: Wcr };
   /** A vector written back as W scalars (lane k to `at(k)`). */
   scatter?: { ref: DataRef; at: (k: number) => PExpr[]; wcr: Wcr | null };
+  /** A dynamic read of a stream channel: a blocking read where the code names the connector. */
+  streamIn?: string;
 }
 
 interface StmtCtx {

@@ -42,7 +42,7 @@ export interface SdfgEmulation {
   outputs: ArgComparison[];
   cached: boolean;
   /** Which road the program took: the stencil road's streamed pipeline or the memory-mapped kernel. */
-  road?: "streamed" | "memory-mapped";
+  road?: "streamed" | "memory-mapped" | "fpga-form";
   /** Why the emulation stopped short (a deadlock, a refused buffer), when it did. */
   failure?: string;
 }
@@ -74,9 +74,21 @@ function compare(got: Float64Array, want: Float64Array, tol: { rtol: number; ato
   return first === undefined ? { mismatches, maxRel, maxAbs } : { mismatches, maxRel, maxAbs, first };
 }
 
+/** Exit code of the sim's deadlock detection (sim/include/sdfg_sim/fifo.h). */
+const DEADLOCK_EXIT_CODE = 3;
+
+/** Thrown when the processes of a dataflow state block on each other for ever. */
+class Deadlock extends Error {}
+
 async function runBuild(files: ProjectFiles, compile: string[], output: string, args: string[]): Promise<boolean> {
   const r = await compileCached({ files, compile, includeDirs: [join(SIM_DIR, "include")], localIncludes: [], flags: FLAGS, output });
   const run = await execa(r.binary, args, { reject: false, all: true });
+  if (run.exitCode === DEADLOCK_EXIT_CODE && /deadlock detected/.test(run.all ?? "")) {
+    // "deadlock detected:" then one line per blocked process and FIFO.
+    const lines = (run.all ?? "").split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+    const from = lines.findIndex((l) => l.startsWith("deadlock detected"));
+    throw new Deadlock(lines.slice(from + 1).join("; "));
+  }
   if (run.exitCode !== 0) throw new Error(`the generated program failed (exit ${run.exitCode}):\n${run.all}`);
   return r.cached;
 }
@@ -94,19 +106,32 @@ export async function emulateSdfg(b: SdfgBundle, target: SdfgTarget, platform: P
   // Generate every target's code first: a refusal must come before any work.
   const cpuFiles = sdfgCpuProject(b);
   const fpgaFiles = target === "xilinx" ? sdfgVitisProject(b, platform) : target === "intel" ? sdfgIntelProject(b, platform) : null;
+  const g = new ProgramCodeGen(b.program, { dialect: "cpp", symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
+  g.body();
+  // An FPGA-form program (streams) runs as it is written: its processes and FIFOs.
+  const road = g.usesStreams ? "fpga-form" : "memory-mapped";
   const work = mkdtempSync(join(tmpdir(), "sdfg-fpga-dace-"));
   try {
     const refDir = join(work, "reference");
     mkdirSync(refDir);
-    let cached = await runBuild(new Map([["reference.cpp", cpuFiles.get("reference.cpp")!]]), ["reference.cpp"], "reference", ["--inputs", b.inputsDir, "--outputs", refDir]);
     const emuDir = join(work, "emulated");
-    if (fpgaFiles) {
-      mkdirSync(emuDir);
-      const sources = new Map([...fpgaFiles].filter(([p]) => p.startsWith("kernel/") || p.startsWith("host/")));
-      cached = (await runBuild(sources, ["host/host.cpp"], "host_sim", ["--inputs", b.inputsDir, "--outputs", emuDir])) && cached;
+    let cached: boolean;
+    // The processes of an FPGA-form program that block on each other for ever (a stream nobody
+    // writes, a FIFO too shallow for what a process holds back) end the run with the blocked
+    // processes named, in the CPU reference or the kernel, whichever runs them first.
+    let stage = "CPU reference";
+    try {
+      cached = await runBuild(new Map([["reference.cpp", cpuFiles.get("reference.cpp")!]]), ["reference.cpp"], "reference", ["--inputs", b.inputsDir, "--outputs", refDir]);
+      if (fpgaFiles) {
+        stage = `${target} kernel`;
+        mkdirSync(emuDir);
+        const sources = new Map([...fpgaFiles].filter(([p]) => p.startsWith("kernel/") || p.startsWith("host/")));
+        cached = (await runBuild(sources, ["host/host.cpp"], "host_sim", ["--inputs", b.inputsDir, "--outputs", emuDir])) && cached;
+      }
+    } catch (e) {
+      if (e instanceof Deadlock) return { target, ok: false, outputs: [], cached: false, road, failure: `deadlock in the ${stage}: ${e.message}` };
+      throw e;
     }
-    const g = new ProgramCodeGen(b.program, { dialect: "cpp", symbols: b.symbols, onchipLimitBytes: ONCHIP_LIMIT_BYTES });
-    g.body();
     const outputs: ArgComparison[] = [];
     let ok = true;
     for (const a of g.args.filter((x) => x.written && !x.deviceTransient)) {
@@ -137,7 +162,7 @@ export async function emulateSdfg(b: SdfgBundle, target: SdfgTarget, platform: P
       outputs.push(c);
       if (outputsDir) { mkdirSync(outputsDir, { recursive: true }); copyFileSync(result, join(outputsDir, `${a.name}.npy`)); }
     }
-    return { target, ok, outputs, cached, road: "memory-mapped" };
+    return { target, ok, outputs, cached, road };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -27,7 +27,8 @@ export interface MemoryMappedReport {
   /** The board's full name. */
   platform: string;
   symbols: Record<string, number>;
-  kind: "memory-mapped";
+  /** "fpga-form": an FPGA-form SDFG (streams, processes) emitted as written, whose figures are as unknown to the model. */
+  kind: "memory-mapped" | "fpga-form";
   kernels: KernelMapping[];
   arguments: MemoryMappedArgument[];
   /** Bytes of every argument that lives in device memory. */

@@ -11,8 +11,13 @@ export function memoryMappedHtml(r: MemoryMappedReport): string {
   const t = escapeHtml;
   const w = new CodeWriter();
   openPage(w, `${r.program} on ${r.platform}`);
-  w.line(`<p>A memory-mapped kernel (symbols ${t(symbolList(r.symbols))}): it reads and writes its arrays in device memory, not streamed through a spatial pipeline.</p>`);
-  w.line(`<p class="note">The performance and resource model covers streamed pipelines only: no run time, roofline or resource estimate is given for a memory-mapped kernel.</p>`);
+  if (r.kind === "fpga-form") {
+    w.line(`<p>An FPGA-form kernel (symbols ${t(symbolList(r.symbols))}): the program's own processes and FIFOs (DaCe streams), emitted as written.</p>`);
+    w.line(`<p class="note">The performance and resource model covers the pipelines sdfg-fpga builds: no run time, roofline or resource estimate is given for a design the program spells out itself.</p>`);
+  } else {
+    w.line(`<p>A memory-mapped kernel (symbols ${t(symbolList(r.symbols))}): it reads and writes its arrays in device memory, not streamed through a spatial pipeline.</p>`);
+    w.line(`<p class="note">The performance and resource model covers streamed pipelines only: no run time, roofline or resource estimate is given for a memory-mapped kernel.</p>`);
+  }
   w.line("<h2>Why it is not streamed</h2>");
   w.line("<table>");
   w.line('<tr><th>kernel</th><th>mapping</th><th class="code">why</th></tr>');
