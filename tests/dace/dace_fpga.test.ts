@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadPlatform } from "../../src/platform/platform.js";
 import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
 import { SHARED } from "../helpers.js";
-import { bundleFor } from "./npbench.test.js";
+import { bundleFor } from "./sdfg_bundles.js";
 
 const DIR = join(SHARED, "peers", "dace-fpga");
 const samples = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();

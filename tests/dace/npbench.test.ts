@@ -3,16 +3,15 @@
 // and NumPy's <arg>.out.npy within fp32 rtol 1e-4 / fp64 rtol 1e-9 (integers exactly), or the
 // program must be refused with one line that locates the reason in the .sdfg. The symbol values
 // are the manifest's (the sizes the data was made with); inference is tested separately.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/ir/diagnostics.js";
 import { loadPlatform } from "../../src/platform/platform.js";
-import { loadSdfgBundle, sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import { sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
 import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
-import { SHARED } from "../helpers.js";
+import { bundleFor, NPBENCH } from "./sdfg_bundles.js";
 
-export const NPBENCH = join(SHARED, "peers", "npbench");
 const programs = readdirSync(NPBENCH).filter((d) => existsSync(join(NPBENCH, d, `${d}.sdfg`))).sort();
 
 /** Programs refused per target, with the reason their one-line message must give. */
@@ -27,14 +26,6 @@ const REFUSED: Record<string, { targets: string[]; message: RegExp }> = {
  */
 const SUMMATION_ORDER_QUIRK: Record<string, number> = { mlp: 6e-3 };
 
-export function manifestSymbols(dir: string): Record<string, number> {
-  const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { symbols?: Record<string, { value: number }> };
-  return Object.fromEntries(Object.entries(m.symbols ?? {}).map(([k, v]) => [k, v.value]));
-}
-
-export function bundleFor(dir: string, name: string) {
-  return loadSdfgBundle(join(dir, `${name}.sdfg`), { symbols: manifestSymbols(dir) });
-}
 
 const cases = programs.flatMap((p) => (["xilinx", "intel"] as const).map((t) => [`${p} on ${t}`, p, t] as const));
 
