@@ -21,23 +21,16 @@ import type { PBlock, PEdge, PExpr, PLoop, PNode, PState } from "../../ir/progra
 import type { ReduceOp, StencilInput } from "../../ir/sdfg.js";
 import type { KernelMapping, PatternResult, StreamingInput, StreamPattern } from "./patterns.js";
 import { evalSize, stateOrder } from "./compute_state.js";
-import { NotStreamable } from "./not_streamable.js";
+import { catchingNotStreamable, NotStreamable } from "./not_streamable.js";
 import { safeDataNames } from "./safe_names.js";
 import { streamBundle } from "./stream_bundle.js";
 import { taskletAssignments, type ConnectorRead } from "./tasklet_code.js";
 
 export const DIAGONAL_REDUCE_PATTERN = "diagonal-reduce";
 
-export const diagonalReducePattern: StreamPattern = { name: DIAGONAL_REDUCE_PATTERN, raise: raiseDiagonalReduce };
+export const raiseDiagonalReduce: (input: StreamingInput) => PatternResult = catchingNotStreamable(raise);
 
-export function raiseDiagonalReduce(input: StreamingInput): PatternResult {
-  try {
-    return raise(input);
-  } catch (e) {
-    if (e instanceof NotStreamable) return { ok: false, reason: e.message };
-    throw e;
-  }
-}
+export const diagonalReducePattern: StreamPattern = { name: DIAGONAL_REDUCE_PATTERN, raise: raiseDiagonalReduce };
 
 type Tasklet = Extract<PNode, { kind: "tasklet" }>;
 

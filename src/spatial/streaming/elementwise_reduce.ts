@@ -28,22 +28,15 @@ import type { ReduceOp, StencilInput } from "../../ir/sdfg.js";
 import type { KernelMapping, PatternResult, StreamingInput, StreamPattern } from "./patterns.js";
 import { computeState, evalSize, stateOrder } from "./compute_state.js";
 import { streamBundle } from "./stream_bundle.js";
-import { NotStreamable } from "./not_streamable.js";
+import { catchingNotStreamable, NotStreamable } from "./not_streamable.js";
 import { taskletAssignments, type ConnectorRead } from "./tasklet_code.js";
 import { safeDataNames } from "./safe_names.js";
 
 export const ELEMENTWISE_REDUCE_PATTERN = "elementwise-reduce";
 
-export const elementwiseReducePattern: StreamPattern = { name: ELEMENTWISE_REDUCE_PATTERN, raise: raiseElementwiseReduce };
+export const raiseElementwiseReduce: (input: StreamingInput) => PatternResult = catchingNotStreamable(raise);
 
-export function raiseElementwiseReduce(input: StreamingInput): PatternResult {
-  try {
-    return raise(input);
-  } catch (e) {
-    if (e instanceof NotStreamable) return { ok: false, reason: e.message };
-    throw e;
-  }
-}
+export const elementwiseReducePattern: StreamPattern = { name: ELEMENTWISE_REDUCE_PATTERN, raise: raiseElementwiseReduce };
 
 interface MapProcess { kind: "map"; entry: Extract<PNode, { kind: "map_entry" }>; tasklet: Extract<PNode, { kind: "tasklet" }>; domain: number[] }
 interface ReduceProcess { kind: "reduce"; node: Extract<PNode, { kind: "library" }>; op: ReduceOp; input: string; output: string; axes: number[] }
