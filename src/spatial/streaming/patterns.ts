@@ -11,6 +11,7 @@ import { stencilMapsPattern } from "./stencil_maps.js";
 import { MATRIX_VECTOR_PATTERN } from "./matrix_vector.js";
 import { SYSTOLIC_MATMUL_PATTERN } from "./systolic_matmul.js";
 import { elementwiseReducePattern } from "./elementwise_reduce.js";
+import { VERTICAL_SOLVER_PATTERN } from "./vertical_solver.js";
 
 /** How one kernel (a state's top-level map or library node) of the program is mapped. */
 export interface KernelMapping {
@@ -48,7 +49,7 @@ export interface StreamPattern {
 }
 
 /** Pattern passes, tried in order; the first that takes the program wins. */
-export const PATTERNS: StreamPattern[] = [stencilMapsPattern, MATRIX_VECTOR_PATTERN, SYSTOLIC_MATMUL_PATTERN, elementwiseReducePattern];
+export const PATTERNS: StreamPattern[] = [stencilMapsPattern, MATRIX_VECTOR_PATTERN, SYSTOLIC_MATMUL_PATTERN, elementwiseReducePattern, VERTICAL_SOLVER_PATTERN];
 
 export type StreamingDecision =
   | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[]; outputNames?: Record<string, string>; outputBoxes?: Record<string, NpyBox> }
