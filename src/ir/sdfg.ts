@@ -259,7 +259,8 @@ export interface VerticalSolverNode {
   sweeps: VerticalSweep[];
   /** Scalar inputs the code reads by name. */
   scalars: string[];
-  outputs: string[];
+  /** Results written to memory: the program's `data` as the argument `array` (`x_out` for an array updated in place). */
+  outputs: { data: string; array: string }[];
 }
 
 /** The vertical-solver nodes of a state. */

@@ -26,6 +26,11 @@ export function processCycles(x: LinalgProcess, W: number): number {
     case "tile-transpose": return x.tiles * x.tileRows * (x.cols / W + x.cols);
     case "rank-update": return (x.rows + 1) * (x.cols / W);
     case "matrix-writer": return x.vectors;
+    // A vertical solver: W = 1, one element per cycle; the reversal stores every plane, then sends them.
+    case "plane-reader": return x.shape[0] * x.shape[1] * x.shape[2];
+    case "column-sweep": return x.columns[0] * x.columns[1] * (x.planes + (x.values.some((v) => v.previous) ? 1 : 0));
+    case "plane-reverse": return 2 * x.planes * x.columns;
+    case "plane-writer": return x.shape[0] * x.shape[1] * x.shape[2];
   }
 }
 
@@ -43,6 +48,7 @@ export function linalgPortBytes(p: Pipeline): Map<string, number> {
     const bytes = DTYPE_INFO[x.dtype].bytes;
     if (x.kind === "matrix-reader") out.set(x.array, x.repeat * x.rows * x.cols * bytes);
     if (x.kind === "matrix-writer") out.set(x.array, x.vectors * p.vectorWidth * bytes);
+    if (x.kind === "plane-reader" || x.kind === "plane-writer") out.set(x.array, x.shape[0] * x.shape[1] * x.shape[2] * bytes);
   }
   return out;
 }
@@ -70,6 +76,8 @@ function onChipElements(x: LinalgProcess): number {
     case "matrix-vector": return x.cols;
     case "tile-transpose": return x.tileRows * x.cols;
     case "rank-update": return x.terms.length * x.cols;
+    case "column-sweep": return x.values.filter((v) => v.previous).length * x.columns[0] * x.columns[1];
+    case "plane-reverse": return x.planes * x.columns;
     default: return 0;
   }
 }

@@ -255,6 +255,7 @@ function raise(input: StreamingInput): PatternResult {
   // Which results leave: those later sweeps read, and the program's non-transient arrays.
   const readLater = new Set(sweeps.flatMap((x, s) => x.taps.filter((t) => sweeps.slice(0, s).some((e) => e.results.some((r) => r.data === t.data))).map((t) => t.data)));
   const outputs: string[] = [];
+  const written: { data: string; array: string }[] = [];
   const outputNames: Record<string, string> = {};
   const sdfgArrays: Record<string, DataDesc> = {};
   const inputs: ProgramInput[] = [];
@@ -277,6 +278,7 @@ function raise(input: StreamingInput): PatternResult {
         while (name !== r.data && (Object.hasOwn(arrays, name) || nameProblem(name) !== null)) name = `${name}x`;
         argument(name);
         outputs.push(name);
+        written.push({ data: r.data, array: name });
         if (name !== r.data) outputNames[name] = r.data;
         sdfgArrays[name] = { kind: "array", dtype, shape: shapeOf(r.data), transient: false, storage: "global" };
       }
@@ -285,7 +287,7 @@ function raise(input: StreamingInput): PatternResult {
   });
   if (outputs.length === 0) throw new NotStreamable("the sweeps write no program output");
   const label = `vertical_solver`;
-  const node: VerticalSolverNode = { kind: "vertical-solver", id: 0, label, dtype, columns: [I, J], planes: K, sweeps, scalars: [...scalars].sort(), outputs: outputs.sort() };
+  const node: VerticalSolverNode = { kind: "vertical-solver", id: 0, label, dtype, columns: [I, J], planes: K, sweeps, scalars: [...scalars].sort(), outputs: written.sort((a, b) => (a.array < b.array ? -1 : 1)) };
   const sources: Record<string, string> = {
     [label]: sweeps.map((x, s) => `sweep ${s} (k ${x.direction}wards): ${x.phases.map((ph) => ph.source).join("; ")}`).join(" | "),
   };
