@@ -73,7 +73,7 @@ function roadLine(b: SdfgBundle, d: StreamingDecision, opts: SdfgOptions): strin
     // Processes per kind (stencil, reduce, matvec, matmul) of the raised dataflow.
     const kinds = new Map<string, number>();
     for (const n of d.bundle.sdfg.states[0]?.nodes ?? []) if (n.kind !== "access" && n.kind !== "tasklet" && n.kind !== "map_entry" && n.kind !== "map_exit") kinds.set(n.kind, (kinds.get(n.kind) ?? 0) + 1);
-    const label: Record<string, string> = { stencil: "stencil PE(s)", reduce: "reduction PE(s)", matvec: "matrix-vector PE(s)", matmul: "systolic matrix product(s)" };
+    const label: Record<string, string> = { stencil: "stencil PE(s)", reduce: "reduction PE(s)", matvec: "matrix-vector PE(s)", matmul: "systolic matrix product(s)", "vertical-solver": "vertical solver(s)" };
     const processes = [...kinds].map(([k, n]) => `${n} ${label[k] ?? k}`).join(", ") || "no processes";
     return `${b.name}: streamed (pattern ${d.pattern}, W=${s.vectorWidth}, P=${s.replicas}): ${processes} per time step${d.bundle.timeLoop ? `, ${d.bundle.timeLoop.steps} time steps` : ""}`;
   }
