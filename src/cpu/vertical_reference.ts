@@ -6,7 +6,7 @@
 
 import { CodeWriter } from "../codegen/code_writer.js";
 import { printCExpr, type CExprContext } from "../codegen/c_expr.js";
-import { quoteUserText } from "../codegen/user_text.js";
+import { escapeUnsafe, quoteUserText } from "../codegen/user_text.js";
 import { literal } from "../hls/linalg_code.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { verticalSolverNodes, type SDFG } from "../ir/sdfg.js";
@@ -51,7 +51,7 @@ export function emitVerticalReference(sdfg: SDFG, sources: Record<string, string
       const resultArray = new Map<string, string>();
       n.sweeps.forEach((s, si) => s.results.forEach((r, ri) => {
         const name = `res${si}_${ri}_`;
-        w.line(`std::vector<${T}> ${name}(${I * J * K}, ${zero}); // '${r.data}' from sweep ${si}`);
+        w.line(`std::vector<${T}> ${name}(${I * J * K}, ${zero}); // ${quoteUserText(r.data)} from sweep ${si}`);
         resultArray.set(`${si}:${r.data}`, name);
       }));
       w.line("const auto start_ = std::chrono::steady_clock::now();");
@@ -61,7 +61,7 @@ export function emitVerticalReference(sdfg: SDFG, sources: Record<string, string
         w.comment(`Sweep ${si}: k ${s.direction}wards. ${quoteUserText(sources[n.label] ?? "")}`);
         {
           const carried = s.values.filter((v) => v.previous);
-          for (const v of carried) w.line(`std::vector<${T}> ${v.previous}_plane_(${I * J}, ${zero}); // '${v.data}' of the previous plane`);
+          for (const v of carried) w.line(`std::vector<${T}> ${v.previous}_plane_(${I * J}, ${zero}); // ${quoteUserText(v.data)} of the previous plane`);
           w.block(`for (int kk_ = 0; kk_ < ${K}; ++kk_)`, () => {
             w.line(`const int k_ = ${s.direction === "up" ? "kk_" : `${K - 1} - kk_`};`);
             w.block(`for (int i_ = 0; i_ < ${I}; ++i_)`, () => w.block(`for (int j_ = 0; j_ < ${J}; ++j_)`, () => {
@@ -76,9 +76,10 @@ export function emitVerticalReference(sdfg: SDFG, sources: Record<string, string
                 w.line(`const ${T} ${t.name} = (k_ >= ${t.planes[0]} && k_ <= ${t.planes[1]}) ? ${earlier ?? t.data}[${index}] : ${zero};`);
               }
               for (const v of carried) w.line(`const ${T} ${v.previous} = ${v.previous}_plane_[c_];`);
-              for (const v of s.values) w.line(`${T} ${v.name} = ${v.previous ?? zero}; // '${v.data}'`);
+              for (const v of s.values) w.line(`${T} ${v.name} = ${v.previous ?? zero}; // ${quoteUserText(v.data)}`);
               const values = new Set(s.values.map((v) => v.name));
               for (const ph of s.phases) {
+                w.comment(escapeUnsafe(ph.source));
                 w.block(`if (k_ >= ${Math.min(ph.from, ph.to)} && k_ <= ${Math.max(ph.from, ph.to)})`, () => {
                   for (const a of ph.code) {
                     const text = printCExpr(a.value, ctx);

@@ -11,6 +11,7 @@
 
 import type { CodeWriter } from "../codegen/code_writer.js";
 import type { CExprContext } from "../codegen/c_expr.js";
+import { quoteUserText } from "../codegen/user_text.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { LinalgScale } from "../ir/sdfg.js";
 import type {
@@ -112,7 +113,7 @@ export function processSummary(p: LinalgProcess, W: number): string {
     case "rank-update": return `Rank-${p.terms.length} update PE: A' = A + ${p.terms.map((_, k) => `u_t${k} v_t${k}^T`).join(" + ")} for the ${p.rows} x ${p.cols} matrix, streamed row by row; the v vectors on chip, one u element per row.`;
     case "matrix-writer": return `Memory writer: streams '${p.array}' back to memory, ${p.vectors} vectors.`;
     case "plane-reader": return `Plane reader: streams '${p.array}' (${p.shape.join(" x ")}) plane by plane, k ${p.direction}wards, one element per cycle, to ${p.taps.length} tap(s) at offsets ${p.taps.map((t) => `(${t.offset.join(", ")})`).join(", ")}.`;
-    case "column-sweep": return `Sweep PE: k ${p.direction}wards over ${p.planes} planes of ${p.columns.join(" x ")} columns, one column per cycle; ${p.phases.length} phase(s); the previous plane of ${p.values.filter((v) => v.previous).map((v) => `'${v.data}'`).join(", ") || "nothing"} kept on chip.`;
+    case "column-sweep": return `Sweep PE: k ${p.direction}wards over ${p.planes} planes of ${p.columns.join(" x ")} columns, one column per cycle; ${p.phases.length} phase(s); the previous plane of ${p.values.filter((v) => v.previous).map((v) => quoteUserText(v.data)).join(", ") || "nothing"} kept on chip.`;
     case "plane-reverse": return `Plane reversal: holds ${p.planes} planes of ${p.columns} columns on chip, then sends them last plane first (the next sweep walks k the other way).`;
     case "plane-writer": return `Plane writer: stores '${p.array}' (${p.shape.join(" x ")}) plane by plane, k ${p.direction}wards.`;
   }

@@ -13,6 +13,7 @@
 
 import type { CodeWriter } from "../codegen/code_writer.js";
 import { printCExpr, type CExprContext } from "../codegen/c_expr.js";
+import { escapeUnsafe, quoteUserText } from "../codegen/user_text.js";
 import type { PlaneReader, PlaneReverse, PlaneWriter, SweepPE } from "../spatial/linalg_pipeline.js";
 import { literal, type LinalgDialect } from "./linalg_code.js";
 
@@ -70,7 +71,7 @@ export function emitSweepPE(w: CodeWriter, d: LinalgDialect, p: SweepPE): void {
     ...d.expressions,
   };
   for (const v of carried) {
-    w.line(`${T} ${v.previous}_plane_[${C}]; // '${v.data}' of the previous plane, one element per column (on chip)`);
+    w.line(`${T} ${v.previous}_plane_[${C}]; // ${quoteUserText(v.data)} of the previous plane, one element per column (on chip)`);
     for (const x of d.dependence(`${v.previous}_plane_`, C)) w.directive(x);
   }
   if (carried.length > 0) {
@@ -91,11 +92,11 @@ export function emitSweepPE(w: CodeWriter, d: LinalgDialect, p: SweepPE): void {
         }
       }
       for (const v of carried) w.line(`const ${T} ${v.previous} = ${v.previous}_plane_[c_];`);
-      for (const v of p.values) w.line(`${T} ${v.name} = ${v.previous ?? zero}; // '${v.data}'`);
+      for (const v of p.values) w.line(`${T} ${v.name} = ${v.previous ?? zero}; // ${quoteUserText(v.data)}`);
       for (const ph of p.phases) {
         const lo = Math.min(ph.from, ph.to);
         const hi = Math.max(ph.from, ph.to);
-        w.comment(ph.source);
+        w.comment(escapeUnsafe(ph.source));
         w.block(`if (k_ >= ${lo} && k_ <= ${hi})`, () => {
           const values = new Set(p.values.map((v) => v.name));
           for (const a of ph.code) {
