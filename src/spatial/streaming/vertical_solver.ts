@@ -20,7 +20,7 @@ import type { ProgramBundle, ProgramInput } from "../../frontend/load_program.js
 import { isDType, type DType } from "../../ir/dtype.js";
 import { mapExpr, type Assignment, type Expr } from "../../ir/expr.js";
 import { nameProblem } from "../../ir/names.js";
-import { topologicalNodeOrder, type PLoop, type PNode, type PState } from "../../ir/program.js";
+import { topologicalNodeOrder, type PLoop, type PRange, type PState, type PStmt } from "../../ir/program.js";
 import type { DataDesc, SDFG, VerticalPhase, VerticalSolverNode, VerticalSweep, VerticalTap, VerticalValue } from "../../ir/sdfg.js";
 import { constantValue, pointOffsets } from "./affine_index.js";
 import { NotStreamable } from "./not_streamable.js";
@@ -51,10 +51,10 @@ interface KLoop {
   state: PState;
 }
 
-/** A map of the loop body: what its tasklet reads and writes. */
+/** A map of the loop body (or a copy between two arrays): what its tasklet reads and writes. */
 interface PlaneMap {
   label: string;
-  tasklet: Extract<PNode, { kind: "tasklet" }>;
+  tasklet: { label: string; code: PStmt[] };
   reads: { connector: string; data: string; offset: number[] | null }[];
   write: { connector: string; data: string; rank: number };
   where: string;
@@ -349,6 +349,29 @@ function planeMaps(l: KLoop, symbols: Record<string, number>): { maps: PlaneMap[
   for (const id of order) {
     const n = byId.get(id)!;
     const scope = state.scope.get(n.id) ?? null;
+    if (n.kind === "access" && scope === null) {
+      // `a[:] = b` between arrays: a copy edge from one access node to another, an elementwise map of its own.
+      for (const e of state.edges.filter((x) => x.dst === n.id && x.memlet)) {
+        const src = byId.get(e.src)!;
+        if (src.kind !== "access") continue;
+        const m = e.memlet!;
+        const srcIsData = m.data === src.data;
+        const srcSubset = srcIsData ? m.subset : m.otherSubset ?? m.subset;
+        const dstSubset = srcIsData ? m.otherSubset ?? m.subset : m.subset;
+        const where = `loop '${l.loop.label}', copy '${src.data}' -> '${n.data}' (${e.where})`;
+        const from = copyOffsets(srcSubset ?? [], l, where, symbols);
+        const to = copyOffsets(dstSubset ?? [], l, where, symbols);
+        if (plane && (from.extent.join() !== plane.join() || to.extent.join() !== plane.join())) throw new NotStreamable(`${where} does not copy the ${plane.join("x")} plane`);
+        if (from.extent.join() !== to.extent.join()) throw new NotStreamable(`${where} copies ${from.extent.join("x")} elements into ${to.extent.join("x")}`);
+        plane = from.extent;
+        if (to.offset.some((x) => x !== 0)) throw new NotStreamable(`${where} writes '${n.data}' other than at its own point`);
+        maps.push({
+          label: `copy ${src.data} -> ${n.data}`, tasklet: { label: `copy ${src.data} -> ${n.data}`, code: [{ kind: "assign", target: "__out", value: { kind: "name", name: "__in1" } }] },
+          reads: [{ connector: "__in1", data: src.data, offset: from.offset }], write: { connector: "__out", data: n.data, rank: to.offset.length }, where,
+        });
+      }
+      continue;
+    }
     if (n.kind === "access" || n.kind === "map_exit") continue;
     if (n.kind === "tasklet" && scope !== null) continue;
     if (n.kind !== "map_entry") throw new NotStreamable(`loop '${l.loop.label}' holds ${n.kind === "library" ? `library node '${n.label}'` : n.kind === "tasklet" ? `tasklet '${n.label}' outside a map` : `a ${n.kind} node`}; a sweep's body is maps over the plane`);
@@ -382,6 +405,27 @@ function planeMaps(l: KLoop, symbols: Record<string, number>): { maps: PlaneMap[
   }
   if (!plane) throw new NotStreamable(`loop '${l.loop.label}' holds no map`);
   return { maps, plane };
+}
+
+/** A copy's subset: the plane it covers (I, J) and its offset [di, dj] or [di, dj, dk] (plane k + dk). */
+function copyOffsets(subset: readonly PRange[], l: KLoop, where: string, symbols: Record<string, number>): { extent: [number, number]; offset: number[] } {
+  if (subset.length !== 2 && subset.length !== 3) throw new NotStreamable(`${where} copies a ${subset.length}-D subset; plane copies are 2-D or a plane of a 3-D array`);
+  const extent: number[] = [];
+  const offset: number[] = [];
+  for (let a = 0; a < 2; a++) {
+    const start = constantValue(subset[a]!.start, symbols);
+    const end = constantValue(subset[a]!.end, symbols);
+    const step = constantValue(subset[a]!.step, symbols);
+    if (start === null || end === null || step !== 1) throw new NotStreamable(`${where}: axis ${a} is not a constant range in steps of 1`);
+    extent.push(end - start + 1);
+    offset.push(start);
+  }
+  if (subset.length === 3) {
+    const k = pointOffsets([subset[2]!], [l.variable], symbols);
+    if (typeof k === "string") throw new NotStreamable(`${where}: its k index ${k}`);
+    offset.push(k[0]!);
+  }
+  return { extent: extent as [number, number], offset };
 }
 
 /**

@@ -109,7 +109,10 @@ PLANES = ["gcv", "cs", "bcol", "correction_term", "divided", "gav", "as_", "acol
 for p in PLANES:
     ARRAYS[p] = array([I_S, J_S], [J_S, "1"], f"{I_S}*{J_S}", True)
 
-# Statements of each loop: (target, target has k, tasklet code, {connector: (data, di, dk or None)}).
+# `a[:] = b` between two arrays: DaCe writes a copy edge from one access node to the other (no map).
+COPY = "copy"
+
+# Statements of each loop: (target, target has k, tasklet code or COPY, {connector: (data, di, dk or None)}).
 # dk None: an (I, J) plane; "s": the scalar dtr_stage.
 FIRST = [
     ("gcv", False, "__out = 0.25 * (__in1 + __in2)", {"__in1": ("wcon", 1, 1), "__in2": ("wcon", 0, 1)}),
@@ -152,12 +155,12 @@ LAST = [
 ]
 TOP = [
     ("datacol", False, "__out = __in1", {"__in1": ("dcol", 0, 0)}),
-    ("data_col", False, "__out = __in1", {"__in1": ("datacol", 0, None)}),
+    ("data_col", False, COPY, {"__in1": ("datacol", 0, None)}),
     ("utens_stage", True, "__out = __in1 * (__in2 - __in3)", {"__in1": ("dtr_stage", 0, "s"), "__in2": ("datacol", 0, None), "__in3": ("u_pos", 0, 0)}),
 ]
 BACK = [
     ("datacol", False, "__out = __in1 - (__in2 * __in3)", {"__in1": ("dcol", 0, 0), "__in2": ("ccol", 0, 0), "__in3": ("data_col", 0, None)}),
-    ("data_col", False, "__out = __in1", {"__in1": ("datacol", 0, None)}),
+    ("data_col", False, COPY, {"__in1": ("datacol", 0, None)}),
     ("utens_stage", True, "__out = __in1 * (__in2 - __in3)", {"__in1": ("dtr_stage", 0, "s"), "__in2": ("datacol", 0, None), "__in3": ("u_pos", 0, 0)}),
 ]
 
@@ -211,6 +214,16 @@ def state(label, statements, sid):
 
     plane_volume = f"{I_S}*{J_S}"
     for n, (target, has_k, code, inputs) in enumerate(statements):
+        if code == COPY:
+            (data, _, _), = inputs.values()
+            if data not in latest:
+                latest[data] = access(data)
+            out = access(target)
+            m = memlet(data, list(PLANE), plane_volume, True)
+            m["attributes"]["other_subset"] = rangeset(list(PLANE))
+            edge(latest[data], out, m)
+            latest[target] = out
+            continue
         op = "Assign" if code.count("__in") == 1 and "=" in code and code.split("=")[1].strip() == "__in1" else "Compute"
         mlabel = f"_{op}_{target}_{n}_map"
         entry = add({"type": "MapEntry", "label": f"{mlabel}[__i0=0:I, __i1=0:J]",
