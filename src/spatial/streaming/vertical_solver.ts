@@ -346,12 +346,44 @@ function planeMaps(l: KLoop, symbols: Record<string, number>): { maps: PlaneMap[
   const byId = new Map(state.nodes.map((n) => [n.id, n]));
   const maps: PlaneMap[] = [];
   let plane: [number, number] | undefined;
+  // Views (`x = a[:, :, k]`): the array and the subset each view of this state stands for.
+  const views = new Map<string, { data: string; subset: readonly PRange[] }>();
+  const isViewEdge = (e: (typeof state.edges)[number]) => e.dstConn === "views" || e.srcConn === "views";
+  for (const e of state.edges.filter((x) => isViewEdge(x) && x.memlet)) {
+    const viewNode = byId.get(e.dstConn === "views" ? e.dst : e.src);
+    const arrayNode = byId.get(e.dstConn === "views" ? e.src : e.dst);
+    if (viewNode?.kind !== "access" || arrayNode?.kind !== "access") throw new NotStreamable(`loop '${l.loop.label}': a view edge (${e.where}) does not join two access nodes`);
+    const subset = e.memlet!.data === arrayNode.data ? e.memlet!.subset : e.memlet!.otherSubset;
+    if (!subset) throw new NotStreamable(`loop '${l.loop.label}': view '${viewNode.data}' has no subset of '${arrayNode.data}' (${e.where})`);
+    views.set(viewNode.data, { data: arrayNode.data, subset });
+  }
+  /** The array element a view's element at `offsets` is (the view's subset start plus the offsets on its free axes). */
+  const resolve = (data: string, offsets: number[] | null, where: string): { data: string; offset: number[] | null } => {
+    const v = views.get(data);
+    if (!v || offsets === null) return { data, offset: offsets };
+    // A 2-D view of a 3-D array is one plane (k + dk); otherwise every axis is free.
+    const squeeze = v.subset.length - offsets.length;
+    if (squeeze !== 0 && !(squeeze === 1 && v.subset.length === 3)) throw new NotStreamable(`${where}: view '${data}' is ${offsets.length}-D over the ${v.subset.length}-D '${v.data}'`);
+    const out: number[] = [];
+    v.subset.forEach((r, a) => {
+      if (squeeze === 1 && a === 2) {
+        const k = pointOffsets([r], [l.variable], symbols);
+        if (typeof k === "string") throw new NotStreamable(`${where}: view '${data}' of '${v.data}': its plane ${k}`);
+        out.push(k[0]!);
+        return;
+      }
+      const start = constantValue(r.start, symbols);
+      if (start === null) throw new NotStreamable(`${where}: view '${data}' of '${v.data}' starts on axis ${a} at an index not known before the run`);
+      out.push(start + offsets[a]!);
+    });
+    return { data: v.data, offset: out };
+  };
   for (const id of order) {
     const n = byId.get(id)!;
     const scope = state.scope.get(n.id) ?? null;
     if (n.kind === "access" && scope === null) {
       // `a[:] = b` between arrays: a copy edge from one access node to another, an elementwise map of its own.
-      for (const e of state.edges.filter((x) => x.dst === n.id && x.memlet)) {
+      for (const e of state.edges.filter((x) => x.dst === n.id && x.memlet && !isViewEdge(x))) {
         const src = byId.get(e.src)!;
         if (src.kind !== "access") continue;
         const m = e.memlet!;
@@ -365,9 +397,12 @@ function planeMaps(l: KLoop, symbols: Record<string, number>): { maps: PlaneMap[
         if (from.extent.join() !== to.extent.join()) throw new NotStreamable(`${where} copies ${from.extent.join("x")} elements into ${to.extent.join("x")}`);
         plane = from.extent;
         if (to.offset.some((x) => x !== 0)) throw new NotStreamable(`${where} writes '${n.data}' other than at its own point`);
+        const read = resolve(src.data, from.offset, where);
+        const write = resolve(n.data, to.offset, where);
+        if (write.offset!.some((x) => x !== 0)) throw new NotStreamable(`${where} writes '${write.data}' other than at its own point`);
         maps.push({
           label: `copy ${src.data} -> ${n.data}`, tasklet: { label: `copy ${src.data} -> ${n.data}`, code: [{ kind: "assign", target: "__out", value: { kind: "name", name: "__in1" } }] },
-          reads: [{ connector: "__in1", data: src.data, offset: from.offset }], write: { connector: "__out", data: n.data, rank: to.offset.length }, where,
+          reads: [{ connector: "__in1", data: read.data, offset: read.offset }], write: { connector: "__out", data: write.data, rank: write.offset!.length }, where,
         });
       }
       continue;
@@ -393,15 +428,17 @@ function planeMaps(l: KLoop, symbols: Record<string, number>): { maps: PlaneMap[
     const reads: PlaneMap["reads"] = [];
     for (const e of state.edges.filter((x) => x.dst === tasklet.id)) {
       if (!e.memlet || e.dstConn === null) throw new NotStreamable(`${where}: tasklet '${tasklet.label}' has an empty input`);
-      reads.push({ connector: e.dstConn, data: e.memlet.data, offset: access(e.memlet.data, e.memlet.subset ?? [], n.params, l, where, symbols) });
+      const r = resolve(e.memlet.data, access(e.memlet.data, e.memlet.subset ?? [], n.params, l, where, symbols), where);
+      reads.push({ connector: e.dstConn, data: r.data, offset: r.offset });
     }
     const outs = state.edges.filter((x) => x.src === tasklet.id);
     if (outs.length !== 1 || !outs[0]!.memlet || outs[0]!.srcConn === null) throw new NotStreamable(`${where}: tasklet '${tasklet.label}' does not write exactly one value`);
     const o = outs[0]!;
     if (o.memlet!.wcr) throw new NotStreamable(`${where} writes '${o.memlet!.data}' with write-conflict resolution`);
-    const at = access(o.memlet!.data, o.memlet!.subset ?? [], n.params, l, where, symbols);
-    if (at === null || at.some((x) => x !== 0)) throw new NotStreamable(`${where} writes '${o.memlet!.data}' other than at its own point`);
-    maps.push({ label: n.label, tasklet, reads, write: { connector: o.srcConn!, data: o.memlet!.data, rank: at.length }, where });
+    const w = resolve(o.memlet!.data, access(o.memlet!.data, o.memlet!.subset ?? [], n.params, l, where, symbols), where);
+    const at = w.offset;
+    if (at === null || at.some((x) => x !== 0)) throw new NotStreamable(`${where} writes '${w.data}' other than at its own point`);
+    maps.push({ label: n.label, tasklet, reads, write: { connector: o.srcConn!, data: w.data, rank: at.length }, where });
   }
   if (!plane) throw new NotStreamable(`loop '${l.loop.label}' holds no map`);
   return { maps, plane };

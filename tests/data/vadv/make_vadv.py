@@ -108,9 +108,13 @@ ARRAYS = {
 PLANES = ["gcv", "cs", "bcol", "correction_term", "divided", "gav", "as_", "acol", "datacol"]
 for p in PLANES:
     ARRAYS[p] = array([I_S, J_S], [J_S, "1"], f"{I_S}*{J_S}", True)
+ARRAYS["dcol_slice"] = {"type": "View", "attributes": {"strides": [f"{J_S}*{K_S}", K_S], "total_size": f"{I_S}*{J_S}*{K_S}",
+                                                        "offset": ["0", "0"], "dtype": "float64", "shape": [I_S, J_S], "transient": True}}
 
 # `a[:] = b` between two arrays: DaCe writes a copy edge from one access node to the other (no map).
 COPY = "copy"
+# `x = a[:, :, k]`: a View access node joined to the array's by an edge into its `views` connector.
+VIEW = "view"
 
 # Statements of each loop: (target, target has k, tasklet code or COPY, {connector: (data, di, dk or None)}).
 # dk None: an (I, J) plane; "s": the scalar dtr_stage.
@@ -154,9 +158,10 @@ LAST = [
     ("dcol", True, "__out = (__in1 - (__in2 * __in3)) * __in4", {"__in1": ("dcol", 0, 0), "__in2": ("dcol", 0, -1), "__in3": ("acol", 0, None), "__in4": ("divided", 0, None)}),
 ]
 TOP = [
-    ("datacol", False, "__out = __in1", {"__in1": ("dcol", 0, 0)}),
-    ("data_col", False, COPY, {"__in1": ("datacol", 0, None)}),
-    ("utens_stage", True, "__out = __in1 * (__in2 - __in3)", {"__in1": ("dtr_stage", 0, "s"), "__in2": ("datacol", 0, None), "__in3": ("u_pos", 0, 0)}),
+    # `datacol = dcol[:, :, k]`: a view of plane k (NumPy slices are views; DaCe writes a View).
+    ("dcol_slice", False, VIEW, {"__in1": ("dcol", 0, 0)}),
+    ("data_col", False, COPY, {"__in1": ("dcol_slice", 0, None)}),
+    ("utens_stage", True, "__out = __in1 * (__in2 - __in3)", {"__in1": ("dtr_stage", 0, "s"), "__in2": ("dcol_slice", 0, None), "__in3": ("u_pos", 0, 0)}),
 ]
 BACK = [
     ("datacol", False, "__out = __in1 - (__in2 * __in3)", {"__in1": ("dcol", 0, 0), "__in2": ("ccol", 0, 0), "__in3": ("data_col", 0, None)}),
@@ -214,6 +219,14 @@ def state(label, statements, sid):
 
     plane_volume = f"{I_S}*{J_S}"
     for n, (target, has_k, code, inputs) in enumerate(statements):
+        if code == VIEW:
+            (data, _, dk), = inputs.values()
+            if data not in latest:
+                latest[data] = access(data)
+            view = access(target)
+            edge(latest[data], view, memlet(data, whole(data, dk), plane_volume, True), dc="views")
+            latest[target] = view
+            continue
         if code == COPY:
             (data, _, _), = inputs.values()
             if data not in latest:
