@@ -48,7 +48,8 @@ interface KLoop {
   step: 1 | -1;
   first: number;
   last: number;
-  state: PState;
+  /** The body's dataflow states, in execution order. */
+  states: PState[];
 }
 
 /** A map of the loop body (or a copy between two arrays): what its tasklet reads and writes. */
@@ -334,18 +335,29 @@ function kLoop(loop: PLoop, symbols: Record<string, number>): KLoop {
   const body = ordered(loop.body);
   if (typeof body === "string") throw new NotStreamable(body);
   const states = body.filter((b) => !(b.kind === "state" && b.nodes.length === 0));
-  if (states.length !== 1 || states[0]!.kind !== "state") throw new NotStreamable(`${where}: its body is not one dataflow state`);
-  return { loop, variable, step, first, last: first + step * (count - 1), state: states[0] };
+  if (states.length === 0 || !states.every((b) => b.kind === "state")) throw new NotStreamable(`${where}: its body is not a straight line of dataflow states (nested control flow)`);
+  return { loop, variable, step, first, last: first + step * (count - 1), states: states as PState[] };
 }
 
-/** The maps of a loop body in dataflow order, each one tasklet over the (i, j) plane. */
+/** The maps of a loop body in dataflow order (state by state), each one tasklet over the (i, j) plane. */
 function planeMaps(l: KLoop, symbols: Record<string, number>): { maps: PlaneMap[]; plane: [number, number] } {
-  const state = l.state;
+  const maps: PlaneMap[] = [];
+  let plane: [number, number] | undefined;
+  for (const state of l.states) {
+    const found = stateMaps(l, state, symbols, plane);
+    maps.push(...found.maps);
+    plane = found.plane;
+  }
+  if (!plane) throw new NotStreamable(`loop '${l.loop.label}' holds no map`);
+  return { maps, plane };
+}
+
+function stateMaps(l: KLoop, state: PState, symbols: Record<string, number>, known: [number, number] | undefined): { maps: PlaneMap[]; plane: [number, number] | undefined } {
   const order = topologicalNodeOrder(state);
   if (order.length !== state.nodes.length) throw new NotStreamable(`loop '${l.loop.label}': its state has a cycle`);
   const byId = new Map(state.nodes.map((n) => [n.id, n]));
   const maps: PlaneMap[] = [];
-  let plane: [number, number] | undefined;
+  let plane = known;
   // Views (`x = a[:, :, k]`): the array and the subset each view of this state stands for.
   const views = new Map<string, { data: string; subset: readonly PRange[] }>();
   const isViewEdge = (e: (typeof state.edges)[number]) => e.dstConn === "views" || e.srcConn === "views";
@@ -440,7 +452,6 @@ function planeMaps(l: KLoop, symbols: Record<string, number>): { maps: PlaneMap[
     if (at === null || at.some((x) => x !== 0)) throw new NotStreamable(`${where} writes '${w.data}' other than at its own point`);
     maps.push({ label: n.label, tasklet, reads, write: { connector: o.srcConn!, data: w.data, rank: at.length }, where });
   }
-  if (!plane) throw new NotStreamable(`loop '${l.loop.label}' holds no map`);
   return { maps, plane };
 }
 
