@@ -81,6 +81,20 @@ describe("vertical-solver pass: vadv's five k loops become two sweeps", () => {
   });
 });
 
+describe("vertical-solver pass: forms DaCe's passes may leave", () => {
+  it("a single-iteration loop whose k was propagated into its memlets (wcon[…, 1] for k + 1 at k = 0) raises the same node", () => {
+    const b = editedVadv((sdfg) => {
+      const loop = sdfg.nodes[0]! as unknown as object;
+      const text = JSON.stringify(loop).replaceAll("1 + symbol($k, dtype=dace.int64)", "1").replaceAll("symbol($k, dtype=dace.int64)", "0");
+      expect(text).not.toContain("$k");
+      sdfg.nodes[0] = JSON.parse(text);
+    });
+    const d = decide(b);
+    if (!d.streamed) throw new Error(d.kernels.map((k) => k.reason).join("; "));
+    expect(d.bundle.sdfg.states[0]!.nodes[0]).toEqual(raised().node);
+  });
+});
+
 describe("vertical-solver pass: what it refuses, and why", () => {
   it("a recurrence on the next plane of the sweep (ccol[k+1] while k walks upwards)", () => {
     const b = editedVadv((sdfg) => {

@@ -248,7 +248,7 @@ function raise(input: StreamingInput): PatternResult {
         written.add(m.write.data);
         if (m.write.rank === 3) results.set(m.write.data, target.name);
       });
-      phases.push({ from: l.first, to: l.last, code, source: `loop '${l.loop.label}' (${l.variable} = ${l.first}..${l.last}${l.step === -1 ? " downwards" : ""}, ${l.loop.where}): ${maps.get(l)!.length} map(s)` });
+      phases.push({ from: l.first, to: l.last, code, source: `loop '${l.loop.label}' (${l.variable} = ${l.first}..${l.last}${l.step === -1 ? " downwards" : ""}): ${maps.get(l)!.length} map(s)` });
     });
     sweeps.push({ direction, taps, values: [...values.values()], phases, results: [...results].map(([data, name]) => ({ data, name })) });
   });
@@ -379,9 +379,9 @@ function stateMaps(l: KLoop, state: PState, symbols: Record<string, number>, kno
     const out: number[] = [];
     v.subset.forEach((r, a) => {
       if (squeeze === 1 && a === 2) {
-        const k = pointOffsets([r], [l.variable], symbols);
+        const k = planeOffset(r, l, symbols);
         if (typeof k === "string") throw new NotStreamable(`${where}: view '${data}' of '${v.data}': its plane ${k}`);
-        out.push(k[0]!);
+        out.push(k);
         return;
       }
       const start = constantValue(r.start, symbols);
@@ -455,6 +455,19 @@ function stateMaps(l: KLoop, state: PState, symbols: Record<string, number>, kno
   return { maps, plane };
 }
 
+/**
+ * The plane offset dk of an index `k + dk` of loop `l`; in a single-iteration loop also a constant
+ * (DaCe's constant propagation writes `wcon[…, 1]` for `k + 1` when k is always 0).
+ */
+function planeOffset(r: PRange, l: KLoop, symbols: Record<string, number>): number | string {
+  const k = pointOffsets([r], [l.variable], symbols);
+  if (typeof k !== "string") return k[0]!;
+  const start = constantValue(r.start, symbols);
+  const end = constantValue(r.end, symbols);
+  if (l.first === l.last && start !== null && start === end) return start - l.first;
+  return k;
+}
+
 /** A copy's subset: the plane it covers (I, J) and its offset [di, dj] or [di, dj, dk] (plane k + dk). */
 function copyOffsets(subset: readonly PRange[], l: KLoop, where: string, symbols: Record<string, number>): { extent: [number, number]; offset: number[] } {
   if (subset.length !== 2 && subset.length !== 3) throw new NotStreamable(`${where} copies a ${subset.length}-D subset; plane copies are 2-D or a plane of a 3-D array`);
@@ -469,9 +482,9 @@ function copyOffsets(subset: readonly PRange[], l: KLoop, where: string, symbols
     offset.push(start);
   }
   if (subset.length === 3) {
-    const k = pointOffsets([subset[2]!], [l.variable], symbols);
+    const k = planeOffset(subset[2]!, l, symbols);
     if (typeof k === "string") throw new NotStreamable(`${where}: its k index ${k}`);
-    offset.push(k[0]!);
+    offset.push(k);
   }
   return { extent: extent as [number, number], offset };
 }
@@ -482,9 +495,13 @@ function copyOffsets(subset: readonly PRange[], l: KLoop, where: string, symbols
  */
 function access(data: string, subset: readonly import("../../ir/program.js").PRange[], params: string[], l: KLoop, where: string, symbols: Record<string, number>): number[] | null {
   if (subset.length === 0 || (subset.length === 1 && constantValue(subset[0]!.start, symbols) === 0 && constantValue(subset[0]!.end, symbols) === 0)) return null;
-  const names = subset.length === 3 ? [...params, l.variable] : params;
-  const offsets = pointOffsets(subset, names, symbols);
+  const offsets = pointOffsets(subset.slice(0, 2), params, symbols);
   if (typeof offsets === "string") throw new NotStreamable(`${where}: '${data}' ${offsets}`);
+  if (subset.length === 3) {
+    const k = planeOffset(subset[2]!, l, symbols);
+    if (typeof k === "string") throw new NotStreamable(`${where}: '${data}' index 2 ${k}`);
+    offsets.push(k);
+  } else if (subset.length !== 2) throw new NotStreamable(`${where}: '${data}' has ${subset.length} indices; sweeps read 2-D planes and 3-D arrays`);
   if (subset.length === 2 && offsets.some((x) => x !== 0)) throw new NotStreamable(`${where} reads the plane '${data}' at a neighbouring column`);
   return offsets;
 }
