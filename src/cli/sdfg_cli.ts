@@ -154,7 +154,8 @@ export async function sdfgEmulate(file: string, target: SdfgTarget, platformName
     for (const o of r.outputs) {
       const parts: string[] = [];
       if (o.mismatchesVsReference !== undefined) parts.push(o.mismatchesVsReference === 0 ? "matches the CPU reference" : `${o.mismatchesVsReference} elements differ from the CPU reference`);
-      if (o.mismatchesVsNumpy !== undefined) parts.push(o.mismatchesVsNumpy === 0 ? `matches ${o.name}.out.npy (max rel. error ${o.maxRelErrorVsNumpy!.toExponential(2)})` : `${o.mismatchesVsNumpy} elements differ from ${o.name}.out.npy`);
+      const numpy = o.numpyFile ?? `${o.name}.out.npy`;
+      if (o.mismatchesVsNumpy !== undefined) parts.push(o.mismatchesVsNumpy === 0 ? `matches ${numpy} (max rel. error ${o.maxRelErrorVsNumpy!.toExponential(2)})` : `${o.mismatchesVsNumpy} elements differ from ${numpy}`);
       if (parts.length === 0) parts.push("computed (no reference to compare with)");
       process.stdout.write(`${b.name}: ${o.name} (${o.elements} elements) ${parts.join(", ")}${o.first ? ` (first: ${o.first})` : ""}\n`);
     }
