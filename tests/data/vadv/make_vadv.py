@@ -170,23 +170,27 @@ BACK = [
 ]
 
 
-def point(di, dk):
-    """The element [__i0 + di, __i1, k + dk] (or [__i0 + di, __i1] for a plane)."""
+def point(di, dk, dj=0):
+    """The element [__i0 + di, __i1 + dj, k + dk] (or [__i0 + di, __i1 + dj] for a plane)."""
     i = sym("__i0") if di == 0 else f"{di} + {sym('__i0')}"
-    out = [rng_(i, i), rng_(sym("__i1"), sym("__i1"))]
+    j = sym("__i1") if dj == 0 else f"{dj} + {sym('__i1')}"
+    out = [rng_(i, i), rng_(j, j)]
     if dk is not None:
         k = sym("k") if dk == 0 else f"{dk} + {sym('k')}"
         out.append(rng_(k, k))
     return out
 
 
+# Arrays with one row (ONE_MORE_ROW) or one column (ONE_MORE_COLUMN) more than the plane.
+ONE_MORE_ROW = {"wcon"}
+ONE_MORE_COLUMN = set()
+
+
 def whole(data, dk):
     """What a map reads of `data` over the plane (the outer memlet's subset)."""
     if dk == "s":
         return [rng_("0", "0")]
-    out = list(PLANE) if data != "wcon" else None
-    if out is None:
-        out = [rng_("0", I_S), rng_("0", f"-1 + {J_S}")]
+    out = [rng_("0", I_S if data in ONE_MORE_ROW else f"-1 + {I_S}"), rng_("0", J_S if data in ONE_MORE_COLUMN else f"-1 + {J_S}")]
     if dk is not None:
         k = sym("k") if dk == 0 else f"{dk} + {sym('k')}"
         out.append(rng_(k, k))
@@ -251,14 +255,15 @@ def state(label, statements, sid):
         nodes[tasklet]["scope_exit"] = str(exit_)
         nodes[exit_]["scope_exit"] = str(exit_)
         read_nodes = {}
-        for c, (data, di, dk) in inputs.items():
+        for c, (data, di, dk, *rest) in inputs.items():
+            dj = rest[0] if rest else 0
             if data not in latest:
                 latest[data] = access(data)
             conn = f"{data}_{c}"
             nodes[entry]["attributes"]["in_connectors"][f"IN_{conn}"] = None
             nodes[entry]["attributes"]["out_connectors"][f"OUT_{conn}"] = None
             edge(latest[data], entry, memlet(data, whole(data, dk), "1" if dk == "s" else plane_volume, True), dc=f"IN_{conn}")
-            inner = [rng_("0", "0")] if dk == "s" else point(di, dk)
+            inner = [rng_("0", "0")] if dk == "s" else point(di, dk, dj)
             edge(entry, tasklet, memlet(data, inner, "1", True), sc=f"OUT_{conn}", dc=c)
         out = access(target)
         latest[target] = out
