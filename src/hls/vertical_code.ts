@@ -19,8 +19,8 @@ import { literal, type LinalgDialect } from "./linalg_code.js";
 
 const II = "II=1:";
 
-function pipelined(w: CodeWriter, d: LinalgDialect, head: string, why: string, body: () => void, safelen?: number): void {
-  w.comment(`${II} ${why}`);
+function pipelined(w: CodeWriter, d: LinalgDialect, head: string, why: string, body: () => void, safelen?: number, claim = II): void {
+  w.comment(`${claim} ${why}`);
   for (const x of d.beforeLoop(safelen)) w.directive(x);
   w.block(head, () => {
     for (const x of d.pipeline) w.directive(x);
@@ -80,8 +80,13 @@ export function emitSweepPE(w: CodeWriter, d: LinalgDialect, p: SweepPE): void {
     });
   }
   w.line(`int c_ = 0, k_ = ${firstPlane(p.planes, p.direction)}; // column (i * ${J} + j) and plane of this iteration`);
+  // The previous plane's value feeds this plane's arithmetic (about pipelineDepth cycles deep)
+  // whose result is stored back C iterations after it was read: II=1 needs C >= that depth.
+  const reach = carried.length === 0 || C >= p.pipelineDepth
+    ? `consecutive iterations touch different columns (true dependence distance ${C}${carried.length > 0 ? `, at least the arithmetic's estimated ${p.pipelineDepth} cycles` : ""}).`
+    : `consecutive iterations touch different columns (true dependence distance ${C}), but the arithmetic is estimated ${p.pipelineDepth} cycles deep, more than the ${C} columns of a plane: expect the tools to schedule II=${Math.ceil(p.pipelineDepth / C)} unless the planes are wider.`;
   pipelined(w, d, `for (int n_ = 0; n_ < ${C * p.planes}; ++n_)`,
-    `one column of plane k_ per iteration. The previous planes are read and rewritten at column c_ only, which the next plane reaches ${C} iterations later: consecutive iterations touch different columns (true dependence distance ${C}).`,
+    `one column of plane k_ per iteration. The previous planes are read and rewritten at column c_ only, which the next plane reaches ${C} iterations later: ${reach}`,
     () => {
       for (const t of p.taps) {
         const always = t.planes[0] === 0 && t.planes[1] === p.planes - 1;
@@ -109,7 +114,7 @@ export function emitSweepPE(w: CodeWriter, d: LinalgDialect, p: SweepPE): void {
       for (const r of p.results) for (const c of r.channels) w.line(d.write(c, r.name));
       w.block(`if (c_ + 1 < ${C})`, () => w.line("++c_;"));
       w.block("else", () => w.line(`c_ = 0; ${p.direction === "up" ? "++k_" : "--k_"};`));
-    }, carried.length > 0 ? C : undefined);
+    }, carried.length > 0 ? C : undefined, carried.length === 0 || C >= p.pipelineDepth ? II : "II=1 requested:");
 }
 
 export function emitPlaneReverse(w: CodeWriter, d: LinalgDialect, p: PlaneReverse): void {

@@ -8,7 +8,7 @@ import { loadSdfgBundle, type SdfgBundle } from "../../src/targets/sdfg_program.
 
 export const VADV_DIR = join(process.cwd(), "tests", "data", "vadv");
 export const VADV = join(VADV_DIR, "vadv.sdfg");
-export const VADV_SYMBOLS = { I: 8, J: 8, K: 8 };
+export const VADV_SYMBOLS = { I: 10, J: 10, K: 8 };
 
 export function vadvBundle(file = VADV): SdfgBundle {
   return loadSdfgBundle(file, { symbols: VADV_SYMBOLS, inputsDir: VADV_DIR });

@@ -33,7 +33,7 @@ describe.concurrent("vadv emulated equals NumPy", () => {
     const r = await emulateStreamedSdfg(b, d.bundle, target, { vectorWidth: 1, replicas: 1 }, undefined, undefined, d.outputNames ?? {});
     check(r.failure).toBeUndefined();
     check(r.road).toBe("streamed");
-    check(r.outputs.map((o) => [o.name, o.elements, o.mismatchesVsReference, o.mismatchesVsNumpy, o.numpyFile])).toEqual([["utens_stage_out", 512, target === "cpu" ? undefined : 0, 0, "utens_stage.out.npy"]]);
+    check(r.outputs.map((o) => [o.name, o.elements, o.mismatchesVsReference, o.mismatchesVsNumpy, o.numpyFile])).toEqual([["utens_stage_out", 800, target === "cpu" ? undefined : 0, 0, "utens_stage.out.npy"]]);
     check(r.ok).toBe(true);
   });
 });

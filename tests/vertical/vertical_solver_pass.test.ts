@@ -27,7 +27,7 @@ describe("vertical-solver pass: vadv's five k loops become two sweeps", () => {
     expect(d.pattern).toBe("vertical-solver");
     expect(d.kernels.map((k) => [k.name, k.mapping, k.pattern])).toEqual(["for_18", "for_33", "for_56", "for_72", "for_77"].map((n) => [n, "streamed", "vertical-solver"]));
     expect(node.kind).toBe("vertical-solver");
-    expect([node.columns, node.planes]).toEqual([[8, 8], 8]);
+    expect([node.columns, node.planes]).toEqual([[10, 10], 8]);
     expect(node.sweeps.map((s) => s.direction)).toEqual(["up", "down"]);
     // The peeled loops at k = 0 and k = K-1 are phases of the sweeps, in visiting order.
     expect(node.sweeps.map((s) => s.phases.map((p) => [p.from, p.to]))).toEqual([[[0, 0], [1, 6], [7, 7]], [[7, 7], [6, 0]]]);
@@ -55,15 +55,15 @@ describe("vertical-solver pass: vadv's five k loops become two sweeps", () => {
     expect(p.linalg!.processes.filter((x) => x.kind === "plane-reverse").map((x) => x.name).sort()).toEqual(["reverse_ccol_", "reverse_dcol_", "reverse_u_pos_"]);
     expect(p.writers.map((w) => w.array)).toEqual(["utens_stage_out"]);
     // Reader leads in reads (k innermost in memory, planes of R*S elements read in (i, j) order):
-    // u_stage 8x8x8: k+1 leads by 64, k by 0, k-1 by -64, so the FIFOs lag 0, 64 and 128 reads.
-    // wcon 9x8x8: (1,0,1) leads by 72+8 = 80, (0,0,1) by 72, (1,0,0) by 8, (0,0,0) by 0.
+    // u_stage 10x10x8: k+1 leads by 100, k by 0, k-1 by -100, so the FIFOs lag 0, 100 and 200 reads.
+    // wcon 11x10x8: (1,0,1) leads by 110+10 = 120, (0,0,1) by 110, (1,0,0) by 10, (0,0,0) by 0.
     const delays = (array: string) => {
       const r = p.linalg!.processes.find((x) => x.kind === "plane-reader" && x.array === array);
       if (r?.kind !== "plane-reader") throw new Error(array);
       return r.taps.map((t) => [t.offset.join(), p.linalg!.channels.find((c) => c.name === t.channel)!.delay]).sort();
     };
-    expect(delays("u_stage")).toEqual([["0,0,-1", 128], ["0,0,0", 64], ["0,0,1", 0]]);
-    expect(delays("wcon")).toEqual([["0,0,0", 80], ["0,0,1", 8], ["1,0,0", 72], ["1,0,1", 0]]);
+    expect(delays("u_stage")).toEqual([["0,0,-1", 200], ["0,0,0", 100], ["0,0,1", 0]]);
+    expect(delays("wcon")).toEqual([["0,0,0", 120], ["0,0,1", 10], ["1,0,0", 110], ["1,0,1", 0]]);
     for (const c of p.linalg!.channels) expect(c.depth).toBeGreaterThan(c.delay);
   });
 

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emulateStreamedSdfg } from "../../src/emulate/sdfg_emulate.js";
+import { emitLinalgVitisKernel } from "../../src/hls/vitis_linalg.js";
 import type { VerticalSolverNode } from "../../src/ir/sdfg.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { loadSdfgBundle } from "../../src/targets/sdfg_program.js";
@@ -27,6 +28,13 @@ describe.concurrent("vrecur: a one-sweep vertical solver", () => {
     const c = p.linalg!.processes.find((x) => x.kind === "plane-reader" && x.array === "c");
     if (c?.kind !== "plane-reader") throw new Error("no reader of c");
     expect(c.taps.map((t) => [t.offset.join(), p.linalg!.channels.find((ch) => ch.name === t.channel)!.delay]).sort()).toEqual([["0,0,0", 1], ["0,1,0", 0]]);
+    // 4 x 6 = 24 columns per plane are fewer than the recurrence's estimated 25 cycles of
+    // arithmetic: the generated loop says it requests II=1 and expects II=2, not that it reaches II=1.
+    const sweep = p.linalg!.processes.find((x) => x.kind === "column-sweep")!;
+    expect(sweep.kind === "column-sweep" && sweep.pipelineDepth).toBe(25);
+    const text = emitLinalgVitisKernel(p, { sources: d.bundle.sources, programFile: "vrecur.sdfg" });
+    expect(text).toContain("// II=1 requested: one column of plane k_ per iteration.");
+    expect(text).toContain("the arithmetic is estimated 25 cycles deep, more than the 24 columns of a plane: expect the tools to schedule II=2 unless the planes are wider.");
   });
 
   it.for(["xilinx", "intel"] as const)("emulated on %s equals the CPU reference and NumPy", async (target, { expect: check }) => {

@@ -9,7 +9,8 @@ of vadv_dace.py (the single-iteration ones included), one state per loop body, o
 transient (I, J) planes for the per-plane temporaries, dtr_stage a scalar argument. The reference
 outputs come from NPBench's vadv_numpy.py kernel (copied below) on NPBench's initialize() data.
 
-Run: python3 tests/data/vadv/make_vadv.py [I J K]   (default 8 8 8; output next to this file)
+Run: python3 tests/data/vadv/make_vadv.py [I J K]   (default 10 10 8; output next to this file). I*J = 100
+columns per plane cover the forward sweep's estimated arithmetic depth, so its recurrence allows II=1.
 """
 import json
 import os
@@ -307,7 +308,7 @@ def sdfg():
 
 
 def main():
-    I, J, K = (int(x) for x in sys.argv[1:4]) if len(sys.argv) >= 4 else (8, 8, 8)
+    I, J, K = (int(x) for x in sys.argv[1:4]) if len(sys.argv) >= 4 else (10, 10, 8)
     here = os.path.dirname(os.path.abspath(__file__))
     rng = np.random.default_rng(42)  # NPBench's initialize(I, J, K)
     dtr_stage = 3. / 20.
