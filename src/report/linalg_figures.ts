@@ -6,6 +6,7 @@
 // linalgResources.
 
 import { DTYPE_INFO } from "../ir/dtype.js";
+import { countOps } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
 import { bankSpan } from "../platform/placement.js";
 import type { Pipeline } from "../spatial/pipeline.js";
@@ -14,7 +15,8 @@ import { chooseStorage } from "../spatial/storage.js";
 import { DSP_PER_LANE, PORT_BYTES } from "./gemm_systolic_model.js";
 import { memoryPlacement } from "./memory.js";
 import type { Performance, PortTraffic } from "./performance.js";
-import { storageResources, type Resources } from "./resources.js";
+import { arithmeticCost, storageResources, type Resources } from "./resources.js";
+import { costFamily } from "./operator_costs.js";
 
 /** Loop iterations (cycles at II=1) of one process over a whole run. */
 export function processCycles(x: LinalgProcess, W: number): number {
@@ -104,10 +106,12 @@ export function linalgPerformance(p: Pipeline, platform: Platform, clockMHz?: nu
   const seconds = Math.max(pipelineSeconds, memorySeconds);
   for (const x of ports) x.demandGBs = x.bytesPerPass / seconds / 1e9;
   const cells = p.writers.reduce((a, w) => a + (w.shape ?? []).reduce((x, y) => x * y, 1), 0);
-  const ops = 2 * l.multiplyAdds;
+  const ops = 2 * l.multiplyAdds + (l.operations ?? 0);
   const bytes = ports.reduce((a, x) => a + x.bytesPerPass, 0);
   const intensity = bytes === 0 ? Infinity : ops / bytes;
-  const computeCeiling = (2 * linalgLanes(p) * f) / 1e9;
+  // A sweep PE does its widest phase's operations every cycle.
+  const sweepOps = l.processes.reduce((a, x) => a + (x.kind === "column-sweep" ? Math.max(...x.phases.map((ph) => countOps(ph.code))) : 0), 0);
+  const computeCeiling = ((2 * linalgLanes(p) + sweepOps) * f) / 1e9;
   const bandwidthCeilingGBs = ports.reduce((a, x) => a + x.bankGBs, 0);
   const bandwidthCeilingGops = intensity * bandwidthCeilingGBs;
   const rooflineGops = Math.min(computeCeiling, bandwidthCeilingGops);
@@ -130,6 +134,8 @@ export function linalgResources(p: Pipeline, platform: Platform): Resources {
   const W = p.vectorWidth;
   const total: Resources = { lut: 0, ff: 0, dsp: linalgDsps(p), bram: 0, uram: 0 };
   const add = (r: Partial<Resources>) => { for (const k of Object.keys(r) as (keyof Resources)[]) total[k] += r[k] ?? 0; };
+  // A sweep PE's arithmetic: every phase's operators exist side by side (the plane selects one).
+  for (const x of l.processes) if (x.kind === "column-sweep") add(arithmeticCost(x.phases.flatMap((ph) => ph.code), x.dtype, costFamily(platform.vendor)));
   const uram = platform.resources.uram > 0;
   for (const x of l.processes) {
     add({ lut: 400, ff: 300 });

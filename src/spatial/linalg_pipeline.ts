@@ -224,6 +224,8 @@ export interface LinalgPipeline {
   channels: LinalgChannel[];
   /** Multiply-adds of one run (for cycle and GOp/s figures). */
   multiplyAdds: number;
+  /** Other arithmetic operations of one run (a vertical solver's sweeps), for GOp/s figures. */
+  operations?: number;
 }
 
 /** Whether a process does arithmetic (a kernel of its own that the hosts launch). */

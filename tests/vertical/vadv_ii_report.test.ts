@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { emitLinalgVitisKernel } from "../../src/hls/vitis_linalg.js";
 import { emitLinalgOpenclKernels } from "../../src/intel/linalg_kernel.js";
+import { loadPlatform } from "../../src/platform/platform.js";
+import { linalgPerformance, linalgResources } from "../../src/report/linalg_figures.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { cli } from "../helpers.js";
 import { decide, VADV, vadvBundle } from "./vadv_data.js";
@@ -51,6 +53,23 @@ describe("vadv streamed: generated loops reach II=1", () => {
       expect(text).toContain(`consecutive iterations touch different columns (true dependence distance 100, at least the arithmetic's estimated ${x.pipelineDepth} cycles)`);
       if (target === "intel") expect(text).toContain("#pragma ivdep safelen(100)");
     }
+  });
+});
+
+describe("report: the sweeps' arithmetic", () => {
+  it("counts each plane's phase over its 100 columns: 22500 operations for 800 cells", () => {
+    const d = decide(vadvBundle());
+    if (!d.streamed) throw new Error("vadv not streamed");
+    const p = lowerToPipeline(d.bundle.sdfg, { vectorWidth: 1, replicas: 1 });
+    // Operations per column by phase (tasklets as written; -0.25 is one literal): forward k=0: 15,
+    // k=1..6: 27, k=7: 18; backward k=7: 2, k=6..0: 4 (the copy and the view cost nothing).
+    // (15 + 6 * 27 + 18 + 2 + 7 * 4) * 100 columns = 22500.
+    expect(p.linalg!.operations).toBe(22500);
+    const perf = linalgPerformance(p, loadPlatform("u280"));
+    expect(perf.opsPerCell).toBe(22500 / 800);
+    // The widest phases (27 and 4 operations) every cycle at the clock.
+    expect(perf.computeCeiling).toBeCloseTo((31 * perf.clockMHz * 1e6) / 1e9, 9);
+    expect(linalgResources(p, loadPlatform("u280")).dsp).toBeGreaterThan(0);
   });
 });
 

@@ -14,7 +14,7 @@ import { verticalSolverNodes, type SDFG, type VerticalSolverNode } from "../../i
 import type { MemoryReader, MemoryWriter, Pipeline, SpatialOptions } from "../pipeline.js";
 import type { LinalgChannel, LinalgProcess, PlaneReader, SweepPE } from "../linalg_pipeline.js";
 import { estimatePipelineDepth } from "../op_latency.js";
-import { walkExpr } from "../../ir/expr.js";
+import { countOps, walkExpr } from "../../ir/expr.js";
 
 /** The stencil road's constants (lower.ts), repeated to keep this module free of an import cycle. */
 const PIPELINE_DEPTH_MARGIN = 2;
@@ -136,8 +136,14 @@ export function lowerVerticalSolver(sdfg: SDFG, options: SpatialOptions): Pipeli
     returnedInputs: [], vectors: elements, readers, pes: [], writers, channels: [],
     scalars: n.scalars.map((name) => ({ name, dtype: sdfg.arrays[name]!.dtype })),
     constants: sdfg.constants,
-    linalg: { processes, channels, multiplyAdds: 0 },
+    linalg: { processes, channels, multiplyAdds: 0, operations: operationsOf(n) },
   };
+}
+
+/** Arithmetic operations of one run: each plane's phase over every column of the plane. */
+function operationsOf(n: VerticalSolverNode): number {
+  const C = n.columns[0] * n.columns[1];
+  return n.sweeps.reduce((a, s) => a + s.phases.reduce((b, p) => b + countOps(p.code) * (Math.abs(p.to - p.from) + 1) * C, 0), 0);
 }
 
 /** Whether a sweep's code reads `name`. */
