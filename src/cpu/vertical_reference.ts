@@ -76,7 +76,7 @@ export function emitVerticalReference(sdfg: SDFG, sources: Record<string, string
                 w.line(`const ${T} ${t.name} = (k_ >= ${t.planes[0]} && k_ <= ${t.planes[1]}) ? ${earlier ?? t.data}[${index}] : ${zero};`);
               }
               for (const v of carried) w.line(`const ${T} ${v.previous} = ${v.previous}_plane_[c_];`);
-              for (const v of s.values) w.line(`${T} ${v.name} = ${v.previous ?? zero}; // ${quoteUserText(v.data)}`);
+              for (const v of s.values) w.line(`${T} ${v.name} = ${v.initial ?? v.previous ?? zero}; // ${quoteUserText(v.data)}`);
               const values = new Set(s.values.map((v) => v.name));
               for (const ph of s.phases) {
                 w.comment(escapeUnsafe(ph.source));

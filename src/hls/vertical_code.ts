@@ -97,7 +97,7 @@ export function emitSweepPE(w: CodeWriter, d: LinalgDialect, p: SweepPE): void {
         }
       }
       for (const v of carried) w.line(`const ${T} ${v.previous} = ${v.previous}_plane_[c_];`);
-      for (const v of p.values) w.line(`${T} ${v.name} = ${v.previous ?? zero}; // ${quoteUserText(v.data)}`);
+      for (const v of p.values) w.line(`${T} ${v.name} = ${v.initial ?? v.previous ?? zero}; // ${quoteUserText(v.data)}`);
       for (const ph of p.phases) {
         const lo = Math.min(ph.from, ph.to);
         const hi = Math.max(ph.from, ph.to);

@@ -221,6 +221,11 @@ export interface VerticalValue {
   data: string;
   name: string;
   previous?: string;
+  /**
+   * The tap whose value `name` starts each plane from instead (a 3-D array the sweep reads before
+   * writing, or leaves unwritten on some planes: memory's or an earlier sweep's value of the plane).
+   */
+  initial?: string;
 }
 
 /** The code of the planes `from..to` (inclusive) of a sweep: one loop of the program. */

@@ -96,7 +96,7 @@ describe("vertical-solver pass: forms DaCe's passes may leave", () => {
 });
 
 describe("vertical-solver pass: what it refuses, and why", () => {
-  it("a recurrence on the next plane of the sweep (ccol[k+1] while k walks upwards)", () => {
+  it("a read of the next plane of the sweep (ccol[k+1] while k walks upwards): not written yet, and ccol is no input", () => {
     const b = editedVadv((sdfg) => {
       // The middle loop's `ccol[:, :, k - 1]` read becomes `ccol[:, :, k + 1]`.
       for (const e of sdfg.nodes[1]!.nodes[0]!.edges) {
@@ -106,10 +106,10 @@ describe("vertical-solver pass: what it refuses, and why", () => {
     });
     const d = decide(b);
     expect(d.streamed).toBe(false);
-    expect(d.kernels[0]!.reason).toContain("vertical-solver: loop 'for_33', map '_Compute_divided_9_map' reads 'ccol' at k+1 while the sweep walks k upwards (only the previous plane is kept)");
+    expect(d.kernels[0]!.reason).toContain("vertical-solver: loop 'for_33', map '_Compute_divided_9_map' reads the transient 'ccol' before any sweep wrote it");
   });
 
-  it("sweeps that do not cover every plane", () => {
+  it("a later sweep reading a transient on a plane the earlier sweep does not write", () => {
     const b = editedVadv((sdfg) => {
       // Without the k = K-1 loop of the forward sweep (and its edges).
       const json = sdfg as unknown as { nodes: { id: number }[]; edges: { src: string; dst: string }[] };
@@ -119,6 +119,6 @@ describe("vertical-solver pass: what it refuses, and why", () => {
     });
     const d = decide(b);
     expect(d.streamed).toBe(false);
-    expect(d.kernels[0]!.reason).toContain("vertical-solver: loops 'for_18', 'for_33' walk planes 0..6 of k, not all 8 (a sweep covers 0..7)");
+    expect(d.kernels[0]!.reason).toContain("vertical-solver: loop 'for_72', map 'copy dcol_slice -> data_col' reads the transient 'dcol' on plane 7, which sweep 0 does not write");
   });
 });

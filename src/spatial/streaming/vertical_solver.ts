@@ -117,13 +117,6 @@ function raise(input: StreamingInput): PatternResult {
   if (K === undefined) throw new NotStreamable("no loop reads or writes a 3-D array along k");
   if (dtypes.size !== 1) throw new NotStreamable(`the loops mix ${[...dtypes].join(" and ")}`);
   const dtype = [...dtypes][0]!;
-  for (const g of groups) {
-    const lo = Math.min(g[0]!.first, g[g.length - 1]!.last);
-    const hi = Math.max(g[0]!.first, g[g.length - 1]!.last);
-    if (lo !== 0 || hi !== K - 1) {
-      throw new NotStreamable(`loops ${g.map((l) => `'${l.loop.label}'`).join(", ")} walk planes ${g[0]!.first}..${g[g.length - 1]!.last} of k, not all ${K} (a sweep covers 0..${K - 1})`);
-    }
-  }
 
   // Names in generated code: arguments keep theirs (checked), values of the PE get their own.
   const used = new Set<string>(Object.keys(arrays));
@@ -140,15 +133,25 @@ function raise(input: StreamingInput): PatternResult {
     return data;
   };
 
-  const written3 = new Map<string, number>(); // 3-D data → the sweep that writes it
+  // 3-D data → the sweeps writing it (in order), and the planes each of them writes.
+  const writers3 = new Map<string, number[]>();
+  const writtenPlanes = new Map<string, Set<number>>(); // `${sweep}:${data}` → planes
   groups.forEach((g, s) => {
     for (const l of g) for (const m of maps.get(l)!) {
       if (m.write.rank !== 3) continue;
-      const w = written3.get(m.write.data);
-      if (w !== undefined && w !== s) throw new NotStreamable(`'${m.write.data}' is written by two sweeps`);
-      written3.set(m.write.data, s);
+      const list = writers3.get(m.write.data) ?? [];
+      if (!list.includes(s)) list.push(s);
+      writers3.set(m.write.data, list);
+      const planes = writtenPlanes.get(`${s}:${m.write.data}`) ?? new Set<number>();
+      for (let k = Math.min(l.first, l.last); k <= Math.max(l.first, l.last); k++) planes.add(k);
+      writtenPlanes.set(`${s}:${m.write.data}`, planes);
     }
   });
+  for (const g of groups) {
+    const lo = Math.min(g[0]!.first, g[g.length - 1]!.last);
+    const hi = Math.max(g[0]!.first, g[g.length - 1]!.last);
+    if (lo < 0 || hi > K - 1) throw new NotStreamable(`loops ${g.map((l) => `'${l.loop.label}'`).join(", ")} walk planes ${lo}..${hi} of k, outside the arrays' 0..${K - 1}`);
+  }
   // Memory inputs: 3-D arrays read before any sweep writes them.
   const memoryReads = new Map<string, number>(); // data → first sweep reading it from memory
   const scalars = new Set<string>();
@@ -173,6 +176,27 @@ function raise(input: StreamingInput): PatternResult {
       const t: VerticalTap = { name: fresh("t_", `${data}_${offset.map((o) => (o < 0 ? `m${-o}` : `${o}`)).join("_")}`), data, offset, planes: [Math.max(0, -offset[2]), Math.min(K! - 1, K! - 1 - offset[2])] };
       taps.push(t);
       return t;
+    };
+    const needInitial = new Set<string>();
+    /** A tap of an input array from memory (one reader per array: a later sweep gets it passed on). */
+    const fromMemory = (data: string, di: number, dj: number, dk: number, where: string, lo: number, hi: number): string => {
+      const shape = shapeOf(data);
+      if (arrays[data]!.transient) throw new NotStreamable(`${where} reads the transient '${data}' before any sweep wrote it`);
+      if (lo + dk < 0 || hi + dk > K! - 1 || di < 0 || dj < 0 || I + di > shape[0]! || J + dj > shape[1]!) {
+        throw new NotStreamable(`${where} reads '${data}' at offset (${di}, ${dj}, ${dk}) outside its ${shape.join("x")} elements on planes ${lo}..${hi}`);
+      }
+      const first = memoryReads.get(data);
+      if (first !== undefined && first !== s) {
+        // A later sweep takes the earlier sweep's stream of the array (one reader per array).
+        if (di !== 0 || dj !== 0 || dk !== 0) throw new NotStreamable(`${where} reads '${data}' at offset (${di}, ${dj}, ${dk}) in a second sweep; only its own point is passed on`);
+        const relay = relays.get(data) ?? { sweep: first, tap: tapOfSweep(sweeps[first]!, data, fresh, K!) };
+        relays.set(data, relay);
+        if (!sweeps[first]!.results.some((x) => x.data === data)) sweeps[first]!.results.push({ data, name: relay.tap.name });
+        return tapOf(data, [0, 0, 0]).name;
+      }
+      memoryReads.set(data, s);
+      argument(data);
+      return tapOf(data, [di, dj, dk]).name;
     };
     g.forEach((l, p) => {
       const written = new Set<string>();
@@ -200,40 +224,32 @@ function raise(input: StreamingInput): PatternResult {
             }
           } else {
             const [di, dj, dk] = r.offset as [number, number, number];
-            const shape = shapeOf(r.data);
-            const writer = written3.get(r.data);
-            if (writer === s) {
+            const writers = writers3.get(r.data) ?? [];
+            const latest = writers.filter((w) => w < s).pop();
+            const step = g[0]!.step;
+            if (writers.includes(s)) {
               if (di !== 0 || dj !== 0) throw new NotStreamable(`${where} reads '${r.data}', which this sweep writes, at a neighbouring column (${di}, ${dj})`);
               if (dk === 0) {
-                if (!written.has(r.data)) throw new NotStreamable(`${where} reads '${r.data}' at k before this plane wrote it`);
+                // Before this plane writes it: the value the plane had (memory's or an earlier sweep's).
+                if (!written.has(r.data)) needInitial.add(r.data);
                 name = valueOf(r.data).name;
-              } else if (dk === -g[0]!.step) {
+              } else if (dk === -step) {
                 const v = valueOf(r.data);
                 v.previous ??= fresh("p_", r.data);
                 name = v.previous;
-              } else throw new NotStreamable(`${where} reads '${r.data}' at k${dk > 0 ? "+" : ""}${dk} while the sweep walks k ${direction}wards (only the previous plane is kept)`);
-            } else if (writer !== undefined && writer < s) {
+              } else if (dk * step > 0 && latest === undefined) {
+                // Ahead of the sweep: a plane it has not written yet, as memory holds it.
+                name = fromMemory(r.data, 0, 0, dk, where, lo, hi);
+              } else throw new NotStreamable(`${where} reads '${r.data}' at k${dk > 0 ? "+" : ""}${dk} while the sweep walks k ${direction}wards (only the previous plane is kept${latest !== undefined ? ", and planes ahead come from an earlier sweep" : ""})`);
+            } else if (latest !== undefined) {
               if (di !== 0 || dj !== 0 || dk !== 0) throw new NotStreamable(`${where} reads '${r.data}' of an earlier sweep at offset (${di}, ${dj}, ${dk}); only its own point is streamed`);
+              const planes = writtenPlanes.get(`${latest}:${r.data}`)!;
+              const missing = [...Array(hi - lo + 1).keys()].map((x) => lo + x).find((k) => !planes.has(k));
+              if (arrays[r.data]!.transient && missing !== undefined) {
+                throw new NotStreamable(`${where} reads the transient '${r.data}' on plane ${missing}, which sweep ${latest} does not write`);
+              }
               name = tapOf(r.data, [0, 0, 0]).name;
-            } else {
-              if (desc.transient) throw new NotStreamable(`${where} reads the transient '${r.data}' before any sweep wrote it`);
-              if (lo + dk < 0 || hi + dk > K! - 1 || di < 0 || dj < 0 || I + di > shape[0]! || J + dj > shape[1]!) {
-                throw new NotStreamable(`${where} reads '${r.data}' at offset (${di}, ${dj}, ${dk}) outside its ${shape.join("x")} elements on planes ${lo}..${hi}`);
-              }
-              const first = memoryReads.get(r.data);
-              if (first !== undefined && first !== s) {
-                // A later sweep takes the earlier sweep's stream of the array (one reader per array).
-                if (di !== 0 || dj !== 0 || dk !== 0) throw new NotStreamable(`${where} reads '${r.data}' at offset (${di}, ${dj}, ${dk}) in a second sweep; only its own point is passed on`);
-                const relay = relays.get(r.data) ?? { sweep: first, tap: tapOfSweep(sweeps[first]!, r.data, fresh, K!) };
-                relays.set(r.data, relay);
-                if (!sweeps[first]!.results.some((x) => x.data === r.data)) sweeps[first]!.results.push({ data: r.data, name: relay.tap.name });
-                name = tapOf(r.data, [0, 0, 0]).name;
-              } else {
-                memoryReads.set(r.data, s);
-                argument(r.data);
-                name = tapOf(r.data, [di, dj, dk]).name;
-              }
-            }
+            } else name = fromMemory(r.data, di, dj, dk, where, lo, hi);
           }
           connectors[r.connector] = { kind: "scalar", data: name };
         }
@@ -250,6 +266,17 @@ function raise(input: StreamingInput): PatternResult {
       });
       phases.push({ from: l.first, to: l.last, code, source: `loop '${l.loop.label}' (${l.variable} = ${l.first}..${l.last}${l.step === -1 ? " downwards" : ""}): ${maps.get(l)!.length} map(s)` });
     });
+    // A 3-D array whose planes this sweep reads before writing them, or does not write on every
+    // plane, starts each plane from the value it had: an earlier sweep's stream or memory's.
+    for (const data of results.keys()) {
+      const partial = writtenPlanes.get(`${s}:${data}`)!.size < K!;
+      if (!needInitial.has(data) && !partial) continue;
+      const latest = (writers3.get(data) ?? []).filter((w) => w < s).pop();
+      const where = `sweep ${s} (k ${direction}wards)`;
+      if (latest !== undefined) valueOf(data).initial = tapOf(data, [0, 0, 0]).name;
+      else if (!arrays[data]!.transient) valueOf(data).initial = fromMemory(data, 0, 0, 0, where, 0, K! - 1);
+      else if (needInitial.has(data)) throw new NotStreamable(`${where} reads the transient '${data}' at k before its plane is written`);
+    }
     sweeps.push({ direction, taps, values: [...values.values()], phases, results: [...results].map(([data, name]) => ({ data, name })) });
   });
 
@@ -271,9 +298,9 @@ function raise(input: StreamingInput): PatternResult {
     sdfgArrays[name] = { kind: "scalar", dtype: d.dtype, transient: false };
     inputs.push({ name, dtype: d.dtype, axes: [], shape: [], source: { kind: "file", path: join(input.inputsDir, `${name}.npy`), format: "npy" } });
   }
-  sweeps.forEach((x) => {
+  sweeps.forEach((x, s) => {
     x.results = x.results.filter((r) => {
-      const out = !arrays[r.data]!.transient && written3.has(r.data);
+      const out = !arrays[r.data]!.transient && (writers3.get(r.data) ?? []).at(-1) === s;
       if (out) {
         let name = memoryReads.has(r.data) ? `${r.data}_out` : r.data;
         while (name !== r.data && (Object.hasOwn(arrays, name) || nameProblem(name) !== null)) name = `${name}x`;
