@@ -97,7 +97,7 @@ export function emitVerticalReference(sdfg: SDFG, sources: Record<string, string
       w.line("const double cpu_seconds_ = static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC;");
       w.line('std::printf("kernel: %.6f s, CPU %.6f s (all threads)\\n", seconds_, cpu_seconds_);');
       for (const o of n.outputs) {
-        const si = n.sweeps.findIndex((s) => s.results.some((r) => r.data === o.data));
+        const si = n.sweeps.map((s, x) => (s.results.some((r) => r.data === o.data) ? x : -1)).reduce((a, b) => Math.max(a, b)); // the last sweep writing it
         w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${o.array}.npy", {${I}, ${J}, ${K}}, ${resultArray.get(`${si}:${o.data}`)}.data());`);
       }
     });
