@@ -1,7 +1,7 @@
 // A second vertical solver (tests/data/vrecur, written by make_vrecur.py): one upward sweep, a
 // recurrence on a program output (out[k] from out[k - 1]), a tap on the neighbouring column along
 // j (c has J + 1 columns). The pass raises it without a plane reversal, the reader's j + 1 tap
-// leads by one read, and the emulated kernels on Xilinx and Intel equal NumPy and the CPU reference.
+// leads by one read, and the emulated Xilinx kernel equals NumPy and the CPU reference.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emulateStreamedSdfg } from "../../src/emulate/sdfg_emulate.js";
@@ -37,7 +37,8 @@ describe.concurrent("vrecur: a one-sweep vertical solver", () => {
     expect(text).toContain("the arithmetic is estimated 25 cycles deep, more than the 24 columns of a plane: expect the tools to schedule II=2 unless the planes are wider.");
   });
 
-  it.for(["xilinx", "intel"] as const)("emulated on %s equals the CPU reference and NumPy", async (target, { expect: check }) => {
+  // One vendor here (vadv covers both): its kernels and the reference are two g++ builds.
+  it.for(["xilinx"] as const)("emulated on %s equals the CPU reference and NumPy", async (target, { expect: check }) => {
     const b = bundle();
     const d = decide(b);
     if (!d.streamed) throw new Error("not streamed");
