@@ -92,7 +92,7 @@ function roadLine(b: SdfgBundle, d: StreamingDecision, opts: SdfgOptions): strin
     // Processes per kind (stencil, reduce, matvec, matmul) of the raised dataflow.
     const kinds = new Map<string, number>();
     for (const n of d.bundle.sdfg.states[0]?.nodes ?? []) if (n.kind !== "access" && n.kind !== "tasklet" && n.kind !== "map_entry" && n.kind !== "map_exit") kinds.set(n.kind, (kinds.get(n.kind) ?? 0) + 1);
-    const label: Record<string, string> = { stencil: "stencil PE(s)", reduce: "reduction PE(s)", matvec: "matrix-vector PE(s)", matmul: "systolic matrix product(s)" };
+    const label: Record<string, string> = { stencil: "stencil PE(s)", reduce: "reduction PE(s)", matvec: "matrix-vector PE(s)", matmul: "systolic matrix product(s)", "vertical-solver": "vertical solver(s)" };
     const processes = [...kinds].map(([k, n]) => `${n} ${label[k] ?? k}`).join(", ") || "no processes";
     return `${b.name}: streamed (pattern ${d.pattern}, W=${s.vectorWidth}, P=${s.replicas}): ${processes} per time step${d.bundle.timeLoop ? `, ${d.bundle.timeLoop.steps} time steps` : ""}`;
   }
@@ -187,7 +187,8 @@ export async function sdfgEmulate(file: string, target: SdfgTarget, platformName
     for (const o of r.outputs) {
       const parts: string[] = [];
       if (o.mismatchesVsReference !== undefined) parts.push(o.mismatchesVsReference === 0 ? "matches the CPU reference" : `${o.mismatchesVsReference} elements differ from the CPU reference`);
-      if (o.mismatchesVsNumpy !== undefined) parts.push(o.mismatchesVsNumpy === 0 ? `matches ${o.name}.out.npy (max rel. error ${o.maxRelErrorVsNumpy!.toExponential(2)})` : `${o.mismatchesVsNumpy} elements differ from ${o.name}.out.npy`);
+      const numpy = o.numpyFile ?? `${o.name}.out.npy`;
+      if (o.mismatchesVsNumpy !== undefined) parts.push(o.mismatchesVsNumpy === 0 ? `matches ${numpy} (max rel. error ${o.maxRelErrorVsNumpy!.toExponential(2)})` : `${o.mismatchesVsNumpy} elements differ from ${numpy}`);
       if (parts.length === 0) parts.push("computed (no reference to compare with)");
       process.stdout.write(`${b.name}: ${o.name} (${o.elements} elements) ${parts.join(", ")}${o.first ? ` (first: ${o.first})` : ""}\n`);
     }

@@ -7,8 +7,9 @@ import { callsAny, cppTypeName, integerHelpers, needsIntegerHelpers, printAssign
 import { CodeWriter } from "../codegen/code_writer.js";
 import { linearIndex, stencilOutputData as outputData, wholeArrayContext } from "../codegen/whole_array.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
-import { linalgNodes, processNodesInOrder, type ReduceNode, type SDFG, type StencilNode } from "../ir/sdfg.js";
+import { linalgNodes, processNodesInOrder, verticalSolverNodes, type ReduceNode, type SDFG, type StencilNode } from "../ir/sdfg.js";
 import { emitLinalgReference, linalgReferenceInterface } from "./linalg_reference.js";
+import { emitVerticalReference, verticalReferenceInterface } from "./vertical_reference.js";
 import { emitReferenceReduction } from "./reference_reduction.js";
 
 export interface ReferenceInterface {
@@ -19,6 +20,7 @@ export interface ReferenceInterface {
 /** The non-transient data the reference reads and writes. */
 export function referenceInterface(sdfg: SDFG): ReferenceInterface {
   if (linalgNodes(sdfg.states[0]!).length > 0) return linalgReferenceInterface(sdfg);
+  if (verticalSolverNodes(sdfg.states[0]!).length > 0) return verticalReferenceInterface(sdfg);
   const state = sdfg.states[0]!;
   const stencils = processNodesInOrder(state);
   const written = new Set(stencils.map((s) => outputData(sdfg, s)));
@@ -40,6 +42,7 @@ export interface ReferenceOrder { vectorWidth?: number; reductionLatency?: numbe
 
 export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {}, order: ReferenceOrder = {}): string {
   if (linalgNodes(sdfg.states[0]!).length > 0) return emitLinalgReference(sdfg, sources, order.vectorWidth ?? 1);
+  if (verticalSolverNodes(sdfg.states[0]!).length > 0) return emitVerticalReference(sdfg, sources);
   const w = new CodeWriter();
   const state = sdfg.states[0]!;
   const all = processNodesInOrder(state);

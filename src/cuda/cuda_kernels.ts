@@ -14,7 +14,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { linearIndex, stencilOutputData, wholeArrayContext } from "../codegen/whole_array.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { accessesOf, namesOf } from "../ir/expr.js";
-import { linalgNodes, stencilsInOrder, type SDFG, type StencilNode } from "../ir/sdfg.js";
+import { linalgNodes, stencilsInOrder, verticalSolverNodes, type SDFG, type StencilNode } from "../ir/sdfg.js";
 
 /** Coordinate variables, outermost first (the CPU reference's loop variables). */
 const COORDS = ["i_", "j_", "k_"];
@@ -217,6 +217,8 @@ function emitStencil(w: CodeWriter, sdfg: SDFG, k: CudaStencil, I: string, sourc
 
 /** CUDA kernels exist for stencils only: linear-algebra nodes are refused by name, in one line. */
 export function requireStencilNodes(sdfg: SDFG): void {
+  const vertical = verticalSolverNodes(sdfg.states[0]!)[0];
+  if (vertical) throw new UserError("--target cuda", `has no vertical-solver kernels yet ('${vertical.label}', ${vertical.sweeps.length} sweeps along k): use --target xilinx, intel or cpu for streamed vertical solvers`);
   const linalg = linalgNodes(sdfg.states[0]!)[0];
   if (linalg) throw new UserError("--target cuda", `has no ${({ matvec: "matrix-vector", matmul: "matrix-matrix", "rank-update": "rank-update", "vector-sum": "vector-sum" } as const)[linalg.kind]} kernels yet ('${linalg.label}'): use --target xilinx, intel or cpu for streamed linear algebra`);
 }

@@ -31,6 +31,8 @@ export interface ArgComparison {
   mismatchesVsReference?: number;
   /** Against <name>.out.npy next to the inputs, when it exists. */
   mismatchesVsNumpy?: number;
+  /** The NumPy file compared with, when it is not <name>.out.npy (an output a pass renamed: `x_out` for `x`). */
+  numpyFile?: string;
   maxRelErrorVsNumpy?: number;
   maxAbsErrorVsNumpy?: number;
   first?: string;
@@ -205,6 +207,7 @@ export async function emulateStreamedSdfg(b: SdfgBundle, streamed: ProgramBundle
         const values = npyValues(readNpyHeader(readFileSync(got), got), got);
         const cmp = compare(values, want, tolerance(desc.dtype));
         c.mismatchesVsNumpy = cmp.mismatches;
+        if (arg !== o.name) c.numpyFile = `${arg}.out.npy`;
         c.maxRelErrorVsNumpy = cmp.maxRel;
         c.maxAbsErrorVsNumpy = cmp.maxAbs;
         if (cmp.first && !c.first) c.first = `vs ${arg}.out.npy ${cmp.first}`;

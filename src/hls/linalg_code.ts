@@ -10,11 +10,14 @@
 // (counters, a held element) updated without arithmetic on the loop's critical path.
 
 import type { CodeWriter } from "../codegen/code_writer.js";
+import type { CExprContext } from "../codegen/c_expr.js";
+import { quoteUserText } from "../codegen/user_text.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { LinalgScale } from "../ir/sdfg.js";
 import type {
   LinalgChannel, LinalgPipeline, LinalgProcess, MatrixReader, MatrixVectorPE, MatrixWriter, RankUpdatePE, ScaleAdd, SystolicPE, TileTranspose,
 } from "../spatial/linalg_pipeline.js";
+import { emitPlaneReader, emitPlaneReverse, emitPlaneWriter, emitSweepPE } from "./vertical_code.js";
 
 export interface LinalgDialect {
   W: number;
@@ -42,6 +45,8 @@ export interface LinalgDialect {
   cyclic(variable: string, factor: number, dim: number): string[];
   /** Emulation progress after each vector a writer stores. */
   progress: (w: CodeWriter) => void;
+  /** How scalar code (a sweep PE's) is printed: math functions, conversions, type names. */
+  expressions: Pick<CExprContext, "mathPrefix" | "cast" | "typeName">;
 }
 
 /** `alpha · x` as printed: the scalar's name, a constant, or nothing for 1. Shared with the CPU reference. */
@@ -86,6 +91,10 @@ export function processChannels(l: LinalgPipeline, p: LinalgProcess): { ins: Lin
     case "tile-transpose": return { ins: c([p.input]), outs: c([p.output]) };
     case "rank-update": return { ins: c([p.matrix, ...p.terms.flatMap((t) => [t.u, t.v])]), outs: c(p.outputs) };
     case "matrix-writer": return { ins: c([p.input]), outs: [] };
+    case "plane-reader": return { ins: [], outs: c(p.taps.map((t) => t.channel)) };
+    case "column-sweep": return { ins: c(p.taps.map((t) => t.channel)), outs: c(p.results.flatMap((r) => r.channels)) };
+    case "plane-reverse": return { ins: c([p.input]), outs: c([p.output]) };
+    case "plane-writer": return { ins: c([p.input]), outs: [] };
   }
 }
 
@@ -103,6 +112,10 @@ export function processSummary(p: LinalgProcess, W: number): string {
     case "tile-transpose": return `Tile transpose: ${p.tiles} tile(s) of ${p.tileRows} x ${p.cols}, read by rows, sent column by column to the next systolic chain.`;
     case "rank-update": return `Rank-${p.terms.length} update PE: A' = A + ${p.terms.map((_, k) => `u_t${k} v_t${k}^T`).join(" + ")} for the ${p.rows} x ${p.cols} matrix, streamed row by row; the v vectors on chip, one u element per row.`;
     case "matrix-writer": return `Memory writer: streams '${p.array}' back to memory, ${p.vectors} vectors.`;
+    case "plane-reader": return `Plane reader: streams '${p.array}' (${p.shape.join(" x ")}) plane by plane, k ${p.direction}wards, one element per cycle, to ${p.taps.length} tap(s) at offsets ${p.taps.map((t) => `(${t.offset.join(", ")})`).join(", ")}.`;
+    case "column-sweep": return `Sweep PE: k ${p.direction}wards over ${p.planes} planes of ${p.columns.join(" x ")} columns, one column per cycle; ${p.phases.length} phase(s); the previous plane of ${p.values.filter((v) => v.previous).map((v) => quoteUserText(v.data)).join(", ") || "nothing"} kept on chip.`;
+    case "plane-reverse": return `Plane reversal: holds ${p.planes} planes of ${p.columns} columns on chip, then sends them last plane first (the next sweep walks k the other way).`;
+    case "plane-writer": return `Plane writer: stores '${p.array}' (${p.shape.join(" x ")}) plane by plane, k ${p.direction}wards.`;
   }
 }
 
@@ -116,6 +129,10 @@ export function emitLinalgBody(w: CodeWriter, d: LinalgDialect, l: LinalgPipelin
     case "tile-transpose": return emitTileTranspose(w, d, p);
     case "rank-update": return emitRankUpdate(w, d, p);
     case "matrix-writer": return emitWriter(w, d, p);
+    case "plane-reader": return emitPlaneReader(w, d, p);
+    case "column-sweep": return emitSweepPE(w, d, p);
+    case "plane-reverse": return emitPlaneReverse(w, d, p);
+    case "plane-writer": return emitPlaneWriter(w, d, p);
   }
 }
 

@@ -31,6 +31,7 @@ export function vitisDialect(W: number): LinalgDialect {
     registers: (v) => [`#pragma HLS ARRAY_PARTITION variable=${v} type=complete dim=1`],
     cyclic: (v, factor, dim) => (factor > 1 ? [`#pragma HLS ARRAY_PARTITION variable=${v} type=cyclic factor=${factor} dim=${dim}`] : []),
     progress: (w) => w.line("SDFG_SIM_PROGRESS(); // emulation progress; nothing in synthesis"),
+    expressions: { mathPrefix: "std::" },
   };
 }
 
@@ -43,12 +44,12 @@ function processInterface(d: LinalgDialect, l: LinalgPipeline, p: Pipeline, x: L
   const { ins, outs } = processChannels(l, x);
   const params = [...ins.map((c) => streamParam(d, c, "in")), ...outs.map((c) => streamParam(d, c, "out"))];
   const args = [...ins, ...outs].map((c) => c.name);
-  if (x.kind === "matrix-reader") {
+  if (x.kind === "matrix-reader" || x.kind === "plane-reader") {
     const arg = topArguments(p).find((a) => a.name === x.array)!;
     params.unshift(`${arg.cType} ${x.array}`);
     args.unshift(x.array);
   }
-  if (x.kind === "matrix-writer") {
+  if (x.kind === "matrix-writer" || x.kind === "plane-writer") {
     params.push(`${vecType(x.dtype)}* ${x.array}`);
     args.push(x.array);
   }

@@ -10,6 +10,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { emitLinalgBody, processSummary, type LinalgDialect } from "../hls/linalg_code.js";
 import type { Pipeline } from "../spatial/pipeline.js";
+import { openclTypeName } from "../codegen/c_expr.js";
 import { checkOpenclWidth, clLane, clVecType, openclKernels, type OpenclSourceInfo } from "./opencl_kernel.js";
 
 function zero(dtype: DType, W: number): string {
@@ -39,6 +40,7 @@ export function intelDialect(W: number): LinalgDialect {
       w.line("SDFG_SIM_PROGRESS(); // emulation progress (sdfg_sim/progress.h)");
       w.directive("#endif");
     },
+    expressions: { mathPrefix: "", cast: "c", typeName: openclTypeName },
   };
 }
 

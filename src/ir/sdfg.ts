@@ -199,6 +199,80 @@ export interface VectorSumNode {
 
 export type LinalgNode = MatVecNode | MatMulNode | RankUpdateNode | VectorSumNode;
 
+/**
+ * A value a vertical-solver sweep reads from a stream each plane: `data` at `offset` [di, dj, dk]
+ * of the (i, j, k) point (an input array, or offset 0 of an earlier sweep's result). It exists on
+ * planes `planes[0]..planes[1]` (k + dk inside the array); the code reads it by `name`.
+ */
+export interface VerticalTap {
+  name: string;
+  data: string;
+  offset: [number, number, number];
+  planes: [number, number];
+}
+
+/**
+ * A plane-sized value of a sweep: a 3-D array the sweep writes (its plane k) or an (I, J) array.
+ * The code assigns and reads it by `name` (zero at the start of a plane). `previous`: the name of
+ * its value at the end of the previous plane of the sweep (kept on chip, one element per column);
+ * `name` then starts each plane from it, as the array in memory would hold it.
+ */
+export interface VerticalValue {
+  data: string;
+  name: string;
+  previous?: string;
+  /**
+   * The tap whose value `name` starts each plane from instead (a 3-D array the sweep reads before
+   * writing, or leaves unwritten on some planes: memory's or an earlier sweep's value of the plane).
+   */
+  initial?: string;
+}
+
+/** The code of the planes `from..to` (inclusive) of a sweep: one loop of the program. */
+export interface VerticalPhase {
+  from: number;
+  to: number;
+  code: Assignment[];
+  /** The program text it came from (the loop and its maps), for comments. */
+  source: string;
+}
+
+/** One pass along k (upwards or downwards) applying each plane's phase to every (i, j) column. */
+export interface VerticalSweep {
+  direction: "up" | "down";
+  taps: VerticalTap[];
+  values: VerticalValue[];
+  phases: VerticalPhase[];
+  /** Data whose planes the sweep streams out (to a later sweep or to memory), with the name holding each. */
+  results: { data: string; name: string }[];
+}
+
+/**
+ * A vertical solver (issue 10; weather codes' vertical advection, a tridiagonal Thomas solve per
+ * column): sweeps along the last axis k of (I, J, K) arrays, each plane computed column by column
+ * from streamed taps and the previous plane's values. `outputs`: results written to memory.
+ */
+export interface VerticalSolverNode {
+  kind: "vertical-solver";
+  id: number;
+  label: string;
+  dtype: DType;
+  /** I and J: the columns of a plane. */
+  columns: [number, number];
+  /** K: planes per sweep. */
+  planes: number;
+  sweeps: VerticalSweep[];
+  /** Scalar inputs the code reads by name. */
+  scalars: string[];
+  /** Results written to memory: the program's `data` as the argument `array` (`x_out` for an array updated in place). */
+  outputs: { data: string; array: string }[];
+}
+
+/** The vertical-solver nodes of a state. */
+export function verticalSolverNodes(state: State): VerticalSolverNode[] {
+  return state.nodes.filter((n): n is VerticalSolverNode => n.kind === "vertical-solver");
+}
+
 
 /** How a reduction combines two values (DaCe's WCR `sum`, `product`, `min`, `max`). */
 export type ReduceOp = "sum" | "product" | "min" | "max";
@@ -236,7 +310,7 @@ export function reduceIdentity(op: ReduceOp): number {
   throw new Error(`reduction ${op} has no finite identity to mask elements with`);
 }
 
-export type Node = AccessNode | TaskletNode | MapEntryNode | MapExitNode | StencilNode | LinalgNode | ReduceNode;
+export type Node = AccessNode | TaskletNode | MapEntryNode | MapExitNode | StencilNode | LinalgNode | ReduceNode | VerticalSolverNode;
 
 export interface Edge {
   src: number;

@@ -6,6 +6,7 @@
 // linalgResources.
 
 import { DTYPE_INFO } from "../ir/dtype.js";
+import { countOps } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
 import { bankSpan } from "../platform/placement.js";
 import type { Pipeline } from "../spatial/pipeline.js";
@@ -14,7 +15,8 @@ import { chooseStorage, type Storage } from "../spatial/storage.js";
 import { DSP_PER_LANE, PORT_BYTES } from "./gemm_systolic_model.js";
 import { memoryPlacement } from "./memory.js";
 import type { Performance, PortTraffic } from "./performance.js";
-import { storageResources, type Resources } from "./resources.js";
+import { arithmeticCost, storageResources, type Resources } from "./resources.js";
+import { costFamily } from "./operator_costs.js";
 
 /** Loop iterations (cycles at II=1) of one process over a whole run. */
 export function processCycles(x: LinalgProcess, W: number): number {
@@ -26,6 +28,11 @@ export function processCycles(x: LinalgProcess, W: number): number {
     case "tile-transpose": return x.tiles * x.tileRows * (x.cols / W + x.cols);
     case "rank-update": return (x.rows + 1) * (x.cols / W);
     case "matrix-writer": return x.vectors;
+    // A vertical solver: W = 1, one element per cycle; the reversal stores every plane, then sends them.
+    case "plane-reader": return x.shape[0] * x.shape[1] * x.shape[2];
+    case "column-sweep": return x.columns[0] * x.columns[1] * (x.planes + (x.values.some((v) => v.previous) ? 1 : 0));
+    case "plane-reverse": return 2 * x.planes * x.columns;
+    case "plane-writer": return x.shape[0] * x.shape[1] * x.shape[2];
   }
 }
 
@@ -43,6 +50,7 @@ export function linalgPortBytes(p: Pipeline): Map<string, number> {
     const bytes = DTYPE_INFO[x.dtype].bytes;
     if (x.kind === "matrix-reader") out.set(x.array, x.repeat * x.rows * x.cols * bytes);
     if (x.kind === "matrix-writer") out.set(x.array, x.vectors * p.vectorWidth * bytes);
+    if (x.kind === "plane-reader" || x.kind === "plane-writer") out.set(x.array, x.shape[0] * x.shape[1] * x.shape[2] * bytes);
   }
   return out;
 }
@@ -70,6 +78,8 @@ export function onChipElements(x: LinalgProcess): number {
     case "matrix-vector": return x.cols;
     case "tile-transpose": return x.tileRows * x.cols;
     case "rank-update": return x.terms.length * x.cols;
+    case "column-sweep": return x.values.filter((v) => v.previous).length * x.columns[0] * x.columns[1];
+    case "plane-reverse": return x.planes * x.columns;
     default: return 0;
   }
 }
@@ -96,10 +106,12 @@ export function linalgPerformance(p: Pipeline, platform: Platform, clockMHz?: nu
   const seconds = Math.max(pipelineSeconds, memorySeconds);
   for (const x of ports) x.demandGBs = x.bytesPerPass / seconds / 1e9;
   const cells = p.writers.reduce((a, w) => a + (w.shape ?? []).reduce((x, y) => x * y, 1), 0);
-  const ops = 2 * l.multiplyAdds;
+  const ops = 2 * l.multiplyAdds + (l.operations ?? 0);
   const bytes = ports.reduce((a, x) => a + x.bytesPerPass, 0);
   const intensity = bytes === 0 ? Infinity : ops / bytes;
-  const computeCeiling = (2 * linalgLanes(p) * f) / 1e9;
+  // A sweep PE does its widest phase's operations every cycle.
+  const sweepOps = l.processes.reduce((a, x) => a + (x.kind === "column-sweep" ? Math.max(...x.phases.map((ph) => countOps(ph.code))) : 0), 0);
+  const computeCeiling = ((2 * linalgLanes(p) + sweepOps) * f) / 1e9;
   const bandwidthCeilingGBs = ports.reduce((a, x) => a + x.bankGBs, 0);
   const bandwidthCeilingGops = intensity * bandwidthCeilingGBs;
   const rooflineGops = Math.min(computeCeiling, bandwidthCeilingGops);
@@ -136,6 +148,8 @@ export function linalgResources(p: Pipeline, platform: Platform): Resources {
   const W = p.vectorWidth;
   const total: Resources = { lut: 0, ff: 0, dsp: linalgDsps(p), bram: 0, uram: 0 };
   const add = (r: Partial<Resources>) => { for (const k of Object.keys(r) as (keyof Resources)[]) total[k] += r[k] ?? 0; };
+  // A sweep PE's arithmetic: every phase's operators exist side by side (the plane selects one).
+  for (const x of l.processes) if (x.kind === "column-sweep") add(arithmeticCost(x.phases.flatMap((ph) => ph.code), x.dtype, costFamily(platform.vendor)));
   const uram = platform.resources.uram > 0;
   for (const x of l.processes) {
     add({ lut: 400, ff: 300 });

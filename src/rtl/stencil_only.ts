@@ -16,6 +16,8 @@ export function requireStencilProcesses(p: Pipeline): void {
   if (reduction) throw new UserError("--target rtl", `has no reduction PEs yet: '${reduction.node}' is a ${reduction.op} reduction (use --target xilinx, intel or cpu)`);
   const unsupported = p.pes.find((pe) => callsAny(pe.code, RTL_MISSING_FUNCTIONS));
   if (unsupported) throw new UserError("--target rtl", `has no ${RTL_MISSING_FUNCTIONS.join(" or ")} operator yet: stencil '${unsupported.stencil}' calls one (use --target xilinx, intel or cpu)`);
+  const sweep = p.linalg?.processes.find((x) => x.kind === "column-sweep");
+  if (sweep) throw new UserError("--target rtl", `has no vertical-solver sweep PEs yet ('${sweep.name}'): use --target xilinx, intel or cpu for streamed vertical solvers`);
   const linalg = p.linalg?.processes.find((x) => x.kind !== "matrix-reader" && x.kind !== "matrix-writer");
   if (linalg) throw new UserError("--target rtl", `has no ${linalg.kind} processes yet ('${linalg.name}'): use --target xilinx, intel or cpu for streamed linear algebra`);
 }

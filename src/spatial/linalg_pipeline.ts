@@ -6,7 +6,7 @@
 // the hosts. Emitters: src/hls/linalg_code.ts, src/intel/linalg_kernel.ts, src/cpu/linalg_reference.ts.
 
 import type { DType } from "../ir/dtype.js";
-import type { LinalgScale } from "../ir/sdfg.js";
+import type { LinalgScale, VerticalPhase, VerticalValue } from "../ir/sdfg.js";
 
 /** A FIFO between linear-algebra processes. */
 export interface LinalgChannel {
@@ -149,7 +149,74 @@ export interface MatrixWriter {
   input: string;
 }
 
-export type LinalgProcess = MatrixReader | MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | RankUpdatePE | MatrixWriter;
+/**
+ * Vertical solvers (spatial/linalg/lower_vertical.ts): reads a 3-D array (`shape`: rows x cols x
+ * planes, k innermost in memory) plane by plane, k walking `direction`, the (i, j) columns of each
+ * plane in order, one element per cycle. Each tap gets the elements of its offset: element
+ * (i, j, k) goes to the tap with offset (di, dj, dk) as its value for the point (i - di, j - dj,
+ * k - dk) of the `columns` plane, on the tap's planes.
+ */
+export interface PlaneReader {
+  kind: "plane-reader";
+  name: string;
+  array: string;
+  dtype: DType;
+  shape: [number, number, number];
+  columns: [number, number];
+  direction: "up" | "down";
+  taps: { offset: [number, number, number]; planes: [number, number]; channel: string }[];
+  outputs: string[];
+}
+
+/**
+ * One sweep of a vertical solver: for every plane k in `direction`, for every column (i, j) of
+ * the plane, one iteration: reads its taps (on their planes), starts each value from the previous
+ * plane's (an on-chip array of one element per column) or zero, runs the phase of plane k, keeps
+ * the carried values for the next plane and streams its results.
+ */
+export interface SweepPE {
+  kind: "column-sweep";
+  name: string;
+  dtype: DType;
+  columns: [number, number];
+  planes: number;
+  direction: "up" | "down";
+  taps: { name: string; channel: string; planes: [number, number] }[];
+  values: VerticalValue[];
+  phases: VerticalPhase[];
+  /** Each result's value name and the channels it goes out on. */
+  results: { name: string; data: string; channels: string[] }[];
+  scalars: string[];
+  outputs: string[];
+  pipelineDepth: number;
+}
+
+/**
+ * Holds all `planes` x `columns` elements of a sweep's result on chip, then sends the planes in
+ * reverse order (columns in order): the next sweep walks k the other way.
+ */
+export interface PlaneReverse {
+  kind: "plane-reverse";
+  name: string;
+  dtype: DType;
+  planes: number;
+  columns: number;
+  input: string;
+  output: string;
+}
+
+/** Writes a sweep's result (`shape`: I x J x K, k innermost in memory) plane by plane in `direction`. */
+export interface PlaneWriter {
+  kind: "plane-writer";
+  name: string;
+  array: string;
+  dtype: DType;
+  shape: [number, number, number];
+  direction: "up" | "down";
+  input: string;
+}
+
+export type LinalgProcess = MatrixReader | MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | RankUpdatePE | MatrixWriter | PlaneReader | SweepPE | PlaneReverse | PlaneWriter;
 
 export interface LinalgPipeline {
   /** In dataflow order: readers first, writers last. */
@@ -157,15 +224,18 @@ export interface LinalgPipeline {
   channels: LinalgChannel[];
   /** Multiply-adds of one run (for cycle and GOp/s figures). */
   multiplyAdds: number;
+  /** Other arithmetic operations of one run (a vertical solver's sweeps), for GOp/s figures. */
+  operations?: number;
 }
 
 /** Whether a process does arithmetic (a kernel of its own that the hosts launch). */
-export function isComputeProcess(p: LinalgProcess): p is MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | RankUpdatePE {
-  return p.kind !== "matrix-reader" && p.kind !== "matrix-writer";
+export function isComputeProcess(p: LinalgProcess): p is MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | RankUpdatePE | SweepPE | PlaneReverse {
+  return p.kind !== "matrix-reader" && p.kind !== "matrix-writer" && p.kind !== "plane-reader" && p.kind !== "plane-writer";
 }
 
 /** The scalar inputs a process reads (alpha, beta). */
 export function scalarsOf(p: LinalgProcess): string[] {
+  if (p.kind === "column-sweep") return p.scalars;
   if (p.kind !== "matrix-vector" && p.kind !== "scale-add") return [];
   return [p.alpha, p.beta].flatMap((s) => ("scalar" in s ? [s.scalar] : [])).filter((s, n, all) => all.indexOf(s) === n);
 }

@@ -8,6 +8,7 @@ import { accessesOf, namesOf } from "../ir/expr.js";
 import { processNodesInOrder, reduceIdentity, type ReduceNode, type SDFG, type StencilNode } from "../ir/sdfg.js";
 import { foldAlwaysOutOfDomainAccesses } from "./fold_boundaries.js";
 import { hasLinalg, lowerLinalg } from "./linalg/lower_linalg.js";
+import { hasVerticalSolver, lowerVerticalSolver } from "./linalg/lower_vertical.js";
 import { estimatePipelineDepth } from "./op_latency.js";
 import { reductionSchedule } from "./reduction.js";
 import { chooseStorage } from "./storage.js";
@@ -42,6 +43,8 @@ export const CHANNEL_SLACK = 4;
 export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline {
   // Matrix-vector and matrix-matrix nodes have process kinds of their own (linalg/lower_linalg.ts).
   if (hasLinalg(input)) return lowerLinalg(input, options);
+  // A vertical solver's sweeps, readers and plane buffers are process kinds of the same family.
+  if (hasVerticalSolver(input)) return lowerVerticalSolver(input, options);
   const sdfg = foldAlwaysOutOfDomainAccesses(input);
   const W = options.vectorWidth;
   if (sdfg.states.length !== 1) throw new UserError(sdfg.name, "spatial lowering takes an SDFG with one dataflow state");

@@ -43,7 +43,7 @@ export function straightLine(program: Program, values: Readonly<Record<string, n
 }
 
 /** The blocks of a region in execution order, if its edges make an unconditional chain. */
-function ordered(r: PRegion): PBlock[] | string {
+export function ordered(r: PRegion): PBlock[] | string {
   for (const e of r.edges) {
     if (e.assignments.length > 0) return `${e.where}: an interstate edge assigns symbols`;
     if (e.condition && !(e.condition.kind === "bool" && e.condition.value)) return `${e.where}: an interstate edge has a condition`;
@@ -87,7 +87,7 @@ export function tripCount(loop: PLoop, values: Readonly<Record<string, number>>)
   return Math.max(0, Math.ceil(span / stride));
 }
 
-function stepOf(e: PExpr, v: string, values: Readonly<Record<string, number>>): number | null {
+export function stepOf(e: PExpr, v: string, values: Readonly<Record<string, number>>): number | null {
   if (e.kind !== "binary" || (e.op !== "+" && e.op !== "-")) return null;
   if (e.left.kind !== "name" || e.left.name !== v) return null;
   const c = constantValue(e.right, values);
