@@ -3,7 +3,7 @@
 // azimint_naive's radii, every bin edge and the float64 values either side of it, r == rmax,
 // negatives and NaN, at 8 bins and at 7 (edges not exact in binary); and the means of azimint's
 // data over 4 interleaved copies merged in the printed order equal NumPy's __return.out.npy
-// (NPBench tolerance) and, bit for bit, the same order computed here.
+// (NPBench tolerance) and, bit for bit, the same order computed here. The same text is plain C99.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -80,6 +80,20 @@ function harness(): string {
   return w.toString();
 }
 
+/** The bin search and merge as plain C99 (OpenCL C is C99 with extensions; no C++ in the printed text). */
+function cSource(): string {
+  const w = new CodeWriter();
+  w.block("int bin7(double r, double rmax)", () => {
+    writeBinSearch(w, { key: "r", max: "rmax", bins: 7, bin: "b" });
+    w.line("return b;");
+  });
+  w.block(`double mean_of(double sum[${COPIES}][7], long count[${COPIES}][7], int k)`, () => {
+    writeBinMerge(w, { sum: "sum", count: "count", copies: COPIES, bin: "k", mean: "m" });
+    w.line("return m;");
+  });
+  return w.toString();
+}
+
 let dir = "";
 const bin = () => join(dir, "binning");
 const run = async (args: string[]) => (await execa(bin(), args)).stdout.trim().split("\n");
@@ -95,6 +109,13 @@ afterAll(() => {
 });
 
 describe("binning code (bin search and merge, compiled)", () => {
+  it("is plain C99 as well (what OpenCL C builds on)", async () => {
+    writeFileSync(join(dir, "binning.c"), cSource());
+    const r = await execa("gcc", ["-std=c99", "-pedantic", "-Wall", "-Werror", "-fsyntax-only", join(dir, "binning.c")], { reject: false });
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+  });
+
   it("finds NumPy's bin for azimint's radii, every edge and its neighbours, r == rmax, negatives, NaN (8 and 7 bins)", async () => {
     const rmax = Math.max(...radius);
     for (const [bins, max] of [[8, rmax], [7, rmax], [7, 0.7], [8, 0.1]] as const) {
