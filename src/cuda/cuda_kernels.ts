@@ -218,5 +218,5 @@ function emitStencil(w: CodeWriter, sdfg: SDFG, k: CudaStencil, I: string, sourc
 /** CUDA kernels exist for stencils only: linear-algebra nodes are refused by name, in one line. */
 export function requireStencilNodes(sdfg: SDFG): void {
   const linalg = linalgNodes(sdfg.states[0]!)[0];
-  if (linalg) throw new UserError("--target cuda", `has no ${({ matvec: "matrix-vector", matmul: "matrix-matrix", "rank-update": "rank-update", "vector-sum": "vector-sum" } as const)[linalg.kind]} kernels yet ('${linalg.label}'): use --target xilinx, intel or cpu for streamed linear algebra`);
+  if (linalg) throw new UserError("--target cuda", `has no ${({ matvec: "matrix-vector", matmul: "matrix-matrix", "rank-update": "rank-update", "vector-sum": "vector-sum", "radial-bin": "binning" } as const)[linalg.kind]} kernels yet ('${linalg.label}'): use --target xilinx, intel or cpu for streamed linear algebra`);
 }

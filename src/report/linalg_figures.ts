@@ -25,6 +25,7 @@ export function processCycles(x: LinalgProcess, W: number): number {
     case "scale-add": return x.vectors;
     case "tile-transpose": return x.tiles * x.tileRows * (x.cols / W + x.cols);
     case "rank-update": return (x.rows + 1) * (x.cols / W);
+    case "binning": return (2 * x.n) / W + x.bins / W;
     case "matrix-writer": return x.vectors;
   }
 }
@@ -70,6 +71,7 @@ export function onChipElements(x: LinalgProcess): number {
     case "matrix-vector": return x.cols;
     case "tile-transpose": return x.tileRows * x.cols;
     case "rank-update": return x.terms.length * x.cols;
+    case "binning": return 2 * x.copies * x.bins;
     default: return 0;
   }
 }

@@ -1,14 +1,16 @@
 // IR in, match out: the radial-binning pass on NPBench's azimint_naive (no compiler). It reads
 // DaCe's form (max of radius, a loop over bins computing r1 = rmax*i/npt and r2 = rmax*(i+1)/npt,
 // a mask (r1 <= radius) and (radius < r2), a masked sum and count, res[i] = sum / count) back
-// into the binning it is, and refuses edits that change the meaning, naming what differs. The
-// binning PE is not built yet, so the pass refuses the program with that reason (report says so).
+// into the binning it is — one radial-bin node over radius and data into 8 means — and refuses
+// edits that change the meaning, naming what differs. Lowering makes one binning PE that reads
+// radius twice (its maximum, then the bins) and data once.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSdfgFile } from "../../src/frontend/dace/load_sdfg.js";
 import type { PLoop, PNode, PState, Program } from "../../src/ir/program.js";
 import { matchRadialBinning, raiseRadialBinning } from "../../src/spatial/streaming/radial_binning.js";
 import { streamProgram } from "../../src/spatial/streaming/patterns.js";
+import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { SHARED } from "../helpers.js";
 
 const NPBENCH = join(SHARED, "peers", "npbench");
@@ -22,17 +24,37 @@ const refusal = (p: Program) => {
   return r.reason;
 };
 
-describe("radial-binning pass (IR in, match out)", () => {
+describe("radial-binning pass (IR in, IR out)", () => {
   it("azimint_naive: mean of data over npt bins of radius by rmax = max(radius)", () => {
     expect(matchRadialBinning(input(azimint()))).toEqual({ keys: "radius", values: "data", n: 64, bins: 8, max: "rmax", output: "__return", loop: "for_22" });
     // Sizes come from the symbols: 100 elements, 5 bins.
     expect(matchRadialBinning(input(azimint(), { N: 100, npt: 5 }))).toMatchObject({ n: 100, bins: 5 });
   });
 
-  it("report: azimint stays memory-mapped with the reason that the binning PE is not built yet", () => {
+  it("azimint_naive becomes one radial-bin node (radius, data -> 8 means) that the pattern list takes", () => {
+    const r = raiseRadialBinning(input(azimint()));
+    if (!r.ok) throw new Error(r.reason);
+    const sdfg = r.bundle.sdfg;
+    expect(sdfg.states.map((s) => s.nodes)).toEqual([[{ kind: "radial-bin", id: 0, label: "for_22", dtype: "float64", keys: "radius", values: "data", n: 64, bins: 8, output: "v_return" }]]);
+    expect(Object.fromEntries(Object.entries(sdfg.arrays).map(([k, d]) => [k, d.kind === "array" ? [d.shape, d.transient] : d.kind]))).toEqual({ radius: [[64], false], data: [[64], false], v_return: [[8], false] });
+    expect(r.bundle.inputs.map((x) => [x.name, x.shape, x.source.kind === "file" ? x.source.path : ""])).toEqual([["data", [64], "/data/data.npy"], ["radius", [64], "/data/radius.npy"]]);
+    expect(r.bundle.outputs).toEqual(["v_return"]);
+    expect(r.outputNames).toEqual({ v_return: "__return" });
+    expect(r.kernels.map((k) => [k.name, k.mapping, k.pattern])).toEqual([["for_22", "streamed", "radial-binning"]]);
     const d = streamProgram(input(azimint()));
-    expect(d.streamed).toBe(false);
-    expect(d.kernels[0]!.reason).toContain("radial-binning: a radial binning (mean of 'data' over 8 bins of 'radius' by rmax = max(radius), 64 elements): the binning PE that would stream it is not built yet");
+    expect(d.streamed && d.pattern).toBe("radial-binning");
+  });
+
+  it("lowering at W=4: radius read twice and data once into one binning PE, 8 copies per lane, 8 means out as 2 vectors", () => {
+    const r = raiseRadialBinning(input(azimint()));
+    if (!r.ok) throw new Error(r.reason);
+    const p = lowerToPipeline(r.bundle.sdfg, { vectorWidth: 4, replicas: 1 });
+    const procs = p.linalg!.processes;
+    expect(procs.map((x) => [x.kind, x.kind === "matrix-reader" ? `${x.array} x${x.repeat}` : x.kind === "matrix-writer" ? `${x.array} ${x.vectors}` : ""])).toEqual([
+      ["matrix-reader", "radius x2"], ["matrix-reader", "data x1"], ["binning", ""], ["matrix-writer", "v_return 2"],
+    ]);
+    expect(procs[2]).toMatchObject({ n: 64, bins: 8, copies: 8 });
+    expect(() => lowerToPipeline(r.bundle.sdfg, { vectorWidth: 16, replicas: 1 })).toThrow("'v_return' has 8 bins, not a multiple of W=16 (the means travel W at a time)");
   });
 
   it("refuses an upper edge that is inclusive (radius <= r2): the mask differs", () => {

@@ -39,5 +39,6 @@ function describe(x: Exclude<LinalgProcess, { kind: "matrix-reader" | "matrix-wr
     case "scale-add": return `alpha * product${x.addend ? " + beta * addend" : ""}, ${x.vectors} vectors`;
     case "tile-transpose": return `tile transpose, ${x.tiles} tile(s) of ${x.tileRows} x ${x.cols}`;
     case "rank-update": return `rank-${x.terms.length} update ${x.rows} x ${x.cols}`;
+    case "binning": return `binning of ${x.n} values into ${x.bins} bins, ${x.copies} interleaved copies per lane`;
   }
 }

@@ -19,7 +19,11 @@
 // kind exists the pass recognizes the program and refuses it with that reason, so `report`
 // says precisely what is missing; a program that is not this shape gets the mismatch instead.
 
+import { join } from "node:path";
+import type { ProgramBundle, ProgramInput } from "../../frontend/load_program.js";
 import type { PEdge, PExpr, PLoop, PNode, PRegion, PState, Program } from "../../ir/program.js";
+import type { RadialBinNode, SDFG } from "../../ir/sdfg.js";
+import { safeDataNames } from "./safe_names.js";
 import type { PatternResult, StreamingInput, StreamPattern } from "./patterns.js";
 import { evalSize } from "./compute_state.js";
 import { NotStreamable } from "./not_streamable.js";
@@ -49,9 +53,32 @@ export interface RadialBinning {
 export function raiseRadialBinning(input: StreamingInput): PatternResult {
   try {
     const m = matchRadialBinning(input);
+    const names = safeDataNames(Object.keys(input.program.arrays));
+    const keys = names.get(m.keys)!;
+    const values = names.get(m.values)!;
+    const output = names.get(m.output)!;
+    const node: RadialBinNode = { kind: "radial-bin", id: 0, label: m.loop, dtype: "float64", keys, values, n: m.n, bins: m.bins, output };
+    const sdfg: SDFG = {
+      name: input.name, symbols: {}, constants: {},
+      arrays: {
+        [keys]: { kind: "array", dtype: "float64", shape: [m.n], transient: false, storage: "global" },
+        [values]: { kind: "array", dtype: "float64", shape: [m.n], transient: false, storage: "global" },
+        [output]: { kind: "array", dtype: "float64", shape: [m.bins], transient: false, storage: "global" },
+      },
+      states: [{ name: "binning", nodes: [node], edges: [] }], interstate: [], startState: "binning",
+    };
+    const inputs: ProgramInput[] = [[keys, m.keys], [values, m.values]].sort().map(([name, data]) => ({
+      name: name!, dtype: "float64", axes: [0], shape: [m.n], source: { kind: "file", path: join(input.inputsDir, `${data}.npy`), format: "npy" },
+    }));
+    const sources = { [m.loop]: `${m.max} = max(${m.keys}); for i in range(${m.bins}): ${m.output}[i] = mean of ${m.values} where ${m.max} * i / ${m.bins} <= ${m.keys} < ${m.max} * (i + 1) / ${m.bins}` };
+    const bundle: ProgramBundle = { file: input.file, name: input.name, sdfg, domain: [1], iterators: ["k"], inputs, outputs: [output], stencils: [], sources };
     return {
-      ok: false,
-      reason: `a radial binning (mean of '${m.values}' over ${m.bins} bins of '${m.keys}' by ${m.max} = max(${m.keys}), ${m.n} elements): the binning PE that would stream it is not built yet`,
+      ok: true, bundle,
+      kernels: [{
+        name: m.loop, mapping: "streamed", pattern: RADIAL_BINNING_PATTERN,
+        reason: `mean of '${m.values}' over ${m.bins} bins of '${m.keys}' by ${m.max} = max(${m.keys}): a binning PE reads '${m.keys}' twice (its maximum, then the bins, with '${m.values}') and accumulates sums and counts in interleaved on-chip copies (II=1)`,
+      }],
+      ...(output !== m.output ? { outputNames: { [output]: m.output } } : {}),
     };
   } catch (e) {
     if (e instanceof NotStreamable) return { ok: false, reason: e.message };
