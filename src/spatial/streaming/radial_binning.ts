@@ -1,4 +1,4 @@
-// Pattern pass (recognition only, for now): a radial binning, NPBench's azimint_naive:
+// Pattern pass: a radial binning, NPBench's azimint_naive:
 //
 //   rmax = radius.max(); res = np.zeros(npt)
 //   for i in range(npt):
@@ -12,12 +12,12 @@
 // to 0; then a map over j whose nested SDFG adds data[j] (wcr +) to the sum and 1 to the count
 // when mask[j], and res[i] = sum / count.
 //
-// The intended streamed form (not built yet): the reduction PE computes rmax over the streamed
-// keys, then a binning PE reads keys and values in a second pass, finds each element's bin with
-// the same float64 comparisons, and accumulates sum and count per bin in interleaved on-chip
-// copies (II=1 despite data-dependent addresses), writing one mean per bin. Until that process
-// kind exists the pass recognizes the program and refuses it with that reason, so `report`
-// says precisely what is missing; a program that is not this shape gets the mismatch instead.
+// Streamed, it is one radial-bin node (ir/sdfg.ts) that lowering makes a binning PE
+// (spatial/linalg_pipeline.ts): the keys stream twice, first for their maximum, then with the
+// values, each element's bin found with the same float64 comparisons (codegen/binning_code.ts)
+// and its value and 1 added to per-bin sums and counts in interleaved on-chip copies (II=1
+// despite data-dependent addresses); one mean per bin is written. The alternative, npt passes
+// over the data as DaCe's loop does, reads the arrays npt times.
 
 import { join } from "node:path";
 import type { ProgramBundle, ProgramInput } from "../../frontend/load_program.js";
