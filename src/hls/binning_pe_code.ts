@@ -2,6 +2,9 @@
 // linear-algebra dialect: the maximum of the keys' first pass, then the bins of their second pass
 // with the values, then the merged means. The bin search and merge order are binning_code.ts's,
 // which the CPU reference prints too.
+//
+// Keys are taken to be numbers: with a NaN key NumPy's max is NaN and every bin is empty, while
+// the comparison-based maximum here may skip it (the CPU reference does the same as the PE).
 
 import { writeBinMerge, writeBinSearch } from "../codegen/binning_code.js";
 import type { CodeWriter } from "../codegen/code_writer.js";

@@ -43,6 +43,13 @@ describe("radial-binning pass (IR in, IR out)", () => {
     expect(r.kernels.map((k) => [k.name, k.mapping, k.pattern])).toEqual([["for_22", "streamed", "radial-binning"]]);
     const d = streamProgram(input(azimint()));
     expect(d.streamed && d.pattern).toBe("radial-binning");
+    // A loop label that is not an identifier is cleaned before it names the PE in generated code.
+    const p = azimint();
+    (p.root.blocks[1] as PLoop).label = "for 22; int x";
+    const q = raiseRadialBinning(input(p));
+    if (!q.ok) throw new Error(q.reason);
+    expect(q.bundle.sdfg.states[0]!.nodes[0]).toMatchObject({ label: "for_22_int_x" });
+    expect(Object.keys(q.bundle.sources)).toEqual(["for_22_int_x"]);
   });
 
   it("lowering at W=4: radius read twice and data once into one binning PE, 8 copies per lane, 8 means out as 2 vectors", () => {

@@ -23,6 +23,7 @@ import { join } from "node:path";
 import type { ProgramBundle, ProgramInput } from "../../frontend/load_program.js";
 import type { PEdge, PExpr, PLoop, PNode, PRegion, PState, Program } from "../../ir/program.js";
 import type { RadialBinNode, SDFG } from "../../ir/sdfg.js";
+import { nameProblem } from "../../ir/names.js";
 import { safeDataNames } from "./safe_names.js";
 import type { PatternResult, StreamingInput, StreamPattern } from "./patterns.js";
 import { evalSize } from "./compute_state.js";
@@ -57,7 +58,10 @@ export function raiseRadialBinning(input: StreamingInput): PatternResult {
     const keys = names.get(m.keys)!;
     const values = names.get(m.values)!;
     const output = names.get(m.output)!;
-    const node: RadialBinNode = { kind: "radial-bin", id: 0, label: m.loop, dtype: "float64", keys, values, n: m.n, bins: m.bins, output };
+    // The node's label names the PE in generated code: the loop's label made an identifier.
+    const cleaned = m.loop.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+    const label = cleaned !== "" && nameProblem(cleaned) === null ? cleaned : "binning";
+    const node: RadialBinNode = { kind: "radial-bin", id: 0, label, dtype: "float64", keys, values, n: m.n, bins: m.bins, output };
     const sdfg: SDFG = {
       name: input.name, symbols: {}, constants: {},
       arrays: {
@@ -70,7 +74,7 @@ export function raiseRadialBinning(input: StreamingInput): PatternResult {
     const inputs: ProgramInput[] = [[keys, m.keys], [values, m.values]].sort().map(([name, data]) => ({
       name: name!, dtype: "float64", axes: [0], shape: [m.n], source: { kind: "file", path: join(input.inputsDir, `${data}.npy`), format: "npy" },
     }));
-    const sources = { [m.loop]: `${m.max} = max(${m.keys}); for i in range(${m.bins}): ${m.output}[i] = mean of ${m.values} where ${m.max} * i / ${m.bins} <= ${m.keys} < ${m.max} * (i + 1) / ${m.bins}` };
+    const sources = { [label]: `${m.max} = max(${m.keys}); for i in range(${m.bins}): ${m.output}[i] = mean of ${m.values} where ${m.max} * i / ${m.bins} <= ${m.keys} < ${m.max} * (i + 1) / ${m.bins}` };
     const bundle: ProgramBundle = { file: input.file, name: input.name, sdfg, domain: [1], iterators: ["k"], inputs, outputs: [output], stencils: [], sources };
     return {
       ok: true, bundle,
