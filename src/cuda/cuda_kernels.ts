@@ -220,5 +220,5 @@ export function requireStencilNodes(sdfg: SDFG): void {
   const vertical = verticalSolverNodes(sdfg.states[0]!)[0];
   if (vertical) throw new UserError("--target cuda", `has no vertical-solver kernels yet ('${vertical.label}', ${vertical.sweeps.length} sweeps along k): use --target xilinx, intel or cpu for streamed vertical solvers`);
   const linalg = linalgNodes(sdfg.states[0]!)[0];
-  if (linalg) throw new UserError("--target cuda", `has no ${({ matvec: "matrix-vector", matmul: "matrix-matrix", "rank-update": "rank-update", "vector-sum": "vector-sum" } as const)[linalg.kind]} kernels yet ('${linalg.label}'): use --target xilinx, intel or cpu for streamed linear algebra`);
+  if (linalg) throw new UserError("--target cuda", `has no ${({ matvec: "matrix-vector", matmul: "matrix-matrix", "rank-update": "rank-update", "vector-sum": "vector-sum", "radial-bin": "binning" } as const)[linalg.kind]} kernels yet ('${linalg.label}'): use --target xilinx, intel or cpu for streamed linear algebra`);
 }

@@ -12,6 +12,7 @@
 import type { CodeWriter } from "../codegen/code_writer.js";
 import type { CExprContext } from "../codegen/c_expr.js";
 import { quoteUserText } from "../codegen/user_text.js";
+import { emitBinningPE } from "./binning_pe_code.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import type { LinalgScale } from "../ir/sdfg.js";
 import type {
@@ -90,6 +91,7 @@ export function processChannels(l: LinalgPipeline, p: LinalgProcess): { ins: Lin
     case "scale-add": return { ins: c([p.product, p.addend]), outs: c(p.outputs) };
     case "tile-transpose": return { ins: c([p.input]), outs: c([p.output]) };
     case "rank-update": return { ins: c([p.matrix, ...p.terms.flatMap((t) => [t.u, t.v])]), outs: c(p.outputs) };
+    case "binning": return { ins: c([p.keys, p.values]), outs: c(p.outputs) };
     case "matrix-writer": return { ins: c([p.input]), outs: [] };
     case "plane-reader": return { ins: [], outs: c(p.taps.map((t) => t.channel)) };
     case "column-sweep": return { ins: c(p.taps.map((t) => t.channel)), outs: c(p.results.flatMap((r) => r.channels)) };
@@ -111,6 +113,7 @@ export function processSummary(p: LinalgProcess, W: number): string {
     case "scale-add": return `Drain: out = ${scaled("product", p.alpha, p.dtype)}${isZero(p.beta) ? "" : ` + ${scaled("addend", p.beta, p.dtype)}`}, ${p.vectors} vectors.`;
     case "tile-transpose": return `Tile transpose: ${p.tiles} tile(s) of ${p.tileRows} x ${p.cols}, read by rows, sent column by column to the next systolic chain.`;
     case "rank-update": return `Rank-${p.terms.length} update PE: A' = A + ${p.terms.map((_, k) => `u_t${k} v_t${k}^T`).join(" + ")} for the ${p.rows} x ${p.cols} matrix, streamed row by row; the v vectors on chip, one u element per row.`;
+    case "binning": return `Binning PE: the mean of the values per bin [max * i / ${p.bins}, max * (i + 1) / ${p.bins}) of their keys (max over the keys' first pass), ${p.n} elements; ${p.copies * W} interleaved on-chip copies of the sums and counts, merged in order.`;
     case "matrix-writer": return `Memory writer: streams '${p.array}' back to memory, ${p.vectors} vectors.`;
     case "plane-reader": return `Plane reader: streams '${p.array}' (${p.shape.join(" x ")}) plane by plane, k ${p.direction}wards, one element per cycle, to ${p.taps.length} tap(s) at offsets ${p.taps.map((t) => `(${t.offset.join(", ")})`).join(", ")}.`;
     case "column-sweep": return `Sweep PE: k ${p.direction}wards over ${p.planes} planes of ${p.columns.join(" x ")} columns, one column per cycle; ${p.phases.length} phase(s); the previous plane of ${p.values.filter((v) => v.previous).map((v) => quoteUserText(v.data)).join(", ") || "nothing"} kept on chip.`;
@@ -128,6 +131,7 @@ export function emitLinalgBody(w: CodeWriter, d: LinalgDialect, l: LinalgPipelin
     case "scale-add": return emitScaleAdd(w, d, p);
     case "tile-transpose": return emitTileTranspose(w, d, p);
     case "rank-update": return emitRankUpdate(w, d, p);
+    case "binning": return emitBinningPE(w, d, p);
     case "matrix-writer": return emitWriter(w, d, p);
     case "plane-reader": return emitPlaneReader(w, d, p);
     case "column-sweep": return emitSweepPE(w, d, p);
@@ -138,7 +142,7 @@ export function emitLinalgBody(w: CodeWriter, d: LinalgDialect, l: LinalgPipelin
 
 const IIONE = "II=1:";
 
-function pipelined(w: CodeWriter, d: LinalgDialect, head: string, why: string, body: () => void, safelen?: number): void {
+export function pipelined(w: CodeWriter, d: LinalgDialect, head: string, why: string, body: () => void, safelen?: number): void {
   w.comment(`${IIONE} ${why}`);
   for (const x of d.beforeLoop(safelen)) w.directive(x);
   w.block(head, () => {

@@ -197,7 +197,24 @@ export interface VectorSumNode {
   output: string;
 }
 
-export type LinalgNode = MatVecNode | MatMulNode | RankUpdateNode | VectorSumNode;
+/**
+ * A radial binning (NPBench's azimint_naive): with max = max(keys), `output[i]` is the mean of the
+ * `values[k]` whose key lies in [(max * i) / bins, (max * (i + 1)) / bins), NaN for an empty bin.
+ * keys and values have `n` elements, output `bins`.
+ */
+export interface RadialBinNode {
+  kind: "radial-bin";
+  id: number;
+  label: string;
+  dtype: DType;
+  keys: string;
+  values: string;
+  n: number;
+  bins: number;
+  output: string;
+}
+
+export type LinalgNode = MatVecNode | MatMulNode | RankUpdateNode | VectorSumNode | RadialBinNode;
 
 /**
  * A value a vertical-solver sweep reads from a stream each plane: `data` at `offset` [di, dj, dk]
@@ -422,7 +439,7 @@ export function fullSubset(shape: number[]): Range[] {
 
 /** The linear-algebra nodes of a state in the order they appear (their data dependencies' order). */
 export function linalgNodes(state: State): LinalgNode[] {
-  return state.nodes.filter((n): n is LinalgNode => n.kind === "matvec" || n.kind === "matmul" || n.kind === "rank-update" || n.kind === "vector-sum");
+  return state.nodes.filter((n): n is LinalgNode => n.kind === "matvec" || n.kind === "matmul" || n.kind === "rank-update" || n.kind === "vector-sum" || n.kind === "radial-bin");
 }
 
 /** The data a linear-algebra node reads: its arrays, then the scalars that scale them. */
@@ -433,6 +450,7 @@ export function linalgOperands(n: LinalgNode): string[] {
     case "matmul": return [n.a, n.b, ...(n.addend ? [n.addend.data] : []), ...scalars([n.alpha, n.addend?.beta])];
     case "rank-update": return [n.matrix, ...n.terms.flatMap((t) => [t.u, t.v])];
     case "vector-sum": return [n.left, n.right, ...scalars([n.alpha, n.beta])];
+    case "radial-bin": return [n.keys, n.values];
   }
 }
 
@@ -444,5 +462,6 @@ export function renameLinalgArrays(n: LinalgNode, rename: (data: string) => stri
     case "matmul": return { ...n, a: rename(n.a), b: rename(n.b), ...addend };
     case "rank-update": return { ...n, matrix: rename(n.matrix), terms: n.terms.map((t) => ({ u: rename(t.u), v: rename(t.v) })) };
     case "vector-sum": return { ...n, left: rename(n.left), right: rename(n.right) };
+    case "radial-bin": return { ...n, keys: rename(n.keys), values: rename(n.values) };
   }
 }

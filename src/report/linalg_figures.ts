@@ -27,6 +27,7 @@ export function processCycles(x: LinalgProcess, W: number): number {
     case "scale-add": return x.vectors;
     case "tile-transpose": return x.tiles * x.tileRows * (x.cols / W + x.cols);
     case "rank-update": return (x.rows + 1) * (x.cols / W);
+    case "binning": return (2 * x.n) / W + x.bins / W;
     case "matrix-writer": return x.vectors;
     // A vertical solver: W = 1, one element per cycle; the reversal stores every plane, then sends them.
     case "plane-reader": return x.shape[0] * x.shape[1] * x.shape[2];
@@ -80,6 +81,7 @@ export function onChipElements(x: LinalgProcess): number {
     case "rank-update": return x.terms.length * x.cols;
     case "column-sweep": return x.values.filter((v) => v.previous).length * x.columns[0] * x.columns[1];
     case "plane-reverse": return x.planes * x.columns;
+    case "binning": return 2 * x.copies * x.bins;
     default: return 0;
   }
 }

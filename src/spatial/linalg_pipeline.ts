@@ -139,6 +139,26 @@ export interface RankUpdatePE {
   pipelineDepth: number;
 }
 
+/**
+ * Radial binning (azimint_naive): the keys stream twice. First pass: their maximum, `copies`
+ * interleaved partial maxima. Second pass, with the values: each lane finds its key's bin with
+ * NumPy's comparisons (codegen/binning_code.ts) and adds its value and 1 to that bin of its own
+ * on-chip copy (vector t, lane l: copy (t mod copies) · W + l), so a copy is updated again only
+ * `copies` iterations later and no two lanes share one: II=1 despite data-dependent addresses.
+ * Then the copies are merged in index order and the `bins` means leave as W-wide vectors.
+ */
+export interface BinningPE {
+  kind: "binning";
+  name: string;
+  dtype: DType;
+  n: number;
+  bins: number;
+  copies: number;
+  keys: string;
+  values: string;
+  outputs: string[];
+}
+
 /** Writes `vectors` W-wide vectors to the array, in order. */
 export interface MatrixWriter {
   kind: "matrix-writer";
@@ -216,7 +236,7 @@ export interface PlaneWriter {
   input: string;
 }
 
-export type LinalgProcess = MatrixReader | MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | RankUpdatePE | MatrixWriter | PlaneReader | SweepPE | PlaneReverse | PlaneWriter;
+export type LinalgProcess = MatrixReader | MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | RankUpdatePE | MatrixWriter | PlaneReader | SweepPE | PlaneReverse | PlaneWriter | BinningPE;
 
 export interface LinalgPipeline {
   /** In dataflow order: readers first, writers last. */
@@ -229,7 +249,7 @@ export interface LinalgPipeline {
 }
 
 /** Whether a process does arithmetic (a kernel of its own that the hosts launch). */
-export function isComputeProcess(p: LinalgProcess): p is MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | RankUpdatePE | SweepPE | PlaneReverse {
+export function isComputeProcess(p: LinalgProcess): p is MatrixVectorPE | SystolicPE | ScaleAdd | TileTranspose | RankUpdatePE | SweepPE | PlaneReverse | BinningPE {
   return p.kind !== "matrix-reader" && p.kind !== "matrix-writer" && p.kind !== "plane-reader" && p.kind !== "plane-writer";
 }
 

@@ -46,5 +46,6 @@ function describe(x: Exclude<LinalgProcess, { kind: "matrix-reader" | "matrix-wr
     case "rank-update": return `rank-${x.terms.length} update ${x.rows} x ${x.cols}`;
     case "column-sweep": return `column sweep k ${x.direction}: ${x.planes} planes of ${x.columns.join(" x ")} columns, ${x.phases.length} phase(s)`;
     case "plane-reverse": return `plane reversal: ${x.planes} planes of ${x.columns} columns`;
+    case "binning": return `binning of ${x.n} values into ${x.bins} bins, ${x.copies} interleaved copies per lane`;
   }
 }

@@ -13,7 +13,7 @@ import { escapeHtml } from "./escape.js";
 
 const LINALG_KINDS: Record<LinalgProcess["kind"], string> = {
   "matrix-reader": "matrix reader(s)", "matrix-vector": "matrix-vector PE(s)", "systolic-pe": "systolic PE(s)", "scale-add": "scale-add drain(s)",
-  "tile-transpose": "tile transpose(s)", "rank-update": "rank-update PE(s)", "matrix-writer": "matrix writer(s)",
+  "tile-transpose": "tile transpose(s)", "rank-update": "rank-update PE(s)", binning: "binning PE(s)", "matrix-writer": "matrix writer(s)",
   "plane-reader": "plane reader(s)", "column-sweep": "column sweep(s)", "plane-reverse": "plane reversal(s)", "plane-writer": "plane writer(s)",
 };
 

@@ -6,13 +6,15 @@
 // for the other's result) plus the pipeline margin and slack of the stencil road (lower.ts).
 
 import { UserError } from "../../ir/diagnostics.js";
-import { linalgNodes, type LinalgNode, type LinalgScale, type MatMulNode, type MatVecNode, type RankUpdateNode, type SDFG, type VectorSumNode } from "../../ir/sdfg.js";
+import { linalgNodes, type LinalgNode, type LinalgScale, type MatMulNode, type MatVecNode, type RadialBinNode, type RankUpdateNode, type SDFG, type VectorSumNode } from "../../ir/sdfg.js";
 import type { MemoryReader, MemoryWriter, Pipeline, SpatialOptions } from "../pipeline.js";
 import type { LinalgChannel, LinalgProcess, MatrixReader, MatrixVectorPE, MatrixWriter } from "../linalg_pipeline.js";
 import { estimateMultiplyAddDepth } from "./multiply_add_depth.js";
 
 /** Partial sums a dot product interleaves (at least the adder latency, so II=1 holds). */
 export const DOT_INTERLEAVE = 8;
+/** Interleaved copies of a binning PE's per-bin sums (at least the adder latency, so II=1 holds). */
+export const BIN_COPIES = 8;
 /** The stencil road's constants (lower.ts), repeated to keep this module free of an import cycle. */
 const PIPELINE_DEPTH_MARGIN = 2;
 const CHANNEL_SLACK = 4;
@@ -38,6 +40,7 @@ export function lowerLinalg(sdfg: SDFG, options: SpatialOptions): Pipeline {
     if (n.kind === "matvec") b.matVec(n);
     else if (n.kind === "matmul") b.matMul(n);
     else if (n.kind === "rank-update") b.rankUpdate(n);
+    else if (n.kind === "radial-bin") b.radialBin(n);
     else b.vectorSum(n);
   }
   b.writeOutputs(nodes);
@@ -190,6 +193,21 @@ class Builder {
     const sa = this.process(name) as Extract<LinalgProcess, { kind: "scale-add" }>;
     sa.product = this.connect(leftFrom, name, n.left, true);
     sa.addend = this.connect(rightFrom, name, n.right, true);
+    this.producer.set(n.output, name);
+  }
+
+  /** A binning PE: the keys read twice (their maximum, then the bins), the values once. */
+  radialBin(n: RadialBinNode): void {
+    this.checkWidth(n.keys, n.n);
+    if (n.bins % this.W !== 0) throw new UserError("--vector-width", `'${n.output}' has ${n.bins} bins, not a multiple of W=${this.W} (the means travel W at a time)`);
+    const name = this.unique(`bin_${n.label}_`);
+    const keysFrom = this.rowsOf(n.keys, 2);
+    const valuesFrom = this.rowsOf(n.values);
+    this.processes.push({ kind: "binning", name, dtype: n.dtype, n: n.n, bins: n.bins, copies: BIN_COPIES, keys: "", values: "", outputs: [] });
+    const pe = this.process(name) as Extract<LinalgProcess, { kind: "binning" }>;
+    pe.keys = this.connect(keysFrom, name, n.keys, true);
+    // The values wait in their reader while the first pass finds the maximum (its FIFO fills and the reader stalls).
+    pe.values = this.connect(valuesFrom, name, n.values, true);
     this.producer.set(n.output, name);
   }
 

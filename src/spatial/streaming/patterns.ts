@@ -13,6 +13,7 @@ import { SYSTOLIC_MATMUL_PATTERN } from "./systolic_matmul.js";
 import { elementwiseReducePattern } from "./elementwise_reduce.js";
 import { diagonalReducePattern } from "./diagonal_reduce.js";
 import { VERTICAL_SOLVER_PATTERN } from "./vertical_solver.js";
+import { radialBinningPattern } from "./radial_binning.js";
 
 /** How one kernel (a state's top-level map or library node) of the program is mapped. */
 export interface KernelMapping {
@@ -50,7 +51,7 @@ export interface StreamPattern {
 }
 
 /** Pattern passes, tried in order; the first that takes the program wins. */
-export const PATTERNS: StreamPattern[] = [stencilMapsPattern, MATRIX_VECTOR_PATTERN, SYSTOLIC_MATMUL_PATTERN, elementwiseReducePattern, diagonalReducePattern, VERTICAL_SOLVER_PATTERN];
+export const PATTERNS: StreamPattern[] = [stencilMapsPattern, MATRIX_VECTOR_PATTERN, SYSTOLIC_MATMUL_PATTERN, elementwiseReducePattern, diagonalReducePattern, VERTICAL_SOLVER_PATTERN, radialBinningPattern];
 
 export type StreamingDecision =
   | { streamed: true; pattern: string; bundle: ProgramBundle; kernels: KernelMapping[]; outputNames?: Record<string, string>; outputBoxes?: Record<string, NpyBox> }
