@@ -255,15 +255,21 @@ await benchRtl();
 //    program's operations at the design's full compute rate (its compute ceiling), i.e.
 //    elements / (W x P) for a stencil pipeline. W = 1, P = 1, the U280, the shipped inputs.
 async function benchStreamed() {
-  const { existsSync, readdirSync } = await import("node:fs");
+  const { existsSync, readdirSync, readFileSync } = await import("node:fs");
   const dir = join("..", "shared", "peers", "npbench");
   if (!existsSync(dir)) { console.log(`streamed NPBench programs: ${dir} not present, skipped`); return; }
   const cli = join("dist", "src", "cli", "main.js");
-  for (const name of readdirSync(dir).sort()) {
-    const file = join(dir, name, `${name}.sdfg`);
+  // The NPBench programs, and the vertical solver written for the tests (tests/data/vadv).
+  const programs = [...readdirSync(dir).sort().map((name) => [name, join(dir, name)]), ["vadv", join("tests", "data", "vadv")]];
+  for (const [name, folder] of programs) {
+    const file = join(folder, `${name}.sdfg`);
     if (!existsSync(file)) continue;
+    // The symbol values the inputs were made with (azimint_naive's npt is not an array's size).
+    const manifest = join(folder, "manifest.json");
+    const symbols = existsSync(manifest) ? Object.entries(JSON.parse(readFileSync(manifest, "utf8")).symbols ?? {}) : [];
+    const symbolArgs = symbols.flatMap(([k, v]) => ["--symbol", `${k}=${typeof v === "object" ? v.value : v}`]);
     const out = await new Promise((resolve) => {
-      const child = spawn("node", [cli, "report", file, "--platform", "u280", "--json"], { stdio: ["ignore", "pipe", "ignore"] });
+      const child = spawn("node", [cli, "report", file, ...symbolArgs, "--platform", "u280", "--json"], { stdio: ["ignore", "pipe", "ignore"] });
       let text = "";
       child.stdout.on("data", (d) => { text += d; });
       child.on("close", (code) => resolve(code === 0 ? text : null));
@@ -275,6 +281,7 @@ async function benchStreamed() {
     const clock = p.clockMHz * 1e6;
     const modeled = p.seconds * clock;
     const ideal = (p.gops * 1e9 * p.seconds) / (p.computeCeiling * 1e9 / clock);
+    if (!(ideal > 0)) { console.log(`streamed ${name} (${r.pattern}): ${Math.round(modeled)} modeled cycles; no ideal: the model counts no operations for its processes`); continue; }
     console.log(`streamed ${name} (${r.pattern}): ${Math.round(modeled)} modeled / ${Math.round(ideal)} ideal cycles = ${(modeled / ideal).toFixed(3)}, ${fmt(p.gops)} GOp/s, bound by ${p.bound}`);
   }
 }
