@@ -1,0 +1,114 @@
+"""Derives the vectorized systolic GEMM test programs from DaCe's serialized systolic sample.
+
+There is no DaCe here to run DaCe's sample samples/fpga/gemm_systolic_vectorized.py, so this
+script writes by hand the form that sample's builder gives, starting from the real `.sdfg` of
+../shared/peers/dace-fpga/matrix_multiplication_systolic (DaCe v2.0.0-alpha2 + dace-fpga,
+P = 4, M = 16 specialised; C = A @ B) and the sample's choices:
+
+* B and C travel as `dace.vector(float32, W)` (DaCe: {"type": "vector", "dtype": "float32",
+  "elements": "W"}): the device arrays B_device [K, M/W] and C_device [N, M/W], the streams
+  B_pipe and C_pipe, and each PE's C_buffer [M/W]. A, A_pipe and A_reg stay scalar.
+* The host arrays A, B, C stay scalar float32 [*, M]; the host-device copies are between a
+  scalar host array and a vector device array (the sample's `B_device[0:K, 0:M//W]` copy and
+  `C[0:N, 0:M]` back), so W floats are one vector.
+* W is specialised like P and M (in constants_prop); the maps over columns run over
+  int_floor(M, W) vectors (the sample's `0:TM//W`) and the memlets index vectors.
+* The tasklets keep their code: multiply_add multiplies the scalar A element by a B vector
+  (broadcast) and adds vectors, `c_prev = (0 if (k == 0) else c_in)` is a vector zero;
+  read_B and write_c move one vector per use (write_c's forward_in is a dynamic read of the
+  vector stream C_pipe[p - 1]).
+
+Outputs: C = A @ B accumulated in k order in float32 (as each PE does, lane by lane) by NumPy.
+Run from the repository root: python3 tests/dace/programs/vector/derive_systolic.py
+"""
+import copy
+import json
+import os
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PEER = os.path.join(HERE, "..", "..", "..", "..", "..", "shared", "peers", "dace-fpga", "matrix_multiplication_systolic")
+SAMPLE = "matrix_multiplication_systolic"
+VECTOR_DATA = {"B_device", "C_device", "B_pipe", "C_pipe", "C_buffer"}
+VECTOR_CONNECTORS = {"read_B": {"from_memory", "to_kernel"}, "multiply_add": {"b_in", "c_in", "b_out", "c_out"}, "write_c": {"buffer_in", "forward_in", "c_out"}}
+COLUMN_MAPS = {"read_B": "m", "m": "m", "write_C": "m"}  # map label -> its parameter over M
+
+
+def vector_of(dtype, w):
+    return {"type": "vector", "dtype": dtype, "elements": str(w)}
+
+
+def vector_columns(r):
+    """The last axis of a subset over a vectorized array: M columns are M/W vectors."""
+    if r["end"] == "M - 1":
+        return dict(r, end="int_floor(M, W) - 1")
+    return r
+
+
+def derive(w):
+    s = copy.deepcopy(json.load(open(os.path.join(PEER, f"{SAMPLE}.sdfg"))))
+    a = s["attributes"]
+    a["constants_prop"]["W"] = [{"type": "Scalar", "attributes": {"dtype": "int64", "shape": ["1"], "debuginfo": None}}, w]
+    a["symbols"]["W"] = "int32"
+    for name in VECTOR_DATA:
+        d = a["_arrays"][name]["attributes"]
+        d["dtype"] = vector_of(d["dtype"], w)
+        if name in ("B_device", "C_device"):
+            d["shape"] = [d["shape"][0], "M/W"]
+            d["strides"] = ["M/W", "1"]
+            d["total_size"] = f"{d['shape'][0]}*M/W"
+        elif name == "C_buffer":
+            d["shape"] = ["M/W"]
+            d["total_size"] = "M/W"
+    for state in s["nodes"]:
+        ids = {str(n["id"]): n for n in state["nodes"]}
+        for n in state["nodes"]:
+            na = n["attributes"]
+            if n["type"] == "MapEntry" and na["label"] in COLUMN_MAPS:
+                i = na["params"].index(COLUMN_MAPS[na["label"]])
+                na["range"]["ranges"][i]["end"] = "int_floor(M, W) - 1"
+            if n["type"] == "Tasklet" and na["label"] in VECTOR_CONNECTORS:
+                for side in ("in_connectors", "out_connectors"):
+                    for c in na[side]:
+                        if c in VECTOR_CONNECTORS[na["label"]]:
+                            na[side][c] = vector_of("float32", w)
+        for e in state["edges"]:
+            m = e["attributes"]["data"]["attributes"]
+            if m.get("data") in VECTOR_DATA:
+                # `subset` is the data's side, and so is src_subset or dst_subset (is_data_src).
+                for key in ("subset", "src_subset" if m.get("is_data_src") else "dst_subset"):
+                    if m.get(key) and m["data"] in ("B_device", "C_device", "C_buffer"):
+                        m[key]["ranges"][-1] = vector_columns(m[key]["ranges"][-1])
+                if m.get("volume"):
+                    m["volume"] = m["volume"].replace("M", "(M/W)")
+                    m["num_accesses"] = m["volume"]
+    a["name"] = f"gemm_systolic_vec{w}"
+    return s
+
+
+def save(name, sdfg, arrays, outputs, symbols):
+    d = os.path.join(HERE, name)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"{name}.sdfg"), "w") as f:
+        json.dump(sdfg, f, indent=1)
+        f.write("\n")
+    for k, v in arrays.items():
+        np.save(os.path.join(d, f"{k}.npy"), v)
+    for k, v in outputs.items():
+        np.save(os.path.join(d, f"{k}.out.npy"), v)
+    with open(os.path.join(d, "manifest.json"), "w") as f:
+        json.dump({"name": name, "derived_by": "derive_systolic.py (see its docstring)", "symbols": {k: {"value": v} for k, v in symbols.items()}}, f, indent=1)
+        f.write("\n")
+
+
+A = np.load(os.path.join(PEER, "A.npy"))
+B = np.load(os.path.join(PEER, "B.npy"))
+C = np.load(os.path.join(PEER, "C.npy"))
+# Each PE accumulates c = 0; c = c + a[k] * b[k] for k in order, in float32 (per lane).
+out = np.zeros_like(C)
+for k in range(A.shape[1]):
+    out = out + A[:, k:k + 1] * B[k:k + 1, :]
+assert out.dtype == np.float32
+for w in (4, 2):
+    save(f"gemm_systolic_vec{w}", derive(w), {"A": A, "B": B, "C": C}, {"C": out}, {"N": A.shape[0], "K": A.shape[1]})
