@@ -1288,12 +1288,12 @@ export class ProgramCodeGen {
         this.w.comment(`on vectors of ${W} lanes (${vectors}): the code runs lane by lane`);
         if (this.d === "opencl") {
           // OpenCL C names lanes .s0 .. .sf: one block per lane.
-          for (let k = 0; k < W; k++) this.w.block("", () => this.stmts(n.code, { ...ctx, locals: new Map(), lane: k, streamUses: new Map() }));
+          for (let k = 0; k < W; k++) this.w.block("", () => this.stmts(n.code, { ...ctx, locals: new Map(), lane: k, streamUses: new Map(), varyingLocals: new Set() }));
         } else {
           const kv = `sdfg_lane${this.counter++}`;
           this.w.block(`for (int ${kv} = 0; ${kv} < ${W}; ${kv}++)`, () => {
             if (this.d === "hls") this.w.directive("#pragma HLS UNROLL");
-            this.stmts(n.code, { ...ctx, locals: new Map(), lane: kv, streamUses: new Map() });
+            this.stmts(n.code, { ...ctx, locals: new Map(), lane: kv, streamUses: new Map(), varyingLocals: new Set() });
           });
         }
       }
@@ -1377,8 +1377,9 @@ export class ProgramCodeGen {
     for (const st of list) {
       const where = st.pos ? `${ctx.where}.attributes.code: line ${st.pos.line} col ${st.pos.column}` : ctx.where;
       if (st.kind === "if") {
-        this.w.block(`if (${this.cond(st.cond, ctx.env, ctx)})`, () => this.stmts(st.then, ctx));
-        if (st.otherwise.length > 0) this.w.block("else", () => this.stmts(st.otherwise, ctx));
+        const inner = this.underCondition(st.cond, ctx);
+        this.w.block(`if (${this.cond(st.cond, ctx.env, ctx)})`, () => this.stmts(st.then, inner));
+        if (st.otherwise.length > 0) this.w.block("else", () => this.stmts(st.otherwise, inner));
         continue;
       }
       const val = this.expr(st.value, ctx.env, ctx);
@@ -1395,6 +1396,7 @@ export class ProgramCodeGen {
         } else if (st.indices) {
           throw new UserError(where, `'${st.target}' is a single ${conn.w ? "vector (its lanes cannot be indexed)" : "element"} and cannot be indexed`);
         } else if (conn.staged) {
+          if (ctx.laneGuard) throw new UserError(where, laneGuardMessage(st.target, "writes", ctx.laneGuard));
           this.w.line(`${this.lane(conn.c, ctx.lane!)} = ${this.conv(val, conn.t)};`);
           this.w.line(`${conn.staged} = true;`);
         } else if (conn.direct) {
@@ -1410,10 +1412,28 @@ export class ProgramCodeGen {
       let loc = ctx.locals.get(st.target);
       if (!loc) {
         loc = { c: `t${this.counter++}_${ident(st.target, where)}`, t: val.t };
+        if (ctx.varyingLocals && (ctx.laneGuard || this.laneVarying(st.value, ctx))) ctx.varyingLocals.add(st.target);
         ctx.locals.set(st.target, loc);
         this.w.line(`${this.type(loc.t, where)} ${loc.c} = ${val.text};`);
-      } else this.w.line(`${loc.c} = ${this.conv(val, loc.t)};`);
+      } else {
+        if (ctx.varyingLocals && (ctx.laneGuard || this.laneVarying(st.value, ctx))) ctx.varyingLocals.add(st.target);
+        this.w.line(`${loc.c} = ${this.conv(val, loc.t)};`);
+      }
     }
+  }
+
+  /**
+   * The context inside a branch on `cond`: in a tasklet on vectors, a condition that names a
+   * vector connector or a local computed from one may differ between lanes (`laneGuard`).
+   */
+  private underCondition(cond: PExpr, ctx: StmtCtx): StmtCtx {
+    const g = ctx.lane === undefined ? undefined : this.laneVarying(cond, ctx);
+    return g ? { ...ctx, laneGuard: g } : ctx;
+  }
+
+  /** A name in `e` whose value may differ between the lanes of a tasklet on vectors, if any. */
+  private laneVarying(e: PExpr, ctx: StmtCtx): string | undefined {
+    return collectNames(e).find((x) => ctx.varyingLocals?.has(x) || (!ctx.locals.has(x) && ctx.conns.get(x)?.w !== undefined));
   }
 
   /** An element of vector data inside a tasklet on vectors: its lane; scalar data: as it is. */
@@ -1742,6 +1762,7 @@ export class ProgramCodeGen {
           if (conn.arr) throw new UserError(where, `'${e.name}' is an array connector: index it (${e.name}[i])`);
           if (conn.streamIn && conn.w) {
             if (ctx?.lane === undefined || !conn.streamUse || !ctx.streamUses) throw new UserError(where, `vector connector '${e.name}' is used outside the tasklet's lanes`);
+            if (ctx.laneGuard) throw new UserError(where, laneGuardMessage(e.name, "reads", ctx.laneGuard));
             const i = ctx.streamUses.get(e.name) ?? 0;
             ctx.streamUses.set(e.name, i + 1);
             const v = conn.streamUse[i]!;
@@ -1787,7 +1808,8 @@ export class ProgramCodeGen {
         return { text: this.conv(v, e.to), t: e.to };
       }
       case "ternary": {
-        const c = p(e.cond), a = p(e.then), b = p(e.otherwise);
+        const inner = ctx ? this.underCondition(e.cond, ctx) : ctx;
+        const c = p(e.cond), a = this.expr(e.then, env, inner), b = this.expr(e.otherwise, env, inner);
         const t = promote(a.t, b.t);
         return { text: `(${c.text} ? ${this.conv(a, t)} : ${this.conv(b, t)})`, t };
       }
@@ -1943,4 +1965,13 @@ interface StmtCtx {
   lane?: number | string;
   /** In a tasklet on vectors: how many uses of each dynamic vector stream read this lane has made. */
   streamUses?: Map<string, number>;
+  /** In a tasklet on vectors: locals whose value may differ between lanes. */
+  varyingLocals?: Set<string>;
+  /** Inside a branch whose condition may differ between lanes: the name that makes it so. */
+  laneGuard?: string;
+}
+
+/** The refusal of a vector stream access that only some lanes might make. */
+function laneGuardMessage(conn: string, verb: "reads" | "writes", guard: string): string {
+  return `'${conn}' ${verb} a vector stream under a condition that may differ between lanes (it names '${guard}'): a FIFO moves whole vectors, so the lanes must agree whether it is accessed`;
 }

@@ -4,17 +4,36 @@
 // vector C_buffer, and its tasklets multiply a scalar A element by a B vector and add vectors.
 // The kernels move one vector per stream access (a dynamic read: one vector per use, not one
 // per lane) and emulate equal to NumPy on both vendors.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { UserError } from "../../src/ir/diagnostics.js";
 import { loadPlatform } from "../../src/platform/platform.js";
 import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
 import { loadSdfgBundle, sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import { cli } from "../helpers.js";
 
 const DIR = join(process.cwd(), "tests", "dace", "programs", "vector");
 const file = (w: number) => join(DIR, `gemm_systolic_vec${w}`, `gemm_systolic_vec${w}.sdfg`);
 /** The sample's P and M (specialised); N = K = 16 from A.npy. */
 const P = 4;
 const M = 16;
+/** N and K (the fixture's A.npy sets them; a program written elsewhere gets them here). */
+const SYMBOLS = { N: 16, K: 16 };
+
+const tmp = mkdtempSync(join(tmpdir(), "sdfg-vecsys-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The W=4 program with write_c's condition `(p > 0) and (n1 > 0)` replaced by `cond`. */
+function withWriteCondition(cond: string): string {
+  const text = readFileSync(file(4), "utf8");
+  const old = "c_out = (forward_in if ((p > 0) and (n1 > 0)) else buffer_in)";
+  expect(text).toContain(old);
+  const f = join(mkdtempSync(join(tmp, "w-")), "gemm.sdfg");
+  writeFileSync(f, text.replace(old, `c_out = (forward_in if (${cond}) else buffer_in)`));
+  return f;
+}
 
 /** The text of each `static void pe_…unroll_compute_<p>` process function, by p. */
 function peFunctions(kernel: string): string[] {
@@ -57,6 +76,34 @@ describe("the vectorized systolic GEMM's kernels", () => {
     expect(reads).toEqual([0, 1, 2, 3]);
     expect(cl).toContain("(in_forward_in_use0 = read_channel_intel(d_C_pipe[0]))).s0");
     expect(cl).toContain("in_forward_in_use0.s3");
+  });
+});
+
+describe("vector streams accessed by only some lanes are refused", () => {
+  it("a dynamic read of a vector stream under a condition on a vector names the file, the code position and the lane-varying name", () => {
+    const f = withWriteCondition("buffer_in > 0");
+    let err: unknown;
+    try { sdfgVitisProject(loadSdfgBundle(f, { symbols: SYMBOLS }), loadPlatform("u280")); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(UserError);
+    const msg = (err as Error).message;
+    expect(msg.startsWith(`${f}: $.nodes[1].nodes[`)).toBe(true);
+    expect(msg.slice(f.length)).toMatch(/^: \$\.nodes\[1\]\.nodes\[\d+\]\.attributes\.code: line 2 col \d+: 'forward_in' reads a vector stream under a condition that may differ between lanes \(it names 'buffer_in'\)/);
+  });
+
+  it("the CLI refuses a vector stream written under a condition on a vector in one line, exit 2", async () => {
+    const f = join(mkdtempSync(join(tmp, "w-")), "gemm.sdfg");
+    const text = readFileSync(file(4), "utf8");
+    expect(text).toContain("if (n1 <= p):");
+    writeFileSync(f, text.replace("if (n1 <= p):", "if (buffer_in > 0):").replace("c_out = (forward_in if ((p > 0) and (n1 > 0)) else buffer_in)", "c_out = buffer_in"));
+    const r = await cli(["generate", f, "--target", "xilinx", "--symbol", "N=16", "--symbol", "K=16", "-o", join(tmp, "out-w")]);
+    expect(r.exitCode).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.length).toBe(1);
+    expect(lines[0]!.slice(f.length)).toMatch(/^: \$\.nodes\[1\]\.nodes\[\d+\]\.attributes\.code: line 2 col \d+: 'c_out' writes a vector stream under a condition that may differ between lanes \(it names 'buffer_in'\)/);
+  });
+
+  it("a condition on scalars only (the PE index and a map parameter) is accepted", () => {
+    expect(() => sdfgIntelProject(loadSdfgBundle(withWriteCondition("n1 > 1"), { symbols: SYMBOLS }), loadPlatform("520n"))).not.toThrow();
   });
 });
 
