@@ -1,7 +1,8 @@
 // DaCe's vectorized systolic GEMM (samples/fpga/gemm_systolic_vectorized.py's layout on the
 // dace-fpga systolic matmul, derived by tests/dace/programs/vector/derive_systolic.py): B and C
 // travel as vectors of W floats through the vector streams B_pipe and C_pipe, each PE keeps a
-// vector C_buffer, and its tasklets multiply a scalar A element by a B vector and add vectors.
+// vector C_buffer, and its tasklets multiply a scalar A element by a B vector and add vectors;
+// the sample's write_C stage adds each vector from C_pipe to C's (C = A @ B + C, C random).
 // The kernels move one vector per stream access (a dynamic read: one vector per use, not one
 // per lane) and emulate equal to NumPy on both vendors.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -72,7 +73,7 @@ describe("the vectorized systolic GEMM's kernels", () => {
     expect(cl).toContain(`SDFG_ONCHIP float4 d_C_buffer[${M / 4}];`);
     expect(cl).not.toMatch(/d_[BC]_pipe\[\d+\]\)?\.s\d/);
     const reads = [...cl.matchAll(/read_channel_intel\(d_C_pipe\[(\d+)\]\)/g)].map((m) => Number(m[1]));
-    // PEs 1..3 forward C_pipe[p - 1]; the writer reads C_pipe[P - 1].
+    // PEs 1..3 forward C_pipe[p - 1]; write_C reads C_pipe[P - 1].
     expect(reads).toEqual([0, 1, 2, 3]);
     expect(cl).toContain("(in_forward_in_use0 = read_channel_intel(d_C_pipe[0]))).s0");
     expect(cl).toContain("in_forward_in_use0.s3");

@@ -13,12 +13,17 @@ P = 4, M = 16 specialised; C = A @ B) and the sample's choices:
   `C[0:N, 0:M]` back), so W floats are one vector.
 * W is specialised like P and M (in constants_prop); the maps over columns run over
   int_floor(M, W) vectors (the sample's `0:TM//W`) and the memlets index vectors.
+* The sample's write_C stage replaces the copy of C_pipe[P - 1] into C_device: a map over the
+  rows and the M/W vectors of C whose tasklet `to_memory = (from_kernel + prev)` adds the
+  vector from the stream to the vector of C_device (so C = A @ B + C, as the sample computes;
+  C starts random). Its memlets read C_pipe[P - 1] (one vector per iteration), C_device[n, m]
+  and write C_device[n, m].
 * The tasklets keep their code: multiply_add multiplies the scalar A element by a B vector
   (broadcast) and adds vectors, `c_prev = (0 if (k == 0) else c_in)` is a vector zero;
   read_B and write_c move one vector per use (write_c's forward_in is a dynamic read of the
   vector stream C_pipe[p - 1]).
 
-Outputs: C = A @ B accumulated in k order in float32 (as each PE does, lane by lane) by NumPy.
+Outputs: C = (A @ B accumulated in k order in float32, as each PE does lane by lane) + C, by NumPy.
 Run from the repository root: python3 tests/dace/programs/vector/derive_systolic.py
 """
 import copy
@@ -83,8 +88,57 @@ def derive(w):
                 if m.get("volume"):
                     m["volume"] = m["volume"].replace("M", "(M/W)")
                     m["num_accesses"] = m["volume"]
+    add_write_c(s, w)
     a["name"] = f"gemm_systolic_vec{w}"
     return s
+
+
+def subset(*ranges):
+    return {"type": "Range", "ranges": [{"start": lo, "end": hi, "step": "1", "tile": "1"} for lo, hi in ranges]}
+
+
+def edge(src, dst, data, sub, volume, src_conn=None, dst_conn=None, reads=True):
+    m = {"volume": volume, "subset": sub, "data": data, "debuginfo": None, "src_subset": sub if reads else None,
+         "dst_subset": None if reads else sub, "is_data_src": reads, "num_accesses": volume}
+    return {"type": "MultiConnectorEdge", "attributes": {"data": {"type": "Memlet", "attributes": m}},
+            "src": str(src), "dst": str(dst), "dst_connector": dst_conn, "src_connector": src_conn}
+
+
+def add_write_c(s, w):
+    """The sample's make_write_C (kernel vectors as wide as memory's): C_device += C_pipe[P - 1]."""
+    st = next(b for b in s["nodes"] if b["label"] == "mm")
+    ids = {n["attributes"].get("data"): n["id"] for n in st["nodes"] if n["type"] == "AccessNode" and n["scope_entry"] is None}
+    pipe, dev = 34, 35
+    assert [n["attributes"]["data"] for n in st["nodes"] if n["id"] in (pipe, dev)] == ["C_pipe", "C_device"]
+    st["edges"] = [e for e in st["edges"] if not (e["src"] == str(pipe) and e["dst"] == str(dev))]
+    entry, exit_, tasklet, read = 36, 37, 38, 39
+    vec = vector_of("float32", w)
+    where = {"type": "DebugInfo", "start_line": 0, "end_line": 0, "start_column": 0, "end_column": 0, "filename": "derive_systolic.py (gemm_systolic_vectorized.py make_write_C)"}
+    st["nodes"] += [
+        {"type": "MapEntry", "label": "write_C[n=0:N, m=0:M//W]", "attributes": {
+            "label": "write_C", "params": ["n", "m"], "range": subset(("0", "N - 1"), ("0", "int_floor(M, W) - 1")),
+            "schedule": "FPGA_Device", "debuginfo": where, "in_connectors": {"IN_C_pipe": None, "IN_C_device": None},
+            "out_connectors": {"OUT_C_pipe": None, "OUT_C_device": None}}, "id": entry, "scope_entry": None, "scope_exit": str(exit_)},
+        {"type": "MapExit", "label": "write_C[n=0:N, m=0:M//W]", "attributes": {
+            "in_connectors": {"IN_C_device": None}, "out_connectors": {"OUT_C_device": None}}, "id": exit_, "scope_entry": str(entry), "scope_exit": str(exit_)},
+        {"type": "Tasklet", "label": "write_C", "attributes": {
+            "code": {"string_data": "to_memory = (from_kernel + prev)", "language": "Python"}, "debuginfo": where, "label": "write_C",
+            "in_connectors": {"from_kernel": vec, "prev": vec}, "out_connectors": {"to_memory": vec}}, "id": tasklet, "scope_entry": str(entry), "scope_exit": str(exit_)},
+        {"type": "AccessNode", "label": "C_device", "attributes": {"debuginfo": where, "data": "C_device"}, "id": read, "scope_entry": None, "scope_exit": None},
+    ]
+    st["scope_dict"]["-1"] += [entry, read]
+    st["scope_dict"][str(entry)] = [exit_, tasklet]
+    whole = subset(("0", "N - 1"), ("0", "int_floor(M, W) - 1"))
+    one = subset(("n", "n"), ("m", "m"))
+    last = subset(("P - 1", "P - 1"))
+    st["edges"] += [
+        edge(pipe, entry, "C_pipe", last, "(M/W)*N", dst_conn="IN_C_pipe"),
+        edge(entry, tasklet, "C_pipe", last, "1", src_conn="OUT_C_pipe", dst_conn="from_kernel"),
+        edge(read, entry, "C_device", whole, "(M/W)*N", dst_conn="IN_C_device"),
+        edge(entry, tasklet, "C_device", one, "1", src_conn="OUT_C_device", dst_conn="prev"),
+        edge(tasklet, exit_, "C_device", one, "1", src_conn="to_memory", dst_conn="IN_C_device", reads=False),
+        edge(exit_, dev, "C_device", whole, "(M/W)*N", src_conn="OUT_C_device", reads=False),
+    ]
 
 
 def save(name, sdfg, arrays, outputs, symbols):
@@ -104,11 +158,12 @@ def save(name, sdfg, arrays, outputs, symbols):
 
 A = np.load(os.path.join(PEER, "A.npy"))
 B = np.load(os.path.join(PEER, "B.npy"))
-C = np.load(os.path.join(PEER, "C.npy"))
+C = np.random.default_rng(10).random(np.load(os.path.join(PEER, "C.npy")).shape, dtype=np.float32)
 # Each PE accumulates c = 0; c = c + a[k] * b[k] for k in order, in float32 (per lane).
-out = np.zeros_like(C)
+acc = np.zeros_like(C)
 for k in range(A.shape[1]):
-    out = out + A[:, k:k + 1] * B[k:k + 1, :]
+    acc = acc + A[:, k:k + 1] * B[k:k + 1, :]
+out = acc + C
 assert out.dtype == np.float32
 for w in (4, 2):
     save(f"gemm_systolic_vec{w}", derive(w), {"A": A, "B": B, "C": C}, {"C": out}, {"N": A.shape[0], "K": A.shape[1]})
