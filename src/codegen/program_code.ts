@@ -880,6 +880,14 @@ export class ProgramCodeGen {
 
   private accessNode(s: PState, n: Extract<PNode, { kind: "access" }>, env: Env): void {
     const ref = this.ref(n.data, env, n.where);
+    // Copies into this node from data outside its map (DaCe's memlet path `A -> entry -> a_local`,
+    // the memlet naming the outer data): one per iteration of the map.
+    for (const e of this.inE(s, n.id).filter((x) => x.memlet && x.memlet.data)) {
+      if (this.nodeOf(s, e.src).kind !== "map_entry" || this.isViewEdge(s, e, env)) continue;
+      const m = e.memlet!;
+      if (m.data === n.data) throw new UserError(e.where, `a copy into '${n.data}' from outside its map needs a memlet that names the data it copies from`);
+      this.copy(m.data, this.ref(m.data, env, e.where), n.data, ref, m, env, e.where);
+    }
     // Copies out of this node into other access nodes.
     for (const e of this.outE(s, n.id).filter((x) => x.memlet)) {
       const dst = this.nodeOf(s, e.dst);
@@ -1040,7 +1048,8 @@ export class ProgramCodeGen {
    * A copy between scalar data and vector data of the same lane type (DaCe's host-to-device copy
    * of `A` into `A_device` of `dace.vector(T, W)`): the bytes move unchanged, so lane `k` of
    * vector element `v` (row-major over the vector subset) is scalar `v * W + k` (row-major over
-   * the scalar subset).
+   * the scalar subset). A vector stream moves whole vectors: one read (or one write of the
+   * gathered lanes) per vector, as DaCe's Gearbox expansion copies a stream into a local array.
    */
   private laneCopy(srcName: string, sref: DataRef, ssub: PRange[], dstName: string, dref: DataRef, dsub: PRange[], m: PMemlet, env: Env, where: string): void {
     const vecIsSrc = lanesOf(sref.desc) > 1;
@@ -1068,12 +1077,20 @@ export class ProgramCodeGen {
     });
     this.w.comment(`copy ${srcName} -> ${dstName} (${W} lanes per vector, row-major: lane k of vector v is scalar v * ${W} + k)`);
     const body = () => {
-      const v = this.element(vref, vIdx, env, where);
+      let v = this.element(vref, vIdx, env, where);
+      const channel = v;
+      if (vref.stream) {
+        // One vector through the FIFO, its lanes from (or into) a local vector.
+        v = `sdfg_vec${this.counter++}`;
+        this.w.line(`${vecIsSrc ? "const " : ""}${this.dataType(vref.desc, where)} ${v}${vecIsSrc ? ` = ${this.streamRead(channel, vref.desc.dtype)};  // blocking read` : ";"}`);
+      }
       this.w.line(`const ${this.idx()} ${first} = (${vector}) * ${W};  // the scalar of lane 0`);
       for (let k = 0; k < W; k++) {
         const x = this.element(xref, xIdx(k), env, where);
-        this.w.line(vecIsSrc ? `${x} = ${this.lane(v, k)};` : `${this.lane(v, k)} = ${x};`);
+        if (xref.stream) this.w.line(vecIsSrc ? `${this.streamWrite(x, this.lane(v, k))};  // blocking write` : `${this.lane(v, k)} = ${this.streamRead(x, xref.desc.dtype)};  // blocking read`);
+        else this.w.line(vecIsSrc ? `${x} = ${this.lane(v, k)};` : `${this.lane(v, k)} = ${x};`);
       }
+      if (vref.stream && !vecIsSrc) this.w.line(`${this.streamWrite(channel, v)};  // blocking write`);
     };
     const nest = (k: number) => {
       if (k === vars.length) { body(); return; }

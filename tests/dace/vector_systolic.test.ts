@@ -2,7 +2,8 @@
 // dace-fpga systolic matmul, derived by tests/dace/programs/vector/derive_systolic.py): B and C
 // travel as vectors of W floats through the vector streams B_pipe and C_pipe, each PE keeps a
 // vector C_buffer, and its tasklets multiply a scalar A element by a B vector and add vectors;
-// the sample's write_C stage adds each vector from C_pipe to C's (C = A @ B + C, C random).
+// the sample's write_C stage adds each vector from C_pipe to C's (C = A @ B + C, C random);
+// at W=2 that vector first goes through a scalar array, as DaCe's Gearbox expansion copies it.
 // The kernels move one vector per stream access (a dynamic read: one vector per use, not one
 // per lane) and emulate equal to NumPy on both vendors.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -64,6 +65,17 @@ describe("the vectorized systolic GEMM's kernels", () => {
       if (p > 0) expect(body).toMatch(/\(sdfg_lane\d+ == 0 \? \(in_forward_in_use0 = d_C_pipe\[\d+\]\.read\(\)\) : in_forward_in_use0\)/);
       expect(body).toMatch(new RegExp(`if \\(out_c_out_written\\) d_C_pipe\\[${p}\\]\\.write\\(out_c_out\\);`));
     });
+  });
+
+  it("W=2: write_C copies one vector from C_pipe[P - 1] into its scalar array C_unpack (the Gearbox copy), lane by lane", () => {
+    const kernel = sdfgVitisProject(loadSdfgBundle(file(2)), loadPlatform("u280")).get("kernel/sdfg_kernel.cpp") as string;
+    const body = /^static void pe_\w+_write_C\(.*\) \{\n([\s\S]*?)^\}$/m.exec(kernel)![1]!;
+    expect(body).toContain("static float d_C_unpack[2];");
+    const read = /const hls::vector<float, 2> (sdfg_vec\d+) = d_C_pipe\[3\]\.read\(\);/.exec(body);
+    expect(read).not.toBeNull();
+    expect(body.match(/d_C_pipe\[\d+\]\.read\(\)/g)).toEqual(["d_C_pipe[3].read()"]);
+    expect(body).toMatch(new RegExp(`d_C_unpack\\[.*\\] = ${read![1]}\\[0\\];`));
+    expect(body).toMatch(new RegExp(`d_C_unpack\\[.*\\] = ${read![1]}\\[1\\];`));
   });
 
   it("Intel: float4 channels and buffers; the lane-0 block reads forward_in's vector, the others take their lane of it", () => {

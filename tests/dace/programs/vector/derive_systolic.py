@@ -18,6 +18,10 @@ P = 4, M = 16 specialised; C = A @ B) and the sample's choices:
   vector from the stream to the vector of C_device (so C = A @ B + C, as the sample computes;
   C starts random). Its memlets read C_pipe[P - 1] (one vector per iteration), C_device[n, m]
   and write C_device[n, m].
+* gemm_systolic_vec2 (W = 2) also has the copy DaCe's Gearbox expansion makes: write_C copies
+  the vector from C_pipe[P - 1] into a local scalar array C_unpack [W] (an access-to-access
+  memlet C_pipe[P - 1] -> C_unpack[0:W]), and the tasklet's vector connector from_kernel reads
+  the W consecutive scalars C_unpack[0:W].
 * The tasklets keep their code: multiply_add multiplies the scalar A element by a B vector
   (broadcast) and adds vectors, `c_prev = (0 if (k == 0) else c_in)` is a vector zero;
   read_B and write_c move one vector per use (write_c's forward_in is a dynamic read of the
@@ -89,6 +93,8 @@ def derive(w):
                     m["volume"] = m["volume"].replace("M", "(M/W)")
                     m["num_accesses"] = m["volume"]
     add_write_c(s, w)
+    if w == 2:
+        add_unpack(s, w)
     a["name"] = f"gemm_systolic_vec{w}"
     return s
 
@@ -139,6 +145,24 @@ def add_write_c(s, w):
         edge(tasklet, exit_, "C_device", one, "1", src_conn="to_memory", dst_conn="IN_C_device", reads=False),
         edge(exit_, dev, "C_device", whole, "(M/W)*N", src_conn="OUT_C_device", reads=False),
     ]
+
+
+def add_unpack(s, w):
+    """write_C's vector from C_pipe goes through a local scalar array, as in the Gearbox expansion."""
+    s["attributes"]["_arrays"]["C_unpack"] = {"type": "Array", "attributes": {
+        "strides": ["1"], "total_size": str(w), "offset": ["0"], "optional": False, "dtype": "float32", "shape": [str(w)],
+        "transient": True, "storage": "FPGA_Local", "debuginfo": None}}
+    st = next(b for b in s["nodes"] if b["label"] == "mm")
+    entry, exit_, tasklet, unpack = 36, 37, 38, 40
+    st["nodes"].append({"type": "AccessNode", "label": "C_unpack", "attributes": {"debuginfo": None, "data": "C_unpack"},
+                        "id": unpack, "scope_entry": str(entry), "scope_exit": str(exit_)})
+    st["scope_dict"][str(entry)].append(unpack)
+    old = next(e for e in st["edges"] if e["src"] == str(entry) and e["dst_connector"] == "from_kernel")
+    st["edges"].remove(old)
+    to_unpack = edge(entry, unpack, "C_pipe", subset(("P - 1", "P - 1")), "1", src_conn="OUT_C_pipe")
+    lanes = subset(("0", str(w - 1)))
+    to_unpack["attributes"]["data"]["attributes"].update({"other_subset": lanes, "dst_subset": lanes})
+    st["edges"] += [to_unpack, edge(unpack, tasklet, "C_unpack", lanes, str(w), dst_conn="from_kernel")]
 
 
 def save(name, sdfg, arrays, outputs, symbols):
