@@ -177,6 +177,12 @@ export function evalInterval(e: PExpr, env: Record<string, [number, number]>): [
   return [lo, hi];
 }
 
+/** The expressions of a statement and of the statements inside it. */
+function stmtExprs(s: PStmt): PExpr[] {
+  if (s.kind === "if") return [s.cond, ...s.then.flatMap(stmtExprs), ...s.otherwise.flatMap(stmtExprs)];
+  return [...(s.indices ?? []), s.value];
+}
+
 function collectNames(e: PExpr): string[] {
   const out: string[] = [];
   const go = (x: PExpr) => {
@@ -665,7 +671,7 @@ export class ProgramCodeGen {
         const r = env.data.get(d)!;
         if (r.byValue) throw new UserError(`${s.where}: ${d}`, `scalar argument '${d}' read by a process is not mapped to Intel kernels yet`);
         const elements = r.desc.kind === "scalar" ? 1 : r.desc.shape.map((x) => this.evalSize(x, `${this.prog.file}: $.attributes._arrays.${d}.shape`)).reduce((a, b) => a * b, 1);
-        return { c: r.c, elements, type: this.type(r.desc.dtype, d) };
+        return { c: r.c, elements, type: this.dataType(r.desc, d) };
       });
       this.launches.push({ fn, params: [...syms.map((x) => `const ${this.type(x.t, "")} ${x.c}`), ...data.map((x) => `${x.type}* ${x.c}`)], data, symbols: symArgs, processes: [] });
       this.w.line(`${fn}(${[...symArgs, ...data.map((x) => x.c)].join(", ")});  // ${df.processes.length} process kernels, ${fifos} channels`);
@@ -731,11 +737,12 @@ export class ProgramCodeGen {
     for (const [k, v] of env.data) inner.data.set(k, v);
     for (const [name, ref] of env.data) {
       if (ref.processLocal !== pr.component) continue;
-      const T = this.type(ref.desc.dtype, `${this.prog.file}: $.attributes._arrays.${name}`);
-      if (ref.desc.kind === "scalar") { this.decls.line(`${T} ${ref.c} = 0;  // ${name}: this process's own`); continue; }
+      const T = this.dataType(ref.desc, `${this.prog.file}: $.attributes._arrays.${name}`);
+      const vector = lanesOf(ref.desc) > 1;
+      if (ref.desc.kind === "scalar") { this.decls.line(`${T} ${ref.c}${vector ? (this.d === "opencl" ? ` = (${T})(0)` : "{}") : " = 0"};  // ${name}: this process's own`); continue; }
       const shape = ref.desc.shape.map((x) => this.evalSize(x, `${this.prog.file}: $.attributes._arrays.${name}.shape`));
       const elements = shape.reduce((a, b) => a * b, 1);
-      if (elements * PDTYPE_BYTES[ref.desc.dtype] > this.opts.onchipLimitBytes) throw new UserError(`${this.prog.file}: $.attributes._arrays.${name}`, `transient '${name}' (${elements} elements) is too large for on-chip memory in process '${pr.label}'`);
+      if (elements * lanesOf(ref.desc) * PDTYPE_BYTES[ref.desc.dtype] > this.opts.onchipLimitBytes) throw new UserError(`${this.prog.file}: $.attributes._arrays.${name}`, `transient '${name}' (${elements} elements) is too large for on-chip memory in process '${pr.label}'`);
       this.decls.line(`${this.d === "opencl" ? "SDFG_ONCHIP" : "static"} ${T} ${ref.c}[${elements}];  // ${name}: this process's own (${ref.desc.storage})`);
     }
     this.procConsts = {};
@@ -873,6 +880,14 @@ export class ProgramCodeGen {
 
   private accessNode(s: PState, n: Extract<PNode, { kind: "access" }>, env: Env): void {
     const ref = this.ref(n.data, env, n.where);
+    // Copies into this node from data outside its map (DaCe's memlet path `A -> entry -> a_local`,
+    // the memlet naming the outer data): one per iteration of the map.
+    for (const e of this.inE(s, n.id).filter((x) => x.memlet && x.memlet.data)) {
+      if (this.nodeOf(s, e.src).kind !== "map_entry" || this.isViewEdge(s, e, env)) continue;
+      const m = e.memlet!;
+      if (m.data === n.data) throw new UserError(e.where, `a copy into '${n.data}' from outside its map needs a memlet that names the data it copies from`);
+      this.copy(m.data, this.ref(m.data, env, e.where), n.data, ref, m, env, e.where);
+    }
     // Copies out of this node into other access nodes.
     for (const e of this.outE(s, n.id).filter((x) => x.memlet)) {
       const dst = this.nodeOf(s, e.dst);
@@ -1033,7 +1048,8 @@ export class ProgramCodeGen {
    * A copy between scalar data and vector data of the same lane type (DaCe's host-to-device copy
    * of `A` into `A_device` of `dace.vector(T, W)`): the bytes move unchanged, so lane `k` of
    * vector element `v` (row-major over the vector subset) is scalar `v * W + k` (row-major over
-   * the scalar subset).
+   * the scalar subset). A vector stream moves whole vectors: one read (or one write of the
+   * gathered lanes) per vector, as DaCe's Gearbox expansion copies a stream into a local array.
    */
   private laneCopy(srcName: string, sref: DataRef, ssub: PRange[], dstName: string, dref: DataRef, dsub: PRange[], m: PMemlet, env: Env, where: string): void {
     const vecIsSrc = lanesOf(sref.desc) > 1;
@@ -1061,12 +1077,20 @@ export class ProgramCodeGen {
     });
     this.w.comment(`copy ${srcName} -> ${dstName} (${W} lanes per vector, row-major: lane k of vector v is scalar v * ${W} + k)`);
     const body = () => {
-      const v = this.element(vref, vIdx, env, where);
+      let v = this.element(vref, vIdx, env, where);
+      const channel = v;
+      if (vref.stream) {
+        // One vector through the FIFO, its lanes from (or into) a local vector.
+        v = `sdfg_vec${this.counter++}`;
+        this.w.line(`${vecIsSrc ? "const " : ""}${this.dataType(vref.desc, where)} ${v}${vecIsSrc ? ` = ${this.streamRead(channel, vref.desc.dtype)};  // blocking read` : ";"}`);
+      }
       this.w.line(`const ${this.idx()} ${first} = (${vector}) * ${W};  // the scalar of lane 0`);
       for (let k = 0; k < W; k++) {
         const x = this.element(xref, xIdx(k), env, where);
-        this.w.line(vecIsSrc ? `${x} = ${this.lane(v, k)};` : `${this.lane(v, k)} = ${x};`);
+        if (xref.stream) this.w.line(vecIsSrc ? `${this.streamWrite(x, this.lane(v, k))};  // blocking write` : `${this.lane(v, k)} = ${this.streamRead(x, xref.desc.dtype)};  // blocking read`);
+        else this.w.line(vecIsSrc ? `${x} = ${this.lane(v, k)};` : `${this.lane(v, k)} = ${x};`);
       }
+      if (vref.stream && !vecIsSrc) this.w.line(`${this.streamWrite(channel, v)};  // blocking write`);
     };
     const nest = (k: number) => {
       if (k === vars.length) { body(); return; }
@@ -1217,7 +1241,7 @@ export class ProgramCodeGen {
           // one element is read when the tasklet starts.
           const volume = m.volume ? evalPExpr(m.volume, this.symValues) : 1;
           if (!m.dynamic && volume !== 1) throw new UserError(e.where, `tasklet '${n.label}' reads ${volume ?? "a symbolic number of"} elements of stream '${m.data}' through one connector; a non-dynamic stream connector reads one element (make the memlet dynamic to read where the code names it)`);
-          if (m.dynamic) conns.set(e.dstConn!, { c, t: ref.desc.dtype, streamIn: channel });
+          if (m.dynamic) conns.set(e.dstConn!, { c, t: ref.desc.dtype, streamIn: channel, ...(lanesOf(ref.desc) > 1 ? { w: lanesOf(ref.desc) } : {}) });
           else {
             this.w.line(`const ${this.dataType(ref.desc, e.where)} ${c} = ${this.streamRead(channel, ref.desc.dtype)};  // blocking read`);
             conns.set(e.dstConn!, { c, t: ref.desc.dtype, ...(lanesOf(ref.desc) > 1 ? { w: lanesOf(ref.desc) } : {}) });
@@ -1277,19 +1301,21 @@ export class ProgramCodeGen {
       else {
         // Vector connectors: the tasklet's code runs on each lane (scalars broadcast).
         const vectors = [...conns].filter(([, v]) => v.w).map(([k]) => k).join(", ");
+        this.vectorStreamStaging(n, conns);
         this.w.comment(`on vectors of ${W} lanes (${vectors}): the code runs lane by lane`);
         if (this.d === "opencl") {
           // OpenCL C names lanes .s0 .. .sf: one block per lane.
-          for (let k = 0; k < W; k++) this.w.block("", () => this.stmts(n.code, { ...ctx, locals: new Map(), lane: k }));
+          for (let k = 0; k < W; k++) this.w.block("", () => this.stmts(n.code, { ...ctx, locals: new Map(), lane: k, streamUses: new Map(), varyingLocals: new Set() }));
         } else {
           const kv = `sdfg_lane${this.counter++}`;
           this.w.block(`for (int ${kv} = 0; ${kv} < ${W}; ${kv}++)`, () => {
             if (this.d === "hls") this.w.directive("#pragma HLS UNROLL");
-            this.stmts(n.code, { ...ctx, locals: new Map(), lane: kv });
+            this.stmts(n.code, { ...ctx, locals: new Map(), lane: kv, streamUses: new Map(), varyingLocals: new Set() });
           });
         }
       }
       for (const [, v] of conns) {
+        if (v.staged) this.w.line(`if (${v.staged}) ${this.streamWrite(this.element(v.direct!.ref, v.direct!.idx, env, n.where), v.c)};  // blocking write of the vector`);
         if (v.out) this.write(v.out.ref, v.out.idx, { text: v.c, t: v.t, ...(v.w ? { w: v.w } : {}) }, v.out.wcr, env, n.where);
         if (v.scatter) for (let k = 0; k < v.w!; k++) this.write(v.scatter.ref, v.scatter.at(k), { text: this.lane(v.c, k), t: v.t }, v.scatter.wcr, env, n.where);
         if (v.reduce) {
@@ -1300,6 +1326,33 @@ export class ProgramCodeGen {
         }
       }
     });
+  }
+
+  /**
+   * Vector streams a tasklet on vectors reads or writes where its code names them (dynamic
+   * memlets): the code runs lane by lane, yet a FIFO moves whole vectors. Each use of a read
+   * connector reads one vector (in lane 0) into its own variable declared here, which the other
+   * lanes take their lane from; a written connector's lanes are gathered into a vector declared
+   * here and written once after the lanes, if the code wrote it. The lanes must agree on whether
+   * a use runs (conditions on scalars, as in DaCe's vectorized systolic GEMM).
+   */
+  private vectorStreamStaging(n: Extract<PNode, { kind: "tasklet" }>, conns: Map<string, Conn>): void {
+    for (const [name, v] of conns) {
+      if (!v.w) continue;
+      const T = this.vecType(v.t, v.w, n.where);
+      if (v.streamIn) {
+        const uses = n.code.flatMap(stmtExprs).flatMap(collectNames).filter((x) => x === name).length;
+        v.streamUse = [];
+        for (let i = 0; i < uses; i++) {
+          v.streamUse.push(`${v.c}_use${i}`);
+          this.w.line(`${T} ${v.c}_use${i};  // use ${i + 1} of '${name}': one vector read from its stream`);
+        }
+      } else if (v.direct?.ref.stream) {
+        v.staged = `${v.c}_written`;
+        this.w.line(`${T} ${v.c};  // '${name}': the lanes of one vector for its stream`);
+        this.w.line(`bool ${v.staged} = false;`);
+      }
+    }
   }
 
   /** Lanes the tasklet's code runs on: 1, or the one width of all its vector connectors. */
@@ -1341,8 +1394,9 @@ export class ProgramCodeGen {
     for (const st of list) {
       const where = st.pos ? `${ctx.where}.attributes.code: line ${st.pos.line} col ${st.pos.column}` : ctx.where;
       if (st.kind === "if") {
-        this.w.block(`if (${this.cond(st.cond, ctx.env, ctx)})`, () => this.stmts(st.then, ctx));
-        if (st.otherwise.length > 0) this.w.block("else", () => this.stmts(st.otherwise, ctx));
+        const inner = this.underCondition(st.cond, ctx);
+        this.w.block(`if (${this.cond(st.cond, ctx.env, ctx)})`, () => this.stmts(st.then, inner));
+        if (st.otherwise.length > 0) this.w.block("else", () => this.stmts(st.otherwise, inner));
         continue;
       }
       const val = this.expr(st.value, ctx.env, ctx);
@@ -1358,6 +1412,10 @@ export class ProgramCodeGen {
           this.w.line(`${lhs} = ${this.conv(v, conn.t)};`);
         } else if (st.indices) {
           throw new UserError(where, `'${st.target}' is a single ${conn.w ? "vector (its lanes cannot be indexed)" : "element"} and cannot be indexed`);
+        } else if (conn.staged) {
+          if (ctx.laneGuard) throw new UserError(where, laneGuardMessage(st.target, "writes", ctx.laneGuard));
+          this.w.line(`${this.lane(conn.c, ctx.lane!)} = ${this.conv(val, conn.t)};`);
+          this.w.line(`${conn.staged} = true;`);
         } else if (conn.direct) {
           if (conn.w) {
             const lhs = this.lane(this.element(conn.direct.ref, conn.direct.idx, ctx.env, where), ctx.lane!);
@@ -1371,10 +1429,28 @@ export class ProgramCodeGen {
       let loc = ctx.locals.get(st.target);
       if (!loc) {
         loc = { c: `t${this.counter++}_${ident(st.target, where)}`, t: val.t };
+        if (ctx.varyingLocals && (ctx.laneGuard || this.laneVarying(st.value, ctx))) ctx.varyingLocals.add(st.target);
         ctx.locals.set(st.target, loc);
         this.w.line(`${this.type(loc.t, where)} ${loc.c} = ${val.text};`);
-      } else this.w.line(`${loc.c} = ${this.conv(val, loc.t)};`);
+      } else {
+        if (ctx.varyingLocals && (ctx.laneGuard || this.laneVarying(st.value, ctx))) ctx.varyingLocals.add(st.target);
+        this.w.line(`${loc.c} = ${this.conv(val, loc.t)};`);
+      }
     }
+  }
+
+  /**
+   * The context inside a branch on `cond`: in a tasklet on vectors, a condition that names a
+   * vector connector or a local computed from one may differ between lanes (`laneGuard`).
+   */
+  private underCondition(cond: PExpr, ctx: StmtCtx): StmtCtx {
+    const g = ctx.lane === undefined ? undefined : this.laneVarying(cond, ctx);
+    return g ? { ...ctx, laneGuard: g } : ctx;
+  }
+
+  /** A name in `e` whose value may differ between the lanes of a tasklet on vectors, if any. */
+  private laneVarying(e: PExpr, ctx: StmtCtx): string | undefined {
+    return collectNames(e).find((x) => ctx.varyingLocals?.has(x) || (!ctx.locals.has(x) && ctx.conns.get(x)?.w !== undefined));
   }
 
   /** An element of vector data inside a tasklet on vectors: its lane; scalar data: as it is. */
@@ -1701,6 +1777,17 @@ export class ProgramCodeGen {
         const conn = ctx?.conns.get(e.name);
         if (conn) {
           if (conn.arr) throw new UserError(where, `'${e.name}' is an array connector: index it (${e.name}[i])`);
+          if (conn.streamIn && conn.w) {
+            if (ctx?.lane === undefined || !conn.streamUse || !ctx.streamUses) throw new UserError(where, `vector connector '${e.name}' is used outside the tasklet's lanes`);
+            if (ctx.laneGuard) throw new UserError(where, laneGuardMessage(e.name, "reads", ctx.laneGuard));
+            const i = ctx.streamUses.get(e.name) ?? 0;
+            ctx.streamUses.set(e.name, i + 1);
+            const v = conn.streamUse[i]!;
+            // Lane 0 reads the vector; every lane takes its lane of it.
+            const read = conn.streamIn.startsWith(MISSING_CHANNEL) ? `(${this.streamRead(conn.streamIn, "int32")}, ${v})` : this.streamRead(conn.streamIn, conn.t);
+            const vec = typeof ctx.lane === "number" ? (ctx.lane === 0 ? `(${v} = ${read})` : v) : `(${ctx.lane} == 0 ? (${v} = ${read}) : ${v})`;
+            return { text: this.lane(vec, ctx.lane), t: conn.t };
+          }
           if (conn.streamIn) return { text: this.streamRead(conn.streamIn, conn.t), t: conn.t };
           if (conn.direct?.ref.stream) throw new UserError(where, `'${e.name}' writes to a stream and cannot be read`);
           if (conn.w && ctx?.lane === undefined) throw new UserError(where, `vector connector '${e.name}' is used outside the tasklet's lanes`);
@@ -1738,7 +1825,8 @@ export class ProgramCodeGen {
         return { text: this.conv(v, e.to), t: e.to };
       }
       case "ternary": {
-        const c = p(e.cond), a = p(e.then), b = p(e.otherwise);
+        const inner = ctx ? this.underCondition(e.cond, ctx) : ctx;
+        const c = p(e.cond), a = this.expr(e.then, env, inner), b = this.expr(e.otherwise, env, inner);
         const t = promote(a.t, b.t);
         return { text: `(${c.text} ? ${this.conv(a, t)} : ${this.conv(b, t)})`, t };
       }
@@ -1879,6 +1967,10 @@ interface Conn {
   scatter?: { ref: DataRef; at: (k: number) => PExpr[]; wcr: Wcr | null };
   /** A dynamic read of a stream channel: a blocking read where the code names the connector. */
   streamIn?: string;
+  /** A dynamic read of a vector stream in a tasklet on vectors: the variable of each use. */
+  streamUse?: string[];
+  /** A dynamic write to a vector stream in a tasklet on vectors: the flag that says it was written. */
+  staged?: string;
 }
 
 interface StmtCtx {
@@ -1888,4 +1980,15 @@ interface StmtCtx {
   where: string;
   /** In a tasklet on vectors: the lane this copy of its code computes (a constant or a loop variable). */
   lane?: number | string;
+  /** In a tasklet on vectors: how many uses of each dynamic vector stream read this lane has made. */
+  streamUses?: Map<string, number>;
+  /** In a tasklet on vectors: locals whose value may differ between lanes. */
+  varyingLocals?: Set<string>;
+  /** Inside a branch whose condition may differ between lanes: the name that makes it so. */
+  laneGuard?: string;
+}
+
+/** The refusal of a vector stream access that only some lanes might make. */
+function laneGuardMessage(conn: string, verb: "reads" | "writes", guard: string): string {
+  return `'${conn}' ${verb} a vector stream under a condition that may differ between lanes (it names '${guard}'): a FIFO moves whole vectors, so the lanes must agree whether it is accessed`;
 }

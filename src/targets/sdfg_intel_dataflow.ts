@@ -85,7 +85,7 @@ function hostText(b: SdfgBundle, k: Generated, h: Generated): string {
     });
     w.line();
   }
-  w.block(`static void program(${h.args.map((a) => `${a.byValue ? "" : ""}${h.gen.type(a.desc.dtype, a.name)}${a.byValue ? "" : "*"} ${a.cName}`).join(", ")})`, () => w.many(h.body.trimEnd().split("\n")));
+  w.block(`static void program(${h.args.map((a) => `${a.byValue ? "" : ""}${h.gen.dataType(a.desc, a.name)}${a.byValue ? "" : "*"} ${a.cName}`).join(", ")})`, () => w.many(h.body.trimEnd().split("\n")));
   w.line();
   w.block("int main(int argc, char** argv)", () => {
     emitMainHead(w, "host --aocx FILE --inputs DIR --outputs DIR");
