@@ -44,11 +44,7 @@ export function emitLinalgReference(sdfg: SDFG, sources: Record<string, string>,
     w.line('if (argc != 3) { std::fprintf(stderr, "usage: reference INPUT_DIR OUTPUT_DIR\\n"); return 2; }');
     w.line("const std::string in_dir_ = argv[1], out_dir_ = argv[2];");
     w.block("try", () => {
-      for (const { name, shape } of iface.inputs) {
-        const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
-        if (sdfg.arrays[name]!.kind === "scalar") w.line(`const ${T} ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {})[0];`);
-        else w.line(`const std::vector<${T}> ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}});`);
-      }
+      emitInputLoads(w, sdfg, iface.inputs);
       const nodes = linalgNodes(sdfg.states[0]!);
       for (const n of nodes) {
         const d = sdfg.arrays[n.output]!;
@@ -162,4 +158,13 @@ function emitRadialBin(w: CodeWriter, n: RadialBinNode, W: number): void {
     writeBinMerge(w, { sum: "sum_", count: "count_", copies: C, bin: "k_", mean: "m_" });
     w.line(`${n.output}[k_] = m_;`);
   });
+}
+
+/** The reference's inputs read from `<input>.npy` in `in_dir_`: a scalar as a value, an array as a vector. */
+export function emitInputLoads(w: CodeWriter, sdfg: SDFG, inputs: readonly { name: string; shape: readonly number[] }[]): void {
+  for (const { name, shape } of inputs) {
+    const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
+    if (sdfg.arrays[name]!.kind === "scalar") w.line(`const ${T} ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {})[0];`);
+    else w.line(`const std::vector<${T}> ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}});`);
+  }
 }

@@ -11,6 +11,7 @@ import { literal } from "../hls/linalg_code.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { verticalSolverNodes, type SDFG } from "../ir/sdfg.js";
 import type { ReferenceInterface } from "./cpu_reference.js";
+import { emitInputLoads } from "./linalg_reference.js";
 
 export function verticalReferenceInterface(sdfg: SDFG): ReferenceInterface {
   const n = verticalSolverNodes(sdfg.states[0]!)[0]!;
@@ -42,11 +43,7 @@ export function emitVerticalReference(sdfg: SDFG, sources: Record<string, string
     w.line('if (argc != 3) { std::fprintf(stderr, "usage: reference INPUT_DIR OUTPUT_DIR\\n"); return 2; }');
     w.line("const std::string in_dir_ = argv[1], out_dir_ = argv[2];");
     w.block("try", () => {
-      for (const { name, shape } of iface.inputs) {
-        const S = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
-        if (sdfg.arrays[name]!.kind === "scalar") w.line(`const ${S} ${name} = sdfg_npy::load<${S}>(in_dir_ + "/${name}.npy", {})[0];`);
-        else w.line(`const std::vector<${S}> ${name} = sdfg_npy::load<${S}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}});`);
-      }
+      emitInputLoads(w, sdfg, iface.inputs);
       // Each sweep's results, whole arrays (k innermost): res<sweep>_<n>_.
       const resultArray = new Map<string, string>();
       n.sweeps.forEach((s, si) => s.results.forEach((r, ri) => {

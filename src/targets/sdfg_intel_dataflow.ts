@@ -11,7 +11,7 @@ import { CodeWriter } from "../codegen/code_writer.js";
 import { SIM_DIR } from "../package_root.js";
 import type { Platform } from "../platform/platform.js";
 import type { ProjectFiles } from "./project_files.js";
-import { emitHostIo, emitMainHead, generate, header, HOST_HEADERS, openclPreamble, type Generated, type SdfgBundle } from "./sdfg_program.js";
+import { emitHostIo, emitMainHead, generate, header, HOST_HEADERS, intelSdfgMakefile, openclPreamble, type Generated, type SdfgBundle } from "./sdfg_program.js";
 
 /** kernels.cl: the channels and one kernel per process. */
 function kernelsText(b: SdfgBundle, k: Generated): string {
@@ -114,21 +114,7 @@ export function sdfgIntelDataflowProject(b: SdfgBundle, platform: Platform, k: G
   const files: ProjectFiles = new Map();
   files.set("kernel/kernels.cl", kernelsText(b, k));
   files.set("host/host.cpp", hostText(b, k, h));
-  files.set("Makefile", [
-    `# Intel FPGA SDK for OpenCL build of ${b.name} (FPGA-form: one kernel per process, channels) for ${platform.name}.`,
-    `BOARD ?= ${platform.platform}`,
-    "all: host/host kernels.aocx",
-    "kernels.aocx: kernel/kernels.cl",
-    "\taoc -board=$(BOARD) -o $@ $<",
-    "emulator: kernel/kernels.cl",
-    "\taoc -march=emulator -o kernels_emu.aocx $<",
-    "host/host: host/host.cpp",
-    "\tg++ -std=c++17 -O2 -Isim/include $$(aocl compile-config) -o $@ $< $$(aocl link-config)",
-    "sim: host/host.cpp",
-    "\tg++ -std=c++17 -O2 -DSDFG_FPGA_SIM -Wno-unknown-pragmas -Isim/include -o host/host_sim $<",
-    ".PHONY: all emulator sim",
-    "",
-  ].join("\n"));
+  files.set("Makefile", intelSdfgMakefile(b, platform, "FPGA-form: one kernel per process, channels"));
   for (const x of ["sdfg_npy_raw.h", "intel_channels.h", "sdfg_dataflow.h", "sdfg_sim/fifo.h", "sdfg_sim/progress.h"]) files.set(`sim/include/${x}`, readFileSync(join(SIM_DIR, "include", x), "utf8"));
   return files;
 }

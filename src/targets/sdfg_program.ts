@@ -413,21 +413,7 @@ export function sdfgIntelProject(b: SdfgBundle, platform: Platform): ProjectFile
     w.line("return 0;");
   });
   files.set("host/host.cpp", w.toString());
-  files.set("Makefile", [
-    `# Intel FPGA SDK for OpenCL build of ${b.name} (memory-mapped single work-item kernel) for ${platform.name}.`,
-    `BOARD ?= ${platform.platform}`,
-    "all: host/host kernels.aocx",
-    "kernels.aocx: kernel/kernels.cl",
-    "\taoc -board=$(BOARD) -o $@ $<",
-    "emulator: kernel/kernels.cl",
-    "\taoc -march=emulator -o kernels_emu.aocx $<",
-    "host/host: host/host.cpp",
-    "\tg++ -std=c++17 -O2 -Isim/include $$(aocl compile-config) -o $@ $< $$(aocl link-config)",
-    "sim: host/host.cpp",
-    "\tg++ -std=c++17 -O2 -DSDFG_FPGA_SIM -Wno-unknown-pragmas -Isim/include -o host/host_sim $<",
-    ".PHONY: all emulator sim",
-    "",
-  ].join("\n"));
+  files.set("Makefile", intelSdfgMakefile(b, platform, "memory-mapped single work-item kernel"));
   for (const h of ["sdfg_npy_raw.h", "intel_channels.h"]) files.set(`sim/include/${h}`, readFileSync(join(SIM_DIR, "include", h), "utf8"));
   files.set("sim/include/sdfg_sim/fifo.h", readFileSync(join(SIM_DIR, "include", "sdfg_sim", "fifo.h"), "utf8"));
   return files;
@@ -443,4 +429,23 @@ export function sdfgCpuProject(b: SdfgBundle): ProjectFiles {
   ]);
   simStreamFiles(files, g);
   return files;
+}
+
+/** The aoc Makefile of an Intel `.sdfg` project: hardware, emulator and g++ simulation builds. */
+export function intelSdfgMakefile(b: SdfgBundle, platform: Platform, what: string): string {
+  return [
+    `# Intel FPGA SDK for OpenCL build of ${b.name} (${what}) for ${platform.name}.`,
+    `BOARD ?= ${platform.platform}`,
+    "all: host/host kernels.aocx",
+    "kernels.aocx: kernel/kernels.cl",
+    "\taoc -board=$(BOARD) -o $@ $<",
+    "emulator: kernel/kernels.cl",
+    "\taoc -march=emulator -o kernels_emu.aocx $<",
+    "host/host: host/host.cpp",
+    "\tg++ -std=c++17 -O2 -Isim/include $$(aocl compile-config) -o $@ $< $$(aocl link-config)",
+    "sim: host/host.cpp",
+    "\tg++ -std=c++17 -O2 -DSDFG_FPGA_SIM -Wno-unknown-pragmas -Isim/include -o host/host_sim $<",
+    ".PHONY: all emulator sim",
+    "",
+  ].join("\n");
 }
