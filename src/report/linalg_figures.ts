@@ -11,6 +11,7 @@ import type { Platform } from "../platform/platform.js";
 import { bankSpan } from "../platform/placement.js";
 import type { Pipeline } from "../spatial/pipeline.js";
 import type { LinalgChannel, LinalgProcess } from "../spatial/linalg_pipeline.js";
+import { BINNING_OPS_PER_ELEMENT } from "../spatial/linalg/lower_linalg.js";
 import { chooseStorage, type Storage } from "../spatial/storage.js";
 import { DSP_PER_LANE, PORT_BYTES } from "./gemm_systolic_model.js";
 import { memoryPlacement } from "./memory.js";
@@ -113,7 +114,9 @@ export function linalgPerformance(p: Pipeline, platform: Platform, clockMHz?: nu
   const intensity = bytes === 0 ? Infinity : ops / bytes;
   // A sweep PE does its widest phase's operations every cycle.
   const sweepOps = l.processes.reduce((a, x) => a + (x.kind === "column-sweep" ? Math.max(...x.phases.map((ph) => countOps(ph.code))) : 0), 0);
-  const computeCeiling = ((2 * linalgLanes(p) + sweepOps) * f) / 1e9;
+  // A binning PE bins W elements per cycle in its second pass (lower_linalg.ts counts 12 operations each).
+  const binOps = l.processes.reduce((a, x) => a + (x.kind === "binning" ? BINNING_OPS_PER_ELEMENT * p.vectorWidth : 0), 0);
+  const computeCeiling = ((2 * linalgLanes(p) + sweepOps + binOps) * f) / 1e9;
   const bandwidthCeilingGBs = ports.reduce((a, x) => a + x.bankGBs, 0);
   const bandwidthCeilingGops = intensity * bandwidthCeilingGBs;
   const rooflineGops = Math.min(computeCeiling, bandwidthCeilingGops);

@@ -61,6 +61,10 @@ describe("radial-binning pass (IR in, IR out)", () => {
       ["matrix-reader", "radius x2"], ["matrix-reader", "data x1"], ["binning", ""], ["matrix-writer", "v_return 2"],
     ]);
     expect(procs[2]).toMatchObject({ n: 64, bins: 8, copies: 8 });
+    // The report's operations, by hand: 64 elements x (candidate 2 + four edges 8 + sum and count 2)
+    // + 8 bins x (merge of 8 x 4 copies: 2 x 31 adds + the mean's divide) = 768 + 504; at W=1, 768 + 8 x 15.
+    expect(p.linalg!.operations).toBe(1272);
+    expect(lowerToPipeline(r.bundle.sdfg, { vectorWidth: 1, replicas: 1 }).linalg!.operations).toBe(888);
     expect(() => lowerToPipeline(r.bundle.sdfg, { vectorWidth: 16, replicas: 1 })).toThrow("'v_return' has 8 bins, not a multiple of W=16 (the means travel W at a time)");
   });
 

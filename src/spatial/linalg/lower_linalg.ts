@@ -15,6 +15,9 @@ import { estimateMultiplyAddDepth } from "./multiply_add_depth.js";
 export const DOT_INTERLEAVE = 8;
 /** Interleaved copies of a binning PE's per-bin sums (at least the adder latency, so II=1 holds). */
 export const BIN_COPIES = 8;
+
+/** A binning PE's operations per element: the candidate bin (a multiply, a divide), four bin edges (a multiply and a divide each), the sum and count adds. */
+export const BINNING_OPS_PER_ELEMENT = 2 + 4 * 2 + 2;
 /** The stencil road's constants (lower.ts), repeated to keep this module free of an import cycle. */
 const PIPELINE_DEPTH_MARGIN = 2;
 const CHANNEL_SLACK = 4;
@@ -56,6 +59,8 @@ class Builder {
   readonly readers = new Map<string, MatrixReader>();
   readonly used: Set<string>;
   multiplyAdds = 0;
+  /** Arithmetic beyond multiply-adds (a binning PE's), for GOp/s figures. */
+  operations = 0;
 
   constructor(readonly sdfg: SDFG, readonly W: number, readonly P: number) {
     this.used = new Set(Object.keys(sdfg.arrays));
@@ -204,6 +209,11 @@ class Builder {
     const keysFrom = this.rowsOf(n.keys, 2);
     const valuesFrom = this.rowsOf(n.values);
     this.processes.push({ kind: "binning", name, dtype: n.dtype, n: n.n, bins: n.bins, copies: BIN_COPIES, keys: "", values: "", outputs: [] });
+    // Its arithmetic (codegen/binning_code.ts; comparisons not counted, as everywhere in the
+    // report): per element the candidate bin (a multiply, a divide), the four bin edges the
+    // search compares with (c-1 .. c+2, a multiply and a divide each) and the sum and count
+    // adds; per bin the merge of its BIN_COPIES x W copies (sums and counts) and the mean's divide.
+    this.operations += n.n * BINNING_OPS_PER_ELEMENT + n.bins * (2 * (BIN_COPIES * this.W - 1) + 1);
     const pe = this.process(name) as Extract<LinalgProcess, { kind: "binning" }>;
     pe.keys = this.connect(keysFrom, name, n.keys, true);
     // The values wait in their reader while the first pass finds the maximum (its FIFO fills and the reader stalls).
@@ -309,7 +319,7 @@ class Builder {
       returnedInputs: [], vectors: elements / this.W, readers, pes: [], writers, channels: [],
       scalars: [...scalars].sort().map((name) => ({ name, dtype: this.sdfg.arrays[name]!.dtype })),
       constants: this.sdfg.constants,
-      linalg: { processes: this.processes, channels: this.channels, multiplyAdds: this.multiplyAdds },
+      linalg: { processes: this.processes, channels: this.channels, multiplyAdds: this.multiplyAdds, ...(this.operations ? { operations: this.operations } : {}) },
     };
   }
 }
