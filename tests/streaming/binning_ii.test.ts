@@ -12,17 +12,7 @@ import { emitLinalgOpenclKernels } from "../../src/intel/linalg_kernel.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { raiseRadialBinning } from "../../src/spatial/streaming/radial_binning.js";
 import { SHARED } from "../helpers.js";
-
-function functionText(source: string, name: string): string {
-  const start = source.search(new RegExp(`void ${name}\\(`));
-  expect(start).toBeGreaterThanOrEqual(0);
-  let depth = 0;
-  for (let n = source.indexOf("{", start); n < source.length; n++) {
-    if (source[n] === "{") depth++;
-    if (source[n] === "}" && --depth === 0) return source.slice(start, n + 1);
-  }
-  throw new Error(`unterminated ${name}`);
-}
+import { functionText } from "../generated_text.js";
 
 const code = (text: string) => text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("//"));
 

@@ -9,18 +9,7 @@ import { emitOpenclKernels } from "../../src/intel/opencl_kernel.js";
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { operatorLatency } from "../../src/spatial/op_latency.js";
 import { rowReductionBundle } from "./row_reduction.js";
-
-/** The text of function `name` from its signature to the matching closing brace. */
-function functionText(source: string, name: string): string {
-  const start = source.search(new RegExp(`void ${name}\\(`));
-  expect(start).toBeGreaterThanOrEqual(0);
-  let depth = 0;
-  for (let n = source.indexOf("{", start); n < source.length; n++) {
-    if (source[n] === "{") depth++;
-    if (source[n] === "}" && --depth === 0) return source.slice(start, n + 1);
-  }
-  throw new Error(`unterminated ${name}`);
-}
+import { functionText } from "../generated_text.js";
 
 describe("generated reduction loops reach II=1", () => {
   const p = lowerToPipeline(rowReductionBundle().bundle.sdfg, { vectorWidth: 4, replicas: 1 });

@@ -11,18 +11,7 @@ import { linalgPerformance, linalgResources } from "../../src/report/linalg_figu
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { cli } from "../helpers.js";
 import { decide, VADV, vadvBundle } from "./vadv_data.js";
-
-/** The text of function `name` from its signature to the matching closing brace. */
-function functionText(source: string, name: string): string {
-  const start = source.search(new RegExp(`void ${name}\\(`));
-  expect(start).toBeGreaterThanOrEqual(0);
-  let depth = 0;
-  for (let n = source.indexOf("{", start); n < source.length; n++) {
-    if (source[n] === "{") depth++;
-    if (source[n] === "}" && --depth === 0) return source.slice(start, n + 1);
-  }
-  throw new Error(`unterminated ${name}`);
-}
+import { functionText } from "../generated_text.js";
 
 describe("vadv streamed: generated loops reach II=1", () => {
   const d = decide(vadvBundle());
