@@ -98,7 +98,12 @@ export function formatReport(r: Report, platform: Platform): string {
     w.line(`  RTL simulation measured ${m.cycles} cycles (ideal ${m.idealCycles}, efficiency ${pct(m.efficiency)}): ${(m.cycles / perf.clockMHz / 1e3).toFixed(3)} ms`);
   }
   w.line(`  ${perf.gops.toFixed(1)} GOp/s, ${perf.gbs.toFixed(1)} GB/s off-chip`);
-  w.line(`  roofline: intensity ${perf.intensity.toFixed(2)} op/B; ceilings ${perf.computeCeiling.toFixed(1)} GOp/s (compute: ${perf.opsPerCell} op x W ${r.vectorWidth} x P ${r.replicas} x ${perf.clockMHz.toFixed(0)} MHz), ${perf.bandwidthCeilingGops.toFixed(1)} GOp/s (bandwidth ${perf.bandwidthCeilingGBs.toFixed(1)} GB/s of the banks used); ${pct(perf.fractionOfRoofline)} of ${perf.rooflineGops.toFixed(1)} GOp/s`);
+  // A stencil pipeline's ceiling is op/cell x W x P per cycle; other pipelines (linear algebra,
+  // vertical solvers, binning) count their processes' operations per cycle instead.
+  const opsPerCycle = (perf.computeCeiling * 1e3) / perf.clockMHz;
+  const perCellForm = Math.abs(opsPerCycle - perf.opsPerCell * r.vectorWidth * r.replicas) <= 1e-9 * Math.max(1, opsPerCycle);
+  const computeText = perCellForm ? `${perf.opsPerCell} op x W ${r.vectorWidth} x P ${r.replicas}` : `${Number(opsPerCycle.toPrecision(6))} op per cycle of its processes`;
+  w.line(`  roofline: intensity ${perf.intensity.toFixed(2)} op/B; ceilings ${perf.computeCeiling.toFixed(1)} GOp/s (compute: ${computeText} x ${perf.clockMHz.toFixed(0)} MHz), ${perf.bandwidthCeilingGops.toFixed(1)} GOp/s (bandwidth ${perf.bandwidthCeilingGBs.toFixed(1)} GB/s of the banks used); ${pct(perf.fractionOfRoofline)} of ${perf.rooflineGops.toFixed(1)} GOp/s`);
   w.line(`  bound by: ${perf.bound === "memory" ? "memory bandwidth (a port needs more than its bank gives)" : "the pipeline (one vector per cycle); raise W or P"}`);
   for (const x of perf.ports) w.line(`  port ${x.port.padEnd(12)} ${x.bank.padEnd(8)} ${x.demandGBs.toFixed(2)} of ${x.bankGBs.toFixed(2)} GB/s`);
   w.line();

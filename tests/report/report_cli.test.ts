@@ -86,3 +86,15 @@ describe("generate --auto", () => {
     expect(readme).toContain(`W = ${best.vectorWidth}, ${best.replicas} processing element(s)`);
   });
 });
+
+describe("the compute ceiling's text", () => {
+  it("names the operations per cycle it is made of: op/cell x W x P for stencils, the processes' own for a systolic chain", async () => {
+    const { SHARED } = await import("../helpers.js");
+    const gemm = await cli(["report", join(SHARED, "peers", "npbench", "gemm", "gemm.sdfg"), "-P", "4"]);
+    expect(gemm.exitCode, gemm.stderr).toBe(0);
+    // 4 PEs x 1 lane x one multiply-add (2 op) per cycle at 280 MHz = 2.24 GOp/s.
+    expect(gemm.stdout).toContain("ceilings 2.2 GOp/s (compute: 8 op per cycle of its processes x 280 MHz)");
+    const jacobi = await cli(["report", "stencils/jacobi2d.json"]);
+    expect(jacobi.stdout).toContain("(compute: 4 op x W 1 x P 1 x 280 MHz)");
+  });
+});
