@@ -16,13 +16,12 @@ import { join } from "node:path";
 import type { ProgramInput } from "../../frontend/load_program.js";
 import { SDFGBuilder } from "../../ir/builder.js";
 import { isDType, type DType } from "../../ir/dtype.js";
-import { nameProblem } from "../../ir/names.js";
 import type { PBlock, PEdge, PExpr, PLoop, PNode, PState } from "../../ir/program.js";
 import type { ReduceOp, StencilInput } from "../../ir/sdfg.js";
 import type { KernelMapping, PatternResult, StreamingInput, StreamPattern } from "./patterns.js";
 import { evalSize, stateOrder } from "./compute_state.js";
 import { catchingNotStreamable, NotStreamable } from "./not_streamable.js";
-import { safeDataNames } from "./safe_names.js";
+import { freshIdentifiers, safeDataNames } from "./safe_names.js";
 import { streamBundle } from "./stream_bundle.js";
 import { taskletAssignments, type ConnectorRead } from "./tasklet_code.js";
 
@@ -72,14 +71,7 @@ function raise(input: StreamingInput): PatternResult {
   const b = new SDFGBuilder(input.name);
   const sources: Record<string, string> = {};
   const kernels: KernelMapping[] = [];
-  const labels = new Set<string>();
-  const label = (base: string) => {
-    const clean = base.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "node";
-    let l = clean;
-    for (let k = 2; labels.has(l) || nameProblem(l) !== null; k++) l = `${clean}${k}`;
-    labels.add(l);
-    return l;
-  };
+  const label = freshIdentifiers(new Set<string>(), "node");
   const full = (data: string): StencilInput => ({ data, axes: [0, 1], boundary: { type: "constant", value: 0 } });
   const declared = new Set<string>();
   const declareFull = (data: string, dt: DType, transient: boolean) => {

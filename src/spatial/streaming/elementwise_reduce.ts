@@ -30,7 +30,7 @@ import { computeState, evalSize, stateOrder } from "./compute_state.js";
 import { streamBundle } from "./stream_bundle.js";
 import { catchingNotStreamable, NotStreamable } from "./not_streamable.js";
 import { taskletAssignments, type ConnectorRead } from "./tasklet_code.js";
-import { safeDataNames } from "./safe_names.js";
+import { freshIdentifiers, safeDataNames } from "./safe_names.js";
 
 export const ELEMENTWISE_REDUCE_PATTERN = "elementwise-reduce";
 
@@ -168,14 +168,7 @@ function raise(input: StreamingInput): PatternResult {
     if (role.kind === "scalar") b.addScalar(fresh, role.dtype, false);
     else b.addArray(fresh, role.dtype, role.kind === "full" ? domain : [outer]);
   };
-  const labels = new Set<string>();
-  const label = (base: string) => {
-    const clean = base.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "node";
-    let l = clean;
-    for (let k = 2; labels.has(l) || nameProblem(l) !== null; k++) l = `${clean}${k}`;
-    labels.add(l);
-    return l;
-  };
+  const label = freshIdentifiers(new Set<string>(), "node");
   const iterators = ["i", "j", "k"].slice(3 - rank);
   const kernels: KernelMapping[] = [];
   const sources: Record<string, string> = {};

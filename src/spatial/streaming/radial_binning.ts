@@ -24,7 +24,7 @@ import type { ProgramBundle, ProgramInput } from "../../frontend/load_program.js
 import type { PEdge, PExpr, PLoop, PNode, PRegion, PState, Program } from "../../ir/program.js";
 import type { RadialBinNode, SDFG } from "../../ir/sdfg.js";
 import { nameProblem } from "../../ir/names.js";
-import { safeDataNames } from "./safe_names.js";
+import { identifierText, safeDataNames } from "./safe_names.js";
 import type { PatternResult, StreamingInput, StreamPattern } from "./patterns.js";
 import { evalSize } from "./compute_state.js";
 import { NotStreamable } from "./not_streamable.js";
@@ -59,7 +59,7 @@ export function raiseRadialBinning(input: StreamingInput): PatternResult {
     const values = names.get(m.values)!;
     const output = names.get(m.output)!;
     // The node's label names the PE in generated code: the loop's label made an identifier.
-    const cleaned = m.loop.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+    const cleaned = identifierText(m.loop);
     const label = cleaned !== "" && nameProblem(cleaned) === null ? cleaned : "binning";
     const node: RadialBinNode = { kind: "radial-bin", id: 0, label, dtype: "float64", keys, values, n: m.n, bins: m.bins, output };
     const sdfg: SDFG = {

@@ -23,3 +23,22 @@ export function safeDataNames(data: string[]): Map<string, string> {
   }
   return names;
 }
+
+/** `text` made an identifier's body: runs of other characters become `_`, none at either end. */
+export function identifierText(text: string): string {
+  return text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+}
+
+/**
+ * A namer of fresh identifiers for generated code: `prefix` + the cleaned text (or `fallback`),
+ * numbered 2, 3, … while taken or not a safe name; every name it gives is added to `taken`.
+ */
+export function freshIdentifiers(taken: Set<string>, fallback: string): (text: string, prefix?: string) => string {
+  return (text, prefix = "") => {
+    const base = identifierText(text) || fallback;
+    let name = `${prefix}${base}`;
+    for (let k = 2; taken.has(name) || nameProblem(name) !== null; k++) name = `${prefix}${base}${k}`;
+    taken.add(name);
+    return name;
+  };
+}

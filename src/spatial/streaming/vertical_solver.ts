@@ -22,6 +22,7 @@ import type { ProgramBundle, ProgramInput } from "../../frontend/load_program.js
 import { isDType, type DType } from "../../ir/dtype.js";
 import { mapExpr, type Assignment, type Expr } from "../../ir/expr.js";
 import { nameProblem } from "../../ir/names.js";
+import { freshIdentifiers } from "./safe_names.js";
 import type { PLoop } from "../../ir/program.js";
 import type { DataDesc, SDFG, VerticalPhase, VerticalSolverNode, VerticalSweep, VerticalTap, VerticalValue } from "../../ir/sdfg.js";
 import { constantValue } from "./affine_index.js";
@@ -103,13 +104,8 @@ function raise(input: StreamingInput): PatternResult {
 
   // Names in generated code: arguments keep theirs (checked), values of the PE get their own.
   const used = new Set<string>(Object.keys(arrays));
-  const fresh = (prefix: string, data: string) => {
-    const base = data.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "x";
-    let name = `${prefix}${base}`;
-    for (let n = 2; used.has(name) || nameProblem(name) !== null; n++) name = `${prefix}${base}${n}`;
-    used.add(name);
-    return name;
-  };
+  const freshName = freshIdentifiers(used, "x");
+  const fresh = (prefix: string, data: string) => freshName(data, prefix);
   const argument = (data: string) => {
     const problem = nameProblem(data);
     if (problem) throw new NotStreamable(`argument ${problem}`);
