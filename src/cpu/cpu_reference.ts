@@ -11,6 +11,7 @@ import { linalgNodes, processNodesInOrder, verticalSolverNodes, type ReduceNode,
 import { emitLinalgReference, linalgReferenceInterface } from "./linalg_reference.js";
 import { emitVerticalReference, verticalReferenceInterface } from "./vertical_reference.js";
 import { emitReferenceReduction } from "./reference_reduction.js";
+import { emitReferenceMain } from "./reference_main.js";
 
 export interface ReferenceInterface {
   inputs: { name: string; shape: number[] }[];
@@ -62,55 +63,46 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
     w.many(helpers);
     w.line();
   }
-  w.block("int main(int argc, char** argv)", () => {
-    w.line('if (argc != 3) { std::fprintf(stderr, "usage: reference INPUT_DIR OUTPUT_DIR\\n"); return 2; }');
-    w.line("const std::string in_dir_ = argv[1], out_dir_ = argv[2];");
-    w.block("try", () => {
-      const fedBack = new Set(Object.values(sdfg.timeLoop?.feedback ?? {}));
-      for (const { name, shape } of iface.inputs) {
-        const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
-        const qualifier = fedBack.has(name) ? "" : "const ";
-        if (sdfg.arrays[name]!.kind === "scalar") w.line(`${qualifier}${T} ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {})[0];`);
-        else w.line(`${qualifier}std::vector<${T}> ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}});`);
-      }
-      for (const s of all) {
-        const name = outputData(sdfg, s);
-        const size = s.kind === "reduce" ? s.domain.slice(0, s.domain.length - s.reducedAxes).reduce((a, b) => a * b, 1) : s.domain.reduce((a, b) => a * b, 1);
-        w.line(`std::vector<${DTYPE_INFO[s.dtype].cType}> ${name}(${size});`);
-      }
-      // Timed: the computation only (not loading or saving), like the emulated hosts' kernel time.
-      w.line("const auto start_ = std::chrono::steady_clock::now();");
-      w.line("const std::clock_t cpu_start_ = std::clock();");
-      const loop = sdfg.timeLoop;
-      if (loop) {
-        w.comment(`Time loop: ${loop.steps} steps, then ${Object.entries(loop.feedback).map(([o, i]) => `${o} → ${i}`).join(", ")} before the next.`);
-        w.block(`for (int step_ = 0; step_ < ${loop.steps}; ++step_)`, () => {
-          for (const s of all) emitProcessLoop(w, sdfg, s, sources[s.label], order);
-          // An input no stencil reads is not loaded, and feeding it back changes nothing.
-          const loaded = new Set(iface.inputs.map((x) => x.name));
-          for (const [o, i] of Object.entries(loop.feedback)) if (loaded.has(i)) w.line(`if (step_ + 1 < ${loop.steps}) ${i} = ${o};`);
-        });
-      } else {
+  emitReferenceMain(w, () => {
+    const fedBack = new Set(Object.values(sdfg.timeLoop?.feedback ?? {}));
+    for (const { name, shape } of iface.inputs) {
+      const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
+      const qualifier = fedBack.has(name) ? "" : "const ";
+      if (sdfg.arrays[name]!.kind === "scalar") w.line(`${qualifier}${T} ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {})[0];`);
+      else w.line(`${qualifier}std::vector<${T}> ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}});`);
+    }
+    for (const s of all) {
+      const name = outputData(sdfg, s);
+      const size = s.kind === "reduce" ? s.domain.slice(0, s.domain.length - s.reducedAxes).reduce((a, b) => a * b, 1) : s.domain.reduce((a, b) => a * b, 1);
+      w.line(`std::vector<${DTYPE_INFO[s.dtype].cType}> ${name}(${size});`);
+    }
+    // Timed: the computation only (not loading or saving), like the emulated hosts' kernel time.
+    w.line("const auto start_ = std::chrono::steady_clock::now();");
+    w.line("const std::clock_t cpu_start_ = std::clock();");
+    const loop = sdfg.timeLoop;
+    if (loop) {
+      w.comment(`Time loop: ${loop.steps} steps, then ${Object.entries(loop.feedback).map(([o, i]) => `${o} → ${i}`).join(", ")} before the next.`);
+      w.block(`for (int step_ = 0; step_ < ${loop.steps}; ++step_)`, () => {
         for (const s of all) emitProcessLoop(w, sdfg, s, sources[s.label], order);
+        // An input no stencil reads is not loaded, and feeding it back changes nothing.
+        const loaded = new Set(iface.inputs.map((x) => x.name));
+        for (const [o, i] of Object.entries(loop.feedback)) if (loaded.has(i)) w.line(`if (step_ + 1 < ${loop.steps}) ${i} = ${o};`);
+      });
+    } else {
+      for (const s of all) emitProcessLoop(w, sdfg, s, sources[s.label], order);
+    }
+    w.line("const double seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
+    w.line("const double cpu_seconds_ = static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC;");
+    w.line('std::printf("kernel: %.6f s, CPU %.6f s (all threads)\\n", seconds_, cpu_seconds_);');
+    const returned = new Set(sdfg.returnedInputs ?? []);
+    for (const { name, shape } of iface.outputs) {
+      const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
+      if (returned.has(name)) {
+        w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${name}.npy", {${shape.join(", ")}}, sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}}).data()); // an input returned unchanged`);
+        continue;
       }
-      w.line("const double seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
-      w.line("const double cpu_seconds_ = static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC;");
-      w.line('std::printf("kernel: %.6f s, CPU %.6f s (all threads)\\n", seconds_, cpu_seconds_);');
-      const returned = new Set(sdfg.returnedInputs ?? []);
-      for (const { name, shape } of iface.outputs) {
-        const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
-        if (returned.has(name)) {
-          w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${name}.npy", {${shape.join(", ")}}, sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}}).data()); // an input returned unchanged`);
-          continue;
-        }
-        w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${name}.npy", {${shape.join(", ")}}, ${name}.data());`);
-      }
-    });
-    w.block("catch (const std::exception& e_)", () => {
-      w.line('std::fprintf(stderr, "error: %s\\n", e_.what());');
-      w.line("return 2;");
-    });
-    w.line("return 0;");
+      w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${name}.npy", {${shape.join(", ")}}, ${name}.data());`);
+    }
   });
   return w.toString();
 }

@@ -15,6 +15,7 @@ import { MAX_IDENTITY } from "../hls/binning_pe_code.js";
 import { BIN_COPIES } from "../spatial/linalg/lower_linalg.js";
 import { DOT_INTERLEAVE } from "../spatial/linalg/lower_linalg.js";
 import type { ReferenceInterface } from "./cpu_reference.js";
+import { emitInputLoads, emitReferenceMain } from "./reference_main.js";
 
 export function linalgReferenceInterface(sdfg: SDFG): ReferenceInterface {
   const nodes = linalgNodes(sdfg.states[0]!);
@@ -40,42 +41,33 @@ export function emitLinalgReference(sdfg: SDFG, sources: Record<string, string>,
   for (const h of ["chrono", "cstdio", "ctime", "stdexcept", "string", "vector"]) w.directive(`#include <${h}>`);
   w.directive('#include "sdfg_npy.h"');
   w.line();
-  w.block("int main(int argc, char** argv)", () => {
-    w.line('if (argc != 3) { std::fprintf(stderr, "usage: reference INPUT_DIR OUTPUT_DIR\\n"); return 2; }');
-    w.line("const std::string in_dir_ = argv[1], out_dir_ = argv[2];");
-    w.block("try", () => {
-      emitInputLoads(w, sdfg, iface.inputs);
-      const nodes = linalgNodes(sdfg.states[0]!);
-      for (const n of nodes) {
-        const d = sdfg.arrays[n.output]!;
-        const size = d.kind === "array" ? d.shape.map(Number).reduce((a, b) => a * b, 1) : 1;
-        w.line(`std::vector<${DTYPE_INFO[n.dtype].cType}> ${n.output}(${size});`);
-      }
-      w.line("const auto start_ = std::chrono::steady_clock::now();");
-      w.line("const std::clock_t cpu_start_ = std::clock();");
-      for (const n of nodes) {
-        w.line();
-        emitSourceComment(w, n.label, sources[n.label]);
-        if (n.kind === "matmul") emitMatMul(w, n);
-        else if (n.kind === "rank-update") emitRankUpdate(w, n);
-        else if (n.kind === "vector-sum") emitVectorSum(w, n);
-        else if (n.kind === "radial-bin") emitRadialBin(w, n, vectorWidth);
-        else if (n.transposed) emitTransposedMatVec(w, n);
-        else emitMatVec(w, n, vectorWidth);
-      }
-      w.line("const double seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
-      w.line("const double cpu_seconds_ = static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC;");
-      w.line('std::printf("kernel: %.6f s, CPU %.6f s (all threads)\\n", seconds_, cpu_seconds_);');
-      for (const { name, shape } of iface.outputs) {
-        const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
-        w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${name}.npy", {${shape.join(", ")}}, ${name}.data());`);
-      }
-    });
-    w.block("catch (const std::exception& e_)", () => {
-      w.line('std::fprintf(stderr, "error: %s\\n", e_.what());');
-      w.line("return 2;");
-    });
-    w.line("return 0;");
+  emitReferenceMain(w, () => {
+    emitInputLoads(w, sdfg, iface.inputs);
+    const nodes = linalgNodes(sdfg.states[0]!);
+    for (const n of nodes) {
+      const d = sdfg.arrays[n.output]!;
+      const size = d.kind === "array" ? d.shape.map(Number).reduce((a, b) => a * b, 1) : 1;
+      w.line(`std::vector<${DTYPE_INFO[n.dtype].cType}> ${n.output}(${size});`);
+    }
+    w.line("const auto start_ = std::chrono::steady_clock::now();");
+    w.line("const std::clock_t cpu_start_ = std::clock();");
+    for (const n of nodes) {
+      w.line();
+      emitSourceComment(w, n.label, sources[n.label]);
+      if (n.kind === "matmul") emitMatMul(w, n);
+      else if (n.kind === "rank-update") emitRankUpdate(w, n);
+      else if (n.kind === "vector-sum") emitVectorSum(w, n);
+      else if (n.kind === "radial-bin") emitRadialBin(w, n, vectorWidth);
+      else if (n.transposed) emitTransposedMatVec(w, n);
+      else emitMatVec(w, n, vectorWidth);
+    }
+    w.line("const double seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
+    w.line("const double cpu_seconds_ = static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC;");
+    w.line('std::printf("kernel: %.6f s, CPU %.6f s (all threads)\\n", seconds_, cpu_seconds_);');
+    for (const { name, shape } of iface.outputs) {
+      const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
+      w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${name}.npy", {${shape.join(", ")}}, ${name}.data());`);
+    }
   });
   return w.toString();
 }
@@ -158,13 +150,4 @@ function emitRadialBin(w: CodeWriter, n: RadialBinNode, W: number): void {
     writeBinMerge(w, { sum: "sum_", count: "count_", copies: C, bin: "k_", mean: "m_" });
     w.line(`${n.output}[k_] = m_;`);
   });
-}
-
-/** The reference's inputs read from `<input>.npy` in `in_dir_`: a scalar as a value, an array as a vector. */
-export function emitInputLoads(w: CodeWriter, sdfg: SDFG, inputs: readonly { name: string; shape: readonly number[] }[]): void {
-  for (const { name, shape } of inputs) {
-    const T = DTYPE_INFO[sdfg.arrays[name]!.dtype].cType;
-    if (sdfg.arrays[name]!.kind === "scalar") w.line(`const ${T} ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {})[0];`);
-    else w.line(`const std::vector<${T}> ${name} = sdfg_npy::load<${T}>(in_dir_ + "/${name}.npy", {${shape.join(", ")}});`);
-  }
 }

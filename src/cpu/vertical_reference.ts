@@ -11,7 +11,7 @@ import { literal } from "../hls/linalg_code.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { verticalSolverNodes, type SDFG } from "../ir/sdfg.js";
 import type { ReferenceInterface } from "./cpu_reference.js";
-import { emitInputLoads } from "./linalg_reference.js";
+import { emitInputLoads, emitReferenceMain } from "./reference_main.js";
 
 export function verticalReferenceInterface(sdfg: SDFG): ReferenceInterface {
   const n = verticalSolverNodes(sdfg.states[0]!)[0]!;
@@ -39,70 +39,61 @@ export function emitVerticalReference(sdfg: SDFG, sources: Record<string, string
   for (const h of ["chrono", "cmath", "cstdio", "ctime", "stdexcept", "string", "vector"]) w.directive(`#include <${h}>`);
   w.directive('#include "sdfg_npy.h"');
   w.line();
-  w.block("int main(int argc, char** argv)", () => {
-    w.line('if (argc != 3) { std::fprintf(stderr, "usage: reference INPUT_DIR OUTPUT_DIR\\n"); return 2; }');
-    w.line("const std::string in_dir_ = argv[1], out_dir_ = argv[2];");
-    w.block("try", () => {
-      emitInputLoads(w, sdfg, iface.inputs);
-      // Each sweep's results, whole arrays (k innermost): res<sweep>_<n>_.
-      const resultArray = new Map<string, string>();
-      n.sweeps.forEach((s, si) => s.results.forEach((r, ri) => {
-        const name = `res${si}_${ri}_`;
-        w.line(`std::vector<${T}> ${name}(${I * J * K}, ${zero}); // ${quoteUserText(r.data)} from sweep ${si}`);
-        resultArray.set(`${si}:${r.data}`, name);
-      }));
-      w.line("const auto start_ = std::chrono::steady_clock::now();");
-      w.line("const std::clock_t cpu_start_ = std::clock();");
-      n.sweeps.forEach((s, si) => {
-        w.line();
-        w.comment(`Sweep ${si}: k ${s.direction}wards. ${quoteUserText(sources[n.label] ?? "")}`);
-        {
-          const carried = s.values.filter((v) => v.previous);
-          for (const v of carried) w.line(`std::vector<${T}> ${v.previous}_plane_(${I * J}, ${zero}); // ${quoteUserText(v.data)} of the previous plane`);
-          w.block(`for (int kk_ = 0; kk_ < ${K}; ++kk_)`, () => {
-            w.line(`const int k_ = ${s.direction === "up" ? "kk_" : `${K - 1} - kk_`};`);
-            w.block(`for (int i_ = 0; i_ < ${I}; ++i_)`, () => w.block(`for (int j_ = 0; j_ < ${J}; ++j_)`, () => {
-              w.line(`const int c_ = i_ * ${J} + j_;`);
-              for (const t of s.taps) {
-                // An earlier sweep's result, or an input array at the tap's offset.
-                const earlier = [...n.sweeps.keys()].filter((x) => x < si).reverse().map((x) => resultArray.get(`${x}:${t.data}`)).find((x) => x !== undefined);
-                const d = sdfg.arrays[t.data];
-                const S = earlier || !d || d.kind !== "array" ? J : Number(d.shape[1]);
-                const [di, dj, dk] = t.offset;
-                const index = `((i_ + ${di}) * ${S} + (j_ + ${dj})) * ${K} + (k_ + ${dk})`;
-                w.line(`const ${T} ${t.name} = (k_ >= ${t.planes[0]} && k_ <= ${t.planes[1]}) ? ${earlier ?? t.data}[${index}] : ${zero};`);
-              }
-              for (const v of carried) w.line(`const ${T} ${v.previous} = ${v.previous}_plane_[c_];`);
-              for (const v of s.values) w.line(`${T} ${v.name} = ${v.initial ?? v.previous ?? zero}; // ${quoteUserText(v.data)}`);
-              const values = new Set(s.values.map((v) => v.name));
-              for (const ph of s.phases) {
-                w.comment(escapeUnsafe(ph.source));
-                w.block(`if (k_ >= ${Math.min(ph.from, ph.to)} && k_ <= ${Math.max(ph.from, ph.to)})`, () => {
-                  for (const a of ph.code) {
-                    const text = printCExpr(a.value, ctx);
-                    w.line(values.has(a.target) ? `${a.target} = ${text};` : `const ${T} ${a.target} = ${text};`);
-                  }
-                });
-              }
-              for (const v of carried) w.line(`${v.previous}_plane_[c_] = ${v.name};`);
-              s.results.forEach((r) => w.line(`${resultArray.get(`${si}:${r.data}`)}[c_ * ${K} + k_] = ${r.name};`));
-            }));
-          });
-        }
-      });
-      w.line("const double seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
-      w.line("const double cpu_seconds_ = static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC;");
-      w.line('std::printf("kernel: %.6f s, CPU %.6f s (all threads)\\n", seconds_, cpu_seconds_);');
-      for (const o of n.outputs) {
-        const si = n.sweeps.map((s, x) => (s.results.some((r) => r.data === o.data) ? x : -1)).reduce((a, b) => Math.max(a, b)); // the last sweep writing it
-        w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${o.array}.npy", {${I}, ${J}, ${K}}, ${resultArray.get(`${si}:${o.data}`)}.data());`);
+  emitReferenceMain(w, () => {
+    emitInputLoads(w, sdfg, iface.inputs);
+    // Each sweep's results, whole arrays (k innermost): res<sweep>_<n>_.
+    const resultArray = new Map<string, string>();
+    n.sweeps.forEach((s, si) => s.results.forEach((r, ri) => {
+      const name = `res${si}_${ri}_`;
+      w.line(`std::vector<${T}> ${name}(${I * J * K}, ${zero}); // ${quoteUserText(r.data)} from sweep ${si}`);
+      resultArray.set(`${si}:${r.data}`, name);
+    }));
+    w.line("const auto start_ = std::chrono::steady_clock::now();");
+    w.line("const std::clock_t cpu_start_ = std::clock();");
+    n.sweeps.forEach((s, si) => {
+      w.line();
+      w.comment(`Sweep ${si}: k ${s.direction}wards. ${quoteUserText(sources[n.label] ?? "")}`);
+      {
+        const carried = s.values.filter((v) => v.previous);
+        for (const v of carried) w.line(`std::vector<${T}> ${v.previous}_plane_(${I * J}, ${zero}); // ${quoteUserText(v.data)} of the previous plane`);
+        w.block(`for (int kk_ = 0; kk_ < ${K}; ++kk_)`, () => {
+          w.line(`const int k_ = ${s.direction === "up" ? "kk_" : `${K - 1} - kk_`};`);
+          w.block(`for (int i_ = 0; i_ < ${I}; ++i_)`, () => w.block(`for (int j_ = 0; j_ < ${J}; ++j_)`, () => {
+            w.line(`const int c_ = i_ * ${J} + j_;`);
+            for (const t of s.taps) {
+              // An earlier sweep's result, or an input array at the tap's offset.
+              const earlier = [...n.sweeps.keys()].filter((x) => x < si).reverse().map((x) => resultArray.get(`${x}:${t.data}`)).find((x) => x !== undefined);
+              const d = sdfg.arrays[t.data];
+              const S = earlier || !d || d.kind !== "array" ? J : Number(d.shape[1]);
+              const [di, dj, dk] = t.offset;
+              const index = `((i_ + ${di}) * ${S} + (j_ + ${dj})) * ${K} + (k_ + ${dk})`;
+              w.line(`const ${T} ${t.name} = (k_ >= ${t.planes[0]} && k_ <= ${t.planes[1]}) ? ${earlier ?? t.data}[${index}] : ${zero};`);
+            }
+            for (const v of carried) w.line(`const ${T} ${v.previous} = ${v.previous}_plane_[c_];`);
+            for (const v of s.values) w.line(`${T} ${v.name} = ${v.initial ?? v.previous ?? zero}; // ${quoteUserText(v.data)}`);
+            const values = new Set(s.values.map((v) => v.name));
+            for (const ph of s.phases) {
+              w.comment(escapeUnsafe(ph.source));
+              w.block(`if (k_ >= ${Math.min(ph.from, ph.to)} && k_ <= ${Math.max(ph.from, ph.to)})`, () => {
+                for (const a of ph.code) {
+                  const text = printCExpr(a.value, ctx);
+                  w.line(values.has(a.target) ? `${a.target} = ${text};` : `const ${T} ${a.target} = ${text};`);
+                }
+              });
+            }
+            for (const v of carried) w.line(`${v.previous}_plane_[c_] = ${v.name};`);
+            s.results.forEach((r) => w.line(`${resultArray.get(`${si}:${r.data}`)}[c_ * ${K} + k_] = ${r.name};`));
+          }));
+        });
       }
     });
-    w.block("catch (const std::exception& e_)", () => {
-      w.line('std::fprintf(stderr, "error: %s\\n", e_.what());');
-      w.line("return 2;");
-    });
-    w.line("return 0;");
+    w.line("const double seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();");
+    w.line("const double cpu_seconds_ = static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC;");
+    w.line('std::printf("kernel: %.6f s, CPU %.6f s (all threads)\\n", seconds_, cpu_seconds_);');
+    for (const o of n.outputs) {
+      const si = n.sweeps.map((s, x) => (s.results.some((r) => r.data === o.data) ? x : -1)).reduce((a, b) => Math.max(a, b)); // the last sweep writing it
+      w.line(`sdfg_npy::save<${T}>(out_dir_ + "/${o.array}.npy", {${I}, ${J}, ${K}}, ${resultArray.get(`${si}:${o.data}`)}.data());`);
+    }
   });
   return w.toString();
 }
