@@ -19,6 +19,7 @@ import type { ProjectFiles } from "../targets/project_files.js";
 import type { ProgramBundle } from "../frontend/load_program.js";
 import type { SpatialOptions } from "../spatial/pipeline.js";
 import { emulate } from "./emulate.js";
+import { EMULATION_OPTIMIZATION } from "../targets/vitis_project.js";
 import { ONCHIP_LIMIT_BYTES, sdfgCpuProject, sdfgIntelProject, sdfgVitisProject, type SdfgBundle } from "../targets/sdfg_program.js";
 
 
@@ -49,7 +50,7 @@ export interface SdfgEmulation {
   failure?: string;
 }
 
-const FLAGS = ["-std=c++17", "-O2", "-Wno-unknown-pragmas", "-Wno-unused-variable", "-Wno-unused-but-set-variable", "-pthread", "-DSDFG_FPGA_SIM"];
+const FLAGS = ["-std=c++17", EMULATION_OPTIMIZATION, "-Wno-unknown-pragmas", "-Wno-unused-variable", "-Wno-unused-but-set-variable", "-pthread", "-DSDFG_FPGA_SIM"];
 
 /** NumPy comparison tolerance by element type (the fp32 1e-4, fp64 1e-9; others exact). */
 export function tolerance(t: PDType): { rtol: number; atol: number } {

@@ -15,6 +15,7 @@ import { SIM_DIR } from "../package_root.js";
 import { memoryBanks, type Platform } from "../platform/platform.js";
 import type { ProjectFiles } from "./project_files.js";
 import { sdfgIntelDataflowProject } from "./sdfg_intel_dataflow.js";
+import { EMULATION_OPTIMIZATION } from "./vitis_project.js";
 
 export const SDFG_KERNEL = "sdfg_kernel";
 
@@ -347,7 +348,7 @@ export function sdfgVitisProject(b: SdfgBundle, platform: Platform): ProjectFile
     "host/host: host/host.cpp",
     "\tg++ -std=c++17 -O2 -Isim/include -I$(XILINX_XRT)/include -o $@ $< -L$(XILINX_XRT)/lib -lxrt_coreutil -pthread",
     "sim: host/host.cpp",
-    "\tg++ -std=c++17 -O2 -DSDFG_FPGA_SIM -Wno-unknown-pragmas -Isim/include -o host/host_sim $<",
+    `\tg++ -std=c++17 ${EMULATION_OPTIMIZATION} -DSDFG_FPGA_SIM -Wno-unknown-pragmas -Isim/include -o host/host_sim $<`,
     ".PHONY: all sim",
     "",
   ].join("\n"));
@@ -444,7 +445,7 @@ export function intelSdfgMakefile(b: SdfgBundle, platform: Platform, what: strin
     "host/host: host/host.cpp",
     "\tg++ -std=c++17 -O2 -Isim/include $$(aocl compile-config) -o $@ $< $$(aocl link-config)",
     "sim: host/host.cpp",
-    "\tg++ -std=c++17 -O2 -DSDFG_FPGA_SIM -Wno-unknown-pragmas -Isim/include -o host/host_sim $<",
+    `\tg++ -std=c++17 ${EMULATION_OPTIMIZATION} -DSDFG_FPGA_SIM -Wno-unknown-pragmas -Isim/include -o host/host_sim $<`,
     ".PHONY: all emulator sim",
     "",
   ].join("\n");
