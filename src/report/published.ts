@@ -11,6 +11,9 @@
 //    systolic gemm and convolutions on Arria 10 and Stratix 10. They are not stencils: the
 //    inline 'multiply-add' program has their operator count per lane (one multiply-add), and only
 //    their DSPs are compared (dspOnly).
+//  * HPCC FPGA's GEMM results (pc2/HPCC_FPGA): the lane count (kernels x GEMM_SIZE^3), clock,
+//    GFLOP/s and DSP/LUT/BRAM counts on the 520N and the U280; the same inline program stands in
+//    for their lanes, so the U280 row checks the UltraScale+ cost of a multiply-add (PG060).
 // Where P is not given:
 //  * P is INFERRED from the published GOp/s at the clock used (P = GOp/s / (op/cell x W x clock),
 //    rounded). The GOp/s ratio therefore checks only the cycle model (pipeline fill, passes,
@@ -85,6 +88,9 @@ const AN870_GOPS = (4 * 32768 * 4096 * 15360) / 42.455 / 1e9;
 
 const T2SP = "IntelLabs/t2sp, t2s/tests/performance";
 const T2SP_PROXY = "one fp32 multiply-add per lane (2 op, inline 'multiply-add'), W x P lanes = GFLOP/s / (2 x fmax): it checks the DSPs of a multiply-add and the lane count only; the array's operand buffers and drains (the published ALMs and RAM blocks) have no counterpart in it";
+const HPCC = "pc2/HPCC_FPGA, docs/source/GEMM/results/gemm-1-0.csv (GEMM 1.0, fp32) with docs/source/GEMM/index.rst (a GEMM_SIZE x GEMM_SIZE block product, GEMM_SIZE^3 multiply-adds, starts every cycle)";
+const HPCC_PROXY = "one fp32 multiply-add per lane (2 op, inline 'multiply-add'), W x P = the published lane count: it checks the DSPs of a multiply-add only; the kernels' block buffers, loads and the alpha/beta update (the published LUTs/ALMs and BRAMs/M20Ks) have no counterpart in it";
+const HPCC_GOPS = "GOp/s not compared: the proxy runs its lanes every cycle, so it gives 2 x lanes x clock; the published kernels load each block before multiplying it (two pipelines that run one after the other, index.rst) and reach 83-88 % of that, a phase the proxy does not have";
 const T2SP_GOPS = "GOp/s not compared: the lanes come from the published GFLOP/s, and the proxy streams its array through memory once per P steps where the systolic array reuses each operand on chip, so its memory bound says nothing about the published design";
 
 export const PUBLISHED: PublishedDesign[] = [
@@ -105,6 +111,8 @@ export const PUBLISHED: PublishedDesign[] = [
   { id: "t2sp-conv-a10", source: `${T2SP}/conv/README.md: fp32 convolution on Arria 10 GX 1150 at 237 MHz, 605 GFLOP/s, 1,285 DSPs, 205,346 ALMs, 1,366 RAM blocks (aoc 19.4)`, program: "multiply-add", platform: "a10gx", dimensions: [1024, 1024], vectorWidth: 16, clockMHz: 237, published: { gops: 605, dsp: 1285, alm: 205346, m20k: 1366 }, differs: T2SP_PROXY, dspOnly: T2SP_GOPS },
   { id: "t2sp-conv-s10", source: `${T2SP}/conv/README.md: fp32 convolution on Stratix 10 SX 2800 at 211 MHz, 1,509 GFLOP/s, 3,584 DSPs, 490,817 ALMs, 3,447 RAM blocks (aoc 19.2)`, program: "multiply-add", platform: "520n", dimensions: [1024, 1024], vectorWidth: 16, clockMHz: 211, published: { gops: 1509, dsp: 3584, alm: 490817, m20k: 3447 }, differs: T2SP_PROXY, dspOnly: T2SP_GOPS },
   { id: "t2sp-capsule-a10", source: `${T2SP}/capsule/README.md: fp32 capsule convolution on Arria 10 GX 1150 at 224 MHz, 568 GFLOP/s, 1,315 DSPs, 215,444 ALMs, 2,225 RAM blocks (aoc 19.4)`, program: "multiply-add", platform: "a10gx", dimensions: [1024, 1024], vectorWidth: 16, clockMHz: 224, published: { gops: 568, dsp: 1315, alm: 215444, m20k: 2225 }, differs: T2SP_PROXY, dspOnly: T2SP_GOPS },
+  { id: "hpcc-gemm-u280", source: `${HPCC}: Alveo U280 (HBM2, Vitis 2019.2), 3 kernels of GEMM_SIZE 8 = 3 x 8^3 = 1,536 multiply-adds a cycle at 236 MHz, 603.86 GFLOP/s, 7,683 DSPs, 499,002 LUTs, 666 BRAMs`, program: "multiply-add", platform: "u280", dimensions: [1024, 1024], vectorWidth: 16, replicas: 96, clockMHz: 236, published: { gops: 603.86, dsp: 7683, alm: 499002, m20k: 666 }, differs: HPCC_PROXY, dspOnly: HPCC_GOPS },
+  { id: "hpcc-gemm-520n", source: `${HPCC}: Bittware 520N (SDK 21.2, BSP 20.4.0_hpc), 5 kernels of GEMM_SIZE 8 = 5 x 8^3 = 2,560 multiply-adds a cycle at 273.07 MHz, 1,232.50 GFLOP/s, 3,318 DSPs, 310,564 ALMs, 8,321 M20Ks`, program: "multiply-add", platform: "520n", dimensions: [1024, 1024], vectorWidth: 16, replicas: 160, clockMHz: 273.07, published: { gops: 1232.5, dsp: 3318, alm: 310564, m20k: 8321 }, differs: HPCC_PROXY, dspOnly: HPCC_GOPS },
   { id: "t2sp-capsule-s10", source: `${T2SP}/capsule/README.md: fp32 capsule convolution on Stratix 10 SX 2800 at 219 MHz, 885 GFLOP/s, 3,584 DSPs, 627,618 ALMs, 4,672 RAM blocks, '56% DSP efficiency' (aoc 19.2)`, program: "multiply-add", platform: "520n", dimensions: [1024, 1024], vectorWidth: 16, clockMHz: 219, published: { gops: 885, dsp: 3584, alm: 627618, m20k: 4672 }, differs: T2SP_PROXY, dspOnly: T2SP_GOPS,
     outlier: "the README gives this design 56 % DSP efficiency: 3,584 DSPs do the work of 2,020 multiply-add lanes at 219 MHz. Lanes inferred from the GFLOP/s count only the working DSPs, so the DSP ratio is that efficiency, not a cost the model misprices (its A10 twin, at 96 % efficiency, agrees)" },
 ];

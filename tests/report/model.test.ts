@@ -218,6 +218,14 @@ describe("published designs (bench/published.mjs)", () => {
     for (const r of withDsp.filter((x) => Math.abs(x.dspRatio! - 1) > 0.35)) expect(r.design.outlier).toBeTruthy();
   });
 
+  it("HPCC FPGA's gemm on the U280: 3 x 8^3 lanes of a multiply-add at 5 DSP48E2 each (PG060: multiply 3, add 2)", () => {
+    const g = rows.find((r) => r.design.id === "hpcc-gemm-u280")!;
+    // 96 x 16 = 1,536 lanes, as published; UltraScale+ has no floating-point multiply-add, so 1,536 x (3 + 2) = 7,680.
+    expect(g.replicas * g.design.vectorWidth).toBe(1536);
+    expect(g.report.resources.find((x) => x.resource === "dsp")!.used).toBe(7680);
+    expect(g.dspRatio).toBeCloseTo(7680 / 7683, 10);
+  });
+
   it("names a program in stencils/ or an inline one, and a board in platforms/", () => {
     for (const d of PUBLISHED) {
       if (INLINE_PROGRAMS[d.program]) continue;
