@@ -106,9 +106,9 @@ describe("bad input", () => {
 });
 
 describe("sdfg-fpga platforms", () => {
-  it("lists the five boards", async () => {
+  it("lists the six boards", async () => {
     const r = await cli(["platforms"]);
     expect(r.exitCode).toBe(0);
-    for (const s of ["u250", "u280", "u55c", "u50", "520n"]) expect(r.stdout).toMatch(new RegExp(`^${s}\\s`, "m"));
+    for (const s of ["u250", "u280", "u55c", "u50", "520n", "a10gx"]) expect(r.stdout).toMatch(new RegExp(`^${s}\\s`, "m"));
   });
 });

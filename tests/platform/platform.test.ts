@@ -35,7 +35,7 @@ function userError(f: () => unknown): UserError {
 describe("platforms", () => {
   it("every file validates and the list is sorted by shortName", () => {
     for (const f of readdirSync(PLATFORMS_DIR).filter((x) => x.endsWith(".json"))) expect(() => loadPlatformFile(join(PLATFORMS_DIR, f))).not.toThrow();
-    expect(listPlatforms().map((p) => p.shortName)).toEqual(["520n", "u250", "u280", "u50", "u55c"]);
+    expect(listPlatforms().map((p) => p.shortName)).toEqual(["520n", "a10gx", "u250", "u280", "u50", "u55c"]);
   });
 
   it("resolves short names, long names and platform ids", () => {
@@ -50,7 +50,7 @@ describe("platforms", () => {
   it("refuses an unknown name listing the known ones", () => {
     const e = userError(() => loadPlatform("vu9p"));
     expect(e.where).toBe("--platform");
-    expect(e.detail).toBe("unknown platform 'vu9p' (known: 520n, u250, u280, u50, u55c)");
+    expect(e.detail).toBe("unknown platform 'vu9p' (known: 520n, a10gx, u250, u280, u50, u55c)");
   });
 
   it("carries the board data of the design notes", () => {
@@ -66,6 +66,8 @@ describe("platforms", () => {
     expect(s10.resources.bramKind).toBe("M20K");
     expect(peakBandwidthGBs(preferredMemory(s10))).toBeCloseTo(76.8, 6);
     expect(peakBandwidthGBs(preferredMemory(loadPlatform("u250")))).toBeCloseTo(77, 6);
+    // Arria 10 GX 1150 (UG 683526 table 16; 1,518 DSPs as the T2SP Quartus figures count them).
+    expect(loadPlatform("a10gx").resources).toMatchObject({ lut: 427200, ff: 1708800, bram: 2713, dsp: 1518, uram: 0 });
   });
 
   it("lists memory banks with HBM first", () => {
