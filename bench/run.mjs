@@ -245,7 +245,7 @@ await benchRtl();
   const hbm = u280.memory.find((m) => m.kind === "HBM");
   for (const precision of ["float64", "float32"]) {
     const { P, W } = largestSystolicFit(u280, 1024, 1024, precision);
-    const f = gemmSystolicModel({ n: 1024, m: 1024, k: 1024, P, W, clockMHz: u280.clockMHz, precision, portBytesPerSecond: hbm.bandwidthGBsPerBank * 1e9 });
+    const f = gemmSystolicModel({ n: 1024, m: 1024, k: 1024, P, W, clockMHz: u280.clockMHz, precision, family: "xilinx-ultrascale+", portBytesPerSecond: hbm.bandwidthGBsPerBank * 1e9 });
     const compute = (2 * 1024 ** 3) / f.computeSeconds / 1e9;
     console.log(`gemm 1024^3 ${precision} systolic on ${u280.shortName} at ${u280.clockMHz} MHz, P=${P} x W=${W} (${f.dsps} DSPs): ${f.cycles} cycles, ${fmt(compute)} GOp/s compute-bound, ${fmt(f.gops)} GOp/s with B from one HBM channel (${f.boundBy}-bound); published: ${PUBLISHED_GEMM.gflops[precision]} GFLOP/s (${PUBLISHED_GEMM.source})`);
   }

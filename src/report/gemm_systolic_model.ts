@@ -5,19 +5,14 @@
 // next to the published figure of the design it follows (PUBLISHED_GEMM).
 
 import type { Platform } from "../platform/platform.js";
+import { costFamily, multiplyAddDsps, type CostFamily } from "./operator_costs.js";
 
-/**
- * DSP slices per multiply-add lane: a full-DSP floating-point multiplier plus adder of the
- * Xilinx Floating-Point Operator (PG060) — single 3 + 2, double 11 + 3. An estimate: what HLS
- * binds depends on the clock target and the device.
- */
-export const DSP_PER_LANE = { float32: 5, float64: 14 } as const;
 /** Share of a board's DSPs a design can use before routing fails (the FPGA'20 design stopped short of all). */
 export const USABLE_DSP_FRACTION = 0.8;
 /** Widest memory word a port moves per cycle (a 512-bit AXI port). */
 export const PORT_BYTES = 64;
 
-export type GemmPrecision = keyof typeof DSP_PER_LANE;
+export type GemmPrecision = "float32" | "float64";
 
 /**
  * The published figure: de Fine Licht, Kwasniewski, Hoefler, "Flexible Communication Avoiding
@@ -39,6 +34,8 @@ export interface GemmSystolicInput {
   W: number;
   clockMHz: number;
   precision: GemmPrecision;
+  /** Device family whose operator table prices a multiply-add lane (operator_costs.ts). */
+  family: CostFamily;
   /** Bytes per second the port that re-reads B sustains; unbounded when absent. */
   portBytesPerSecond?: number;
 }
@@ -71,13 +68,13 @@ export function gemmSystolicModel(x: GemmSystolicInput): GemmSystolicFigures {
   const seconds = Math.max(computeSeconds, memorySeconds);
   return {
     cycles, computeSeconds, memorySeconds, seconds, boundBy: memorySeconds > computeSeconds ? "memory" : "compute",
-    gops: (2 * n * m * k) / seconds / 1e9, dsps: P * W * DSP_PER_LANE[x.precision],
+    gops: (2 * n * m * k) / seconds / 1e9, dsps: P * W * multiplyAddDsps(x.precision, x.family),
   };
 }
 
 /** The largest P x W (then the widest W) whose lanes fit the board's usable DSPs and the sizes. */
 export function largestSystolicFit(platform: Platform, n: number, m: number, precision: GemmPrecision): { P: number; W: number } {
-  const lanes = Math.floor((platform.resources.dsp * USABLE_DSP_FRACTION) / DSP_PER_LANE[precision]);
+  const lanes = Math.floor((platform.resources.dsp * USABLE_DSP_FRACTION) / multiplyAddDsps(precision, costFamily(platform.vendor)));
   const bytes = precision === "float64" ? 8 : 4;
   let best = { P: 1, W: 1 };
   for (const W of [1, 2, 4, 8, 16]) {

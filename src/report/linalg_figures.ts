@@ -13,11 +13,11 @@ import type { Pipeline } from "../spatial/pipeline.js";
 import type { LinalgChannel, LinalgProcess } from "../spatial/linalg_pipeline.js";
 import { BINNING_OPS_PER_ELEMENT } from "../spatial/linalg/lower_linalg.js";
 import { chooseStorage, type Storage } from "../spatial/storage.js";
-import { DSP_PER_LANE, PORT_BYTES } from "./gemm_systolic_model.js";
+import { PORT_BYTES } from "./gemm_systolic_model.js";
 import { memoryPlacement } from "./memory.js";
 import type { Performance, PortTraffic } from "./performance.js";
 import { arithmeticCost, storageResources, type Resources } from "./resources.js";
-import { costFamily } from "./operator_costs.js";
+import { costFamily, multiplyAddDsps, type CostFamily } from "./operator_costs.js";
 
 /** Loop iterations (cycles at II=1) of one process over a whole run. */
 export function processCycles(x: LinalgProcess, W: number): number {
@@ -63,9 +63,9 @@ export function linalgLanes(p: Pipeline): number {
 }
 
 /** DSPs of the multiply-add lanes and of the drains' scaling (two multiplies and an add per lane). */
-export function linalgDsps(p: Pipeline): number {
+export function linalgDsps(p: Pipeline, family: CostFamily): number {
   return p.linalg!.processes.reduce((a, x) => {
-    const perLane = x.dtype === "float32" || x.dtype === "float64" ? DSP_PER_LANE[x.dtype] : 3;
+    const perLane = multiplyAddDsps(x.dtype, family);
     if (x.kind === "matrix-vector" || x.kind === "systolic-pe") return a + perLane * p.vectorWidth;
     if (x.kind === "scale-add") return a + 2 * perLane * p.vectorWidth;
     if (x.kind === "rank-update") return a + x.terms.length * perLane * p.vectorWidth;
@@ -151,7 +151,7 @@ export function linalgChannelStorage(c: LinalgChannel, W: number, uram: boolean)
 export function linalgResources(p: Pipeline, platform: Platform): Resources {
   const l = p.linalg!;
   const W = p.vectorWidth;
-  const total: Resources = { lut: 0, ff: 0, dsp: linalgDsps(p), bram: 0, uram: 0 };
+  const total: Resources = { lut: 0, ff: 0, dsp: linalgDsps(p, costFamily(platform.vendor)), bram: 0, uram: 0 };
   const add = (r: Partial<Resources>) => { for (const k of Object.keys(r) as (keyof Resources)[]) total[k] += r[k] ?? 0; };
   // A sweep PE's arithmetic: every phase's operators exist side by side (the plane selects one).
   for (const x of l.processes) if (x.kind === "column-sweep") add(arithmeticCost(x.phases.flatMap((ph) => ph.code), x.dtype, costFamily(platform.vendor)));

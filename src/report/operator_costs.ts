@@ -70,7 +70,9 @@ const XILINX: FamilyCosts = {
 };
 
 const INTEL: FamilyCosts = {
-  name: "Intel Stratix 10 (variable-precision DSP, hard fp32)",
+  // Arria 10 (platforms/a10gx.json) was the first family with these hard single-precision DSP
+  // blocks (Intel, Arria 10 Native Floating Point DSP IP user guide): one table serves both.
+  name: "Intel Stratix 10 / Arria 10 (variable-precision DSP, hard fp32)",
   logicUnit: "ALM",
   ops: {
     // Hard single precision: add, multiply and multiply-add each one DSP block; the ALMs and
@@ -97,6 +99,16 @@ const INTEL: FamilyCosts = {
 };
 
 export const FAMILY_COSTS: Record<CostFamily, FamilyCosts> = { "xilinx-ultrascale+": XILINX, "intel-stratix10": INTEL };
+
+/**
+ * DSPs of one multiply-add lane on a device family: one block where the family's DSP fuses the
+ * product and its add (Stratix 10 / Arria 10 hard fp32: UG 683832), else a multiplier plus an
+ * adder (UltraScale+ fp32: 3 + 2 slices, PG060) — the table above.
+ */
+export function multiplyAddDsps(dtype: DType, family: CostFamily): number {
+  const ops = FAMILY_COSTS[family].ops[dtype];
+  return ops.fma ? ops.fma.dsp : (ops.mul?.dsp ?? 0) + (ops.add?.dsp ?? 0);
+}
 
 /** The family of a board: its vendor picks the table (every board in platforms/ is UltraScale+ or Stratix 10). */
 export function costFamily(vendor: "xilinx" | "intel"): CostFamily {
