@@ -203,15 +203,21 @@ describe("published designs (bench/published.mjs)", () => {
     // The other way: 2,304 / (8 x 5) = 57.6 -> P = 58; its GOp/s is an independent check.
     expect(d2.fromDsp!.replicas).toBe(58);
     expect(Math.abs(d2.fromDsp!.gopsRatio - 1)).toBeLessThanOrEqual(0.25);
-    for (const r of gopsRows) expect(r.report.fits).toBe(true);
+    // The stencil designs fit under the default 80 % limit; the published gemms shipped at 85-87 % of the DSPs.
+    for (const r of gopsRows.filter((x) => !x.design.gemm)) expect(r.report.fits).toBe(true);
   });
 
-  it("T2SP sgemm on the Arria 10: 620 GFLOP/s at 244 MHz is 79 x 16 lanes of one multiply-add, 1 DSP each", () => {
+  it("T2SP sgemm on the Arria 10: 620 GFLOP/s at 244 MHz is a systolic chain of 79 PEs x 16 lanes of one multiply-add, 1 DSP each", () => {
     const g = rows.find((r) => r.design.id === "t2sp-gemm-a10")!;
-    // 620e9 / (2 op x 16 lanes x 244e6) = 79.4 -> P = 79; 79 x 16 = 1,264 multiply-adds in one DSP block each (S10_DSP).
+    // 620e9 / (2 op x 16 lanes x 244e6) = 79.4 -> P = 79; 79 x 16 = 1,264 multiply-adds in one DSP
+    // block each (S10_DSP), and the drain's scaling: 16 lanes x 2 x 1.
     expect(g.replicas).toBe(79);
-    expect(g.report.resources.find((x) => x.resource === "dsp")!.used).toBe(1264);
-    expect(g.dspRatio).toBeCloseTo(1264 / 1305, 10);
+    expect(g.report.resources.find((x) => x.resource === "dsp")!.used).toBe(1264 + 32);
+    expect(g.dspRatio).toBeCloseTo(1296 / 1305, 10);
+    // Its compute ceiling is the published figure; the single DDR4 bank bounds the 1-D chain (an outlier that says why).
+    expect(g.report.performance.computeCeiling).toBeCloseTo((2 * 1264 * 244e6) / 1e9, 6);
+    expect(g.report.performance.bound).toBe("memory");
+    expect(g.design.outlier).toMatch(/single DDR4 bank/);
     // At least 4 rows within +-35 % on DSPs; the one that is not says why.
     const withDsp = counted.filter((r) => r.dspRatio !== undefined);
     expect(withDsp.filter((r) => Math.abs(r.dspRatio! - 1) <= 0.35).length).toBeGreaterThanOrEqual(4);
@@ -220,15 +226,21 @@ describe("published designs (bench/published.mjs)", () => {
 
   it("HPCC FPGA's gemm on the U280: 3 x 8^3 lanes of a multiply-add at 5 DSP48E2 each (PG060: multiply 3, add 2)", () => {
     const g = rows.find((r) => r.design.id === "hpcc-gemm-u280")!;
-    // 96 x 16 = 1,536 lanes, as published; UltraScale+ has no floating-point multiply-add, so 1,536 x (3 + 2) = 7,680.
+    // 96 x 16 = 1,536 lanes, as published; UltraScale+ has no floating-point multiply-add, so
+    // 1,536 x (3 + 2) = 7,680, and the drain's scaling 16 x 2 x 5 = 160.
     expect(g.replicas * g.design.vectorWidth).toBe(1536);
-    expect(g.report.resources.find((x) => x.resource === "dsp")!.used).toBe(7680);
-    expect(g.dspRatio).toBeCloseTo(7680 / 7683, 10);
+    expect(g.report.resources.find((x) => x.resource === "dsp")!.used).toBe(7680 + 160);
+    expect(g.dspRatio).toBeCloseTo(7840 / 7683, 10);
+  });
+
+  it("at least 4 configurations within both +-25 % on GOp/s and +-35 % on DSPs (the issue's acceptance)", () => {
+    const both = gopsRows.filter((r) => r.dspRatio !== undefined && Math.abs(r.gopsRatio - 1) <= 0.25 && Math.abs(r.dspRatio - 1) <= 0.35);
+    expect(both.map((r) => r.design.id).sort()).toEqual(["diffusion2d-w8", "hpcc-gemm-520n", "hpcc-gemm-u280", "t2sp-gemm-s10"]);
   });
 
   it("names a program in stencils/ or an inline one, and a board in platforms/", () => {
     for (const d of PUBLISHED) {
-      if (INLINE_PROGRAMS[d.program]) continue;
+      if (INLINE_PROGRAMS[d.program] || d.gemm) continue;
       expect(readFileSync(`stencils/${d.program}`, "utf8")).toContain("computation_string");
     }
     for (const d of PUBLISHED) expect(loadPlatform(d.platform).shortName).toBe(d.platform);
