@@ -61,6 +61,8 @@ export function straightLine(program: Program, values: Readonly<Record<string, n
 /** An inner loop unrolled into the time loop's body. */
 export interface UnrolledLoop {
   label: string;
+  /** Its variable (the suffix `[q=0]` of the unrolled states' labels). */
+  variable: string;
   iterations: number;
   /** How many dataflow states one iteration holds. */
   states: number;
@@ -87,16 +89,16 @@ function unrollInnerLoops(blocks: PBlock[], outer: string, values: Readonly<Reco
     const where = `loop '${b.label}' inside loop '${outer}'`;
     const times = tripCount(b, values);
     if (typeof times === "string") return `${times} (an inner loop is unrolled into the time step's pipeline)`;
-    if (times === 0) return `${where} runs zero times`;
-    if (times > MAX_UNROLLED_ITERATIONS) return `${where} runs ${times} times; an inner loop is unrolled into the time step's pipeline up to ${MAX_UNROLLED_ITERATIONS} iterations`;
     const inner = ordered(b.body);
     if (typeof inner === "string") return inner;
     const body = inner.filter((x) => !isEmptyState(x));
     const nested = body.find((x) => x.kind !== "state");
     if (nested) return `${where} holds ${nested.kind} '${nested.label}' (only a straight line of states is unrolled)`;
     if (b.variable && readsName(body as PState[], b.variable)) return `${where}: its body reads '${b.variable}' (an unrolled inner loop's iterations must be alike)`;
+    if (times === 0) return `${where} runs zero times`;
+    if (times > MAX_UNROLLED_ITERATIONS) return `${where} runs ${times} times; an inner loop is unrolled into the time step's pipeline up to ${MAX_UNROLLED_ITERATIONS} iterations`;
     for (let q = 0; q < times; q++) for (const s of body as PState[]) states.push({ ...s, label: `${s.label}[${b.variable}=${q}]` });
-    unrolled.push({ label: b.label, iterations: times, states: body.length });
+    unrolled.push({ label: b.label, variable: b.variable!, iterations: times, states: body.length });
   }
   return { states, unrolled };
 }

@@ -263,10 +263,14 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     if (u.writes.transient) {
       const extent = dims(u.writes.data);
       const full = extent.every((e, a) => e !== null && lo[a] === u.writes.origin![a] && hi[a] === u.writes.origin![a]! + e - 1);
+      if (full) continue;
+      // Written on a sub-box after a write of the whole (channel_flow's `b = np.zeros_like(u)`
+      // then `b[1:-1, -1] = …`): like an array, it keeps the earlier version's other elements.
+      if (u.previous.writer !== null) { regions.set(u, { lo, hi }); continue; }
       // Written on a sub-box (b[1:-1, 1:-1] of cavity_flow): its other elements are never
       // stored, so the map may compute the whole transient as long as every reader reads inside
       // the box (then what the PE computes outside it is never read).
-      const outside = full ? undefined : readOutsideWrite(u, uses);
+      const outside = readOutsideWrite(u, uses);
       if (outside) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}' and map '${outside.map.label}' reads it outside that part` };
       continue;
     }
@@ -306,6 +310,9 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
   // fused into its reader.
   const readCount = new Map<Version, number>();
   for (const u of uses) for (const r of u.reads) readCount.set(r.version, (readCount.get(r.version) ?? 0) + 1);
+  // A transient version a write region keeps is read by that stencil as a field: never fused.
+  const keptTransients = new Set([...regions.keys()].map((u) => u.previous).filter((v) => v.transient));
+  for (const v of keptTransients) readCount.set(v, (readCount.get(v) ?? 0) + 1);
   const fusedCode = new Map<string, Assignment[]>();
   const fused = new Map<MapUse, string>();
   const codes = new Map<MapUse, Assignment[]>();
@@ -326,7 +333,7 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     // (reading it at several offsets then reads that field at several offsets, no extra work).
     const readers = uses.filter((x) => x.reads.some((r) => r.version === u.writes)).length;
     const copy = code.length === 1 && (code[0]!.value.kind === "access" || code[0]!.value.kind === "name");
-    if (u.writes.transient && readers === 1 && code.length === 1 && (readCount.get(u.writes) === 1 || copy)) {
+    if (u.writes.transient && readers === 1 && !keptTransients.has(u.writes) && !regions.has(u) && code.length === 1 && (readCount.get(u.writes) === 1 || copy)) {
       fusedCode.set(u.writes.name!, code);
       fused.set(u, u.writes.name!);
       continue;
@@ -410,6 +417,9 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
       reason: into ? `constant-offset map fused into stencil '${target}' (its result '${into}' is read by that map only)`
         : readCount.get(u.writes) || !u.writes.transient ? `constant-offset map: stencil '${target}'${regions.has(u) ? " on a sub-box, keeping the other elements" : ""}${boxText(u.writes.data)}` : "constant-offset map whose result nothing reads (no hardware)",
     });
+  }
+  for (const l of shape.unrolled ?? []) {
+    kernels.push({ name: l.label, mapping: "streamed", pattern: STENCIL_MAPS_PATTERN, reason: `inner loop unrolled: its ${l.iterations} iterations of ${l.states} state(s) are ${l.iterations} successive stages of every time step's pipeline (the kernels above labelled [${l.variable}=0] to [${l.variable}=${l.iterations - 1}])` });
   }
   if (shape.steps !== undefined) {
     for (const [data, v] of lastWrite) feedback[v.name!] = initial.get(data)!.name!;
