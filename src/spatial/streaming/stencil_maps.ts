@@ -272,6 +272,9 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
       // the box (then what the PE computes outside it is never read).
       const outside = readOutsideWrite(u, uses);
       if (outside) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}' and map '${outside.map.label}' reads it outside that part` };
+      // A later write of a sub-box would keep the elements this one never wrote.
+      const keeper = uses.find((x) => x.previous === u.writes);
+      if (keeper) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}' and map '${keeper.map.label}' writes it again, keeping the elements nothing wrote` };
       continue;
     }
     // A write covering the array's box needs no region: outside its box a smaller array's

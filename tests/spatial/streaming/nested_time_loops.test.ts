@@ -92,6 +92,9 @@ describe("stencil-maps: a time loop holding an inner loop, boundary copies and s
     // T[0] is never written in the step (only before the loop): reading it is refused.
     const border: MapSpec[] = [{ ...(iteration[0] as MapSpec), reads: { ...(iteration[0] as MapSpec).reads, t: { data: "T", index: ["i"] } } }];
     expect(reason(nested("2", border))).toBe("map 1: map 'map1' writes only part of transient 'T' and map 'map0' reads it outside that part");
+    // A second write of a sub-box of T in the step would keep T[0], which nothing wrote.
+    const again: MapSpec[] = [{ params: ["i"], ranges: [["0", "N - 3"]], reads: {}, write: { data: "T", index: ["i + 1"] }, code: "__out = 1" }, ...(iteration as MapSpec[]).slice(0, 1)];
+    expect(reason(nested("2", again))).toBe("map 1: map 'map1' writes only part of transient 'T' and map 'map0' writes it again, keeping the elements nothing wrote");
     expect(reason(nested("2", iteration, [{ params: ["i"], ranges: [["0", "N - 1"]], reads: {}, write: { data: "A", index: ["i"] }, code: "__out = 0" }]))).toBe("map 0: map 'map0' before the time loop writes 'A' (only transients nothing reads may be set before the loop)");
   });
 });
