@@ -5,8 +5,8 @@
 // handles those reads (step_table.ts) or refuse.
 // Inside the time loop, a counted inner loop (cavity_flow's `for q in range(nit)` Poisson
 // iterations) is unrolled: its states repeat in the straight line once per iteration, so every
-// iteration is one more stage of the step's pipeline. States before the time
-// loop are returned as its `prologue`; the caller must prove that nothing reads what they write.
+// iteration is one more stage of the step's pipeline. States before the time loop are returned
+// as its `prologue`; the caller must prove that nothing reads what they write.
 
 import { pexprNames, type PBlock, type PExpr, type PLoop, type PRegion, type PState, type PStmt, type Program } from "../../ir/program.js";
 import { constantValue } from "./affine_index.js";

@@ -141,7 +141,6 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
       if (m.params.length === 0) {
         const def = scalarDefinition(m, scalarDefs, program.arrays, values);
         if (typeof def === "string") return { ok: false, reason: `${m.where}: tasklet '${m.label}': ${def}` };
-        for (const r of m.reads) if (!scalarDefs.has(r.data)) versionOf(r.data);
         scalarDefs.set(m.write.data, def);
         continue;
       }
@@ -149,7 +148,12 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
       const inlined = new Map<string, Expr>();
       for (const r of m.reads) {
         const def = r.scalar ? scalarDefs.get(r.data) : undefined;
-        if (def) { inlined.set(r.connector, def); continue; }
+        if (def) {
+          inlined.set(r.connector, def);
+          // The program's scalars the expression reads are inputs of the stencil.
+          walkExpr(def, (e) => { if (e.kind === "name") versionOf(e.name); });
+          continue;
+        }
         const table = stepScalars.get(r.data);
         if (table !== undefined) {
           // Row 0 of the step table holds this step's value: the map must lie on one row.
@@ -271,10 +275,10 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
       // stored, so the map may compute the whole transient as long as every reader reads inside
       // the box (then what the PE computes outside it is never read).
       const outside = readOutsideWrite(u, uses);
-      if (outside) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}' and map '${outside.map.label}' reads it outside that part` };
+      if (outside) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}' and map '${outside.map.label}' of state '${outside.map.state.label}' reads it outside that part` };
       // A later write of a sub-box would keep the elements this one never wrote.
       const keeper = uses.find((x) => x.previous === u.writes);
-      if (keeper) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}' and map '${keeper.map.label}' writes it again, keeping the elements nothing wrote` };
+      if (keeper) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}' and map '${keeper.map.label}' of state '${keeper.map.state.label}' writes it again, keeping the elements nothing wrote` };
       continue;
     }
     // A write covering the array's box needs no region: outside its box a smaller array's

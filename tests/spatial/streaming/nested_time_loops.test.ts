@@ -27,9 +27,8 @@ function programWith(arrays: Record<string, PDataDesc>, blocks: PBlock[]): Progr
   return { ...programOf(arrays, []), root: region("root", blocks) };
 }
 
-/** `h = 2 * c` outside any map, then `T[1:-1] = A[2:] * h` (T's border is never written). */
-const halfStep: (ScalarSpec | MapSpec)[] = [
-  { scalar: { reads: { __in1: "c" }, write: "h", code: "__out = 2 * __in1" } },
+/** `T[1:-1] = A[2:] * h` (T's border is never written in the step). */
+const halfStep: MapSpec[] = [
   { params: ["i"], ranges: [["0", "N - 3"]], reads: { a: { data: "A", index: ["i + 2"] }, x: { data: "h", index: ["0"] } }, write: { data: "T", index: ["i + 1"] }, code: "__out = a * x" },
 ];
 /** One Poisson-like iteration: `A[1:-1] = 0.5 * (A[:-2] + A[2:]) + T[1:-1]`, then `A[-1] = A[-2]`. */
@@ -38,8 +37,15 @@ const iteration: (MapSpec | BoxCopySpec)[] = [
   { boxCopy: { from: "A", to: "A", src: [["N - 2", "N - 2"]], dst: [["N - 1", "N - 1"]] } },
 ];
 const arrays = { A: array(["N"]), c: scalar(), T: array(["N"], true), h: scalar(true) };
-/** `T = zeros` before `for n in range(3)`, whose body holds `for q in range(iterations)`. */
-const nested = (iterations: string, body = iteration, before: MapSpec[] = [{ params: ["i"], ranges: [["0", "N - 1"]], reads: {}, write: { data: "T", index: ["i"] }, code: "__out = 0" }]) =>
+/**
+ * `h = 2 * c` (a tasklet outside any map) and `T = zeros` before `for n in range(3)`, whose body
+ * holds `for q in range(iterations)`.
+ */
+const prologue: (ScalarSpec | MapSpec)[] = [
+  { scalar: { reads: { __in1: "c" }, write: "h", code: "__out = 2 * __in1" } },
+  { params: ["i"], ranges: [["0", "N - 1"]], reads: {}, write: { data: "T", index: ["i"] }, code: "__out = 0" },
+];
+const nested = (iterations: string, body = iteration, before = prologue) =>
   programWith(arrays, [state("init", before), loop("for_n", "n", "3", [state("b", halfStep), loop("for_q", "q", iterations, [state("p", body)])])]);
 
 const stencils = (r: ReturnType<typeof raiseStencilMaps>) => {
@@ -91,10 +97,10 @@ describe("stencil-maps: a time loop holding an inner loop, boundary copies and s
     expect(reason(nested("2", varying))).toBe("loop 'for_q' inside loop 'for_n': its body reads 'q' (an unrolled inner loop's iterations must be alike)");
     // T[0] is never written in the step (only before the loop): reading it is refused.
     const border: MapSpec[] = [{ ...(iteration[0] as MapSpec), reads: { ...(iteration[0] as MapSpec).reads, t: { data: "T", index: ["i"] } } }];
-    expect(reason(nested("2", border))).toBe("map 1: map 'map1' writes only part of transient 'T' and map 'map0' reads it outside that part");
+    expect(reason(nested("2", border))).toBe("map 0: map 'map0' writes only part of transient 'T' and map 'map0' of state 'p[q=0]' reads it outside that part");
     // A second write of a sub-box of T in the step would keep T[0], which nothing wrote.
     const again: MapSpec[] = [{ params: ["i"], ranges: [["0", "N - 3"]], reads: {}, write: { data: "T", index: ["i + 1"] }, code: "__out = 1" }, ...(iteration as MapSpec[]).slice(0, 1)];
-    expect(reason(nested("2", again))).toBe("map 1: map 'map1' writes only part of transient 'T' and map 'map0' writes it again, keeping the elements nothing wrote");
+    expect(reason(nested("2", again))).toBe("map 0: map 'map0' writes only part of transient 'T' and map 'map0' of state 'p[q=0]' writes it again, keeping the elements nothing wrote");
     expect(reason(nested("2", iteration, [{ params: ["i"], ranges: [["0", "N - 1"]], reads: {}, write: { data: "A", index: ["i"] }, code: "__out = 0" }]))).toBe("map 0: map 'map0' before the time loop writes 'A' (only transients nothing reads may be set before the loop)");
   });
 });
