@@ -37,21 +37,28 @@ export function pointMapsOf(state: PState, arrays: Readonly<Record<string, { kin
   const byId = new Map(state.nodes.map((n) => [n.id, n]));
   for (const n of state.nodes) {
     const top = state.scope.get(n.id) === null || state.scope.get(n.id) === undefined;
-    if (top && n.kind !== "access" && n.kind !== "map_entry" && n.kind !== "map_exit") return `${n.where}: a ${describe(n)} outside a map`;
+    if (top && n.kind !== "access" && n.kind !== "map_entry" && n.kind !== "map_exit" && n.kind !== "tasklet") return `${n.where}: a ${describe(n)} outside a map`;
     if (!top && n.kind !== "tasklet") return `${n.where}: a ${describe(n)} inside a map (only one tasklet per map is streamed)`;
   }
   const maps: PointMap[] = [];
   for (const id of topologicalNodeOrder(state)) {
     const n = byId.get(id)!;
     if (n.kind === "access") {
-      // A whole-array copy (host to device buffer and back) is the identity at offset 0.
+      // A whole-array copy (host to device buffer and back) is the identity at offset 0; a copy
+      // between boxes the identity at their distance.
       const writers = state.edges.filter((e) => e.dst === id);
       const copies = writers.filter((e) => byId.get(e.src)?.kind === "access");
       if (copies.length === 0) continue;
       if (writers.length > 1) return `${n.where}: '${n.data}' is written by more than one edge`;
-      const c = wholeCopy(copies[0]!, byId, arrays, values);
+      const c = boxCopy(copies[0]!, byId, arrays, values);
       if (typeof c === "string") return c;
       maps.push({ ...c, state });
+      continue;
+    }
+    if (n.kind === "tasklet" && (state.scope.get(n.id) ?? null) === null) {
+      const t = scalarTasklet(state, n, byId, arrays);
+      if (typeof t === "string") return t;
+      maps.push(t);
       continue;
     }
     if (n.kind !== "map_entry") continue;
@@ -118,8 +125,13 @@ function pointMap(
   };
 }
 
-/** A copy of a whole array into another of the same shape, as a point map of the identity. */
-function wholeCopy(e: PEdge, byId: Map<number, PNode>, arrays: Readonly<Record<string, { kind: string; shape?: PExpr[] }>>, values: Readonly<Record<string, number>>): Omit<PointMap, "state"> | string {
+/**
+ * A copy of a box of one array into an equally sized box of another (or the same) array, as a
+ * point map of the identity over the destination box reading the source at the boxes' distance:
+ * `A[:] = B` is the whole box, cavity_flow's boundary condition `p[:, -1] = p[:, -2]` the last
+ * column reading the one before it.
+ */
+function boxCopy(e: PEdge, byId: Map<number, PNode>, arrays: Readonly<Record<string, { kind: string; shape?: PExpr[] }>>, values: Readonly<Record<string, number>>): Omit<PointMap, "state"> | string {
   const src = byId.get(e.src) as Extract<PNode, { kind: "access" }>;
   const dst = byId.get(e.dst) as Extract<PNode, { kind: "access" }>;
   const m = e.memlet;
@@ -129,16 +141,62 @@ function wholeCopy(e: PEdge, byId: Map<number, PNode>, arrays: Readonly<Record<s
   const from = shapeOf(src.data);
   const to = shapeOf(dst.data);
   if (arrays[src.data]?.kind !== "array" || arrays[dst.data]?.kind !== "array") return `${what} is not between two arrays`;
-  if (from.some((x) => x === null) || from.join() !== to.join()) return `${what} is between arrays of different shapes`;
-  const whole = (subset: PRange[] | null) => subset === null || (subset.length === from.length && subset.every((r, d) => constantValue(r.start, values) === 0 && constantValue(r.end, values) === from[d]! - 1 && constantValue(r.step, values) === 1));
-  if (!whole(m.subset) || !whole(m.otherSubset)) return `${what} is not of the whole array`;
+  if (from.some((x) => x === null) || to.some((x) => x === null) || from.length !== to.length) return `${what} is between arrays of different ranks or of shapes not known before the run`;
+  // DaCe's `subset` belongs to the memlet's data; `is_data_src` says which end that is when
+  // both ends are the same array (a copy within p).
+  const subsetIsSrc = m.subsetIsSrc ?? m.data === src.data;
+  const srcBox = box(subsetIsSrc ? m.subset : m.otherSubset, from as number[], values);
+  const dstBox = box(subsetIsSrc ? m.otherSubset : m.subset, to as number[], values);
+  if (typeof srcBox === "string") return `${what}: its source ${srcBox}`;
+  if (typeof dstBox === "string") return `${what}: its destination ${dstBox}`;
+  if (srcBox.some((r, d) => r.hi - r.lo !== dstBox[d]!.hi - dstBox[d]!.lo)) return `${what} copies boxes of different extents`;
   const params = from.map((_, d) => `copy${d}`);
   return {
     entry: dst.id, label: `copy ${src.data} -> ${dst.data}`, where: e.where, params,
-    lo: from.map(() => 0), hi: from.map((x) => x! - 1),
+    lo: dstBox.map((r) => r.lo), hi: dstBox.map((r) => r.hi),
     code: [{ kind: "assign", target: "out", value: { kind: "name", name: "in" } }], output: "out",
-    reads: [{ connector: "in", data: src.data, node: src.id, offset: from.map(() => 0), scalar: false }],
+    reads: [{ connector: "in", data: src.data, node: src.id, offset: srcBox.map((r, d) => r.lo - dstBox[d]!.lo), scalar: false }],
     write: { data: dst.data, node: dst.id, offset: from.map(() => 0) },
+  };
+}
+
+/** A subset as inclusive constant bounds per axis (the whole array when absent), or why not. */
+function box(subset: PRange[] | null, shape: number[], values: Readonly<Record<string, number>>): { lo: number; hi: number }[] | string {
+  if (subset === null) return shape.map((x) => ({ lo: 0, hi: x - 1 }));
+  if (subset.length !== shape.length) return `has ${subset.length} axes for a ${shape.length}-D array`;
+  const out: { lo: number; hi: number }[] = [];
+  for (const r of subset) {
+    const lo = constantValue(r.start, values);
+    const hi = constantValue(r.end, values);
+    if (lo === null || hi === null || constantValue(r.step, values) !== 1) return "is not a box of unit steps known before the run";
+    if (hi < lo) return "is empty";
+    out.push({ lo, hi });
+  }
+  if (out.some((r, d) => r.lo < 0 || r.hi > shape[d]! - 1)) return "lies outside its array";
+  return out;
+}
+
+/**
+ * A tasklet outside any map computing one scalar from scalars (`1 / dt`, `dx ** 2`: DaCe's
+ * NumPy frontend computes such factors once per state) as a point map without parameters; the
+ * stencil pass puts its expression into the maps that read it.
+ */
+function scalarTasklet(state: PState, t: Extract<PNode, { kind: "tasklet" }>, byId: Map<number, PNode>, arrays: Readonly<Record<string, { kind: string; transient?: boolean }>>): PointMap | string {
+  const what = `${t.where}: tasklet '${t.label}' outside a map`;
+  const reads: PointRead[] = [];
+  for (const e of state.edges.filter((x) => x.dst === t.id && x.memlet)) {
+    const src = byId.get(e.src);
+    if (src?.kind !== "access" || arrays[e.memlet!.data]?.kind !== "scalar" || !e.dstConn) return `${what} reads something other than a scalar`;
+    reads.push({ connector: e.dstConn, data: e.memlet!.data, node: src.id, offset: [], scalar: true });
+  }
+  const outs = state.edges.filter((x) => x.src === t.id && x.memlet);
+  const dst = outs.length === 1 ? byId.get(outs[0]!.dst) : undefined;
+  if (t.outputs.length !== 1 || dst?.kind !== "access") return `${what} does not write exactly one data container`;
+  const data = outs[0]!.memlet!.data;
+  if (arrays[data]?.kind !== "scalar" || !arrays[data]?.transient) return `${what} writes '${data}', which is not a transient scalar`;
+  return {
+    state, entry: t.id, label: t.label, where: t.where, params: [], lo: [], hi: [], code: t.code, output: outs[0]!.srcConn ?? t.outputs[0]!, reads,
+    write: { data, node: dst.id, offset: [] },
   };
 }
 

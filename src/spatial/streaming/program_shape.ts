@@ -3,6 +3,10 @@
 // branch, an interstate assignment, a loop whose count is unknown) is refused with the reason. A
 // loop whose body reads its variable is returned with `variable` set: the caller must prove it
 // handles those reads (step_table.ts) or refuse.
+// Inside the time loop, a counted inner loop (cavity_flow's `for q in range(nit)` Poisson
+// iterations) is unrolled: its states repeat in the straight line once per iteration, so every
+// iteration is one more stage of the step's pipeline. States before the time loop are returned
+// as its `prologue`; the caller must prove that nothing reads what they write.
 
 import { pexprNames, type PBlock, type PExpr, type PLoop, type PRegion, type PState, type PStmt, type Program } from "../../ir/program.js";
 import { constantValue } from "./affine_index.js";
@@ -14,6 +18,10 @@ export interface StraightLineProgram {
   steps?: number;
   /** The loop's variable and first value, when its body reads it (see step_table.ts). */
   variable?: { name: string; start: number; where: string };
+  /** Dataflow states before the loop (run once; the caller decides whether they matter). */
+  prologue?: PState[];
+  /** Inner loops unrolled into `states`: label and iterations, in program order. */
+  unrolled?: UnrolledLoop[];
 }
 
 const isEmptyState = (b: PBlock) => b.kind === "state" && b.nodes.length === 0;
@@ -24,22 +32,75 @@ export function straightLine(program: Program, values: Readonly<Record<string, n
   if (typeof blocks === "string") return blocks;
   const work = blocks.filter((b) => !isEmptyState(b));
   if (work.every((b) => b.kind === "state")) return { states: work as PState[] };
-  if (work.length !== 1 || work[0]!.kind !== "loop") {
+  // States before one last loop: a prologue (b = np.zeros(...) before cavity_flow's time loop).
+  const last = work[work.length - 1]!;
+  const before = work.slice(0, -1);
+  if (last.kind !== "loop" || !before.every((b) => b.kind === "state")) {
     const found = work.filter((b) => b.kind !== "state").map((b) => `${b.kind} '${b.label}'`);
     return `the control flow is not a straight line of states or one loop around them (it has ${found.join(", ")}${work.length > found.length ? " beside dataflow states" : ""})`;
   }
-  const loop = work[0]!;
+  const loop = last;
   const steps = tripCount(loop, values);
   if (typeof steps === "string") return steps;
   const body = ordered(loop.body);
   if (typeof body === "string") return body;
-  const states = body.filter((b) => !isEmptyState(b));
-  if (!states.every((b) => b.kind === "state")) return `loop '${loop.label}' holds nested control flow (only a straight line of states is streamed)`;
-  if (loop.variable && readsName(states as PState[], loop.variable)) {
+  const flat = unrollInnerLoops(body.filter((b) => !isEmptyState(b)), loop.label, values);
+  if (typeof flat === "string") return flat;
+  const { states, unrolled } = flat;
+  const extra = {
+    ...(before.length > 0 ? { prologue: before as PState[] } : {}),
+    ...(unrolled.length > 0 ? { unrolled } : {}),
+  };
+  if (loop.variable && readsName(states, loop.variable)) {
     const start = constantValue(loop.init[0]![1], values)!;
-    return { states: states as PState[], steps, variable: { name: loop.variable, start, where: `loop '${loop.label}'` } };
+    return { states, steps, variable: { name: loop.variable, start, where: `loop '${loop.label}'` }, ...extra };
   }
-  return { states: states as PState[], steps };
+  return { states, steps, ...extra };
+}
+
+/** An inner loop unrolled into the time loop's body. */
+export interface UnrolledLoop {
+  label: string;
+  /** Its variable (the suffix `[q=0]` of the unrolled states' labels). */
+  variable: string;
+  iterations: number;
+  /** How many dataflow states one iteration holds. */
+  states: number;
+}
+
+/**
+ * Most iterations an inner loop is unrolled to: each is a stage of the pipeline (a PE and its
+ * line buffers per stencil), so a long inner loop would be a long chain of PEs.
+ */
+export const MAX_UNROLLED_ITERATIONS = 16;
+
+/**
+ * The time loop's body as one straight line of states: each counted inner loop whose body is a
+ * straight line of states not reading its variable repeats that line once per iteration. A
+ * repeated state is a copy labelled with its iteration (`call_37_0[q=1]`), so that the maps of
+ * different iterations have different names.
+ */
+function unrollInnerLoops(blocks: PBlock[], outer: string, values: Readonly<Record<string, number>>): { states: PState[]; unrolled: UnrolledLoop[] } | string {
+  const states: PState[] = [];
+  const unrolled: UnrolledLoop[] = [];
+  for (const b of blocks) {
+    if (b.kind === "state") { states.push(b); continue; }
+    if (b.kind !== "loop") return `loop '${outer}' holds ${b.kind} '${b.label}' (only a straight line of states and counted loops of states is streamed)`;
+    const where = `loop '${b.label}' inside loop '${outer}'`;
+    const times = tripCount(b, values);
+    if (typeof times === "string") return `${times} (an inner loop is unrolled into the time step's pipeline)`;
+    const inner = ordered(b.body);
+    if (typeof inner === "string") return inner;
+    const body = inner.filter((x) => !isEmptyState(x));
+    const nested = body.find((x) => x.kind !== "state");
+    if (nested) return `${where} holds ${nested.kind} '${nested.label}' (only a straight line of states is unrolled)`;
+    if (b.variable && readsName(body as PState[], b.variable)) return `${where}: its body reads '${b.variable}' (an unrolled inner loop's iterations must be alike)`;
+    if (times === 0) return `${where} runs zero times`;
+    if (times > MAX_UNROLLED_ITERATIONS) return `${where} runs ${times} times; an inner loop is unrolled into the time step's pipeline up to ${MAX_UNROLLED_ITERATIONS} iterations`;
+    for (let q = 0; q < times; q++) for (const s of body as PState[]) states.push({ ...s, label: `${s.label}[${b.variable}=${q}]` });
+    unrolled.push({ label: b.label, variable: b.variable!, iterations: times, states: body.length });
+  }
+  return { states, unrolled };
 }
 
 /** The blocks of a region in execution order, if its edges make an unconditional chain. */

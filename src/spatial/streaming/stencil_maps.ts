@@ -36,7 +36,9 @@ import { pointMapsOf, type PointMap } from "./point_maps.js";
 import { straightLine } from "./program_shape.js";
 import { stepTableReads } from "./step_table.js";
 import { stencilText } from "./stencil_text.js";
-import { taskletToStencil, type ConnectorRead } from "./tasklet_to_stencil.js";
+import { asOneExpression, taskletToStencil, type ConnectorRead } from "./tasklet_to_stencil.js";
+
+type ProgramArrays = StreamingInput["program"]["arrays"];
 
 export const STENCIL_MAPS_PATTERN = "stencil-maps";
 
@@ -57,6 +59,8 @@ interface Version {
 interface MapUse {
   map: PointMap;
   reads: { version: Version; connector: string; offset: number[]; scalar: boolean }[];
+  /** Connectors reading a scalar a tasklet outside the maps computed: that expression. */
+  inlined?: Map<string, Expr>;
   writes: Version;
   /** The version this write replaces (what the region keeps). */
   previous: Version;
@@ -94,6 +98,26 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     program = { ...program, arrays };
   }
 
+  // States before the time loop may only give transients values nothing reads (`b = np.zeros`
+  // before cavity_flow's loop, whose border b's readers never read): checked below, where every
+  // transient must be written in the step before it is read.
+  const prologueWrites = new Set<string>();
+  // Scalars computed outside the maps (`1 / dt`), by name: their expressions over the program's
+  // read-only scalars, put into the maps that read them.
+  const scalarDefs = new Map<string, Expr>();
+  for (const state of shape.prologue ?? []) {
+    const maps = pointMapsOf(state, program.arrays, values);
+    if (typeof maps === "string") return { ok: false, reason: maps };
+    for (const m of maps.filter((x) => x.params.length === 0)) {
+      const def = scalarDefinition(m, scalarDefs, program.arrays, values);
+      if (typeof def === "string") return { ok: false, reason: `${m.where}: tasklet '${m.label}': ${def}` };
+      scalarDefs.set(m.write.data, def);
+    }
+    const kept = maps.find((m) => m.params.length > 0 && !program.arrays[m.write.data]!.transient);
+    if (kept) return { ok: false, reason: `${kept.where}: map '${kept.label}' before the time loop writes '${kept.write.data}' (only transients nothing reads may be set before the loop)` };
+    for (const m of maps) prologueWrites.add(m.write.data);
+  }
+
   // Versions, in program order.
   const initial = new Map<string, Version>();
   const current = new Map<string, Version>();
@@ -114,8 +138,22 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     const atEntry = new Map(current);
     const written = new Map<number, Version>(); // access node → the version written into it
     for (const m of maps) {
+      if (m.params.length === 0) {
+        const def = scalarDefinition(m, scalarDefs, program.arrays, values);
+        if (typeof def === "string") return { ok: false, reason: `${m.where}: tasklet '${m.label}': ${def}` };
+        scalarDefs.set(m.write.data, def);
+        continue;
+      }
       const reads: MapUse["reads"] = [];
+      const inlined = new Map<string, Expr>();
       for (const r of m.reads) {
+        const def = r.scalar ? scalarDefs.get(r.data) : undefined;
+        if (def) {
+          inlined.set(r.connector, def);
+          // The program's scalars the expression reads are inputs of the stencil.
+          walkExpr(def, (e) => { if (e.kind === "name") versionOf(e.name); });
+          continue;
+        }
         const table = stepScalars.get(r.data);
         if (table !== undefined) {
           // Row 0 of the step table holds this step's value: the map must lie on one row.
@@ -126,7 +164,7 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
         let v = written.get(r.node);
         if (!v) {
           v = atEntry.get(r.data) ?? versionOf(r.data);
-          if (v.transient && v.writer === null) return { ok: false, reason: `${m.where}: reads transient '${r.data}' before anything writes it` };
+          if (v.transient && v.writer === null) return { ok: false, reason: `${m.where}: reads transient '${r.data}' before anything writes it${prologueWrites.has(r.data) ? " in the time step (its value from before the loop is not carried into the streamed steps)" : ""}` };
         }
         reads.push({ version: v, connector: r.connector, offset: r.offset, scalar: r.scalar });
       }
@@ -134,7 +172,7 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
       const v: Version = { data: m.write.data, transient: program.arrays[m.write.data]!.transient, writer: uses.length };
       written.set(m.write.node, v);
       current.set(m.write.data, v);
-      uses.push({ map: m, reads, writes: v, previous });
+      uses.push({ map: m, reads, writes: v, previous, ...(inlined.size > 0 ? { inlined } : {}) });
     }
   }
   if (uses.length === 0) return { ok: false, reason: "the program has no maps" };
@@ -229,7 +267,18 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     if (u.writes.transient) {
       const extent = dims(u.writes.data);
       const full = extent.every((e, a) => e !== null && lo[a] === u.writes.origin![a] && hi[a] === u.writes.origin![a]! + e - 1);
-      if (!full) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}'` };
+      if (full) continue;
+      // Written on a sub-box after a write of the whole (channel_flow's `b = np.zeros_like(u)`
+      // then `b[1:-1, -1] = …`): like an array, it keeps the earlier version's other elements.
+      if (u.previous.writer !== null) { regions.set(u, { lo, hi }); continue; }
+      // Written on a sub-box (b[1:-1, 1:-1] of cavity_flow): its other elements are never
+      // stored, so the map may compute the whole transient as long as every reader reads inside
+      // the box (then what the PE computes outside it is never read).
+      const outside = readOutsideWrite(u, uses);
+      if (outside) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}' and map '${outside.map.label}' of state '${outside.map.state.label}' reads it outside that part` };
+      // A later write of a sub-box would keep the elements this one never wrote.
+      const keeper = uses.find((x) => x.previous === u.writes);
+      if (keeper) return { ok: false, reason: `${u.map.where}: map '${u.map.label}' writes only part of transient '${u.writes.data}' and map '${keeper.map.label}' of state '${keeper.map.state.label}' writes it again, keeping the elements nothing wrote` };
       continue;
     }
     // A write covering the array's box needs no region: outside its box a smaller array's
@@ -268,6 +317,9 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
   // fused into its reader.
   const readCount = new Map<Version, number>();
   for (const u of uses) for (const r of u.reads) readCount.set(r.version, (readCount.get(r.version) ?? 0) + 1);
+  // A transient version a write region keeps is read by that stencil as a field: never fused.
+  const keptTransients = new Set([...regions.keys()].map((u) => u.previous).filter((v) => v.transient));
+  for (const v of keptTransients) readCount.set(v, (readCount.get(v) ?? 0) + 1);
   const fusedCode = new Map<string, Assignment[]>();
   const fused = new Map<MapUse, string>();
   const codes = new Map<MapUse, Assignment[]>();
@@ -279,6 +331,7 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
       if (r.scalar) { reads.set(r.connector, { kind: "scalar", name: r.version.name! }); continue; }
       reads.set(r.connector, { kind: "field", field: r.version.name!, offset: r.offset.map((d, a) => r.version.origin![a]! + d - u.place![a]!) });
     }
+    for (const [connector, value] of u.inlined ?? []) reads.set(connector, { kind: "value", value });
     const converted = taskletToStencil(u.map.code, { reads, output: u.map.output, values, dtype, taken });
     if (typeof converted === "string") return { ok: false, reason: `${u.map.where}: map '${u.map.label}': ${converted}` };
     // Writers come before readers: what this map reads of fused transients is already final.
@@ -287,7 +340,7 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     // (reading it at several offsets then reads that field at several offsets, no extra work).
     const readers = uses.filter((x) => x.reads.some((r) => r.version === u.writes)).length;
     const copy = code.length === 1 && (code[0]!.value.kind === "access" || code[0]!.value.kind === "name");
-    if (u.writes.transient && readers === 1 && code.length === 1 && (readCount.get(u.writes) === 1 || copy)) {
+    if (u.writes.transient && readers === 1 && !keptTransients.has(u.writes) && !regions.has(u) && code.length === 1 && (readCount.get(u.writes) === 1 || copy)) {
       fusedCode.set(u.writes.name!, code);
       fused.set(u, u.writes.name!);
       continue;
@@ -372,6 +425,9 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
         : readCount.get(u.writes) || !u.writes.transient ? `constant-offset map: stencil '${target}'${regions.has(u) ? " on a sub-box, keeping the other elements" : ""}${boxText(u.writes.data)}` : "constant-offset map whose result nothing reads (no hardware)",
     });
   }
+  for (const l of shape.unrolled ?? []) {
+    kernels.push({ name: l.label, mapping: "streamed", pattern: STENCIL_MAPS_PATTERN, reason: `inner loop unrolled: its ${l.iterations} iterations of ${l.states} state(s) are ${l.iterations} successive stages of every time step's pipeline (the kernels above labelled [${l.variable}=0] to [${l.variable}=${l.iterations - 1}])` });
+  }
   if (shape.steps !== undefined) {
     for (const [data, v] of lastWrite) feedback[v.name!] = initial.get(data)!.name!;
     b.setTimeLoop(shape.steps, feedback);
@@ -415,6 +471,33 @@ function integerScalarArguments(input: StreamingInput): Record<string, number> {
     if (h.shape.length === 0 && /^[<|][iu]/.test(h.descr)) out[a] = npyValues(h, path)[0]!;
   }
   return out;
+}
+
+/**
+ * A map reading the version `u` writes at an element `u` does not write (both in the array's own
+ * indices: map bounds plus the access's offset), or undefined when every read lies inside.
+ */
+function readOutsideWrite(u: MapUse, uses: readonly MapUse[]): MapUse | undefined {
+  const written = u.map.lo.map((x, a) => [x + u.map.write.offset[a]!, u.map.hi[a]! + u.map.write.offset[a]!] as const);
+  return uses.find((x) => x.reads.some((r) => r.version === u.writes && (r.scalar || x.map.lo.some((lo, a) => lo + r.offset[a]! < written[a]![0] || x.map.hi[a]! + r.offset[a]! > written[a]![1]))));
+}
+
+/**
+ * The expression a scalar tasklet computes, over the program's scalars (each read by its own
+ * name: the stencil's scalar input) and earlier such expressions, or why it has none.
+ */
+function scalarDefinition(m: PointMap, defs: ReadonlyMap<string, Expr>, arrays: ProgramArrays, values: Readonly<Record<string, number>>): Expr | string {
+  const reads = new Map<string, ConnectorRead>();
+  for (const r of m.reads) {
+    const def = defs.get(r.data);
+    if (def) reads.set(r.connector, { kind: "value", value: def });
+    else if (arrays[r.data]!.transient) return `reads transient '${r.data}' before anything writes it`;
+    else reads.set(r.connector, { kind: "scalar", name: r.data });
+  }
+  const dtype = arrays[m.write.data]!.dtype;
+  if (!STREAMED_TYPES.includes(dtype)) return `'${m.write.data}' is ${dtype}; streamed stencils compute float32, float64, int32 or int64`;
+  const code = taskletToStencil(m.code, { reads, output: m.output, values, dtype: dtype as DType, taken: new Set(Object.keys(arrays)) });
+  return typeof code === "string" ? code : asOneExpression(code);
 }
 
 /** Versions in a stable order: initial values, then writes. */

@@ -4,11 +4,14 @@
 // reason.
 
 import type { DType } from "../../ir/dtype.js";
-import type { Assignment, BinaryOp, Expr, MathFunction } from "../../ir/expr.js";
+import { mapExpr, type Assignment, type BinaryOp, type Expr, type MathFunction } from "../../ir/expr.js";
 import type { PDType, PExpr, PStmt } from "../../ir/program.js";
 
-/** What an input connector reads: a field at an offset (one per domain axis), or a scalar. */
-export type ConnectorRead = { kind: "field"; field: string; offset: number[] } | { kind: "scalar"; name: string };
+/**
+ * What an input connector reads: a field at an offset (one per domain axis), a scalar, or a
+ * value computed from scalars (a scalar tasklet's expression, put where it is read).
+ */
+export type ConnectorRead = { kind: "field"; field: string; offset: number[] } | { kind: "scalar"; name: string } | { kind: "value"; value: Expr };
 
 export interface TaskletContext {
   /** Input connector → what it reads. */
@@ -67,7 +70,7 @@ function convert(e: PExpr, ctx: TaskletContext, locals: ReadonlyMap<string, stri
       const local = locals.get(e.name);
       if (local !== undefined) return { kind: "name", name: local };
       const read = ctx.reads.get(e.name);
-      if (read) return read.kind === "field" ? { kind: "access", field: read.field, offset: [...read.offset] } : { kind: "name", name: read.name };
+      if (read) return read.kind === "field" ? { kind: "access", field: read.field, offset: [...read.offset] } : read.kind === "value" ? read.value : { kind: "name", name: read.name };
       if (Object.hasOwn(ctx.values, e.name)) return { kind: "number", value: ctx.values[e.name]! };
       return `the tasklet reads '${e.name}', which is neither a connector nor a symbol with a value`;
     }
@@ -110,6 +113,17 @@ function convert(e: PExpr, ctx: TaskletContext, locals: ReadonlyMap<string, stri
       return { kind: "ternary", cond, then, otherwise };
     }
   }
+}
+
+/** Stencil code whose temporaries are put into the last assignment: one expression. */
+export function asOneExpression(code: readonly Assignment[]): Expr {
+  const byName = new Map<string, Expr>();
+  let last: Expr = { kind: "number", value: 0 };
+  for (const a of code) {
+    last = mapExpr(a.value, (x) => (x.kind === "name" && byName.has(x.name) ? byName.get(x.name)! : x));
+    byName.set(a.target, last);
+  }
+  return last;
 }
 
 function isIntegerType(d: DType): boolean {

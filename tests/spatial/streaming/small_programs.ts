@@ -25,8 +25,8 @@ const memlet = (data: string, subset: PRange[] | null, wcr = false): PMemlet => 
   data, subset, otherSubset: null, subsetIsSrc: null, volume: null, dynamic: false, wcr: wcr ? { op: "+" } : null,
 });
 
-export function scalar(): PDataDesc {
-  return { kind: "scalar", dtype: "float64", shape: [py("1")], strides: [], transient: false, storage: "Default" };
+export function scalar(transient = false): PDataDesc {
+  return { kind: "scalar", dtype: "float64", shape: [py("1")], strides: [], transient, storage: "Default" };
 }
 
 export function array(shape: string[], transient = false): PDataDesc {
@@ -36,8 +36,17 @@ export function array(shape: string[], transient = false): PDataDesc {
 /** A whole-array copy between two access nodes (DaCe's host-to-device and device-to-host copies). */
 export interface CopySpec { copy: { from: string; to: string; shape: string[] } }
 
+/**
+ * A copy of a box of one array into an equally sized box of another (`B[N - 1] = B[N - 2]`), as
+ * DaCe writes it: the memlet's `subset` is the destination's (`is_data_src` false).
+ */
+export interface BoxCopySpec { boxCopy: { from: string; to: string; src: [string, string][]; dst: [string, string][] } }
+
+/** A tasklet outside any map computing a scalar from scalars (`h = 2 * c`): connector → data. */
+export interface ScalarSpec { scalar: { reads: Record<string, string>; write: string; code: string } }
+
 /** One state holding the maps in order; a map reads the latest write of a data item in the state. */
-export function stateOf(maps: (MapSpec | CopySpec)[]): PState {
+export function stateOf(maps: (MapSpec | CopySpec | BoxCopySpec | ScalarSpec)[]): PState {
   const nodes: PNode[] = [];
   const edges: PEdge[] = [];
   const scope = new Map<number, number | null>();
@@ -45,7 +54,31 @@ export function stateOf(maps: (MapSpec | CopySpec)[]): PState {
   let id = 0;
   const add = (n: PNode, parent: number | null) => { nodes.push(n); scope.set(n.id, parent); return n.id; };
   const edge = (src: number, srcConn: string | null, dst: number, dstConn: string | null, m: PMemlet | null) => edges.push({ src, srcConn, dst, dstConn, memlet: m, where: `edge ${edges.length}` });
+  const readNode = (data: string) => {
+    let src = latest.get(data);
+    if (src === undefined) { src = id++; add({ kind: "access", id: src, data, where: `access ${data}` }, null); latest.set(data, src); }
+    return src;
+  };
+  const box = (b: [string, string][]) => b.map(([lo, hi]) => ({ start: py(lo), end: py(hi), step: py("1") }));
   maps.forEach((m, k) => {
+    if ("boxCopy" in m) {
+      const src = readNode(m.boxCopy.from);
+      const dst = id++;
+      add({ kind: "access", id: dst, data: m.boxCopy.to, where: `access ${m.boxCopy.to}` }, null);
+      edge(src, null, dst, null, { ...memlet(m.boxCopy.to, box(m.boxCopy.dst)), otherSubset: box(m.boxCopy.src), subsetIsSrc: false });
+      latest.set(m.boxCopy.to, dst);
+      return;
+    }
+    if ("scalar" in m) {
+      const tasklet = id++;
+      add({ kind: "tasklet", id: tasklet, label: `scalar${k}`, inputs: Object.keys(m.scalar.reads), outputs: ["__out"], code: parsePyStatements(m.scalar.code), where: `tasklet ${k}` }, null);
+      for (const [conn, data] of Object.entries(m.scalar.reads)) edge(readNode(data), null, tasklet, conn, memlet(data, [point("0")]));
+      const dst = id++;
+      add({ kind: "access", id: dst, data: m.scalar.write, where: `access ${m.scalar.write}` }, null);
+      edge(tasklet, "__out", dst, null, memlet(m.scalar.write, [point("0")]));
+      latest.set(m.scalar.write, dst);
+      return;
+    }
     if ("copy" in m) {
       let src = latest.get(m.copy.from);
       if (src === undefined) { src = id++; add({ kind: "access", id: src, data: m.copy.from, where: `access ${m.copy.from}` }, null); }
