@@ -1,0 +1,73 @@
+// NPBench programs held out of ../shared/peers/npbench (bicg, gesummv, 3mm, compute), written by
+// tests/data/npbench_heldout/<name>/make.py as DaCe's frontend + simplify() leaves them, stream
+// every kernel, by the pattern of their kind. Test time allows four g++ builds: gesummv (scaled
+// matrices feeding matrix-vector PEs, a sum of two products) and compute (int64 ufuncs with
+// constants folded in, int64 scalars) emulate on both vendors, W=1 on one and a W>1 dividing
+// their sizes on the other, equal to NumPy's <arg>.out.npy and the CPU reference. bicg (like
+// atax's and mvt's products) and 3mm (k2mm's systolic chain, one product longer) were checked
+// the same way on both vendors at W=1 and W=2 with `emulate`.
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, describe, expect, it } from "vitest";
+import { emulateStreamedSdfg } from "../../src/emulate/sdfg_emulate.js";
+import { streamProgram } from "../../src/spatial/streaming/patterns.js";
+import { bundleFor } from "./sdfg_bundles.js";
+
+const HELD_OUT = join(process.cwd(), "tests", "data", "npbench_heldout");
+
+type Target = "xilinx" | "intel";
+/** [program, the pattern that must take it, W on xilinx, W on intel (0: not emulated here)]. */
+const PROGRAMS: [string, string, number, number][] = [
+  ["bicg", "matrix-vector", 0, 0],
+  ["gesummv", "matrix-vector", 2, 1],
+  ["k3mm", "systolic-matmul", 0, 0],
+  ["compute", "elementwise-reduce", 4, 1],
+];
+
+function streamedBundle(name: string) {
+  const b = bundleFor(join(HELD_OUT, name), name);
+  const d = streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
+  return { b, d };
+}
+
+describe("held-out NPBench programs: the fixtures are what make.py writes", () => {
+  const work = mkdtempSync(join(tmpdir(), "npbench-heldout-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  it.for(PROGRAMS.map(([name]) => name))("%s", async (name) => {
+    const dir = join(HELD_OUT, name);
+    const copy = join(work, name);
+    // make.py writes next to itself; run a copy so that the committed files are compared, not replaced.
+    await execa("mkdir", ["-p", copy]);
+    await execa("cp", [join(dir, "make.py"), copy]);
+    await execa("cp", [join(HELD_OUT, "dace_sdfg.py"), work]);
+    await execa("python3", [join(copy, "make.py")]);
+    const files = readdirSync(dir).filter((f) => f !== "make.py").sort();
+    expect(readdirSync(copy).filter((f) => f !== "make.py" && f !== "__pycache__").sort()).toEqual(files);
+    for (const f of files) expect({ f, same: readFileSync(join(copy, f)).equals(readFileSync(join(dir, f))) }).toEqual({ f, same: true });
+  });
+});
+
+describe.concurrent("held-out NPBench programs stream and emulate equal to NumPy", () => {
+  it.for(PROGRAMS)("%s is streamed by the %s pattern, every kernel", ([name, pattern]) => {
+    const { d } = streamedBundle(name);
+    expect(d.streamed && d.pattern).toBe(pattern);
+    expect(d.kernels.map((k) => k.mapping)).toEqual(d.kernels.map(() => "streamed"));
+  });
+
+  const runs = PROGRAMS.flatMap(([name, , wx, wi]) => [[name, "xilinx", wx], [name, "intel", wi]] as [string, Target, number][]).filter(([, , W]) => W > 0);
+  it.for(runs)("%s on %s at W=%i", async ([name, target, W], { expect: check }) => {
+    const { b, d } = streamedBundle(name);
+    if (!d.streamed) throw new Error(`${name} not streamed: ${d.kernels.map((k) => k.reason).join("; ")}`);
+    const r = await emulateStreamedSdfg(b, d.bundle, target, { vectorWidth: W, replicas: 1 }, undefined, undefined, d.outputNames ?? {});
+    check(r.failure).toBeUndefined();
+    // Every array NumPy wrote is an output, compared with the CPU reference and with NumPy.
+    const expected = readdirSync(join(HELD_OUT, name)).filter((f) => f.endsWith(".out.npy")).map((f) => f.replace(/\.out\.npy$/, "")).sort();
+    check(r.outputs.map((o) => d.outputNames?.[o.name] ?? o.name).sort()).toEqual(expected);
+    for (const o of r.outputs) {
+      check({ name: o.name, vsReference: o.mismatchesVsReference, vsNumpy: o.mismatchesVsNumpy, first: o.first }).toEqual({ name: o.name, vsReference: 0, vsNumpy: 0, first: undefined });
+    }
+    check(r.ok).toBe(true);
+  });
+});
