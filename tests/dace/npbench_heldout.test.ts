@@ -1,9 +1,14 @@
-// NPBench programs held out of ../shared/peers/npbench (bicg, gesummv, 3mm, compute), written by
+// NPBench programs held out of ../shared/peers/npbench (bicg, gesummv, 3mm, compute, and
+// covariance's first phase: centring by the column means, `np.mean(data, axis=0)`), written by
 // tests/data/npbench_heldout/<name>/make.py as DaCe's frontend + simplify() leaves them, stream
 // every kernel, by the pattern of their kind. Test time allows four g++ builds: gesummv (scaled
 // matrices feeding matrix-vector PEs, a sum of two products) and compute (int64 ufuncs with
 // constants folded in, int64 scalars) emulate on both vendors, W=1 on one and a W>1 dividing
-// their sizes on the other, equal to NumPy's <arg>.out.npy and the CPU reference. bicg (like
+// their sizes on the other, equal to NumPy's <arg>.out.npy and the CPU reference (which sums in
+// the hardware's order, bit for bit). covariance_center's column reduction (one accumulator per
+// column on chip, three banks at W=4 against the adder's latency) runs on both vendors at W=4,
+// its data read twice (the subtraction's second pass); a column result the program keeps is
+// refused by name. bicg (like
 // atax's and mvt's products) and 3mm (k2mm's systolic chain, one product longer) were checked
 // the same way on both vendors at W=1 and W=2 with `emulate`.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -13,6 +18,7 @@ import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { emulateStreamedSdfg } from "../../src/emulate/sdfg_emulate.js";
 import { streamProgram } from "../../src/spatial/streaming/patterns.js";
+import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { bundleFor } from "./sdfg_bundles.js";
 
 const HELD_OUT = join(process.cwd(), "tests", "data", "npbench_heldout");
@@ -24,6 +30,7 @@ const PROGRAMS: [string, string, number, number][] = [
   ["gesummv", "matrix-vector", 2, 1],
   ["k3mm", "systolic-matmul", 0, 0],
   ["compute", "elementwise-reduce", 4, 1],
+  ["covariance_center", "elementwise-reduce", 4, 4],
 ];
 
 function streamedBundle(name: string) {
@@ -69,5 +76,26 @@ describe.concurrent("held-out NPBench programs stream and emulate equal to NumPy
       check({ name: o.name, vsReference: o.mismatchesVsReference, vsNumpy: o.mismatchesVsNumpy, first: o.first }).toEqual({ name: o.name, vsReference: 0, vsNumpy: 0, first: undefined });
     }
     check(r.ok).toBe(true);
+  });
+});
+
+describe("covariance's column mean: a column reduction PE", () => {
+  it("keeps one accumulator per column in ceil(latency / vectors per row) banks and makes the subtraction a second pass", () => {
+    const { d } = streamedBundle("covariance_center");
+    if (!d.streamed) throw new Error("not streamed");
+    const p = lowerToPipeline(d.bundle.sdfg, { vectorWidth: 4, replicas: 1 });
+    const [r] = p.reductions ?? [];
+    // 20 rows of 12 columns: 3 vectors per row at W=4; float64 adds take 8 cycles, so 3 banks
+    // put 9 iterations between two updates of one accumulator.
+    expect({ columns: r?.columns, rowVectors: r?.rowVectors, banks: r?.banks, drain: r?.drain }).toEqual({ columns: { rows: 20 }, rowVectors: 3, banks: 3, drain: 8 });
+    expect(p.readers.map((x) => [x.array, x.outputs.length, x.secondPass?.length ?? 0])).toEqual([["data", 1, 1]]);
+  });
+
+  it("refuses a column result the program keeps in memory, naming it", () => {
+    const { b } = streamedBundle("covariance_center");
+    b.program.arrays.mean!.transient = false;
+    const d = streamProgram({ program: b.program, symbols: b.symbols, inputsDir: b.inputsDir, name: b.name, file: b.file });
+    expect(d.streamed).toBe(false);
+    expect(d.kernels[0]!.reason).toMatch(/elementwise-reduce: 'mean' is one value per column written to memory/);
   });
 });

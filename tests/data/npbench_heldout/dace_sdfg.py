@@ -91,11 +91,26 @@ class State:
         shape = shapes[name]
         self.edge(lib, node, name, full_range(shape), product(shape), src_conn="_c", into=False)
 
-    def elementwise(self, op, code, shape, inputs, output, out_conn_name):
+    def reduce_sum(self, axes, src, dst, shapes):
+        """`np.sum` / the sum in `np.mean` over `axes`: the `Reduce` library node DaCe leaves
+        (correlation's `Reduce (Sum), Axes: [0]`), reading `src` and writing `dst`."""
+        lib = self._add({"type": "LibraryNode", "label": "Reduce (Sum), Axes: %s" % list(axes), "attributes": {
+            "axes": list(axes), "wcr": "(lambda x, y: (x + y))", "identity": "0", "name": "Reduce",
+            "debuginfo": {"type": "DebugInfo", "start_line": 81, "file_index": 2}, "label": "Reduce", "guid": guid()},
+            "classpath": "dace.libraries.standard.nodes.reduce.Reduce"})
+        node, name = src
+        self.edge(node, lib, name, full_range(shapes[name]), product(shapes[name]))
+        node, name = dst
+        self.edge(lib, node, name, full_range(shapes[name]), product(shapes[name]), into=False)
+
+    def elementwise(self, op, code, shape, inputs, output, out_conn_name, in_conns=None, index=None):
         """One NumPy elementwise operation: `inputs` are (access node, data, is_scalar) bound to
-        `__in1`, `__in2`, ... in order (None for a constant folded into `code`), `output` the
-        (access node, data) it writes; `out_conn_name` the map exit's connector suffix."""
+        `__in1`, `__in2`, ... in order (None for a constant folded into `code`; `in_conns` names
+        them otherwise), `output` the (access node, data) it writes; `out_conn_name` the map
+        exit's connector suffix; `index` the map parameters each input reads at (default: all,
+        NumPy broadcasting reads the trailing ones of a lower-dimensional operand)."""
         params = ["__i%d" % k for k in range(len(shape))]
+        conn = (lambda k: in_conns[k]) if in_conns else (lambda k: "__in%d" % (k + 1))
         label = "%s_map[%s]" % (op, ", ".join("%s=0:%s" % (p, d) for p, d in zip(params, shape)))
         used = [(k, i) for k, i in enumerate(inputs) if i is not None]
         entry = self._add({"type": "MapEntry", "label": label, "attributes": {
@@ -106,7 +121,7 @@ class State:
         tasklet = self._add({"type": "Tasklet", "label": op, "attributes": {
             "code": {"string_data": code, "language": "Python"},
             "debuginfo": {"type": "DebugInfo", "start_line": self.line, "start_column": 11, "file_index": 0},
-            "label": op, "in_connectors": {"__in%d" % (k + 1): None for k, _ in used},
+            "label": op, "in_connectors": {conn(k): None for k, _ in used},
             "out_connectors": {"__out": None}, "guid": guid()}}, entry)
         exit_ = self._add({"type": "MapExit", "label": label, "attributes": {
             "in_connectors": {"IN_" + out_conn_name: None}, "out_connectors": {"OUT_" + out_conn_name: None},
@@ -115,10 +130,11 @@ class State:
             self.nodes[n]["scope_exit"] = str(exit_)
         total = product(shape)
         for k, (node, data, is_scalar) in used:
-            outer = full_range([1]) if is_scalar else full_range(shape)
-            inner = full_range([1]) if is_scalar else point_range(params)
+            read_at = params if index is None or index[k] is None else index[k]
+            outer = full_range([1]) if is_scalar else full_range([shape[params.index(p)] for p in read_at])
+            inner = full_range([1]) if is_scalar else point_range(read_at)
             self.edge(node, entry, data, outer, total, dst_conn="IN_" + data)
-            self.edge(entry, tasklet, data, inner, "1", src_conn="OUT_" + data, dst_conn="__in%d" % (k + 1))
+            self.edge(entry, tasklet, data, inner, "1", src_conn="OUT_" + data, dst_conn=conn(k))
         node, data = output
         self.edge(tasklet, exit_, data, point_range(params), "1", src_conn="__out", dst_conn="IN_" + out_conn_name, into=False)
         self.edge(exit_, node, data, full_range(shape), total, src_conn="OUT_" + out_conn_name, into=False)
