@@ -17,6 +17,14 @@
 // launch; the on-chip row costs a FIFO of one row (softmax: SM elements), small for the reduced
 // axes these programs have. A reduction over every axis would need the whole array on chip and
 // is refused (a second pass is the answer there, not done yet).
+//
+// Reductions over the leading axes instead (`np.mean(data, axis=0)`, covariance's first line)
+// keep one accumulator per column on chip while the rows stream past (reduction.ts
+// columnReductionSchedule); the domain is then [rows, columns]. Their results exist only after
+// the last row, so they stream out broadcast down the rows: a map over the columns only runs on
+// that stream, and a map over the whole domain reading them reads its other inputs in a second
+// pass over memory (lower.ts), as after a reduction over every axis. Storing a column result
+// (one value per column) to memory is refused for now.
 
 import { join } from "node:path";
 import type { ProgramInput } from "../../frontend/load_program.js";
@@ -193,6 +201,7 @@ function raise(input: StreamingInput): PatternResult {
       const outRole = declare(p.output);
       if (inRole.kind !== "full" || outRole.kind !== (columns ? "column" : "reduced")) throw new NotStreamable(`reduction '${p.node.label}' does not reduce a ${D.join("x")} array to its ${columns ? "columns" : "rows"}`);
       if (inRole.dtype !== outRole.dtype) throw new NotStreamable(`reduction '${p.node.label}' converts ${inRole.dtype} to ${outRole.dtype}`);
+      if (columns && !outRole.transient) throw new NotStreamable(`'${p.output}' is one value per column written to memory: a column stream is read by the maps after it, not stored (not supported yet)`);
       const inputName = current(p.input);
       read.add(p.input);
       write(p.output, p.node.label);
