@@ -33,7 +33,7 @@ export function emitOpenclColumnReduction(w: CodeWriter, p: Pipeline, r: Reducti
         for (let l = 0; l < W; l++) w.line(`acc_[bank_][c_][${l}] = row_ < ${r.banks} ? ${lane("x_", l)} : ${combineText(r.op, `acc_[bank_][c_][${l}]`, lane("x_", l))};`);
         w.block(`if (++c_ == ${r.rowVectors})`, () => { w.line("c_ = 0;"); w.line("++row_;"); w.line(`if (++bank_ == ${r.banks}) bank_ = 0;`); });
       });
-      w.comment("Each column's result, a tree over the banks, broadcast down the rows.");
+      w.comment("Each column's result, a tree over the banks, broadcast down the rows (II=1: the accumulators are only read).");
       w.line("c_ = 0;");
       w.block("for (int t_ = 0; t_ < V_; ++t_)", () => {
         w.line(`${vecType(r.dtype)} out_;`);

@@ -270,8 +270,8 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     const channel = unique(`${out}_to_memory_`);
     const from = producerOf.get(`${out}@${P - 1}`)!;
     channels.push({ name: channel, field: out, dtype: s.dtype, from, to: name, delay: 0, depth: 0, storage: "srl" });
-    // A reduction's result reaches memory once per row (its stream repeats it over the row).
     if (s.kind === "reduce" && s.columns) throw new UserError(sdfg.name, `reduction '${s.label}' of columns writes '${out}' to memory: its results are streamed down the rows to the maps that read them, not stored (not supported yet)`);
+    // A reduction's result reaches memory once per row (its stream repeats it over the row).
     const rowVectors = s.kind === "reduce" ? reductions.find((r) => r.name === from)!.rowVectors : undefined;
     writers.push({ name, array: out, dtype: s.dtype, input: channel, ...(rowVectors !== undefined ? { rowVectors } : {}) });
   }
