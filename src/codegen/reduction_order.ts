@@ -57,3 +57,16 @@ export const DIAGONAL_COUNTERS = "int di_ = 0, dc_ = 0; // diagonal filter: the 
 export function diagonalAdvanceText(lineVectors: number): string {
   return `if (++dc_ == ${lineVectors}) { dc_ = 0; ++di_; }`;
 }
+
+/**
+ * A column reduction (ReductionPE.columns) combines each column's rows in this order on every
+ * target: row r into bank (r mod banks), rows in order within a bank (the first row of a bank
+ * starts it), then a balanced tree over the banks. Lanes are columns of their own: no lane tree.
+ */
+export function columnLoopComment(r: ReductionPE): string {
+  return [
+    `II=1: vector c of row r folds into accumulator [r mod ${r.banks}][c]; an accumulator is updated again`,
+    `${r.banks} x ${r.rowVectors} iteration(s) later, no sooner than the operator's latency (${r.drain} cycles), so`,
+    "there is no loop-carried dependence through one accumulator shorter than the adder's latency.",
+  ].join("\n");
+}

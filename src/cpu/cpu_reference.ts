@@ -7,7 +7,7 @@ import { callsAny, cppTypeName, integerHelpers, needsIntegerHelpers, printAssign
 import { CodeWriter } from "../codegen/code_writer.js";
 import { linearIndex, stencilOutputData as outputData, wholeArrayContext } from "../codegen/whole_array.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
-import { linalgNodes, processNodesInOrder, verticalSolverNodes, type ReduceNode, type SDFG, type StencilNode } from "../ir/sdfg.js";
+import { linalgNodes, processNodesInOrder, reduceOutputShape, verticalSolverNodes, type ReduceNode, type SDFG, type StencilNode } from "../ir/sdfg.js";
 import { emitLinalgReference, linalgReferenceInterface } from "./linalg_reference.js";
 import { emitVerticalReference, verticalReferenceInterface } from "./vertical_reference.js";
 import { emitReferenceReduction } from "./reference_reduction.js";
@@ -73,7 +73,7 @@ export function emitCpuReference(sdfg: SDFG, sources: Record<string, string> = {
     }
     for (const s of all) {
       const name = outputData(sdfg, s);
-      const size = s.kind === "reduce" ? s.domain.slice(0, s.domain.length - s.reducedAxes).reduce((a, b) => a * b, 1) : s.domain.reduce((a, b) => a * b, 1);
+      const size = (s.kind === "reduce" ? reduceOutputShape(s) : s.domain).reduce((a, b) => a * b, 1);
       w.line(`std::vector<${DTYPE_INFO[s.dtype].cType}> ${name}(${size});`);
     }
     // Timed: the computation only (not loading or saving), like the emulated hosts' kernel time.

@@ -8,9 +8,10 @@ import { combineText, treeText } from "../codegen/reduction_order.js";
 import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import { reduceIdentity, type ReduceNode, type SDFG } from "../ir/sdfg.js";
-import { reductionSchedule } from "../spatial/reduction.js";
+import { columnReductionSchedule, reductionSchedule } from "../spatial/reduction.js";
 
 export function emitReferenceReduction(w: CodeWriter, _sdfg: SDFG, s: ReduceNode, output: string, W: number, latency: number | undefined): void {
+  if (s.columns) return emitReferenceColumnReduction(w, s, output, W, latency);
   const T = DTYPE_INFO[s.dtype].cType;
   const rank = s.domain.length;
   const rowElements = s.domain.slice(rank - s.reducedAxes).reduce((a, b) => a * b, 1);
@@ -33,5 +34,25 @@ export function emitReferenceReduction(w: CodeWriter, _sdfg: SDFG, s: ReduceNode
       w.line(`a_ = v_ < ${partials} ? lanes_ : ${combineText(s.op, "a_", "lanes_")};`);
     });
     w.line(`${output}[r_] = ${treeText(s.op, [...Array(partials).keys()].map((j) => `acc_[${j}]`))};`);
+  });
+}
+
+/** A column reduction (ReduceNode.columns), column by column in the hardware's order (codegen/reduction_order.ts columnLoopComment). */
+function emitReferenceColumnReduction(w: CodeWriter, s: ReduceNode, output: string, W: number, latency: number | undefined): void {
+  const T = DTYPE_INFO[s.dtype].cType;
+  const rows = s.domain.slice(0, s.reducedAxes).reduce((a, b) => a * b, 1);
+  const rowElements = s.domain.slice(s.reducedAxes).reduce((a, b) => a * b, 1);
+  const { banks } = columnReductionSchedule(s.op, s.dtype, rows, rowElements / W, latency);
+  w.line();
+  w.comment(`Reduction '${s.label}': ${s.op} of '${s.input}' over its first ${s.reducedAxes} axis(es), one result per column, in the hardware's order (W = ${W}, row r into bank r mod ${banks}).`);
+  w.directive("#pragma omp parallel for");
+  w.block(`for (long c_ = 0; c_ < ${rowElements}; ++c_)`, () => {
+    w.line(`${T} acc_[${banks}];`);
+    w.block(`for (long r_ = 0; r_ < ${rows}; ++r_)`, () => {
+      w.line(`const ${T} x_ = ${s.input}[r_ * ${rowElements} + c_];`);
+      w.line(`${T}& a_ = acc_[r_ % ${banks}];`);
+      w.line(`a_ = r_ < ${banks} ? x_ : ${combineText(s.op, "a_", "x_")};`);
+    });
+    w.line(`${output}[c_] = ${treeText(s.op, [...Array(banks).keys()].map((b) => `acc_[${b}]`))};`);
   });
 }

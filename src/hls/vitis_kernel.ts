@@ -11,6 +11,7 @@ import { registerIndex, writtenElements, type Channel, type MemoryReader, type M
 import { channelsOf, emitAdvance, emitReaderPasses, hasStepsArgument, readerAddressing, readerSummary, STEPS_ARGUMENT } from "./memory_code.js";
 import { cellFunction, emitCellFunction, emitIntegerHelpers, II_ONE_COMMENT, laneArguments, withWriteRegion } from "./pe_code.js";
 import { emitVitisReduction } from "./reduction_code.js";
+import { emitVitisColumnReduction } from "./column_reduction_code.js";
 import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames } from "./window_code.js";
 import { laneGroupType, NO_SPLITS, partName, portNames, type PortSplit, type PortSplits } from "./port_parts.js";
 
@@ -124,7 +125,7 @@ export function emitVitisKernel(p: Pipeline, info: KernelSourceInfo): string {
   const splits = info.splits ?? NO_SPLITS;
   for (const r of p.readers) emitReader(w, p, r, splits.get(r.array));
   for (const pe of p.pes) emitPE(w, p, pe, info);
-  for (const r of p.reductions ?? []) emitVitisReduction(w, p, r, (c) => vecType(c.dtype));
+  for (const r of p.reductions ?? []) (r.columns ? emitVitisColumnReduction : emitVitisReduction)(w, p, r, (c) => vecType(c.dtype));
   for (const wr of p.writers) emitWriter(w, p, wr, splits.get(wr.array));
   emitTop(w, p, splits);
   return w.toString();

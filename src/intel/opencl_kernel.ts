@@ -21,6 +21,7 @@ import { UserError } from "../ir/diagnostics.js";
 import { DTYPE_INFO, type DType } from "../ir/dtype.js";
 import { castTo, openclTypeName } from "../codegen/c_expr.js";
 import { emitOpenclReduction } from "./opencl_reduction.js";
+import { emitOpenclColumnReduction } from "./opencl_column_reduction.js";
 import { cellFunction, emitCellFunction, emitIntegerHelpers, II_ONE_COMMENT, laneArguments, withWriteRegion } from "../hls/pe_code.js";
 import { delayLines, emitWindowShift, isShiftRegister, tapElement, windowNames, type LaneAccess } from "../hls/window_code.js";
 import type { HostArgument } from "../host/host_common.js";
@@ -195,7 +196,7 @@ export function emitOpenclKernels(p: Pipeline, info: OpenclSourceInfo): string {
   emitChannels(w, p);
   for (const r of p.readers) emitReader(w, p, r, kernelNamed.get(r.name)!);
   for (const pe of p.pes) emitPE(w, p, pe, info, kernelNamed.get(pe.name)!);
-  for (const r of p.reductions ?? []) emitOpenclReduction(w, p, r, (d) => clVecType(d, W), clLane(W));
+  for (const r of p.reductions ?? []) (r.columns ? emitOpenclColumnReduction : emitOpenclReduction)(w, p, r, (d) => clVecType(d, W), clLane(W));
   for (const wr of p.writers) emitWriter(w, p, wr, kernelNamed.get(wr.name)!);
   return w.toString();
 }

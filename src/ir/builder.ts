@@ -4,7 +4,7 @@
 import type { DType } from "./dtype.js";
 import type { Assignment } from "./expr.js";
 import {
-  fullSubset, type WriteRegion, type ArrayDesc, type DataDesc, type ReduceNode, type SDFG, type State, type StencilInput, type StencilNode,
+  fullSubset, reduceOutputShape, type WriteRegion, type ArrayDesc, type DataDesc, type ReduceNode, type SDFG, type State, type StencilInput, type StencilNode,
 } from "./sdfg.js";
 import { validateSDFG, formatIssues } from "./validate.js";
 
@@ -109,16 +109,15 @@ export class SDFGBuilder {
 
   /**
    * Adds a reduction library node: `output` is `input` (over `domain`) reduced with `op` along its
-   * trailing `reducedAxes` axes; its shape is the leading axes of the domain ([1] for all).
+   * trailing `reducedAxes` axes (leading ones with `columns`); its shape is the axes it keeps ([1] for all).
    */
   addReduce(spec: Omit<ReduceNode, "kind" | "id" | "output"> & { output: string }): this {
     const id = this.nextId++;
-    const node: ReduceNode = { kind: "reduce", id, label: spec.label, dtype: spec.dtype, domain: spec.domain, op: spec.op, reducedAxes: spec.reducedAxes, input: spec.input, output: "_out", ...(spec.diagonal ? { diagonal: true } : {}) };
+    const node: ReduceNode = { kind: "reduce", id, label: spec.label, dtype: spec.dtype, domain: spec.domain, op: spec.op, reducedAxes: spec.reducedAxes, input: spec.input, output: "_out", ...(spec.diagonal ? { diagonal: true } : {}), ...(spec.columns ? { columns: true } : {}) };
     this.state.edges.push({ src: this.access(spec.input, false), srcConn: null, dst: id, dstConn: spec.input, memlet: { data: spec.input, subset: fullSubset(spec.domain) } });
     this.state.nodes.push(node);
-    const kept = spec.domain.slice(0, spec.domain.length - spec.reducedAxes);
     const out = this.access(spec.output, true);
-    this.state.edges.push({ src: id, srcConn: "_out", dst: out, dstConn: null, memlet: { data: spec.output, subset: fullSubset(kept.length > 0 ? kept : [1]) } });
+    this.state.edges.push({ src: id, srcConn: "_out", dst: out, dstConn: null, memlet: { data: spec.output, subset: fullSubset(reduceOutputShape(spec)) } });
     return this;
   }
 

@@ -318,6 +318,18 @@ export interface ReduceNode {
    * with every axis reduced (reducedAxes = domain.length = 2) and a sum or product.
    */
   diagonal?: boolean;
+  /**
+   * Reduce the leading `reducedAxes` axes instead (`np.mean(data, axis=0)`: one result per
+   * column): the output has the trailing axes, and stencils read it broadcast along the leading
+   * ones. Its results are known only after the last row, as with a reduction over every axis.
+   */
+  columns?: boolean;
+}
+
+/** The shape of what a reduction writes: the axes it keeps ([1] when it reduces every axis). */
+export function reduceOutputShape(n: Pick<ReduceNode, "domain" | "reducedAxes" | "columns">): number[] {
+  const kept = n.columns ? n.domain.slice(n.reducedAxes) : n.domain.slice(0, n.domain.length - n.reducedAxes);
+  return kept.length > 0 ? kept : [1];
 }
 
 /** The value a reduction's masked elements count as: x op identity = x exactly. */

@@ -3,7 +3,7 @@
 
 import { accessesOf, namesOf, walkExpr } from "./expr.js";
 import { nameProblem } from "./names.js";
-import { topologicalOrder, type Edge, type SDFG, type State } from "./sdfg.js";
+import { reduceOutputShape, topologicalOrder, type Edge, type SDFG, type State } from "./sdfg.js";
 
 export interface Issue {
   path: string;
@@ -118,9 +118,10 @@ function validateState(sdfg: SDFG, state: State, p: string, report: (path: strin
       const d = sdfg.arrays[n.input];
       if (!d || d.kind !== "array" || d.shape.map(Number).join() !== n.domain.join()) report(`${np}.input`, `reduction '${n.label}' reads '${n.input}', which is not an array of its domain's shape ${n.domain.join("x")}`);
       const out = (edgesFrom.get(n.id) ?? []).find((e) => e.srcConn === n.output)?.memlet?.data;
-      const kept = n.domain.slice(0, n.domain.length - n.reducedAxes);
+      const kept = reduceOutputShape(n);
       const o = out === undefined ? undefined : sdfg.arrays[out];
-      if (!o || o.kind !== "array" || o.shape.map(Number).join() !== (kept.length > 0 ? kept : [1]).join()) report(`${np}.output`, `reduction '${n.label}' writes ${out === undefined ? "nothing" : `'${out}'`}, which is not an array of the reduced shape ${(kept.length > 0 ? kept : [1]).join("x")}`);
+      if (!o || o.kind !== "array" || o.shape.map(Number).join() !== kept.join()) report(`${np}.output`, `reduction '${n.label}' writes ${out === undefined ? "nothing" : `'${out}'`}, which is not an array of the reduced shape ${kept.join("x")}`);
+      if (n.columns && (n.diagonal || n.reducedAxes >= n.domain.length)) report(`${np}.columns`, `reduction '${n.label}' of columns must keep a trailing axis and not be diagonal`);
       if (n.diagonal && !(n.domain.length === 2 && n.reducedAxes === 2 && n.domain[0] === n.domain[1] && (n.op === "sum" || n.op === "product"))) {
         report(`${np}.diagonal`, `reduction '${n.label}' of the diagonal needs a square 2-axis domain reduced over both axes with sum or product (it has ${n.domain.join("x")}, ${n.reducedAxes} axes, ${n.op})`);
       }

@@ -12,7 +12,7 @@ import type { Assignment } from "../ir/expr.js";
 import type { Platform } from "../platform/platform.js";
 import type { Pipeline, ReductionPE } from "../spatial/pipeline.js";
 import { REDUCE_OPERATOR } from "../spatial/reduction.js";
-import { bram36Blocks, lutramLuts, srlLuts, uramBlocks, type Storage } from "../spatial/storage.js";
+import { bram36Blocks, chooseStorage, lutramLuts, srlLuts, uramBlocks, type Storage } from "../spatial/storage.js";
 import { countOperations } from "./op_count.js";
 import { callKind, costFamily, FAMILY_COSTS, type CostFamily, type OpKind } from "./operator_costs.js";
 
@@ -79,9 +79,12 @@ export function laneCosts(p: Pipeline, platform: Platform): LaneCost[] {
   return [...seen.values()];
 }
 
-/** Operators of a reduction PE: a lane tree of W - 1, the accumulating one, a final tree of partials - 1. */
-export function reductionOperators(r: Pick<ReductionPE, "partials">, W: number): number {
-  return W - 1 + 1 + (r.partials - 1);
+/**
+ * Operators of a reduction PE: a lane tree of W - 1, the accumulating one, a final tree of
+ * partials - 1; a column reduction's W lanes each accumulate and have a tree of banks - 1.
+ */
+export function reductionOperators(r: Pick<ReductionPE, "partials" | "banks" | "columns">, W: number): number {
+  return r.columns ? W * r.banks : W - 1 + 1 + (r.partials - 1);
 }
 
 /** `extraPorts`: AXI masters beyond one per reader and writer (the lane groups of split arrays, port_parts.ts). */
@@ -108,7 +111,10 @@ export function estimateResources(p: Pipeline, platform: Platform, extraPorts = 
   for (const r of p.reductions ?? []) {
     const cost = FAMILY_COSTS[family].ops[r.dtype][REDUCE_OPERATOR[r.op] as OpKind] ?? { dsp: 0, logic: 0, ff: 0 };
     const ops = reductionOperators(r, W);
-    add({ dsp: cost.dsp * ops, lut: cost.logic * ops + costs.peControl.logic, ff: cost.ff * ops + costs.peControl.ff + r.banks * r.partials * DTYPE_INFO[r.dtype].bytes * 8 });
+    const bits = DTYPE_INFO[r.dtype].bytes * 8;
+    add({ dsp: cost.dsp * ops, lut: cost.logic * ops + costs.peControl.logic, ff: cost.ff * ops + costs.peControl.ff + (r.columns ? 0 : r.banks * r.partials * bits) });
+    // A column reduction's accumulators: one per column in each bank, W lanes wide, rowVectors deep.
+    if (r.columns) for (let b = 0; b < r.banks; b++) add(storageResources(chooseStorage(r.rowVectors, W * bits, false), W * bits, r.rowVectors, platform));
   }
   // FIFOs: the storage the kernel binds them to, plus control logic and an output register.
   for (const c of p.channels) {

@@ -10,7 +10,7 @@ import { foldAlwaysOutOfDomainAccesses } from "./fold_boundaries.js";
 import { hasLinalg, lowerLinalg } from "./linalg/lower_linalg.js";
 import { hasVerticalSolver, lowerVerticalSolver } from "./linalg/lower_vertical.js";
 import { estimatePipelineDepth } from "./op_latency.js";
-import { reductionSchedule } from "./reduction.js";
+import { columnReductionSchedule, reductionSchedule } from "./reduction.js";
 import { chooseStorage } from "./storage.js";
 import {
   linearOffset, windowSlot, type Channel, type MemoryReader, type MemoryWriter, type PEInput,
@@ -148,9 +148,11 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
       if (s.kind === "reduce") {
         // A reduction PE: its output is its row's result broadcast over the row, `lead` vectors
         // after its input (reduction.ts); consumers' other inputs wait for it in their FIFOs.
+        // A column reduction's rows are the domain's rows; it keeps one accumulator per column.
         const name = unique(`reduce_${s.label}_`);
-        const rowVectors = s.domain.slice(rank - s.reducedAxes).reduce((a, b) => a * b, 1) / W;
-        const sched = reductionSchedule(s.op, s.dtype, rowVectors, W, options.reductionLatency);
+        const rows = s.columns ? s.domain.slice(0, s.reducedAxes).reduce((a, b) => a * b, 1) : 0;
+        const rowVectors = (s.columns ? s.domain.slice(s.reducedAxes) : s.domain.slice(rank - s.reducedAxes)).reduce((a, b) => a * b, 1) / W;
+        const sched = s.columns ? columnReductionSchedule(s.op, s.dtype, rows, rowVectors, options.reductionLatency) : reductionSchedule(s.op, s.dtype, rowVectors, W, options.reductionLatency);
         const from = producer(s.input, s.domain.map((_, a) => a), r);
         if (secondPhase.has(from) || wholeDomainReductions.has(from)) {
           throw new UserError(sdfg.name, `reduction '${s.label}' reduces '${s.input}', which needs a reduction over the whole domain first: a third pass over memory is not supported`);
@@ -166,12 +168,13 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
         arrivalCycles.set(name, start + sched.pipelineDepth);
         marginCycles.set(name, marginCycles.get(from)! + sched.lead + PIPELINE_DEPTH_MARGIN * sched.pipelineDepth);
         reductionNames.add(name);
-        if (s.reducedAxes === rank) wholeDomainReductions.add(name);
+        if (s.reducedAxes === rank || s.columns) wholeDomainReductions.add(name);
         reductions.push({
           name, node: s.label, op: s.op, dtype: s.dtype, input: channel, outputs: [], rowVectors,
           partials: sched.partials, drain: sched.drain, banks: sched.banks, lead: sched.lead,
           arrival: arrive, pipelineDepth: sched.pipelineDepth, arrivalCycles: start + sched.pipelineDepth,
           ...(s.diagonal ? { diagonal: { lineVectors: s.domain[rank - 1]! / W, identity: reduceIdentity(s.op) } } : {}),
+          ...(s.columns ? { columns: { rows } } : {}),
         });
         continue;
       }
@@ -267,6 +270,7 @@ export function lowerToPipeline(input: SDFG, options: SpatialOptions): Pipeline 
     const channel = unique(`${out}_to_memory_`);
     const from = producerOf.get(`${out}@${P - 1}`)!;
     channels.push({ name: channel, field: out, dtype: s.dtype, from, to: name, delay: 0, depth: 0, storage: "srl" });
+    if (s.kind === "reduce" && s.columns) throw new UserError(sdfg.name, `reduction '${s.label}' of columns writes '${out}' to memory: its results are streamed down the rows to the maps that read them, not stored (not supported yet)`);
     // A reduction's result reaches memory once per row (its stream repeats it over the row).
     const rowVectors = s.kind === "reduce" ? reductions.find((r) => r.name === from)!.rowVectors : undefined;
     writers.push({ name, array: out, dtype: s.dtype, input: channel, ...(rowVectors !== undefined ? { rowVectors } : {}) });

@@ -187,6 +187,12 @@ export interface ReductionPE {
    * is the vectors per matrix row.
    */
   diagonal?: { lineVectors: number; identity: number };
+  /**
+   * Reduces the columns instead (ReduceNode.columns; reduction.ts columnReductionSchedule): each
+   * of the `rows` rows of rowVectors vectors folds into one accumulator per column of bank
+   * (row mod banks); after the last row the bank tree's results leave broadcast down the rows.
+   */
+  columns?: { rows: number };
 }
 
 export interface ScalarArgument { name: string; dtype: DType }

@@ -41,3 +41,19 @@ export function reductionSchedule(op: ReduceOp, dtype: DType, rowVectors: number
   const levels = Math.ceil(Math.log2(W)) + Math.ceil(Math.log2(partials)) + 1;
   return { partials, drain, banks, lead: rowVectors + drain, pipelineDepth: levels * drain + 3 };
 }
+
+/**
+ * A column reduction PE (ReduceNode.columns: `np.mean(data, axis=0)`) keeps one accumulator per
+ * column on chip: vector c of row r folds into accumulator c of bank (r mod banks). A bank's
+ * accumulator is updated again banks · rowVectors iterations later, so banks = ceil(latency /
+ * rowVectors) keep the adder from waiting for its own result (II=1) however short the rows are.
+ * After the last row a tree over the banks gives each column's result, streamed back out
+ * broadcast down the rows (the whole domain again): its consumers read their other inputs in a
+ * second pass over memory, as after a reduction over every axis.
+ */
+export function columnReductionSchedule(op: ReduceOp, dtype: DType, rows: number, rowVectors: number, latency?: number): ReductionSchedule {
+  const drain = Math.max(1, latency ?? operatorLatency(REDUCE_OPERATOR[op], dtype));
+  const banks = Math.max(1, Math.min(rows, Math.ceil(drain / rowVectors)));
+  const vectors = rows * rowVectors;
+  return { partials: 1, drain, banks, lead: vectors + drain, pipelineDepth: (Math.ceil(Math.log2(banks)) + 1) * drain + 3 };
+}

@@ -28,7 +28,7 @@ export function pipelineGraph(p: Pipeline, uram = false): Graph {
     nodes.push(box(pe.name, "pe", lines));
   }
   for (const r of p.reductions ?? []) {
-    nodes.push(box(r.name, "reduction", [r.name, `${r.op} over rows of ${r.rowVectors} vector(s)`, `${r.dtype}, ${r.partials} partial(s) x ${r.banks} bank(s)`, `drain ${r.drain}, depth ${r.pipelineDepth} cycles`]));
+    nodes.push(box(r.name, "reduction", [r.name, r.columns ? `${r.op} of ${r.columns.rows} rows, per column` : `${r.op} over rows of ${r.rowVectors} vector(s)`, `${r.dtype}, ${r.partials} partial(s) x ${r.banks} bank(s)`, `drain ${r.drain}, depth ${r.pipelineDepth} cycles`]));
   }
   for (const w of p.writers) nodes.push(box(w.name, "writer", [`write ${w.array}`, w.dtype], "lastLayer"));
   for (const c of p.channels) fifo(g, c.name, c.from, c.to, [c.field, `depth ${c.depth} ${c.storage}`]);

@@ -17,6 +17,14 @@
 // launch; the on-chip row costs a FIFO of one row (softmax: SM elements), small for the reduced
 // axes these programs have. A reduction over every axis would need the whole array on chip and
 // is refused (a second pass is the answer there, not done yet).
+//
+// Reductions over the leading axes instead (`np.mean(data, axis=0)`, covariance's first line)
+// keep one accumulator per column on chip while the rows stream past (reduction.ts
+// columnReductionSchedule); the domain is then [rows, columns]. Their results exist only after
+// the last row, so they stream out broadcast down the rows: a map over the columns only runs on
+// that stream, and a map over the whole domain reading them reads its other inputs in a second
+// pass over memory (lower.ts), as after a reduction over every axis. Storing a column result
+// (one value per column) to memory is refused for now.
 
 import { join } from "node:path";
 import type { ProgramInput } from "../../frontend/load_program.js";
@@ -98,20 +106,27 @@ function raise(input: StreamingInput): PatternResult {
   const reduces = processes.filter((p): p is ReduceProcess => p.kind === "reduce");
   if (processes.length === 0) throw new NotStreamable("the state has no map and no reduction");
 
+  // Reductions over the leading axes (`np.mean(data, axis=0)`) keep one result per column: the
+  // domain is their input's, and a map may also cover the columns only (the kept axes), reading
+  // what the reductions wrote; it then runs over the whole domain on the results broadcast down
+  // the rows (a column stream), the one shape every process of the pipeline has.
+  const columns = columnReductions(reduces, (r) => shapeOf(arrays[r.input]!, r.input));
+  const columnMaps = new Set(columns ? maps.filter((x) => x.domain.join() === columns.kept.join()) : []);
   // One domain for every process; reductions over the same trailing axes.
-  const D = maps[0]?.domain ?? shapeOf(arrays[reduces[0]!.input]!, reduces[0]!.input);
+  const D = columns?.domain ?? maps[0]?.domain ?? shapeOf(arrays[reduces[0]!.input]!, reduces[0]!.input);
   const n = D.length;
-  for (const m of maps) if (m.domain.join() !== D.join()) throw new NotStreamable(`map '${m.entry.label}' covers ${m.domain.join("x")}, map '${maps[0]!.entry.label}' ${D.join("x")}`);
-  const m = reduces.length > 0 ? reduces[0]!.axes.length : 0;
-  for (const r of reduces) {
+  for (const m of maps) if (m.domain.join() !== D.join() && !columnMaps.has(m)) throw new NotStreamable(`map '${m.entry.label}' covers ${m.domain.join("x")}, map '${maps.find((x) => !columnMaps.has(x))?.entry.label ?? reduces[0]!.node.label}' ${D.join("x")}`);
+  const m = reduces.length > 0 && !columns ? reduces[0]!.axes.length : 0;
+  for (const r of columns ? [] : reduces) {
     const shape = shapeOf(arrays[r.input]!, r.input);
     if (shape.join() !== D.join()) throw new NotStreamable(`reduction '${r.node.label}' reduces '${r.input}' of shape ${shape.join("x")}, not the maps' ${D.join("x")}`);
     const trailing = r.axes.length === m && [...r.axes].sort((a, b) => a - b).every((a, k) => a === n - m + k);
     if (!trailing) throw new NotStreamable(`reduction '${r.node.label}' reduces axes ${r.axes.join(",")}; streamed reductions reduce the same trailing axes`);
   }
-  const outer = D.slice(0, n - m).reduce((a, b) => a * b, 1);
-  const inner = D.slice(n - m).reduce((a, b) => a * b, 1);
-  const domain = m > 0 ? [outer, inner] : [outer];
+  const split = columns ? columns.reduced : n - m;
+  const outer = D.slice(0, split).reduce((a, b) => a * b, 1);
+  const inner = D.slice(split).reduce((a, b) => a * b, 1);
+  const domain = m > 0 || columns ? [outer, inner] : [outer];
   const rank = domain.length;
 
   // Every data item, by how it relates to the domain.
@@ -120,9 +135,12 @@ function raise(input: StreamingInput): PatternResult {
   const takenNames = new Set(names.values());
   const renamedWrite = new Map<string, string>();
   const current = (data: string) => renamedWrite.get(data) ?? names.get(data)!;
-  // What a reduction writes is one value per row (a scalar when every axis is reduced).
+  // What a reduction writes is one value per row (a scalar when every axis is reduced), or one per column.
   const reduceOutputs = new Set(reduces.map((r) => r.output));
-  type Role = { kind: "full" | "reduced" | "scalar"; dtype: DType; transient: boolean; shape: number[] };
+  // What a map over the columns writes: streamed down the rows like the whole domain.
+  const columnStreams = new Set<string>();
+  for (const x of columnMaps) for (const e of state.edges.filter((y) => y.src === x.tasklet.id && y.memlet)) columnStreams.add(resolve(e.memlet!.data));
+  type Role = { kind: "full" | "reduced" | "column" | "scalar"; dtype: DType; transient: boolean; shape: number[] };
   const roles = new Map<string, Role>();
   const roleOf = (data: string): Role => {
     const known = roles.get(data);
@@ -133,7 +151,11 @@ function raise(input: StreamingInput): PatternResult {
     const shape = shapeOf(d, data);
     const reducedShape = D.slice(0, n - m);
     let role: Role;
-    if (reduceOutputs.has(data)) role = { kind: "reduced", dtype: d.dtype, transient: d.transient, shape };
+    if (columns && columnStreams.has(data)) {
+      if (!d.transient) throw new NotStreamable(`'${data}' is one value per column written to memory: a column stream is read by the maps after it, not stored (not supported yet)`);
+      role = { kind: "full", dtype: d.dtype, transient: true, shape };
+    } else if (columns && (reduceOutputs.has(data) || (d.kind !== "scalar" && shape.join() === columns.kept.join()))) role = { kind: "column", dtype: d.dtype, transient: d.transient, shape };
+    else if (reduceOutputs.has(data)) role = { kind: "reduced", dtype: d.dtype, transient: d.transient, shape };
     else if (d.kind === "scalar" || (shape.length === 1 && shape[0] === 1 && D.join() !== "1")) role = { kind: "scalar", dtype: d.dtype, transient: d.transient, shape: [] };
     else if (shape.join() === D.join()) role = { kind: "full", dtype: d.dtype, transient: d.transient, shape };
     else if (m > 0 && (shape.join() === reducedShape.join() || shape.join() === [...reducedShape, ...Array(m).fill(1)].join())) role = { kind: "reduced", dtype: d.dtype, transient: d.transient, shape };
@@ -150,7 +172,7 @@ function raise(input: StreamingInput): PatternResult {
     if (declared.has(data)) return role;
     declared.add(data);
     if (role.kind === "scalar") b.addScalar(names.get(data)!, role.dtype, role.transient);
-    else b.addArray(names.get(data)!, role.dtype, role.kind === "full" ? domain : [outer], { transient: role.transient });
+    else b.addArray(names.get(data)!, role.dtype, role.kind === "full" ? domain : role.kind === "column" ? [inner] : [outer], { transient: role.transient });
     return role;
   };
   const written = new Set<string>();
@@ -166,7 +188,7 @@ function raise(input: StreamingInput): PatternResult {
     takenNames.add(fresh);
     renamedWrite.set(data, fresh);
     if (role.kind === "scalar") b.addScalar(fresh, role.dtype, false);
-    else b.addArray(fresh, role.dtype, role.kind === "full" ? domain : [outer]);
+    else b.addArray(fresh, role.dtype, role.kind === "full" ? domain : role.kind === "column" ? [inner] : [outer]);
   };
   const label = freshIdentifiers(new Set<string>(), "node");
   const iterators = ["i", "j", "k"].slice(3 - rank);
@@ -177,15 +199,21 @@ function raise(input: StreamingInput): PatternResult {
     if (p.kind === "reduce") {
       const inRole = declare(p.input);
       const outRole = declare(p.output);
-      if (inRole.kind !== "full" || outRole.kind !== "reduced") throw new NotStreamable(`reduction '${p.node.label}' does not reduce a ${D.join("x")} array to its rows`);
+      if (inRole.kind !== "full" || outRole.kind !== (columns ? "column" : "reduced")) throw new NotStreamable(`reduction '${p.node.label}' does not reduce a ${D.join("x")} array to its ${columns ? "columns" : "rows"}`);
       if (inRole.dtype !== outRole.dtype) throw new NotStreamable(`reduction '${p.node.label}' converts ${inRole.dtype} to ${outRole.dtype}`);
+      if (columns && !outRole.transient) throw new NotStreamable(`'${p.output}' is one value per column written to memory: a column stream is read by the maps after it, not stored (not supported yet)`);
       const inputName = current(p.input);
       read.add(p.input);
       write(p.output, p.node.label);
       const l = label(p.node.label);
       sources[l] = `${p.node.label} (${p.node.where})`;
-      b.addReduce({ label: l, dtype: outRole.dtype, domain, op: p.op, reducedAxes: 1, input: inputName, output: current(p.output) });
-      kernels.push({ name: p.node.label, mapping: "streamed", pattern: ELEMENTWISE_REDUCE_PATTERN, reason: `${p.op} over rows of ${inner} element(s): a reduction PE with interleaved partial accumulators (II=1), its result broadcast over the row` });
+      b.addReduce({ label: l, dtype: outRole.dtype, domain, op: p.op, reducedAxes: 1, input: inputName, output: current(p.output), ...(columns ? { columns: true } : {}) });
+      kernels.push({
+        name: p.node.label, mapping: "streamed", pattern: ELEMENTWISE_REDUCE_PATTERN,
+        reason: columns
+          ? `${p.op} over ${outer} row(s), one result per column of ${inner}: a column reduction PE with one accumulator per column on chip (II=1), its results broadcast down the rows for a second pass`
+          : `${p.op} over rows of ${inner} element(s): a reduction PE with interleaved partial accumulators (II=1), its result broadcast over the row`,
+      });
       continue;
     }
     const { entry, tasklet } = p;
@@ -199,12 +227,12 @@ function raise(input: StreamingInput): PatternResult {
       if (role.kind === "reduced" && m === n) {
         throw new NotStreamable(`map '${entry.label}' reads '${data}', a reduction over every axis: streaming it needs the whole array on chip or a second pass over memory (not done yet)`);
       }
-      const access = accessKind(e, params, D, m, role.kind);
+      const access = columns ? columnAccess(e, params, columns, columnMaps.has(p), role.kind, columnStreams.has(data)) : accessKind(e, params, D, m, role.kind === "column" ? "full" : role.kind);
       if (!access) throw new NotStreamable(`map '${entry.label}' reads '${data}' at ${subsetText(e)}: not elementwise`);
       read.add(data);
       const safe = current(data);
       connectors[e.dstConn] = role.kind === "scalar" ? { kind: "scalar", data: safe } : { kind: "field", data: safe, rank };
-      inputs[safe] = { data: safe, axes: role.kind === "full" ? [...Array(rank).keys()] : role.kind === "reduced" ? [0] : [], boundary: { type: "constant", value: 0 } };
+      inputs[safe] = { data: safe, axes: role.kind === "full" ? [...Array(rank).keys()] : role.kind === "reduced" ? [0] : role.kind === "column" ? [1] : [], boundary: { type: "constant", value: 0 } };
     }
     const outs = state.edges.filter((x) => x.src === tasklet.id);
     if (outs.length !== 1 || !outs[0]!.memlet || outs[0]!.srcConn === null) throw new NotStreamable(`map '${entry.label}': tasklet '${tasklet.label}' does not write exactly one value`);
@@ -212,7 +240,8 @@ function raise(input: StreamingInput): PatternResult {
     if (oe.memlet!.wcr) throw new NotStreamable(`map '${entry.label}' writes '${oe.memlet!.data}' with write-conflict resolution`);
     const outData = resolve(oe.memlet!.data);
     const outRole = declare(outData);
-    if (outRole.kind !== "full" || accessKind(oe, params, D, m, "full") !== "full") throw new NotStreamable(`map '${entry.label}' writes '${outData}' at ${subsetText(oe)}: not elementwise`);
+    const writesAt = columns ? columnAccess(oe, params, columns, columnMaps.has(p), outRole.kind, columnStreams.has(outData)) : accessKind(oe, params, D, m, "full");
+    if (outRole.kind !== "full" || writesAt !== "full") throw new NotStreamable(`map '${entry.label}' writes '${outData}' at ${subsetText(oe)}: not elementwise`);
     write(outData, entry.label);
     const code = taskletAssignments(tasklet.code, {
       tasklet: tasklet.label, connectors, output: { connector: oe.srcConn!, data: current(outData) },
@@ -221,7 +250,10 @@ function raise(input: StreamingInput): PatternResult {
     const l = label(tasklet.label);
     sources[l] = `${entry.label} / ${tasklet.label} (${tasklet.where})`;
     b.addStencil({ label: l, dtype: outRole.dtype, iterators, domain, inputs, output: current(outData), code });
-    kernels.push({ name: entry.label, mapping: "streamed", pattern: ELEMENTWISE_REDUCE_PATTERN, reason: `elementwise over ${D.join("x")}: a map PE (all taps at offset 0) in the chain` });
+    kernels.push({
+      name: entry.label, mapping: "streamed", pattern: ELEMENTWISE_REDUCE_PATTERN,
+      reason: columnMaps.has(p) ? `elementwise over the ${columns!.kept.join("x")} columns: a map PE on the column results broadcast down the rows` : `elementwise over ${D.join("x")}: a map PE (all taps at offset 0) in the chain`,
+    });
   }
 
   const inputs: ProgramInput[] = [];
@@ -235,9 +267,9 @@ function raise(input: StreamingInput): PatternResult {
       if (current(data) !== data) outputNames[current(data)] = data;
       if (!renamedWrite.has(data)) continue; // else also an input: read from memory before it is written
     }
-    const flatShape = role.kind === "full" ? domain : role.kind === "reduced" ? [outer] : [];
+    const flatShape = role.kind === "full" ? domain : role.kind === "reduced" ? [outer] : role.kind === "column" ? [inner] : [];
     inputs.push({
-      name: names.get(data)!, dtype: role.dtype, axes: role.kind === "full" ? [...Array(rank).keys()] : role.kind === "reduced" ? [0] : [], shape: flatShape,
+      name: names.get(data)!, dtype: role.dtype, axes: role.kind === "full" ? [...Array(rank).keys()] : role.kind === "reduced" ? [0] : role.kind === "column" ? [1] : [], shape: flatShape,
       source: { kind: "file", path: join(input.inputsDir, `${data}.npy`), format: "npy", ...(role.kind === "scalar" ? {} : { npyShape: role.shape }) },
     });
   }
@@ -245,6 +277,44 @@ function raise(input: StreamingInput): PatternResult {
   const sdfg = b.build();
   outputs.sort();
   return { ok: true, bundle: streamBundle({ file: input.file, name: input.name, sdfg, inputs, outputs, sources }), kernels, outputNames };
+}
+
+interface ColumnReductions { domain: number[]; reduced: number; kept: number[] }
+
+/**
+ * Reductions that all reduce the same leading axes of one domain, keeping at least one: their
+ * domain, how many axes they reduce and the kept (column) shape; null when there are none.
+ */
+function columnReductions(reduces: ReduceProcess[], shapeOf: (r: ReduceProcess) => number[]): ColumnReductions | null {
+  const leading = (r: ReduceProcess) => r.axes.length < shapeOf(r).length && [...r.axes].sort((a, b) => a - b).every((a, k) => a === k);
+  if (reduces.length === 0 || !reduces.some(leading)) return null;
+  const D = shapeOf(reduces[0]!);
+  const k = reduces[0]!.axes.length;
+  for (const r of reduces) {
+    if (!leading(r) || r.axes.length !== k || shapeOf(r).join() !== D.join()) {
+      throw new NotStreamable(`reduction '${r.node.label}' reduces axes ${r.axes.join(",")} of ${shapeOf(r).join("x")}; streamed column reductions reduce the same leading axes of one ${D.join("x")} domain`);
+    }
+  }
+  return { domain: D, reduced: k, kept: D.slice(k) };
+}
+
+/**
+ * How a map of a program with column reductions reads (or writes) its data: a map over the whole
+ * domain reads whole arrays at its own index and column data at its column index (broadcast down
+ * the rows); a map over the columns reads column data at its own index. A column stream (what a
+ * map over the columns wrote) is streamed over the whole domain, so it is read as "full".
+ */
+function columnAccess(e: PEdge, params: string[], c: ColumnReductions, overColumns: boolean, role: "full" | "reduced" | "column" | "scalar", columnStream: boolean): "full" | "column" | "scalar" | null {
+  const subset = e.memlet!.subset ?? [];
+  const isParam = (r: { start: PExpr; end: PExpr }, p: string | undefined) => p !== undefined && r.start.kind === "name" && r.start.name === p && r.end.kind === "name" && r.end.name === p;
+  const isZero = (r: { start: PExpr; end: PExpr }) => r.start.kind === "number" && r.start.value === 0 && r.end.kind === "number" && r.end.value === 0;
+  if (role === "scalar") return subset.every(isZero) ? "scalar" : null;
+  const columnIndex = overColumns ? params : params.slice(c.reduced);
+  const atColumn = subset.length === c.kept.length && subset.every((r, a) => isParam(r, columnIndex[a]));
+  if (role === "column") return atColumn ? "column" : null;
+  if (role !== "full") return null;
+  if (columnStream) return atColumn ? "full" : null;
+  return !overColumns && subset.length === c.domain.length && subset.every((r, a) => isParam(r, params[a])) ? "full" : null;
 }
 
 /** How a memlet reads its data inside a map: at the map's own index, broadcast, or as a scalar. */
