@@ -117,11 +117,9 @@ export function emitHostBuffers(w: CodeWriter, p: Pipeline, args: HostArgument[]
     const planeMajor = planeMajorShape(p, a.name);
     if (a.kind === "input" && planeMajor) {
       w.comment(`'${a.name}' plane-major, as the kernel reads it: W neighbouring columns of a plane are one wide word.`);
+      w.line(`const std::vector<${T}> ${a.name}_numpy_ = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", ${shapeText});`);
       w.line(`std::vector<${T}> ${a.name}_host_(${a.elements});`);
-      w.block("", () => {
-        w.line(`const std::vector<${T}> numpy_ = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", ${shapeText});`);
-        emitPlaneMajorCopy(w, planeMajor, "numpy_", `${a.name}_host_`, true);
-      });
+      emitPlaneMajorCopy(w, planeMajor, `${a.name}_numpy_`, `${a.name}_host_`, true);
     } else if (a.kind === "input") w.line(`const std::vector<${T}> ${a.name}_host_ = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", ${shapeText});`);
     if (a.kind === "scalar") w.line(`const ${T} ${a.name} = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", {})[0];`);
     if (a.kind === "output") w.line(`std::vector<${T}> ${a.name}_host_(${a.elements});`);
@@ -145,10 +143,8 @@ export function emitFinish(w: CodeWriter, p: Pipeline, args: HostArgument[], sec
     const planeMajor = planeMajorShape(p, a.name);
     if (planeMajor) {
       w.comment(`'${a.name}' came back plane-major (the kernel's order): back to NumPy's.`);
-      w.block("", () => {
-        w.line(`const std::vector<${T}> planes_ = ${a.name}_host_;`);
-        emitPlaneMajorCopy(w, planeMajor, "planes_", `${a.name}_host_`, false);
-      });
+      w.line(`const std::vector<${T}> ${a.name}_planes_ = ${a.name}_host_;`);
+      emitPlaneMajorCopy(w, planeMajor, `${a.name}_planes_`, `${a.name}_host_`, false);
     }
     w.line(`sdfg_npy::save<${T}>(outputs_ + "/${a.name}.npy", {${shape.join(", ")}}, ${a.name}_host_.data());`);
     const tol = TOLERANCE[a.dtype];
