@@ -15,7 +15,8 @@ import { linalgCycles, linalgPerformance, processCycles } from "../../src/report
 import { lowerToPipeline } from "../../src/spatial/lower.js";
 import { loadSdfgBundle } from "../../src/targets/sdfg_program.js";
 import { functionText } from "../generated_text.js";
-import { decide, vadvBundle } from "./vadv_data.js";
+import { decide, VADV_OPS, vadvBundle } from "./vadv_data.js";
+import { freshIdentifiers } from "../../src/spatial/streaming/safe_names.js";
 
 function streamed() {
   const b = vadvBundle();
@@ -29,9 +30,19 @@ function refusal(f: () => unknown): string {
   throw new Error("not refused");
 }
 
+/** vadv_ops.sdfg: the same program in DaCe's one-map-per-operation form (make_vadv.py says how). */
+function streamedOps() {
+  const b = vadvBundle(VADV_OPS);
+  const d = decide(b);
+  if (!d.streamed) throw new Error(d.kernels.map((k) => k.reason).join("; "));
+  return { b, d };
+}
+
 describe.concurrent("vadv streamed at W=2 emulated equals NumPy", () => {
+  // Xilinx takes DaCe's per-operation form (its temporaries' long names, datacol written through
+  // its view of dcol), Intel the fused one: one g++ build each.
   it.for(["xilinx", "intel"] as const)("%s: equal to the CPU reference and to NumPy", async (target, { expect: check }) => {
-    const { b, d } = streamed();
+    const { b, d } = target === "xilinx" ? streamedOps() : streamed();
     const r = await emulateStreamedSdfg(b, d.bundle, target, { vectorWidth: 2, replicas: 1 }, undefined, undefined, d.outputNames ?? {});
     check(r.failure).toBeUndefined();
     check(r.road).toBe("streamed");
@@ -122,5 +133,29 @@ describe("vertical solvers: a W that does not divide the columns is refused, nam
     const d = decide(loadSdfgBundle(join(dir, "vrecur.sdfg"), { symbols: { I: 4, J: 6, K: 8 }, inputsDir: dir }));
     if (!d.streamed) throw new Error("vrecur not streamed");
     expect(refusal(() => lowerToPipeline(d.bundle.sdfg, { vectorWidth: 2, replicas: 1 }))).toBe("--vector-width: W=2 does not divide the 7 columns along j of 'c' (a vertical solver reads W of them as one word)");
+  });
+});
+
+describe("vadv in DaCe's per-operation form (vadv_ops.sdfg)", () => {
+  it("raises the same two sweeps, the back substitution updating dcol through the view datacol", () => {
+    const { d } = streamedOps();
+    const n = d.bundle.sdfg.states[0]!.nodes[0];
+    if (n?.kind !== "vertical-solver") throw new Error("no vertical solver");
+    expect(n.sweeps.map((s) => [s.direction, s.phases.map((p) => [p.from, p.to])])).toEqual([["up", [[0, 0], [1, 6], [7, 7]]], ["down", [[7, 7], [6, 0]]]]);
+    expect(n.sweeps.map((s) => s.values.filter((v) => v.previous).map((v) => v.data))).toEqual([["ccol", "dcol"], ["data_col"]]);
+    // dcol's plane starts from the forward sweep's before datacol (its view) overwrites it.
+    const dcol = n.sweeps[1]!.values.find((v) => v.data === "dcol");
+    expect(n.sweeps[1]!.taps.find((t) => t.name === dcol?.initial)?.data).toBe("dcol");
+    expect(n.outputs).toEqual([{ data: "utens_stage", array: "utens_stage_out" }]);
+  });
+
+  it("DaCe's long temporary names get fresh identifiers within 64 characters", () => {
+    const fresh = freshIdentifiers(new Set<string>(), "x");
+    const long = "dtr_stage_times_u_pos_slice_1_plus_utens_slice_plus_utens_stage_slice";
+    const names = [fresh(long, "v_"), fresh(long, "v_"), fresh(`${long}_0`, "v_")];
+    for (const x of names) expect(x.length).toBeLessThanOrEqual(64);
+    expect(new Set(names).size).toBe(3);
+    expect(names[0]).toBe(`v_${long}`.slice(0, 64));
+    expect(names[1]).toBe(`v_${long}`.slice(0, 63) + "2");
   });
 });
