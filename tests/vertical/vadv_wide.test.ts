@@ -125,7 +125,7 @@ describe("vertical solvers: a W that does not divide the columns is refused, nam
     const sdfg = streamed().d.bundle.sdfg;
     expect(refusal(() => lowerToPipeline(sdfg, { vectorWidth: 3, replicas: 1 }))).toBe("--vector-width: W=3 does not divide J=10, the 10 columns along j a vertical solver streams W at a time");
     expect(refusal(() => lowerToPipeline(sdfg, { vectorWidth: 4, replicas: 1 }))).toBe("--vector-width: W=4 does not divide J=10, the 10 columns along j a vertical solver streams W at a time");
-    expect(refusal(() => lowerToPipeline(sdfg, { vectorWidth: 2, replicas: 2 }))).toBe("--replicas: P=2: a vertical solver has no time loop or systolic chain to replicate");
+    expect(refusal(() => lowerToPipeline(sdfg, { vectorWidth: 2, replicas: 2 }))).toBe("--replicas: P=2: a vertical solver has no time loop or systolic chain to replicate (W > 1 runs its columns side by side)");
   });
 
   it("vrecur: its input c has J + 1 = 7 columns (read at j + 1), which W=2 does not divide", () => {

@@ -36,7 +36,7 @@ export function hasVerticalSolver(sdfg: SDFG): boolean {
 }
 
 export function lowerVerticalSolver(sdfg: SDFG, options: SpatialOptions): Pipeline {
-  if (options.replicas !== 1) throw new UserError("--replicas", `P=${options.replicas}: a vertical solver has no time loop or systolic chain to replicate`);
+  if (options.replicas !== 1) throw new UserError("--replicas", `P=${options.replicas}: a vertical solver has no time loop or systolic chain to replicate (W > 1 runs its columns side by side)`);
   const nodes = verticalSolverNodes(sdfg.states[0]!);
   if (sdfg.states.length !== 1 || nodes.length !== 1) throw new UserError(sdfg.name, "a vertical-solver pipeline takes one vertical-solver node");
   const n = nodes[0]!;

@@ -9,6 +9,11 @@ of vadv_dace.py (the single-iteration ones included), one state per loop body, o
 transient (I, J) planes for the per-plane temporaries, dtr_stage a scalar argument. The reference
 outputs come from NPBench's vadv_numpy.py kernel (copied below) on NPBench's initialize() data.
 
+It also writes vadv_ops.sdfg, the same program as DaCe's frontend writes vadv_dace.py before any
+fusion: one map per NumPy operation into operand-named temporaries, vadv_dace.py's in-place
+`x[:] = ...` statements, and `datacol` a View of dcol's plane k that the back substitution writes
+through (see OPS_LOOPS). The peers' SDFGs (jacobi_2d, fdtd_2d) show that form.
+
 Run: python3 tests/data/vadv/make_vadv.py [I J K]   (default 10 10 8; output next to this file). I*J = 100
 columns per plane cover the forward sweep's estimated arithmetic depth, so its recurrence allows II=1.
 """
