@@ -17,6 +17,7 @@ import { loadSdfgBundle } from "../../src/targets/sdfg_program.js";
 import { functionText } from "../generated_text.js";
 import { decide, VADV_OPS, vadvBundle } from "./vadv_data.js";
 import { freshIdentifiers } from "../../src/spatial/streaming/safe_names.js";
+import { cli } from "../helpers.js";
 
 function streamed() {
   const b = vadvBundle();
@@ -93,6 +94,15 @@ describe("vadv lowered at W > 1", () => {
 
   // At these sizes a plane has 50 words: the backward sweep's arithmetic (31 cycles) fits, the
   // forward sweep's (84 cycles) does not, and its loop says it expects II=2 (wider planes reach II=1).
+  it("report --json -W 2 (DaCe's form): streamed by the vertical-solver pattern, 800 / 2 cycles of the reversals plus the fill", async () => {
+    const r = await cli(["report", VADV_OPS, "--json", "-W", "2"]);
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout) as { kind: string; pattern: string; vectorWidth: number; performance: { cyclesPerPass: number; fillCycles: number }; kernels: { mapping: string }[] };
+    expect([j.kind, j.pattern, j.vectorWidth]).toEqual(["streamed", "vertical-solver", 2]);
+    expect(j.kernels.map((k) => k.mapping)).toEqual(Array(5).fill("streamed"));
+    expect(j.performance.cyclesPerPass - j.performance.fillCycles).toBe(800);
+  });
+
   it.for(["xilinx", "intel"] as const)("%s at W=2: every loop pipelined, the previous planes a true dependence of C / W = 50 words", (target) => {
     const { d } = streamed();
     const p = lowerToPipeline(d.bundle.sdfg, { vectorWidth: 2, replicas: 1 });
