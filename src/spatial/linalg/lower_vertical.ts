@@ -138,6 +138,7 @@ export function lowerVerticalSolver(sdfg: SDFG, options: SpatialOptions): Pipeli
     processes.push({ kind: "plane-writer", name, array: out, dtype: n.dtype, shape, direction: p.pe.direction, input: c });
     writers.push({ name, array: out, dtype: n.dtype, input: c, shape, ...(W > 1 ? { planeMajor: true } : {}) });
   }
+  // The kernels give a reader's port W-wide words when its axes include the innermost (2): so at W > 1.
   const readers: MemoryReader[] = processes.flatMap((p): MemoryReader[] => p.kind !== "plane-reader" ? [] : [{
     name: p.name, array: p.array, dtype: p.dtype, axes: W > 1 ? [0, 1, 2] : [0], shape: p.shape, outputs: p.outputs, onChip: false, ...(W > 1 ? { planeMajor: true } : {}),
   }]);
