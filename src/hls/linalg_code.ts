@@ -115,10 +115,10 @@ export function processSummary(p: LinalgProcess, W: number): string {
     case "rank-update": return `Rank-${p.terms.length} update PE: A' = A + ${p.terms.map((_, k) => `u_t${k} v_t${k}^T`).join(" + ")} for the ${p.rows} x ${p.cols} matrix, streamed row by row; the v vectors on chip, one u element per row.`;
     case "binning": return `Binning PE: the mean of the values per bin [max * i / ${p.bins}, max * (i + 1) / ${p.bins}) of their keys (max over the keys' first pass), ${p.n} elements; ${p.copies * W} interleaved on-chip copies of the sums and counts, merged in order.`;
     case "matrix-writer": return `Memory writer: streams '${p.array}' back to memory, ${p.vectors} vectors.`;
-    case "plane-reader": return `Plane reader: streams '${p.array}' (${p.shape.join(" x ")}) plane by plane, k ${p.direction}wards, one element per cycle, to ${p.taps.length} tap(s) at offsets ${p.taps.map((t) => `(${t.offset.join(", ")})`).join(", ")}.`;
-    case "column-sweep": return `Sweep PE: k ${p.direction}wards over ${p.planes} planes of ${p.columns.join(" x ")} columns, one column per cycle; ${p.phases.length} phase(s); the previous plane of ${p.values.filter((v) => v.previous).map((v) => quoteUserText(v.data)).join(", ") || "nothing"} kept on chip.`;
+    case "plane-reader": return `Plane reader: streams '${p.array}' (${p.shape.join(" x ")}${W > 1 ? ", plane-major" : ""}) plane by plane, k ${p.direction}wards, ${W > 1 ? `one word of ${W} columns` : "one element"} per cycle, to ${p.taps.length} tap(s) at offsets ${p.taps.map((t) => `(${t.offset.join(", ")})`).join(", ")}.`;
+    case "column-sweep": return `Sweep PE: k ${p.direction}wards over ${p.planes} planes of ${p.columns.join(" x ")} columns, ${W > 1 ? `${W} columns (lanes) per cycle` : "one column per cycle"}; ${p.phases.length} phase(s); the previous plane of ${p.values.filter((v) => v.previous).map((v) => quoteUserText(v.data)).join(", ") || "nothing"} kept on chip.`;
     case "plane-reverse": return `Plane reversal: holds ${p.planes} planes of ${p.columns} columns on chip, then sends them last plane first (the next sweep walks k the other way).`;
-    case "plane-writer": return `Plane writer: stores '${p.array}' (${p.shape.join(" x ")}) plane by plane, k ${p.direction}wards.`;
+    case "plane-writer": return `Plane writer: stores '${p.array}' (${p.shape.join(" x ")}${W > 1 ? `, plane-major, words of ${W} columns` : ""}) plane by plane, k ${p.direction}wards.`;
   }
 }
 

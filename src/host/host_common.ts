@@ -88,12 +88,39 @@ export function emitOptionParsing(w: CodeWriter, vendor: HostOption[]): void {
   });
 }
 
+/** The R x S x K shape of an array the device holds plane-major (pipeline.ts `planeMajor`), else undefined. */
+function planeMajorShape(p: Pipeline, name: string): [number, number, number] | undefined {
+  const x = p.readers.find((r) => r.array === name) ?? p.writers.find((r) => r.array === name);
+  if (!x?.planeMajor) return undefined;
+  const s = shapeOfArgument(p, name);
+  if (s.length !== 3) throw new Error(`plane-major '${name}' is not 3-D`);
+  return s as [number, number, number];
+}
+
+/**
+ * Copies between NumPy's order (r, s, k; k innermost) and the device's plane-major order (k, r, s):
+ * `toDevice` from `from` into `to`, else back.
+ */
+function emitPlaneMajorCopy(w: CodeWriter, [R, S, K]: [number, number, number], from: string, to: string, toDevice: boolean): void {
+  const numpy = `(r_ * ${S} + s_) * ${K} + k_`;
+  const device = `(k_ * ${R} + r_) * ${S} + s_`;
+  w.block(`for (std::size_t r_ = 0; r_ < ${R}; ++r_)`, () => w.block(`for (std::size_t s_ = 0; s_ < ${S}; ++s_)`, () => w.block(`for (std::size_t k_ = 0; k_ < ${K}; ++k_)`, () => {
+    w.line(toDevice ? `${to}[${device}] = ${from}[${numpy}];` : `${to}[${numpy}] = ${from}[${device}];`);
+  })));
+}
+
 /** Host vectors `<name>_host_` for arrays, plain variables for scalars, loaded from `inputs_`. */
 export function emitHostBuffers(w: CodeWriter, p: Pipeline, args: HostArgument[]): void {
   for (const a of args) {
     const T = DTYPE_INFO[a.dtype].cType;
     const shapeText = `{${shapeOfArgument(p, a.name).join(", ")}}`;
-    if (a.kind === "input") w.line(`const std::vector<${T}> ${a.name}_host_ = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", ${shapeText});`);
+    const planeMajor = planeMajorShape(p, a.name);
+    if (a.kind === "input" && planeMajor) {
+      w.comment(`'${a.name}' plane-major, as the kernel reads it: W neighbouring columns of a plane are one wide word.`);
+      w.line(`const std::vector<${T}> ${a.name}_numpy_ = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", ${shapeText});`);
+      w.line(`std::vector<${T}> ${a.name}_host_(${a.elements});`);
+      emitPlaneMajorCopy(w, planeMajor, `${a.name}_numpy_`, `${a.name}_host_`, true);
+    } else if (a.kind === "input") w.line(`const std::vector<${T}> ${a.name}_host_ = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", ${shapeText});`);
     if (a.kind === "scalar") w.line(`const ${T} ${a.name} = sdfg_npy::load<${T}>(inputs_ + "/${a.name}.npy", {})[0];`);
     if (a.kind === "output") w.line(`std::vector<${T}> ${a.name}_host_(${a.elements});`);
   }
@@ -113,6 +140,12 @@ export function emitFinish(w: CodeWriter, p: Pipeline, args: HostArgument[], sec
   for (const a of args.filter((x) => x.kind === "output")) {
     const T = DTYPE_INFO[a.dtype].cType;
     const shape = shapeOfArgument(p, a.name);
+    const planeMajor = planeMajorShape(p, a.name);
+    if (planeMajor) {
+      w.comment(`'${a.name}' came back plane-major (the kernel's order): back to NumPy's.`);
+      w.line(`const std::vector<${T}> ${a.name}_planes_ = ${a.name}_host_;`);
+      emitPlaneMajorCopy(w, planeMajor, `${a.name}_planes_`, `${a.name}_host_`, false);
+    }
     w.line(`sdfg_npy::save<${T}>(outputs_ + "/${a.name}.npy", {${shape.join(", ")}}, ${a.name}_host_.data());`);
     const tol = TOLERANCE[a.dtype];
     w.block("if (!verify_.empty())", () => {

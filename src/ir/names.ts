@@ -29,6 +29,9 @@ sqrt exp log sin cos tan fabs abs floor ceil min max pow
 i j k
 `.split(/\s+/).filter((s) => s.length > 0));
 
+/** The longest name generated code takes. */
+export const MAX_NAME_LENGTH = 64;
+
 /** Why `name` cannot be used in generated code, or null if it can. */
 export function nameProblem(name: string): string | null {
   if (name.length === 0) return "a name must not be empty";
@@ -40,6 +43,6 @@ export function nameProblem(name: string): string | null {
   if (KEYWORDS.has(name)) return `'${name}' is a C/C++/OpenCL/Verilog keyword or a reserved name`;
   if (/^sdfg_/.test(name)) return `'${name}' uses the prefix 'sdfg_', which generated code reserves`;
   if (/^cuda[A-Z_]/.test(name)) return `'${name}' uses the prefix 'cuda', which the CUDA runtime reserves`;
-  if (name.length > 64) return `'${name}' is longer than 64 characters`;
+  if (name.length > MAX_NAME_LENGTH) return `'${name}' is longer than ${MAX_NAME_LENGTH} characters`;
   return null;
 }

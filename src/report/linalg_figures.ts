@@ -30,11 +30,12 @@ export function processCycles(x: LinalgProcess, W: number): number {
     case "rank-update": return (x.rows + 1) * (x.cols / W);
     case "binning": return (2 * x.n) / W + x.bins / W;
     case "matrix-writer": return x.vectors;
-    // A vertical solver: W = 1, one element per cycle; the reversal stores every plane, then sends them.
-    case "plane-reader": return x.shape[0] * x.shape[1] * x.shape[2];
-    case "column-sweep": return x.columns[0] * x.columns[1] * (x.planes + (x.values.some((v) => v.previous) ? 1 : 0));
-    case "plane-reverse": return 2 * x.planes * x.columns;
-    case "plane-writer": return x.shape[0] * x.shape[1] * x.shape[2];
+    // A vertical solver: one word of W columns per cycle; the sweep first zeroes its previous-plane
+    // words (one plane's), the reversal stores every plane, then sends them.
+    case "plane-reader": return (x.shape[0] * x.shape[1] * x.shape[2]) / W;
+    case "column-sweep": return ((x.columns[0] * x.columns[1]) / W) * (x.planes + (x.values.some((v) => v.previous) ? 1 : 0));
+    case "plane-reverse": return (2 * x.planes * x.columns) / W;
+    case "plane-writer": return (x.shape[0] * x.shape[1] * x.shape[2]) / W;
   }
 }
 
@@ -112,8 +113,8 @@ export function linalgPerformance(p: Pipeline, platform: Platform, clockMHz?: nu
   const ops = 2 * l.multiplyAdds + (l.operations ?? 0);
   const bytes = ports.reduce((a, x) => a + x.bytesPerPass, 0);
   const intensity = bytes === 0 ? Infinity : ops / bytes;
-  // A sweep PE does its widest phase's operations every cycle.
-  const sweepOps = l.processes.reduce((a, x) => a + (x.kind === "column-sweep" ? Math.max(...x.phases.map((ph) => countOps(ph.code))) : 0), 0);
+  // A sweep PE does its widest phase's operations every cycle, in each of its W lanes.
+  const sweepOps = l.processes.reduce((a, x) => a + (x.kind === "column-sweep" ? Math.max(...x.phases.map((ph) => countOps(ph.code))) * p.vectorWidth : 0), 0);
   // A binning PE bins W elements per cycle in its second pass (lower_linalg.ts counts 12 operations each).
   const binOps = l.processes.reduce((a, x) => a + (x.kind === "binning" ? BINNING_OPS_PER_ELEMENT * p.vectorWidth : 0), 0);
   const computeCeiling = ((2 * linalgLanes(p) + sweepOps + binOps) * f) / 1e9;
@@ -154,7 +155,12 @@ export function linalgResources(p: Pipeline, platform: Platform): Resources {
   const total: Resources = { lut: 0, ff: 0, dsp: linalgDsps(p, costFamily(platform.vendor)), bram: 0, uram: 0 };
   const add = (r: Partial<Resources>) => { for (const k of Object.keys(r) as (keyof Resources)[]) total[k] += r[k] ?? 0; };
   // A sweep PE's arithmetic: every phase's operators exist side by side (the plane selects one).
-  for (const x of l.processes) if (x.kind === "column-sweep") add(arithmeticCost(x.phases.flatMap((ph) => ph.code), x.dtype, costFamily(platform.vendor)));
+  // W lanes: W copies of the arithmetic.
+  for (const x of l.processes) {
+    if (x.kind !== "column-sweep") continue;
+    const cost = arithmeticCost(x.phases.flatMap((ph) => ph.code), x.dtype, costFamily(platform.vendor));
+    add(W === 1 ? cost : Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, (v as number) * W])));
+  }
   const uram = platform.resources.uram > 0;
   for (const x of l.processes) {
     add({ lut: 400, ff: 300 });

@@ -66,6 +66,12 @@ export interface MemoryReader {
    * their data again from memory rather than holding the whole first pass on chip.
    */
   secondPass?: string[];
+  /**
+   * The device holds the array plane-major (`shape` R x S x K stored k outermost, then r, then s),
+   * not in NumPy's order: the host reorders it (host_common.ts). A vertical solver at W > 1 reads
+   * W neighbouring columns of one plane as one wide word (lower_vertical.ts says why).
+   */
+  planeMajor?: boolean;
 }
 
 export interface MemoryWriter {
@@ -80,6 +86,8 @@ export interface MemoryWriter {
    * the writer stores one element per row, V / rowVectors in all, to a port of single elements.
    */
   rowVectors?: number;
+  /** As for a reader: the device writes the array plane-major and the host reorders it for NumPy. */
+  planeMajor?: boolean;
 }
 
 /** Passes a reader makes over its array per run: 2 with a second pass after a first (secondPass). */

@@ -8,6 +8,8 @@ import { loadSdfgBundle, type SdfgBundle } from "../../src/targets/sdfg_program.
 
 export const VADV_DIR = join(process.cwd(), "tests", "data", "vadv");
 export const VADV = join(VADV_DIR, "vadv.sdfg");
+/** The same program in DaCe 2.0's one-map-per-operation form (make_vadv.py). */
+export const VADV_OPS = join(VADV_DIR, "vadv_ops.sdfg");
 export const VADV_SYMBOLS = { I: 10, J: 10, K: 8 };
 
 export function vadvBundle(file = VADV): SdfgBundle {

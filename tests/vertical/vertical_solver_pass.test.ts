@@ -67,10 +67,10 @@ describe("vertical-solver pass: vadv's five k loops become two sweeps", () => {
     for (const c of p.linalg!.channels) expect(c.depth).toBeGreaterThan(c.delay);
   });
 
-  it("refuses W > 1 and P > 1 by option", () => {
+  it("refuses a W that does not divide J = 10 and P > 1 by option (W > 1: vadv_wide.test.ts)", () => {
     const sdfg = raised().d.bundle.sdfg;
-    expect(refusal(() => lowerToPipeline(sdfg, { vectorWidth: 2, replicas: 1 }))).toBe("--vector-width: a vertical solver streams one column per cycle (W=1); W=2 over the column axis is not done yet");
-    expect(refusal(() => lowerToPipeline(sdfg, { vectorWidth: 1, replicas: 2 }))).toBe("--replicas: P=2: a vertical solver has no time loop or systolic chain to replicate");
+    expect(refusal(() => lowerToPipeline(sdfg, { vectorWidth: 4, replicas: 1 }))).toBe("--vector-width: W=4 does not divide J=10, the 10 columns along j a vertical solver streams W at a time");
+    expect(refusal(() => lowerToPipeline(sdfg, { vectorWidth: 1, replicas: 2 }))).toBe("--replicas: P=2: a vertical solver has no time loop or systolic chain to replicate (W > 1 runs its columns side by side)");
   });
 
   it("RTL and CUDA refuse the sweep by name", () => {

@@ -8,6 +8,17 @@
 // the taps of one point together, so the tap furthest ahead in the reader's order (k + 1 upwards)
 // sets how far the reader runs ahead; every other tap's FIFO holds that many reads more (a plane
 // for k versus k + 1), plus the PE's pipeline margin and the stencil road's slack.
+//
+// W > 1: W neighbouring columns (j .. j + W - 1 of one row i) go through every process side by
+// side, each lane its own recurrence, one W-wide transfer per FIFO per cycle. In NumPy's layout
+// (k innermost) those W elements of a plane lie K elements apart: W separate accesses per cycle,
+// none of them a burst. So at W > 1 the device holds every 3-D array plane-major (k outermost,
+// then i, then j; the host reorders it on the way in and out): the W columns are one contiguous
+// wide word, and a reader or writer walking the planes in either direction moves whole planes of
+// R * S / W consecutive words, the long bursts DDR and HBM want. W must divide J and the row
+// length of every array read, and a tap's column offset must be a whole number of words (the
+// reader sends whole words; a shifted word would need a window across two). At W = 1 the arrays
+// keep NumPy's layout, as before.
 
 import { UserError } from "../../ir/diagnostics.js";
 import { verticalSolverNodes, type SDFG, type VerticalSolverNode } from "../../ir/sdfg.js";
@@ -25,13 +36,12 @@ export function hasVerticalSolver(sdfg: SDFG): boolean {
 }
 
 export function lowerVerticalSolver(sdfg: SDFG, options: SpatialOptions): Pipeline {
-  if (options.vectorWidth !== 1) {
-    throw new UserError("--vector-width", `a vertical solver streams one column per cycle (W=1); W=${options.vectorWidth} over the column axis is not done yet`);
-  }
-  if (options.replicas !== 1) throw new UserError("--replicas", `P=${options.replicas}: a vertical solver has no time loop or systolic chain to replicate`);
+  if (options.replicas !== 1) throw new UserError("--replicas", `P=${options.replicas}: a vertical solver has no time loop or systolic chain to replicate (W > 1 runs its columns side by side)`);
   const nodes = verticalSolverNodes(sdfg.states[0]!);
   if (sdfg.states.length !== 1 || nodes.length !== 1) throw new UserError(sdfg.name, "a vertical-solver pipeline takes one vertical-solver node");
   const n = nodes[0]!;
+  const W = options.vectorWidth;
+  checkColumnWidth(sdfg, n, W);
   const processes: LinalgProcess[] = [];
   const channels: LinalgChannel[] = [];
   const used = new Set(Object.keys(sdfg.arrays));
@@ -44,7 +54,7 @@ export function lowerVerticalSolver(sdfg: SDFG, options: SpatialOptions): Pipeli
   const channel = (from: string, to: string, data: string, delay: number, pipelineDepth: number): string => {
     const name = unique(`${data}_to_${to.replace(/_$/, "")}_`);
     const depth = delay > 0 ? delay + PIPELINE_DEPTH_MARGIN * pipelineDepth + CHANNEL_SLACK : CHANNEL_SLACK;
-    channels.push({ name, dtype: n.dtype, wide: false, from, to, delay, depth });
+    channels.push({ name, dtype: n.dtype, wide: W > 1, from, to, delay, depth });
     return name;
   };
   const [I, J] = n.columns;
@@ -65,7 +75,8 @@ export function lowerVerticalSolver(sdfg: SDFG, options: SpatialOptions): Pipeli
     };
     // Taps from memory, one reader per array; earlier sweeps' results through FIFOs (reversed when needed).
     const fromMemory = new Map<string, PlaneReader>();
-    const lead = (shape: number[], offset: number[]) => (s.direction === "up" ? offset[2]! : -offset[2]!) * shape[0]! * shape[1]! + offset[0]! * shape[1]! + offset[1]!;
+    // How far ahead of the point (i, j, k) the reader reads the tap's element, in transfers (W elements each).
+    const lead = (shape: number[], offset: number[]) => ((s.direction === "up" ? offset[2]! : -offset[2]!) * shape[0]! * shape[1]! + offset[0]! * shape[1]! + offset[1]!) / W;
     const tapChannels: { tap: (typeof s.taps)[number]; reader?: PlaneReader; lead: number }[] = [];
     for (const t of s.taps) {
       const earlier = produced.get(t.data);
@@ -125,19 +136,36 @@ export function lowerVerticalSolver(sdfg: SDFG, options: SpatialOptions): Pipeli
     const shape = shapeOf(out);
     if (shape[0] !== I || shape[1] !== J || shape[2] !== K) throw new UserError(sdfg.name, `output '${out}' is ${shape.join("x")}, not the ${I}x${J}x${K} domain`);
     processes.push({ kind: "plane-writer", name, array: out, dtype: n.dtype, shape, direction: p.pe.direction, input: c });
-    writers.push({ name, array: out, dtype: n.dtype, input: c, shape });
+    writers.push({ name, array: out, dtype: n.dtype, input: c, shape, ...(W > 1 ? { planeMajor: true } : {}) });
   }
+  // The kernels give a reader's port W-wide words when its axes include the innermost (2): so at W > 1.
   const readers: MemoryReader[] = processes.flatMap((p): MemoryReader[] => p.kind !== "plane-reader" ? [] : [{
-    name: p.name, array: p.array, dtype: p.dtype, axes: [0], shape: p.shape, outputs: p.outputs, onChip: false,
+    name: p.name, array: p.array, dtype: p.dtype, axes: W > 1 ? [0, 1, 2] : [0], shape: p.shape, outputs: p.outputs, onChip: false, ...(W > 1 ? { planeMajor: true } : {}),
   }]);
   const elements = writers.reduce((a, w) => a + w.shape!.reduce((x, y) => x * y, 1), 0);
   return {
-    name: sdfg.name, domain: [1, 1, elements], rank: 1, vectorWidth: 1, replicas: 1, timeSteps: 1, feedback: {},
-    returnedInputs: [], vectors: elements, readers, pes: [], writers, channels: [],
+    name: sdfg.name, domain: [1, 1, elements], rank: 1, vectorWidth: W, replicas: 1, timeSteps: 1, feedback: {},
+    returnedInputs: [], vectors: elements / W, readers, pes: [], writers, channels: [],
     scalars: n.scalars.map((name) => ({ name, dtype: sdfg.arrays[name]!.dtype })),
     constants: sdfg.constants,
     linalg: { processes, channels, multiplyAdds: 0, operations: operationsOf(n) },
   };
+}
+
+/**
+ * W > 1 takes W neighbouring columns along j as one word: W must divide J, the row length of every
+ * array read and every tap's column offset (a tap reads whole words).
+ */
+function checkColumnWidth(sdfg: SDFG, n: VerticalSolverNode, W: number): void {
+  if (W === 1) return;
+  const J = n.columns[1];
+  if (J % W !== 0) throw new UserError("--vector-width", `W=${W} does not divide J=${J}, the ${J} columns along j a vertical solver streams W at a time`);
+  for (const s of n.sweeps) for (const t of s.taps) {
+    const d = sdfg.arrays[t.data];
+    const S = d && d.kind === "array" && d.shape.length === 3 ? Number(d.shape[1]) : J;
+    if (S % W !== 0) throw new UserError("--vector-width", `W=${W} does not divide the ${S} columns along j of '${t.data}' (a vertical solver reads W of them as one word)`);
+    if (t.offset[1] % W !== 0) throw new UserError("--vector-width", `W=${W}: '${t.data}' is read at column offset j${t.offset[1] > 0 ? "+" : ""}${t.offset[1]}, not a whole number of W-wide words`);
+  }
 }
 
 /** Arithmetic operations of one run: each plane's phase over every column of the plane. */

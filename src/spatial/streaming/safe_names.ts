@@ -1,7 +1,7 @@
 // Identifiers for a DaCe program's data in generated code: DaCe names such as `__return` are not
 // safe C++ identifiers, so every streaming pass renames them the same deterministic way.
 
-import { nameProblem } from "../../ir/names.js";
+import { MAX_NAME_LENGTH, nameProblem } from "../../ir/names.js";
 
 /**
  * The identifier each data item gets in generated code (DaCe names such as `__return` are not
@@ -36,8 +36,11 @@ export function identifierText(text: string): string {
 export function freshIdentifiers(taken: Set<string>, fallback: string): (text: string, prefix?: string) => string {
   return (text, prefix = "") => {
     const base = identifierText(text) || fallback;
-    let name = `${prefix}${base}`;
-    for (let k = 2; taken.has(name) || nameProblem(name) !== null; k++) name = `${prefix}${base}${k}`;
+    // DaCe names its temporaries after their operands (`a_slice_times_b_slice_plus_…`): a long one is
+    // cut so that the name and its number stay within the length generated code takes.
+    const named = (suffix: string) => `${prefix}${base}`.slice(0, MAX_NAME_LENGTH - suffix.length).replace(/_+$/, "") + suffix;
+    let name = named("");
+    for (let k = 2; taken.has(name) || nameProblem(name) !== null; k++) name = named(String(k));
     taken.add(name);
     return name;
   };

@@ -9,9 +9,15 @@ of vadv_dace.py (the single-iteration ones included), one state per loop body, o
 transient (I, J) planes for the per-plane temporaries, dtr_stage a scalar argument. The reference
 outputs come from NPBench's vadv_numpy.py kernel (copied below) on NPBench's initialize() data.
 
+It also writes vadv_ops.sdfg, the same program as DaCe's frontend writes vadv_dace.py before any
+fusion: one map per NumPy operation into operand-named temporaries, vadv_dace.py's in-place
+`x[:] = ...` statements, and `datacol` a View of dcol's plane k that the back substitution writes
+through (see OPS_LOOPS). The peers' SDFGs (jacobi_2d, fdtd_2d) show that form.
+
 Run: python3 tests/data/vadv/make_vadv.py [I J K]   (default 10 10 8; output next to this file). I*J = 100
 columns per plane cover the forward sweep's estimated arithmetic depth, so its recurrence allows II=1.
 """
+import ast
 import json
 import os
 import sys
@@ -116,6 +122,9 @@ ARRAYS["dcol_slice"] = {"type": "View", "attributes": {"strides": [f"{J_S}*{K_S}
 COPY = "copy"
 # `x = a[:, :, k]`: a View access node joined to the array's by an edge into its `views` connector.
 VIEW = "view"
+# A map writing a View (`datacol[:] = …` after `datacol = dcol[:, :, k]`): the view's access node joined to
+# the array's by an edge out of its `views` connector.
+WRITE_VIEW = "write-view"
 
 # Statements of each loop: (target, target has k, tasklet code or COPY, {connector: (data, di, dk or None)}).
 # dk None: an (I, J) plane; "s": the scalar dtr_stage.
@@ -171,6 +180,147 @@ BACK = [
 ]
 
 
+# The same loops as DaCe 2.0's frontend writes vadv_dace.py (npbench weather_stencils/vadv): one map
+# per NumPy operation (`_Add_`, `_Mult_`, `_Sub_`, `_Div_`, `_USub_`) into a transient plane named
+# after its operands (`wcon_slice_plus_wcon_slice`, made unique with `_0`, `_1`…; `__tmpN` for a
+# negation), the statement's last operation writing its target directly, module constants (BET_M,
+# BET_P) folded into the tasklets, and vadv_dace.py's in-place `x[:] = …` writes. `datacol =
+# dcol[:, :, k]` makes `datacol` a View, so the back substitution's `datacol[:] = …` writes plane k
+# of dcol through it.
+OPS_LOOPS = {
+    "FIRST": [
+        "gcv = 0.25 * (wcon[1:, :, k + 1] + wcon[:-1, :, k + 1])",
+        "cs = gcv * BET_M",
+        "ccol[:, :, k] = gcv * BET_P",
+        "bcol = dtr_stage - ccol[:, :, k]",
+        "correction_term = -cs * (u_stage[:, :, k + 1] - u_stage[:, :, k])",
+        "dcol[:, :, k] = (dtr_stage * u_pos[:, :, k] + utens[:, :, k] + utens_stage[:, :, k] + correction_term)",
+        "divided = 1.0 / bcol",
+        "ccol[:, :, k] = ccol[:, :, k] * divided",
+        "dcol[:, :, k] = dcol[:, :, k] * divided",
+    ],
+    "MIDDLE": [
+        "gav = -0.25 * (wcon[1:, :, k] + wcon[:-1, :, k])",
+        "gcv[:] = 0.25 * (wcon[1:, :, k + 1] + wcon[:-1, :, k + 1])",
+        "as_ = gav * BET_M",
+        "cs[:] = gcv * BET_M",
+        "acol = gav * BET_P",
+        "ccol[:, :, k] = gcv * BET_P",
+        "bcol[:] = dtr_stage - acol - ccol[:, :, k]",
+        "correction_term[:] = -as_ * (u_stage[:, :, k - 1] - u_stage[:, :, k]) - cs * (u_stage[:, :, k + 1] - u_stage[:, :, k])",
+        "dcol[:, :, k] = (dtr_stage * u_pos[:, :, k] + utens[:, :, k] + utens_stage[:, :, k] + correction_term)",
+        "divided[:] = 1.0 / (bcol - ccol[:, :, k - 1] * acol)",
+        "ccol[:, :, k] = ccol[:, :, k] * divided",
+        "dcol[:, :, k] = (dcol[:, :, k] - (dcol[:, :, k - 1]) * acol) * divided",
+    ],
+    "LAST": [
+        "gav[:] = -0.25 * (wcon[1:, :, k] + wcon[:-1, :, k])",
+        "as_[:] = gav * BET_M",
+        "acol[:] = gav * BET_P",
+        "bcol[:] = dtr_stage - acol",
+        "correction_term[:] = -as_ * (u_stage[:, :, k - 1] - u_stage[:, :, k])",
+        "dcol[:, :, k] = (dtr_stage * u_pos[:, :, k] + utens[:, :, k] + utens_stage[:, :, k] + correction_term)",
+        "divided[:] = 1.0 / (bcol - ccol[:, :, k - 1] * acol)",
+        "dcol[:, :, k] = (dcol[:, :, k] - (dcol[:, :, k - 1]) * acol) * divided",
+    ],
+    "TOP": [
+        "datacol = dcol[:, :, k]",
+        "data_col[:] = datacol",
+        "utens_stage[:, :, k] = dtr_stage * (datacol - u_pos[:, :, k])",
+    ],
+    "BACK": [
+        "datacol[:] = dcol[:, :, k] - ccol[:, :, k] * data_col[:, :]",
+        "data_col[:] = datacol",
+        "utens_stage[:, :, k] = dtr_stage * (datacol - u_pos[:, :, k])",
+    ],
+}
+OPS_CONSTANTS = {"BET_M": 0.5, "BET_P": 0.5}
+OPS_WORDS = {ast.Add: ("plus", "+", "Add"), ast.Sub: ("minus", "-", "Sub"), ast.Mult: ("times", "*", "Mult"), ast.Div: ("div", "/", "Div")}
+OPS_VIEWS = {"datacol": ("dcol", 0)}
+
+
+def ops_statements(lines, names):
+    """The statements (state()'s tuples) of one loop body in DaCe's one-map-per-operation form."""
+    out = []
+
+    def fresh(base):
+        name, n = base, 0
+        while name in names:
+            name, n = f"{base}_{n}", n + 1
+        names.add(name)
+        return name
+
+    def ref(node):
+        """(input tuple, name part) of a subscript or name; None input for a constant."""
+        if isinstance(node, ast.Name):
+            if node.id in OPS_CONSTANTS:
+                return None, repr(OPS_CONSTANTS[node.id]), "expr"
+            if node.id == "dtr_stage":
+                return ("dtr_stage", 0, "s"), None, "dtr_stage"
+            return (node.id, 0, None), None, node.id
+        if isinstance(node, ast.Subscript):
+            data = node.value.id
+            dims = node.slice.elts
+            di = 1 if isinstance(dims[0], ast.Slice) and dims[0].lower is not None else 0
+            if len(dims) == 2:
+                return (data, di, None), None, f"{data}_slice"
+            kexpr = ast.unparse(dims[2])
+            dk = 0 if kexpr == "k" else int(kexpr.replace("k + ", "").replace("k - ", "-"))
+            return (data, di, dk), None, f"{data}_slice"
+        if isinstance(node, ast.Constant):
+            return None, repr(node.value), "expr"
+        if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+            return None, f"(- {node.operand.value!r})", "expr"
+        raise ValueError(ast.dump(node))
+
+    def emit(node, target=None, has_k=False):
+        """Maps for `node`; returns (input tuple, constant text, name part) of its value."""
+        if isinstance(node, ast.BinOp):
+            left, lconst, lname = emit(node.left)
+            right, rconst, rname = emit(node.right)
+            word, sign, op = OPS_WORDS[type(node.op)]
+            inputs = {}
+            a = lconst if left is None else "__in1"
+            b = rconst if right is None else "__in2"
+            if left is not None:
+                inputs["__in1"] = left
+            if right is not None:
+                inputs["__in2"] = right
+            name = target or fresh(f"{lname}_{word}_{rname}")
+            out.append((name, has_k, f"__out = ({a} {sign} {b})", inputs, f"_{op}_"))
+            return (name, 0, 0 if has_k else None), None, name
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and not isinstance(node.operand, ast.Constant):
+            operand, _, oname = emit(node.operand)
+            name = target or fresh("__tmp0")
+            out.append((name, has_k, "__out = (- __in1)", {"__in1": operand}, "_USub_"))
+            return (name, 0, None), None, "expr"
+        return ref(node)
+
+    for line in lines:
+        stmt = ast.parse(line).body[0]
+        target_node, value = stmt.targets[0], stmt.value
+        if isinstance(target_node, ast.Name) and isinstance(value, ast.Subscript):
+            # `datacol = dcol[:, :, k]`: a View of the plane.
+            src, _, _ = ref(value)
+            out.append((target_node.id, False, VIEW, {"__in1": src}, None))
+            continue
+        if isinstance(target_node, ast.Name):
+            target, has_k = target_node.id, False
+            names.add(target)
+        else:
+            target = target_node.value.id
+            has_k = isinstance(target_node.slice, ast.Tuple) and len(target_node.slice.elts) == 3
+        if target in OPS_VIEWS and not has_k and not isinstance(target_node, ast.Name):
+            data, dk = OPS_VIEWS[target]
+            out.append((target, False, WRITE_VIEW, {"__in1": (data, 0, dk)}, None))
+        if isinstance(value, (ast.Name, ast.Subscript)):
+            src, _, _ = ref(value)
+            out.append((target, has_k, COPY, {"__in1": src}, None))
+            continue
+        emit(value, target, has_k)
+    return out
+
+
 def point(di, dk, dj=0):
     """The element [__i0 + di, __i1 + dj, k + dk] (or [__i0 + di, __i1 + dj] for a plane)."""
     i = sym("__i0") if di == 0 else f"{di} + {sym('__i0')}"
@@ -208,6 +358,7 @@ def memlet(data, subset, volume, src):
 def state(label, statements, sid):
     nodes, edges, scope = [], [], {"-1": []}
     latest = {}
+    write_views = {}
 
     def add(node, entry=None):
         node["id"] = len(nodes)
@@ -223,7 +374,7 @@ def state(label, statements, sid):
                       "dst_connector": dc, "src_connector": sc})
 
     plane_volume = f"{I_S}*{J_S}"
-    for n, (target, has_k, code, inputs) in enumerate(statements):
+    for n, (target, has_k, code, inputs, *dace_op) in enumerate(statements):
         if code == VIEW:
             (data, _, dk), = inputs.values()
             if data not in latest:
@@ -231,6 +382,11 @@ def state(label, statements, sid):
             view = access(target)
             edge(latest[data], view, memlet(data, whole(data, dk), plane_volume, True), dc="views")
             latest[target] = view
+            continue
+        if code == WRITE_VIEW:
+            # `datacol[:] = …` on a name that is a View: the map writes the view, the view its plane of the array.
+            (data, _, dk), = inputs.values()
+            write_views[target] = (data, dk)
             continue
         if code == COPY:
             (data, _, _), = inputs.values()
@@ -244,11 +400,15 @@ def state(label, statements, sid):
             continue
         op = "Assign" if code.count("__in") == 1 and "=" in code and code.split("=")[1].strip() == "__in1" else "Compute"
         mlabel = f"_{op}_{target}_{n}_map"
+        tlabel = f"_{op}_{n}"
+        if dace_op and dace_op[0]:
+            # DaCe's labels: `_Mult__map` over `_Mult_` (not unique).
+            mlabel, tlabel = f"{dace_op[0]}_map", dace_op[0]
         entry = add({"type": "MapEntry", "label": f"{mlabel}[__i0=0:I, __i1=0:J]",
                      "attributes": {"label": mlabel, "params": ["__i0", "__i1"], "range": rangeset(PLANE),
                                     "in_connectors": {}, "out_connectors": {}}, "scope_entry": None})
-        tasklet = add({"type": "Tasklet", "label": f"_{op}_{n}", "attributes": {
-            "code": {"string_data": code, "language": "Python"}, "label": f"_{op}_{n}",
+        tasklet = add({"type": "Tasklet", "label": tlabel, "attributes": {
+            "code": {"string_data": code, "language": "Python"}, "label": tlabel,
             "in_connectors": {c: None for c in inputs}, "out_connectors": {"__out": None}}, "scope_entry": str(entry)}, entry)
         exit_ = add({"type": "MapExit", "label": nodes[entry]["label"], "attributes": {"in_connectors": {}, "out_connectors": {}},
                      "scope_entry": str(entry)}, entry)
@@ -273,6 +433,11 @@ def state(label, statements, sid):
         tk = 0 if has_k else None
         edge(tasklet, exit_, memlet(target, point(0, tk), "1", False), sc="__out", dc=f"IN_{target}")
         edge(exit_, out, memlet(target, whole(target, tk), plane_volume, False), sc=f"OUT_{target}")
+        if target in write_views:
+            data, dk = write_views[target]
+            array_node = access(data)
+            edge(out, array_node, memlet(data, whole(data, dk), plane_volume, False), sc="views")
+            latest[data] = array_node
     for n in nodes:
         if n["type"] == "AccessNode":
             pass
@@ -289,19 +454,32 @@ def loop(label, lid, init, cond, update, statements):
         "nodes": [state(f"{label}_body", statements, 0)]}
 
 
-def sdfg():
+def sdfg(ops=False):
+    bodies = {"FIRST": FIRST, "MIDDLE": MIDDLE, "LAST": LAST, "TOP": TOP, "BACK": BACK}
+    arrays = ARRAYS
+    if ops:
+        # DaCe's form: every plane transient its operations name, datacol a View of dcol's plane k.
+        names = {n for n in ARRAYS if n not in PLANES and n != "dcol_slice"}
+        bodies = {k: ops_statements(v, names) for k, v in OPS_LOOPS.items()}
+        arrays = {n: a for n, a in ARRAYS.items() if n not in PLANES and n != "dcol_slice"}
+        for statements in bodies.values():
+            for target, has_k, code, inputs, *_ in statements:
+                if code == VIEW:
+                    arrays[target] = {**ARRAYS["dcol_slice"]}
+                elif not has_k and target not in arrays:
+                    arrays[target] = array([I_S, J_S], [J_S, "1"], f"{I_S}*{J_S}", True)
     loops = [
-        loop("for_18", 0, "k = 0", "(k < 1)", "k = (k + 1)", FIRST),
-        loop("for_33", 1, "k = 1", "(k < (K - 1))", "k = (k + 1)", MIDDLE),
-        loop("for_56", 2, "k = (K - 1)", "(k < K)", "k = (k + 1)", LAST),
-        loop("for_72", 3, "k = (K - 1)", "(k > (K - 2))", "k = (k + (- 1))", TOP),
-        loop("for_77", 4, "k = (K - 2)", "(k > (- 1))", "k = (k + (- 1))", BACK),
+        loop("for_18", 0, "k = 0", "(k < 1)", "k = (k + 1)", bodies["FIRST"]),
+        loop("for_33", 1, "k = 1", "(k < (K - 1))", "k = (k + 1)", bodies["MIDDLE"]),
+        loop("for_56", 2, "k = (K - 1)", "(k < K)", "k = (k + 1)", bodies["LAST"]),
+        loop("for_72", 3, "k = (K - 1)", "(k > (K - 2))", "k = (k + (- 1))", bodies["TOP"]),
+        loop("for_77", 4, "k = (K - 2)", "(k > (- 1))", "k = (k + (- 1))", bodies["BACK"]),
     ]
     edges = [{"type": "Edge", "attributes": {"data": {"type": "InterstateEdge", "attributes": {}}}, "src": str(n), "dst": str(n + 1)}
              for n in range(len(loops) - 1)]
     return {"type": "SDFG", "attributes": {
         "name": "vadv", "arg_names": ["utens_stage", "u_stage", "wcon", "u_pos", "utens", "dtr_stage"],
-        "_arrays": ARRAYS, "symbols": {"I": "int64", "J": "int64", "K": "int64"},
+        "_arrays": arrays, "symbols": {"I": "int64", "J": "int64", "K": "int64"},
         "using_explicit_control_flow": True},
         "nodes": loops, "edges": edges, "collapsed": False, "label": "", "id": None, "cfg_list_id": 0,
         "start_block": 0, "dace_version": "2.0.0a6"}
@@ -322,6 +500,9 @@ def main():
     np.save(os.path.join(here, "utens_stage.out.npy"), copies["utens_stage"])
     with open(os.path.join(here, "vadv.sdfg"), "w") as f:
         json.dump(sdfg(), f)
+        f.write("\n")
+    with open(os.path.join(here, "vadv_ops.sdfg"), "w") as f:
+        json.dump(sdfg(ops=True), f)
         f.write("\n")
     manifest = {
         "name": "vadv",
