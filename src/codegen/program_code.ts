@@ -15,6 +15,7 @@ import { CodeWriter } from "./code_writer.js";
 import { dataflowStates, processLocalData, type DataflowState, type ProcessInstance } from "./fpga_processes.js";
 import { doubleLiteral } from "./c_expr.js";
 import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
+import { onChannel, selectedChannel } from "./channel_select.js";
 import { UserError } from "../ir/diagnostics.js";
 import {
   isComplex, isFloat, isIntegral, lanesOf, PDTYPE_BYTES, type PBlock, type PDataDesc, type PDType, type PEdge, type PExpr, type PMemlet,
@@ -624,11 +625,11 @@ export class ProgramCodeGen {
   /** A blocking read of one channel: hls::stream's read(), Intel's read_channel_intel. */
   private streamRead(channel: string, t: PDType): string {
     if (channel.startsWith(MISSING_CHANNEL)) return `((${this.type(t, "")})sdfg_missing_channel("${channel.slice(MISSING_CHANNEL.length)}"))`;
-    return this.d === "opencl" ? `read_channel_intel(${channel})` : `${channel}.read()`;
+    return this.d === "opencl" ? onChannel(channel, (c) => `read_channel_intel(${c})`) : `${channel}.read()`;
   }
   private streamWrite(channel: string, value: string): string {
     if (channel.startsWith(MISSING_CHANNEL)) return `(void)sdfg_missing_channel("${channel.slice(MISSING_CHANNEL.length)}")`;
-    return this.d === "opencl" ? `write_channel_intel(${channel}, ${value})` : `${channel}.write(${value})`;
+    return this.d === "opencl" ? onChannel(channel, (c) => `write_channel_intel(${c}, ${value})`) : `${channel}.write(${value})`;
   }
 
   private streamType(ref: DataRef): string {
@@ -872,6 +873,8 @@ export class ProgramCodeGen {
         if (k < 0 || k >= ref.stream.count) return `${MISSING_CHANNEL}${ref.c.replace(/^d\w*?_/, "")}[${k}]`;
         return `${ref.c}[${k}]`;
       }
+      // A channel chosen at run time (`pipe[k]` in a pipelined loop): aoc needs constant channels.
+      if (this.d === "opencl") return selectedChannel(ref.c, ref.stream.count, `${this.flat(ref, indices, env, where, ctx)}${ref.stream.offset ? ` + ${ref.stream.offset}` : ""}`);
     }
     if (ref.desc.kind === "scalar" && !ref.scalarPtr) return ref.c;
     if (ref.scalarPtr) return `${ref.c}[0]`;
