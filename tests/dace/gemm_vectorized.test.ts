@@ -1,0 +1,66 @@
+// DaCe's samples/fpga/gemm_systolic_vectorized.py as its builder makes it (written by
+// tests/dace/programs/vector/build_gemm_vectorized.py): TN x TM tiles, 512-bit device arrays
+// (vectors of 16 floats), A transposed through the stream array `transpose` (16 channels written
+// by an unrolled map, popped with a run-time index), a feeder with an on-chip buffer, PEs with a
+// double-buffered A_buffer and a nested SDFG write_C, and at W=4 the two Gearbox expansions
+// (16 <-> 4 lanes) inlined into the state. Both vendors emulate it equal to NumPy (C = A @ B + C).
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadPlatform } from "../../src/platform/platform.js";
+import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
+import { sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import { bundleFor } from "./sdfg_bundles.js";
+
+const DIR = join(process.cwd(), "tests", "dace", "programs", "vector");
+const fixture = (w: number) => bundleFor(join(DIR, `gemm_vectorized_w${w}`), `gemm_vectorized_w${w}`);
+/** The builder's specialised P, TN, TM per W (N = K = 16 or 32, M = 64 or 32 from the manifest). */
+const SIZES = { 4: { P: 4, TN: 8, TM: 16 }, 16: { P: 2, TN: 8, TM: 32 } } as const;
+
+/** Names of the `static void pe_…` process functions a dataflow region calls, in order. */
+function processCalls(kernel: string): string[] {
+  return [...kernel.matchAll(/SDFG_DATAFLOW_CALL\((pe_\w+)/g)].map((m) => m[1]!.replace(/^pe_\d+_/, ""));
+}
+
+describe("the vectorized systolic GEMM's kernels", () => {
+  it("Vitis, W=4: the Gearbox expansions are processes of their own between 16-lane memory vectors and 4-lane PE vectors", () => {
+    const kernel = sdfgVitisProject(fixture(4), loadPlatform("u280")).get("kernel/sdfg_kernel.cpp") as string;
+    const { P, TN, TM } = SIZES[4];
+    expect(processCalls(kernel)).toEqual([
+      "read_A", "transpose_A", "read_B", "convert_B", "feed_B",
+      ...Array.from({ length: P }, (_, p) => `unroll_processing_elements_${p}`), "convert_C", "write_C",
+    ]);
+    // transpose: 16 channels of buffer_size 2 * TN; the 512-bit and the kernel's vector streams.
+    expect(kernel).toContain(`hls::stream<float, ${2 * TN}> d_transpose[16]`);
+    expect(kernel).toContain("hls::stream<hls::vector<float, 16>, 8> d_B_to_converter[1]");
+    expect(kernel).toContain("hls::stream<hls::vector<float, 4>, 8> d_B_to_feeder[1]");
+    expect(kernel).toContain(`hls::stream<hls::vector<float, 16>, ${TM / 16}> d_C_from_converter[1]`);
+    // Each PE owns its double buffer of A (2 * (TN//P) floats) and its tile of C (TN/P x TM/W vectors).
+    const pe = /^static void pe_\w+_unroll_processing_elements_1\(.*\) \{\n([\s\S]*?)^\}$/m.exec(kernel)![1]!;
+    expect(pe).toMatch(new RegExp(`float d_A_buffer\\[${2 * (TN / P)}\\]`));
+    expect(pe).toMatch(new RegExp(`hls::vector<float, 4> d_C_buffer\\[${(TN / P) * (TM / 4)}\\]`));
+    // Same input, byte-identical output.
+    expect(sdfgVitisProject(fixture(4), loadPlatform("u280")).get("kernel/sdfg_kernel.cpp")).toBe(kernel);
+  });
+
+  it("Intel, W=16: every channel access names a constant channel (transpose[k1] is chosen among the 16)", () => {
+    const cl = sdfgIntelProject(fixture(16), loadPlatform("520n")).get("kernel/kernels.cl") as string;
+    expect(cl).toContain(`channel float d_transpose[16] __attribute__((depth(${2 * SIZES[16].TN})));`);
+    expect(cl).toContain("channel float16 d_B_pipe[3] __attribute__((depth(8)));");
+    const accesses = [...cl.matchAll(/(?:read|write)_channel_intel\((d_\w+)\[([^\]]*)\]/g)];
+    expect(accesses.length).toBeGreaterThan(0);
+    for (const [, name, index] of accesses) expect({ name, index }).toEqual({ name, index: expect.stringMatching(/^\d+$/) });
+    // transpose_A pops transpose[k1]: one read per channel, the index choosing which runs.
+    const pop = /^\s*const float in_from_transpose = (.*);  \/\/ blocking read$/m.exec(cl)![1]!;
+    expect([...pop.matchAll(/read_channel_intel\(d_transpose\[(\d+)\]\)/g)].map((m) => Number(m[1]))).toEqual([...Array(16).keys()]);
+  });
+});
+
+describe.concurrent("the vectorized systolic GEMM emulates equal to NumPy", () => {
+  const cases = [[4, "xilinx"], [4, "intel"], [16, "xilinx"], [16, "intel"]] as const;
+  it.for(cases)("W=%i on %s", async ([w, target], { expect: check }) => {
+    const r = await emulateSdfg(fixture(w), target, loadPlatform(target === "intel" ? "520n" : "u280"));
+    check(r.outputs.map((o) => ({ name: o.name, elements: o.elements, ref: o.mismatchesVsReference, numpy: o.mismatchesVsNumpy })))
+      .toEqual([{ name: "C", elements: 512 * (w === 16 ? 2 : 1), ref: 0, numpy: 0 }]);
+    check(r.ok).toBe(true);
+  });
+});
