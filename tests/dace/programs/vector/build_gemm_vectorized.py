@@ -333,10 +333,10 @@ def compute(sdfg, s, w):
     ne, nx = s.map("inner", {"n1": "0:int_floor(TN, P)", "m1": "0:int_floor(TM, W)"}, ke, line=463)
     update_a = s.access("A_buffer", ne, line=471)
     t = s.tasklet("double_buffer_A", {"from_prev"}, {"to_buffer", "to_next"},
-                  "if ((((n0 < ((N / TN) - 1)) or (m0 < ((M / TM) - 1)) or (k < (K - 1))) and (m1 >= p)) and (m1 < P)):\n"
+                  "if (((n0 < ((N / TN) - 1)) or (m0 < ((M / TM) - 1)) or (k < (K - 1))) and (m1 >= p) and (m1 < P)):\n"
                   "    val = from_prev\n    if (m1 == p):\n        to_buffer = val\n    elif (p < (P - 1)):\n        to_next = val", ne, line=472)
     s.path(a_in, oe, ke, ne, t, data="A_pipe", index=["p"], dynamic=True, dst_conn="from_prev")
-    s.path(t, update_a, data="A_buffer", index=["n1 - int_floor(TN, P)*(Mod(k, 2) - 1)"], dynamic=True, src_conn="to_buffer")
+    s.path(t, update_a, data="A_buffer", index=["n1 + (1 - Mod(k, 2))*int_floor(TN, P)"], dynamic=True, src_conn="to_buffer")
     s.path(t, nx, kx, ox, a_out, data="A_pipe", index=["p + 1"], dynamic=True, src_conn="to_next")
     sdfg.arrays["C_buffer"] = array(["TN/P", "TM/W"], vec(w), "FPGA_Local", True)
     t2 = s.tasklet("multiply_add", {"a_in", "b_in", "c_in"}, {"b_out", "c_out"},
