@@ -16,6 +16,7 @@ import { dataflowStates, processLocalData, type DataflowState, type ProcessInsta
 import { doubleLiteral } from "./c_expr.js";
 import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
 import { onChannel, selectedChannel } from "./channel_select.js";
+import { acyclicOrder, constantRanges, hasLoopsInside, unrolledMap } from "./loop_unroll.js";
 import { UserError } from "../ir/diagnostics.js";
 import {
   isComplex, isFloat, isIntegral, lanesOf, PDTYPE_BYTES, type PBlock, type PDataDesc, type PDType, type PEdge, type PExpr, type PMemlet,
@@ -295,6 +296,10 @@ export class ProgramCodeGen {
   private dataflow = new Map<PState, DataflowState>();
   /** The unrolled-map parameter of the process being generated (constant stream indices). */
   private procConsts: Record<string, number> = {};
+  /** Inside a process function (FPGA-form): lane-shuffling nested SDFGs may join a pipelined loop. */
+  private inProcess = false;
+  /** Inside a pipelined or unrolled loop body: inner loops are unrolled, state graphs guarded blocks. */
+  private unrollDepth = 0;
   /** Process and dataflow-region functions, emitted before the kernel. */
   private readonly functionsOut = new CodeWriter();
   /** Dataflow states as launches (Intel: the host starts the process kernels). */
@@ -503,6 +508,10 @@ export class ProgramCodeGen {
       }
       return;
     }
+    // Inside a pipelined loop (a Gearbox's states): each state a block guarded by whether control
+    // reached it, so the iteration has no loop of its own.
+    const forward = this.unrollDepth > 0 ? acyclicOrder(r.blocks.length, r.edges, r.start) : null;
+    if (forward) { this.guardedBlocks(r, forward, env); return; }
     // General graph: a state machine (a loop around a switch), which HLS and aoc both accept.
     const st = `sdfg_state_${this.counter++}`;
     this.w.line(`int ${st} = ${r.start};`);
@@ -526,6 +535,24 @@ export class ProgramCodeGen {
         this.w.line(`default: ${st} = -1; break;`);
       });
     });
+  }
+
+  /** An acyclic state graph as blocks in `order`, each run when an edge into it was taken. */
+  private guardedBlocks(r: PRegion, order: number[], env: Env): void {
+    const reached = r.blocks.map(() => `sdfg_reached${this.counter++}`);
+    this.w.comment(`states ${order.map((i) => r.blocks[i]!.label).join(", ")}: each runs when control reaches it (the first edge whose condition holds)`);
+    for (const i of order) this.w.line(`bool ${reached[i]} = ${i === r.start};`);
+    for (const i of order) {
+      this.w.block(`if (${reached[i]})`, () => {
+        this.block(r.blocks[i]!, env);
+        let first = true;
+        for (const e of r.edges.filter((x) => x.src === i)) {
+          const take = () => { this.assignments(e.assignments, env); this.w.line(`${reached[e.dst]} = true;`); };
+          if (e.condition) { this.w.block(`${first ? "" : "else "}if (${this.cond(e.condition, env)})`, take); first = false; }
+          else { if (first) take(); else this.w.block("else", take); break; }
+        }
+      });
+    }
   }
 
   private assignments(list: [string, PExpr][], env: Env): void {
@@ -747,6 +774,7 @@ export class ProgramCodeGen {
       this.decls.line(`${this.d === "opencl" ? "SDFG_ONCHIP" : "static"} ${T} ${ref.c}[${elements}];  // ${name}: this process's own (${ref.desc.storage})`);
     }
     this.procConsts = {};
+    this.inProcess = true;
     if (pr.unrolled) {
       const { param, value, map } = pr.unrolled;
       inner.syms.set(param, { c: String(value), t: "int64" });
@@ -754,6 +782,7 @@ export class ProgramCodeGen {
       this.scope(s, map, inner);
     } else this.scope(s, null, inner, pr.nodes);
     this.procConsts = {};
+    this.inProcess = false;
   }
 
   private scopeCache = new WeakMap<PState, { children: Map<number | null, number[]>; deps: Map<number | null, [number, number][]> }>();
@@ -1186,14 +1215,32 @@ export class ProgramCodeGen {
     });
     // The ranges of inner dimensions may use outer parameters: the env already has all of them.
     const carried = this.carriedDependence(s, n);
+    const constant = this.constantOf();
+    // Written out in hardware: marked `unroll`, or a constant loop inside a pipelined body.
+    const unrolled = unrolledMap(n, constant) || (this.unrollDepth > 0 && constantRanges(n, constant));
+    const innerLoops = !unrolled && this.hasInnerLoops(s, n);
     const nest = (k: number) => {
-      if (k === heads.length) { this.scope(s, n.id, inner); return; }
+      if (k === heads.length) {
+        // A pipelined or unrolled body unrolls what loops it holds (HLS would, and aoc needs to).
+        if (!innerLoops) this.unrollDepth++;
+        this.scope(s, n.id, inner);
+        if (!innerLoops) this.unrollDepth--;
+        return;
+      }
+      if (unrolled && this.d === "opencl") this.w.directive("#pragma unroll");
       this.w.block(heads[k]!, () => {
-        if (k === heads.length - 1) this.pipelinePragma(this.hasInnerLoops(s, n), carried);
+        if (unrolled) { if (this.d === "hls") this.w.directive("#pragma HLS UNROLL"); }
+        else if (k === heads.length - 1) this.pipelinePragma(innerLoops, carried);
         nest(k + 1);
       });
     };
+    if (unrolled && this.d !== "cpp") this.w.comment(`unrolled: ${n.unroll ? "the map is marked unroll" : "a constant loop inside a pipelined loop"}`);
     nest(0);
+  }
+
+  /** A value known when the code is generated (program constants and symbol values). */
+  private constantOf(): (e: PExpr) => number | undefined {
+    return (e) => evalPExpr(e, this.symValues);
   }
 
   /** A WCR out of this map scope: successive iterations update the same location. */
@@ -1203,7 +1250,7 @@ export class ProgramCodeGen {
   }
 
   private hasInnerLoops(s: PState, n: Extract<PNode, { kind: "map_entry" }>): boolean {
-    return s.nodes.some((x) => (x.kind === "map_entry" || x.kind === "library" || x.kind === "nested") && s.scope.get(x.id) === n.id);
+    return hasLoopsInside(s, n, this.constantOf(), this.inProcess);
   }
 
   private pipelinePragma(innerLoops: boolean, carried: string): void {
