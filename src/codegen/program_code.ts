@@ -86,6 +86,8 @@ interface DataRef {
   stream?: { depth: number; count: number; offset?: number };
   /** A transient one process owns: declared inside that process's function. */
   processLocal?: number;
+  /** A nested SDFG's pointer into an array: that array's C name. */
+  array?: string;
 }
 
 class Env {
@@ -300,6 +302,11 @@ export class ProgramCodeGen {
   private inProcess = false;
   /** Inside a pipelined or unrolled loop body: inner loops are unrolled, state graphs guarded blocks. */
   private unrollDepth = 0;
+  /** Variables of the unrolled loops being emitted, and the on-chip arrays they index (HLS). */
+  private unrolledVars: string[] = [];
+  private lanesApart = new Set<string>();
+  /** On-chip arrays the current process declares, in order. */
+  private declaredInProcess: string[] = [];
   /** Process and dataflow-region functions, emitted before the kernel. */
   private readonly functionsOut = new CodeWriter();
   /** Dataflow states as launches (Intel: the host starts the process kernels). */
@@ -772,6 +779,7 @@ export class ProgramCodeGen {
       const elements = shape.reduce((a, b) => a * b, 1);
       if (elements * lanesOf(ref.desc) * PDTYPE_BYTES[ref.desc.dtype] > this.opts.onchipLimitBytes) throw new UserError(`${this.prog.file}: $.attributes._arrays.${name}`, `transient '${name}' (${elements} elements) is too large for on-chip memory in process '${pr.label}'`);
       this.decls.line(`${this.d === "opencl" ? "SDFG_ONCHIP" : "static"} ${T} ${ref.c}[${elements}];  // ${name}: this process's own (${ref.desc.storage})`);
+      this.declaredInProcess.push(ref.c);
     }
     this.procConsts = {};
     this.inProcess = true;
@@ -783,6 +791,10 @@ export class ProgramCodeGen {
     } else this.scope(s, null, inner, pr.nodes);
     this.procConsts = {};
     this.inProcess = false;
+    // Arrays an unrolled loop indexes are read and written at once: registers, not a RAM's two ports.
+    for (const c of this.declaredInProcess) if (this.lanesApart.has(c)) this.decls.directive(`#pragma HLS ARRAY_PARTITION variable=${c} complete`);
+    this.declaredInProcess = [];
+    this.lanesApart.clear();
   }
 
   private scopeCache = new WeakMap<PState, { children: Map<number | null, number[]>; deps: Map<number | null, [number, number][]> }>();
@@ -907,7 +919,9 @@ export class ProgramCodeGen {
     }
     if (ref.desc.kind === "scalar" && !ref.scalarPtr) return ref.c;
     if (ref.scalarPtr) return `${ref.c}[0]`;
-    return `${ref.c}[${this.flat(ref, indices, env, where, ctx)}]`;
+    const flat = this.flat(ref, indices, env, where, ctx);
+    if (this.d === "hls" && ref.space === "onchip" && this.unrolledVars.some((v) => new RegExp(`\\b${v}\\b`).test(flat))) this.lanesApart.add(ref.array ?? ref.c);
+    return `${ref.c}[${flat}]`;
   }
 
   private accessNode(s: PState, n: Extract<PNode, { kind: "access" }>, env: Env): void {
@@ -1223,7 +1237,9 @@ export class ProgramCodeGen {
       if (k === heads.length) {
         // A pipelined or unrolled body unrolls what loops it holds (HLS would, and aoc needs to).
         if (!innerLoops) this.unrollDepth++;
+        if (unrolled) this.unrolledVars.push(...vars);
         this.scope(s, n.id, inner);
+        if (unrolled) this.unrolledVars.splice(-vars.length);
         if (!innerLoops) this.unrollDepth--;
         return;
       }
@@ -1584,7 +1600,7 @@ export class ProgramCodeGen {
           }
           const base = oref.desc.kind === "scalar" && !oref.scalarPtr ? `&${oref.c}` : `&${this.element(oref, oref.desc.kind === "scalar" ? [] : start, env, e.where)}`;
           this.w.line(`${this.ptr(oref.space, T)} ${c} = ${base};`);
-          inner.data.set(name, { c, desc, space: oref.space === "private" ? "private" : oref.space, byValue: false, scalarPtr: desc.kind === "scalar" });
+          inner.data.set(name, { c, desc, space: oref.space === "private" ? "private" : oref.space, byValue: false, scalarPtr: desc.kind === "scalar", array: oref.array ?? oref.c });
         } else if (desc.transient || desc.kind === "view") {
           if (desc.kind === "view") { inner.data.set(name, { c, desc, space: "global", byValue: false, scalarPtr: false }); continue; }
           if (desc.kind === "stream") throw new UserError(n.where, `stream '${name}' in nested SDFG '${n.label}' cannot be mapped yet`);
@@ -1592,6 +1608,7 @@ export class ProgramCodeGen {
           if (shape.some((x) => x === undefined)) throw new UserError(n.where, `transient '${name}' of nested SDFG '${n.label}' has a size that depends on run-time values`);
           const elements = (shape as number[]).reduce((a, b) => a * b, 1);
           const space = this.declareTransient(name, c, desc, elements, shape as number[]);
+          if (this.inProcess && space === "onchip") this.declaredInProcess.push(c);
           if (space === "global" && this.d !== "cpp") throw new UserError(n.where, `transient '${name}' of nested SDFG '${n.label}' is too large for on-chip memory`);
           inner.data.set(name, { c, desc, space, byValue: false, scalarPtr: false });
         } else {

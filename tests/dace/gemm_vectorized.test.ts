@@ -42,6 +42,24 @@ describe("the vectorized systolic GEMM's kernels", () => {
     expect(sdfgVitisProject(fixture(4), loadPlatform("u280")).get("kernel/sdfg_kernel.cpp")).toBe(kernel);
   });
 
+  it("Vitis, W=4: read_A and both Gearboxes pipeline at II=1, their lane loops unrolled over registers, their states guarded blocks", () => {
+    const kernel = sdfgVitisProject(fixture(4), loadPlatform("u280")).get("kernel/sdfg_kernel.cpp") as string;
+    const body = (name: string) => new RegExp(`^static void pe_\\d+_${name}\\(.*\\) \\{\\n([\\s\\S]*?)^\\}$`, "m").exec(kernel)![1]!;
+    for (const name of ["read_A", "convert_B", "convert_C"]) {
+      const b = body(name);
+      // One pipelined loop nest; the loops inside it (unpack_A, the Gearbox's elementwise maps) unrolled.
+      expect({ name, pipelined: b.match(/#pragma HLS PIPELINE II=1/g)?.length }).toEqual({ name, pipelined: 1 });
+      expect(b).not.toContain("not pipelined");
+      expect(b.indexOf("#pragma HLS UNROLL")).toBeGreaterThan(b.indexOf("#pragma HLS PIPELINE II=1"));
+      // No state machine inside the pipelined iteration.
+      expect(b).not.toMatch(/\bwhile\b|\bswitch\b/);
+    }
+    expect(body("read_A")).toContain("#pragma HLS ARRAY_PARTITION variable=d_transpose_reg complete");
+    expect(body("convert_B")).toContain("#pragma HLS ARRAY_PARTITION variable=d_convert_B_buffer complete");
+    // convert_B reads a 512-bit vector only when _convert_B_w == 0 (its start state's first edge).
+    expect(body("convert_B")).toMatch(/if \(\(\w+__convert_B_w == \(int64_t\)\(0\)\)\) \{\n\s*(sdfg_reached\d+) = true;/);
+  });
+
   it("Intel, W=16: every channel access names a constant channel (transpose[k1] is chosen among the 16)", () => {
     const cl = sdfgIntelProject(fixture(16), loadPlatform("520n")).get("kernel/kernels.cl") as string;
     expect(cl).toContain(`channel float d_transpose[16] __attribute__((depth(${2 * SIZES[16].TN})));`);
