@@ -54,8 +54,12 @@ def rng(text):
 
 
 def end_of(hi):
+    """The inclusive end of 'lo:hi', as sympy prints hi - 1."""
     hi = hi.strip()
-    return str(int(hi) - 1) if re.fullmatch(r"\d+", hi) else f"{hi} - 1"
+    if re.fullmatch(r"\d+", hi):
+        return str(int(hi) - 1)
+    m = re.fullmatch(r"(.*) - (\d+)", hi)
+    return f"{m[1]} - {int(m[2]) + 1}" if m else f"{hi} - 1"
 
 
 def range_json(ranges):
@@ -419,8 +423,8 @@ def gearbox(sdfg, s, name, size, src, src_data, in_conn, dst, dst_data, out_conn
         rs.path(ua, e, t, data=un, index=[ve], dst_conn="unpack_in")
         rs.path(t, x, b_write, data=f"{buf}_inner", index=[f"{small}*{vw} + {ve}"], src_conn="buffer_out")
         end = g.state(f"{name}_end")
-        g.edge(rs, ws, f"({vw} >= {gear - 1})")
-        g.edge(rs, end, f"({vw} < {gear - 1})")
+        g.edge(rs, ws, f"({vw} >= ({gear} - 1))")
+        g.edge(rs, end, f"({vw} < ({gear} - 1))")
         g.edge(ws, end)
         ws.path(b_read, wn, data=f"_{out_conn}", index=["0"])
     else:
