@@ -9,7 +9,7 @@
 // Streams inside such a map would be accessed several times per iteration, so they keep the
 // map a loop of its own.
 
-import type { PExpr, PNode, PRange, PState } from "../ir/program.js";
+import type { PExpr, PNode, Program, PRange, PRegion, PState } from "../ir/program.js";
 
 type MapEntry = Extract<PNode, { kind: "map_entry" }>;
 type Nested = Extract<PNode, { kind: "nested" }>;
@@ -56,24 +56,34 @@ export function hasLoopsInside(s: PState, n: MapEntry, constant: ConstantOf, inP
 }
 
 /**
- * A nested SDFG that is one pipelined iteration: its control flow is states only, without
- * cycles, and its maps have constant bounds, touch no stream and hold no further loops.
+ * A nested SDFG that is one pipelined iteration: its control flow is states and branches
+ * (DaCe 2 raises conditional interstate edges into ConditionalBlocks), without cycles, its
+ * copies move one element, and its maps have constant bounds, touch no stream and hold no
+ * further loops.
  */
 export function laneShuffle(n: Nested, constant: ConstantOf): boolean {
-  const r = n.sdfg.root;
-  if (!r.blocks.every((b) => b.kind === "state")) return false;
+  return shuffleRegion(n.sdfg.root, n.sdfg.arrays, constant);
+}
+
+function shuffleRegion(r: PRegion, arrays: Program["arrays"], constant: ConstantOf): boolean {
   if (acyclicOrder(r.blocks.length, r.edges, r.start) === null) return false;
-  const states = r.blocks as PState[];
+  return r.blocks.every((b) => {
+    if (b.kind === "conditional") return b.branches.every((br) => shuffleRegion(br.body, arrays, constant));
+    return b.kind === "state" && shuffleState(b, arrays, constant);
+  });
+}
+
+function shuffleState(s: PState, arrays: Program["arrays"], constant: ConstantOf): boolean {
   // Copies move one element (a vector into or out of its lanes); longer copies are loops.
-  if (!states.every((s) => s.edges.every((e) => !e.memlet || !isAccess(s, e.src) || !isAccess(s, e.dst) || oneElement(e.memlet.subset)))) return false;
-  return states.every((s) => s.nodes.every((x) => {
+  if (!s.edges.every((e) => !e.memlet || !isAccess(s, e.src) || !isAccess(s, e.dst) || oneElement(e.memlet.subset))) return false;
+  return s.nodes.every((x) => {
     if (x.kind === "nested" || x.kind === "library" || x.kind === "scope_unsupported") return false;
     if (x.kind !== "map_entry") return true;
     if (!constantRanges(x, constant)) return false;
     const inside = within(s, x.id);
     if ([...inside].some((id) => s.nodes.find((y) => y.id === id)?.kind === "map_entry")) return false;
-    return !s.edges.some((e) => e.memlet && (inside.has(e.src) || inside.has(e.dst)) && n.sdfg.arrays[e.memlet.data]?.kind === "stream");
-  }));
+    return !s.edges.some((e) => e.memlet && (inside.has(e.src) || inside.has(e.dst)) && arrays[e.memlet.data]?.kind === "stream");
+  });
 }
 
 function isAccess(s: PState, id: number): boolean {
