@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { loadPlatform } from "../../src/platform/platform.js";
 import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
 import { sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import type { PNode, PRegion, PState } from "../../src/ir/program.js";
 import { bundleFor } from "./sdfg_bundles.js";
 
 const DIR = join(process.cwd(), "tests", "dace", "programs", "vector");
@@ -58,6 +59,26 @@ describe("the vectorized systolic GEMM's kernels", () => {
     expect(body("convert_B")).toContain("#pragma HLS ARRAY_PARTITION variable=d_convert_B_buffer complete");
     // convert_B reads a 512-bit vector only when _convert_B_w == 0 (its start state's first edge).
     expect(body("convert_B")).toMatch(/if \(\(\w+__convert_B_w == \(int64_t\)\(0\)\)\) \{\n\s*(sdfg_reached\d+) = true;/);
+  });
+
+  it("Vitis, W=4, with the unpack Gearbox's branch raised into a ConditionalBlock (as DaCe 2 does): still one pipelined iteration", () => {
+    const b = fixture(4);
+    const gemm = b.program.root.blocks.find((x): x is PState => x.kind === "state" && x.label === "gemm")!;
+    const nested = gemm.nodes.find((n): n is Extract<PNode, { kind: "nested" }> => n.kind === "nested" && n.label === "convert_B_nested")!;
+    const r = nested.sdfg.root;
+    // start -(w == 0)-> read -> write, start -(w != 0)-> write  becomes  start -> if (w == 0) { read } -> write.
+    const [read, write, start] = ["convert_B_read", "convert_B_write", "convert_B_start"].map((l) => r.blocks.findIndex((x) => x.label === l));
+    const toRead = r.edges.find((e) => e.src === start && e.dst === read)!;
+    expect(r.edges).toHaveLength(3);
+    const branch: PRegion = { kind: "region", label: "read", blocks: [r.blocks[read]!], edges: [], start: 0, where: r.where };
+    r.blocks = [r.blocks[start]!, { kind: "conditional", label: "if_w0", branches: [{ condition: toRead.condition, body: branch }], where: r.where }, r.blocks[write]!];
+    r.edges = [{ src: 0, dst: 1, condition: null, assignments: [], where: r.where }, { src: 1, dst: 2, condition: null, assignments: [], where: r.where }];
+    r.start = 0;
+    const kernel = sdfgVitisProject(b, loadPlatform("u280")).get("kernel/sdfg_kernel.cpp") as string;
+    const body = /^static void pe_\d+_convert_B\(.*\) \{\n([\s\S]*?)^\}$/m.exec(kernel)![1]!;
+    expect(body.match(/#pragma HLS PIPELINE II=1/g)).toHaveLength(1);
+    expect(body).not.toMatch(/\bwhile\b|\bswitch\b|not pipelined/);
+    expect(body).toMatch(/if \(\(\w+__convert_B_w == \(int64_t\)\(0\)\)\) \{\n\s*\/\/ state convert_B_read\n[^\n]*\n\s*const hls::vector<float, 16> \w+ = d_B_to_converter\[0\]\.read\(\);/);
   });
 
   it("Intel, W=16: every channel access names a constant channel (transpose[k1] is chosen among the 16)", () => {
