@@ -112,11 +112,11 @@ class State:
         self.nodes[entry]["_params"] = names
         return entry, ex
 
-    def tasklet(self, label, ins, outs, code, scope, line=0, types=None):
-        types = types or {}
+    def tasklet(self, label, ins, outs, code, scope, line=0):
+        # Connector types stay unset (null), as in the peers' serialized SDFGs: DaCe infers them.
         return self._add({"type": "Tasklet", "label": label, "attributes": {
             "code": {"string_data": code, "language": "Python"}, "debuginfo": dbg(line), "label": label,
-            "in_connectors": {c: types.get(c) for c in sorted(ins)}, "out_connectors": {c: types.get(c) for c in sorted(outs)}}}, scope)
+            "in_connectors": {c: None for c in sorted(ins)}, "out_connectors": {c: None for c in sorted(outs)}}}, scope)
 
     def nested(self, label, sdfg_json, ins, outs, mapping, scope, line=0):
         return self._add({"type": "NestedSDFG", "label": label, "attributes": {
@@ -267,8 +267,7 @@ def read_B(sdfg, s, w):
     entry, ex = s.map("read_B", {"n0": "0:int_floor(N, TN)", "m0": "0:int_floor(M, TM)", "k": "0:K", "m1": "0:int_floor(TM, 16)"}, line=210)
     mem = s.access("B_device", line=218)
     to_feeder = s.access("B_to_feeder", line=219)
-    t = s.tasklet("read_B", {"from_memory"}, {"to_feeder"}, "to_feeder = from_memory", entry, line=220,
-                  types={"from_memory": vec(MEM_VECLEN), "to_feeder": vec(MEM_VECLEN)})
+    t = s.tasklet("read_B", {"from_memory"}, {"to_feeder"}, "to_feeder = from_memory", entry, line=220)
     s.path(mem, entry, t, data="B_device", index=["k", "int_floor(TM, 16)*m0 + m1"], dst_conn="from_memory")
     if w < MEM_VECLEN:
         sdfg.arrays["B_to_converter"] = stream(vec(MEM_VECLEN), MINIMUM_CHANNEL_DEPTH)
@@ -287,8 +286,7 @@ def feed_B(sdfg, s, w):
     br, bw = s.access("feed_B_buffer", line=288), s.access("feed_B_buffer", line=289)
     rd, wr = s.access("B_to_feeder", line=291), s.access("B_pipe", line=292)
     t = s.tasklet("feed_B", {"from_memory", "buffer_in"}, {"to_kernel", "buffer_out"},
-                  "val = buffer_in\nif (n1 == 0):\n    val = from_memory\nto_kernel = val\nbuffer_out = val", entry, line=293,
-                  types={c: vec(w) for c in ("from_memory", "buffer_in", "to_kernel", "buffer_out")})
+                  "val = buffer_in\nif (n1 == 0):\n    val = from_memory\nto_kernel = val\nbuffer_out = val", entry, line=293)
     s.path(rd, entry, t, data="B_to_feeder", index=["0"], dynamic=True, dst_conn="from_memory")
     s.path(br, entry, t, data="feed_B_buffer", index=["m1"], dst_conn="buffer_in")
     s.path(t, ex, bw, data="feed_B_buffer", index=["m1"], src_conn="buffer_out")
@@ -306,8 +304,7 @@ def write_C(sdfg, s, w):
     else:
         to_writer, data = from_kernel, "C_pipe"
     entry, ex = s.map("write_C", {"n0": "0:int_floor(N, TN)", "m0": "0:int_floor(M, TM)", "n1": "0:TN", "m1": "0:int_floor(TM, 16)"}, line=367)
-    t = s.tasklet("write_C", {"from_kernel", "prev"}, {"to_memory"}, "to_memory = (from_kernel + prev)", entry, line=375,
-                  types={c: vec(MEM_VECLEN) for c in ("from_kernel", "prev", "to_memory")})
+    t = s.tasklet("write_C", {"from_kernel", "prev"}, {"to_memory"}, "to_memory = (from_kernel + prev)", entry, line=375)
     s.path(to_writer, entry, t, data=data, index=["0"], dst_conn="from_kernel")
     at = ["TN*n0 + n1", "int_floor(TM, 16)*m0 + m1"]
     s.path(mem_read, entry, t, data="C_device", index=at, dst_conn="prev")
@@ -344,8 +341,7 @@ def compute(sdfg, s, w):
     s.path(t, nx, kx, ox, a_out, data="A_pipe", index=["p + 1"], dynamic=True, src_conn="to_next")
     sdfg.arrays["C_buffer"] = array(["TN/P", "TM/W"], vec(w), "FPGA_Local", True)
     t2 = s.tasklet("multiply_add", {"a_in", "b_in", "c_in"}, {"b_out", "c_out"},
-                   "if (p < (P - 1)):\n    b_out = b_in\nc_val = c_in\nif (k == 0):\n    c_val = 0\nc_out = (c_val + (a_in * b_in))", ne, line=503,
-                   types={c: vec(w) for c in ("b_in", "c_in", "b_out", "c_out")})
+                   "if (p < (P - 1)):\n    b_out = b_in\nc_val = c_in\nif (k == 0):\n    c_val = 0\nc_out = (c_val + (a_in * b_in))", ne, line=503)
     cb_read = s.access("C_buffer", ue, line=510)
     cb_write = s.access("C_buffer", oe, line=511)
     s.path(update_a, t2, data="A_buffer", index=["n1 + int_floor(TN, P)*Mod(k, 2)"], dst_conn="a_in")
@@ -378,7 +374,7 @@ def write_c_sdfg(w):
     g.symbols["p"] = "int32"
     send = g.state("send_C")
     rd, wr = send.access("buffer_in", line=568), send.access("forward_out", line=569)
-    t = send.tasklet("send_C", {"from_buffer"}, {"to_next"}, "to_next = from_buffer", None, line=570, types={"from_buffer": vec(w), "to_next": vec(w)})
+    t = send.tasklet("send_C", {"from_buffer"}, {"to_next"}, "to_next = from_buffer", None, line=570)
     e, x = send.map("send_C", {"m1": "0:int_floor(TM, W)"}, line=572)
     send.scope[t] = e
     send.nodes[t]["scope_entry"] = str(e)
@@ -386,7 +382,7 @@ def write_c_sdfg(w):
     send.path(t, x, wr, data="forward_out", index=["0"], src_conn="to_next")
     fwd = g.state("forward_C")
     rd, wr = fwd.access("forward_in", line=583), fwd.access("forward_out", line=584)
-    t = fwd.tasklet("forward_C", {"from_prev"}, {"to_next"}, "if (p < (P - 1)):\n    to_next = from_prev", None, line=585, types={"from_prev": vec(w), "to_next": vec(w)})
+    t = fwd.tasklet("forward_C", {"from_prev"}, {"to_next"}, "if (p < (P - 1)):\n    to_next = from_prev", None, line=585)
     e, x = fwd.map("forward_C", {"n1": "0:P - p - 1", "m1": "0:int_floor(TM, W)"}, line=589)
     fwd.scope[t] = e
     fwd.nodes[t]["scope_entry"] = str(e)
