@@ -16,6 +16,7 @@ import { dataflowStates, processLocalData, type DataflowState, type ProcessInsta
 import { doubleLiteral } from "./c_expr.js";
 import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
 import { onChannel, selectedChannel } from "./channel_select.js";
+import { gearboxPlan } from "./gearbox.js";
 import { acyclicOrder, constantRanges, hasLoopsInside, unrolledMap } from "./loop_unroll.js";
 import { UserError } from "../ir/diagnostics.js";
 import {
@@ -1666,8 +1667,62 @@ export class ProgramCodeGen {
     return this.element(op.ref, idx, env, op.where);
   }
 
+  /**
+   * A Gearbox between two vector streams: per iteration of size x gear one narrow vector moves,
+   * the wide one is read (unpack) or written (pack) once every `gear` iterations; its lanes wait
+   * in a register array, so the loop pipelines at II=1.
+   */
+  private gearbox(s: PState, n: Extract<PNode, { kind: "library" }>, env: Env): void {
+    const stream = (edges: PEdge[], side: string) => {
+      const e = edges.filter((x) => x.memlet);
+      if (e.length !== 1) throw new UserError(n.where, `Gearbox '${n.label}' needs one ${side} stream, not ${e.length}`);
+      const m = e[0]!.memlet!;
+      const ref = this.ref(m.data, env, e[0]!.where);
+      if (!ref.stream) throw new UserError(e[0]!.where, `Gearbox '${n.label}': its ${side} '${m.data}' is not a stream`);
+      return { ref, channel: this.element(ref, (m.subset ?? []).map((r) => r.start), env, e[0]!.where), data: m.data };
+    };
+    const from = stream(this.inE(s, n.id), "input");
+    const to = stream(this.outE(s, n.id), "output");
+    if (from.ref.desc.dtype !== to.ref.desc.dtype) throw new UserError(n.where, `Gearbox '${n.label}' converts ${from.ref.desc.dtype} vectors to ${to.ref.desc.dtype} vectors; the lane type must stay`);
+    const plan = gearboxPlan(lanesOf(from.ref.desc), lanesOf(to.ref.desc), n.label, n.where);
+    if (!n.attributes.size) throw new UserError(`${n.where}.attributes.size`, `Gearbox '${n.label}' has no size (the number of wide vectors)`);
+    const T = this.type(from.ref.desc.dtype, n.where);
+    const buf = `sdfg_gearbox${this.counter++}`;
+    this.decls.line(`${T} ${buf}[${plan.wide}];  // Gearbox ${n.label}: the lanes of one wide vector`);
+    if (this.d === "hls") this.decls.directive(`#pragma HLS ARRAY_PARTITION variable=${buf} complete`);
+    const [i, w] = [`sdfg_i${this.counter++}`, `sdfg_w${this.counter++}`];
+    const lane = (k: number) => `${buf}[${w} * ${plan.narrow} + ${k}]`;
+    this.w.comment(`Gearbox ${n.label}: ${from.data} (${lanesOf(from.ref.desc)} lanes) -> ${to.data} (${lanesOf(to.ref.desc)} lanes), ${plan.gear} narrow vectors per wide one`);
+    this.w.block(`for (${this.idx()} ${i} = 0; ${i} < ${this.intText(n.attributes.size, env)}; ${i}++)`, () => {
+      this.w.block(`for (${this.idx()} ${w} = 0; ${w} < ${plan.gear}; ${w}++)`, () => {
+        this.pipelinePragma(false, "");
+        const v = `sdfg_vec${this.counter++}`;
+        if (plan.pack) {
+          this.w.line(`const ${this.dataType(from.ref.desc, n.where)} ${v} = ${this.streamRead(from.channel, from.ref.desc.dtype)};  // blocking read`);
+          for (let k = 0; k < plan.narrow; k++) this.w.line(`${lane(k)} = ${this.lane(v, k)};`);
+          this.w.block(`if (${w} == ${plan.gear - 1})`, () => {
+            const o = `sdfg_vec${this.counter++}`;
+            this.w.line(`${this.dataType(to.ref.desc, n.where)} ${o};`);
+            for (let k = 0; k < plan.wide; k++) this.w.line(`${this.lane(o, k)} = ${buf}[${k}];`);
+            this.w.line(`${this.streamWrite(to.channel, o)};  // blocking write`);
+          });
+        } else {
+          this.w.block(`if (${w} == 0)`, () => {
+            this.w.line(`const ${this.dataType(from.ref.desc, n.where)} ${v} = ${this.streamRead(from.channel, from.ref.desc.dtype)};  // blocking read`);
+            for (let k = 0; k < plan.wide; k++) this.w.line(`${buf}[${k}] = ${this.lane(v, k)};`);
+          });
+          const o = `sdfg_vec${this.counter++}`;
+          this.w.line(`${this.dataType(to.ref.desc, n.where)} ${o};`);
+          for (let k = 0; k < plan.narrow; k++) this.w.line(`${this.lane(o, k)} = ${lane(k)};`);
+          this.w.line(`${this.streamWrite(to.channel, o)};  // blocking write`);
+        }
+      });
+    });
+  }
+
   private library(s: PState, n: Extract<PNode, { kind: "library" }>, env: Env): void {
     const cls = n.classpath.split(".").pop() ?? "";
+    if (cls === "Gearbox") { this.gearbox(s, n, env); return; }
     this.w.comment(`library node ${n.label} (${cls}) expanded`);
     const loops = (sizes: string[], vars: string[], body: () => void, innerLoop = false) => {
       const nest = (k: number) => {

@@ -3,17 +3,19 @@
 // (vectors of 16 floats), A transposed through the stream array `transpose` (16 channels written
 // by an unrolled map, popped with a run-time index), a feeder with an on-chip buffer, PEs with a
 // double-buffered A_buffer and a nested SDFG write_C, and at W=4 the two Gearbox expansions
-// (16 <-> 4 lanes) inlined into the state. Both vendors emulate it equal to NumPy (C = A @ B + C).
+// (16 <-> 4 lanes) inlined into the state. Both vendors emulate it equal to NumPy (C = A @ B + C),
+// and so does the W=4 SDFG before its Gearbox library nodes are expanded (Intel).
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPlatform } from "../../src/platform/platform.js";
 import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
 import { sdfgIntelProject, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import { UserError } from "../../src/ir/diagnostics.js";
 import type { PNode, PRegion, PState } from "../../src/ir/program.js";
 import { bundleFor } from "./sdfg_bundles.js";
 
 const DIR = join(process.cwd(), "tests", "dace", "programs", "vector");
-const fixture = (w: number) => bundleFor(join(DIR, `gemm_vectorized_w${w}`), `gemm_vectorized_w${w}`);
+const fixture = (w: number | string) => bundleFor(join(DIR, `gemm_vectorized_w${w}`), `gemm_vectorized_w${w}`);
 /** The builder's specialised P, TN, TM per W (N = K = 16 or 32, M = 64 or 32 from the manifest). */
 const SIZES = { 4: { P: 4, TN: 8, TM: 16 }, 16: { P: 2, TN: 8, TM: 32 } } as const;
 
@@ -94,9 +96,32 @@ describe("the vectorized systolic GEMM's kernels", () => {
   });
 });
 
+describe("the Gearbox library node, unexpanded", () => {
+  it("Vitis: each Gearbox is one loop of size x gear pipelined at II=1 over a partitioned register array", () => {
+    const kernel = sdfgVitisProject(fixture("4_gearbox"), loadPlatform("u280")).get("kernel/sdfg_kernel.cpp") as string;
+    for (const [name, from, to] of [["convert_B", "B_to_converter (16 lanes)", "B_to_feeder (4 lanes)"], ["convert_C", "C_pipe (4 lanes)", "C_from_converter (16 lanes)"]]) {
+      const body = new RegExp(`^static void pe_\\d+_${name}\\(.*\\) \\{\\n([\\s\\S]*?)^\\}$`, "m").exec(kernel)![1]!;
+      expect(body).toContain(`// Gearbox ${name}: ${from} -> ${to}, 4 narrow vectors per wide one`);
+      expect(body).toMatch(/#pragma HLS ARRAY_PARTITION variable=sdfg_gearbox\d+ complete/);
+      expect(body.match(/#pragma HLS PIPELINE II=1/g)).toHaveLength(1);
+      expect(body.match(/\.read\(\)/g)).toHaveLength(1);
+      expect(body.match(/\.write\(/g)).toHaveLength(1);
+    }
+  });
+
+  it("a Gearbox between widths that do not divide is refused in one line naming the node", () => {
+    const b = fixture("4_gearbox");
+    b.program.arrays.B_to_feeder!.veclen = 3;
+    let err: unknown;
+    try { sdfgVitisProject(b, loadPlatform("u280")); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/gemm_vectorized_w4_gearbox\.sdfg: \$\.nodes\[1\]\.nodes\[\d+\]: Gearbox 'convert_B' converts vectors of 16 lanes to vectors of 3: one width must be a multiple \(> 1\) of the other$/);
+  });
+});
+
 describe.concurrent("the vectorized systolic GEMM emulates equal to NumPy", () => {
-  const cases = [[4, "xilinx"], [4, "intel"], [16, "xilinx"], [16, "intel"]] as const;
-  it.for(cases)("W=%i on %s", async ([w, target], { expect: check }) => {
+  const cases = [[4, "xilinx"], [4, "intel"], [16, "xilinx"], [16, "intel"], ["4_gearbox", "intel"]] as const;
+  it.for(cases)("W=%s on %s", async ([w, target], { expect: check }) => {
     const r = await emulateSdfg(fixture(w), target, loadPlatform(target === "intel" ? "520n" : "u280"));
     check(r.outputs.map((o) => ({ name: o.name, elements: o.elements, ref: o.mismatchesVsReference, numpy: o.mismatchesVsNumpy })))
       .toEqual([{ name: "C", elements: 512 * (w === 16 ? 2 : 1), ref: 0, numpy: 0 }]);

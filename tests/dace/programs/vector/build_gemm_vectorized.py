@@ -21,6 +21,8 @@ sympy spellings such as int_floor(N, TN) and Mod(k, 2)). What the sample builds:
   edges) and InlineSDFG inlines the two expansion SDFGs into gemm (the nested `_nested` SDFGs
   stay), as make_sdfg does.
 * copy_to_host: C_device back into C.
+* gemm_vectorized_w4_gearbox: the W=4 SDFG before make_sdfg expands its library nodes, with the
+  two Gearbox LibraryNodes (classpath dace.libraries.standard.nodes.gearbox.Gearbox, size).
 
 Outputs: C = A @ B + C by NumPy (C random, as the sample initialises it).
 Run from the repository root: python3 tests/dace/programs/vector/build_gemm_vectorized.py
@@ -35,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = "dace/samples/fpga/gemm_systolic_vectorized.py"
 MINIMUM_CHANNEL_DEPTH = 8
 MEM_VECLEN = 16  # 64 // float32's 4 bytes: a 512-bit memory word
+EXPAND = True  # make_sdfg's expand_library_nodes() and InlineSDFG
 
 
 def vec(w):
@@ -393,7 +396,15 @@ def write_c_sdfg(w):
 
 
 def gearbox(sdfg, s, name, size, src, src_data, in_conn, dst, dst_data, out_conn, w_in, w_out, line):
-    """ExpandGearbox (elementwise) on streams of w_in -> w_out lanes, its SDFG inlined into s."""
+    """ExpandGearbox (elementwise) on streams of w_in -> w_out lanes, its SDFG inlined into s;
+    with EXPAND off, the Gearbox library node itself (make_sdfg before expand_library_nodes)."""
+    if not EXPAND:
+        node = s._add({"type": "LibraryNode", "label": name, "attributes": {
+            "size": size, "name": name, "schedule": "FPGA_Device", "debuginfo": dbg(line), "label": name,
+            "in_connectors": {in_conn: None}, "out_connectors": {out_conn: None}}, "classpath": "dace.libraries.standard.nodes.gearbox.Gearbox"}, None)
+        s.path(src, node, data=src_data, index=["0"], dynamic=True, dst_conn=in_conn)
+        s.path(node, dst, data=dst_data, index=["0"], dynamic=True, src_conn=out_conn)
+        return
     pack = w_out > w_in
     gear = w_out // w_in if pack else w_in // w_out
     large, small = max(w_in, w_out), min(w_in, w_out)
@@ -501,3 +512,5 @@ def fixture(name, n, k, m, p, w, tn, tm, seed):
 
 fixture("gemm_vectorized_w16", n=16, k=16, m=64, p=2, w=16, tn=8, tm=32, seed=16)
 fixture("gemm_vectorized_w4", n=16, k=32, m=32, p=4, w=4, tn=8, tm=16, seed=4)
+EXPAND = False
+fixture("gemm_vectorized_w4_gearbox", n=16, k=32, m=32, p=4, w=4, tn=8, tm=16, seed=4)
