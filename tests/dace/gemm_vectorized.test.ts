@@ -120,7 +120,8 @@ describe("the Gearbox library node, unexpanded", () => {
 });
 
 describe.concurrent("the vectorized systolic GEMM emulates equal to NumPy", () => {
-  const cases = [[4, "xilinx"], [4, "intel"], [16, "xilinx"], [16, "intel"], ["4_gearbox", "intel"]] as const;
+  // W=16 on Intel adds no code path W=4 lacks there (its 512-bit arrays are float16 already): not run, to save test time.
+  const cases = [[4, "xilinx"], [4, "intel"], [16, "xilinx"], ["4_gearbox", "intel"]] as const;
   it.for(cases)("W=%s on %s", async ([w, target], { expect: check }) => {
     const r = await emulateSdfg(fixture(w), target, loadPlatform(target === "intel" ? "520n" : "u280"));
     check(r.outputs.map((o) => ({ name: o.name, elements: o.elements, ref: o.mismatchesVsReference, numpy: o.mismatchesVsNumpy })))
