@@ -24,7 +24,10 @@ sympy spellings such as int_floor(N, TN) and Mod(k, 2)). What the sample builds:
 * gemm_vectorized_w4_gearbox: the W=4 SDFG before make_sdfg expands its library nodes, with the
   two Gearbox LibraryNodes (classpath dace.libraries.standard.nodes.gearbox.Gearbox, size).
 
-Outputs: C = A @ B + C by NumPy (C random, as the sample initialises it).
+Fixtures: gemm_vectorized_w16 (N=16 K=16 M=64, P=2, W=16, TN=8, TM=32: no Gearbox) and
+gemm_vectorized_w4 (N=16 K=32 M=32, P=4, W=4, TN=8, TM=16), both with M//TM = N//TN = 2 tiles.
+Tasklet connector types stay null, as in the peers' SDFGs. Outputs: C = A @ B + C by NumPy
+(C random, as the sample initialises it).
 Run from the repository root: python3 tests/dace/programs/vector/build_gemm_vectorized.py
 """
 import json
