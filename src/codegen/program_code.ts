@@ -1688,7 +1688,7 @@ export class ProgramCodeGen {
     if (!n.attributes.size) throw new UserError(`${n.where}.attributes.size`, `Gearbox '${n.label}' has no size (the number of wide vectors)`);
     const T = this.type(from.ref.desc.dtype, n.where);
     const buf = `sdfg_gearbox${this.counter++}`;
-    this.decls.line(`${T} ${buf}[${plan.wide}];  // Gearbox ${n.label}: the lanes of one wide vector`);
+    this.decls.line(`${T} ${buf}[${plan.wide}];  // the lanes of one wide vector of the Gearbox below`);
     if (this.d === "hls") this.decls.directive(`#pragma HLS ARRAY_PARTITION variable=${buf} complete`);
     const [i, w] = [`sdfg_i${this.counter++}`, `sdfg_w${this.counter++}`];
     const lane = (k: number) => `${buf}[${w} * ${plan.narrow} + ${k}]`;
