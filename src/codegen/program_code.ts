@@ -15,6 +15,9 @@ import { CodeWriter } from "./code_writer.js";
 import { dataflowStates, processLocalData, type DataflowState, type ProcessInstance } from "./fpga_processes.js";
 import { doubleLiteral } from "./c_expr.js";
 import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
+import { onChannel, selectedChannel } from "./channel_select.js";
+import { gearboxPlan } from "./gearbox.js";
+import { acyclicOrder, constantRanges, hasLoopsInside, unrolledMap } from "./loop_unroll.js";
 import { UserError } from "../ir/diagnostics.js";
 import {
   isComplex, isFloat, isIntegral, lanesOf, PDTYPE_BYTES, type PBlock, type PDataDesc, type PDType, type PEdge, type PExpr, type PMemlet,
@@ -84,6 +87,8 @@ interface DataRef {
   stream?: { depth: number; count: number; offset?: number };
   /** A transient one process owns: declared inside that process's function. */
   processLocal?: number;
+  /** A nested SDFG's pointer into an array: that array's C name. */
+  array?: string;
 }
 
 class Env {
@@ -294,6 +299,15 @@ export class ProgramCodeGen {
   private dataflow = new Map<PState, DataflowState>();
   /** The unrolled-map parameter of the process being generated (constant stream indices). */
   private procConsts: Record<string, number> = {};
+  /** Inside a process function (FPGA-form): lane-shuffling nested SDFGs may join a pipelined loop. */
+  private inProcess = false;
+  /** Inside a pipelined or unrolled loop body: inner loops are unrolled, state graphs guarded blocks. */
+  private unrollDepth = 0;
+  /** Variables of the unrolled loops being emitted, and the on-chip arrays they index (HLS). */
+  private unrolledVars: string[] = [];
+  private lanesApart = new Set<string>();
+  /** On-chip arrays the current process declares, in order. */
+  private declaredInProcess: string[] = [];
   /** Process and dataflow-region functions, emitted before the kernel. */
   private readonly functionsOut = new CodeWriter();
   /** Dataflow states as launches (Intel: the host starts the process kernels). */
@@ -502,6 +516,10 @@ export class ProgramCodeGen {
       }
       return;
     }
+    // Inside a pipelined loop (a Gearbox's states): each state a block guarded by whether control
+    // reached it, so the iteration has no loop of its own.
+    const forward = this.unrollDepth > 0 ? acyclicOrder(r.blocks.length, r.edges, r.start) : null;
+    if (forward) { this.guardedBlocks(r, forward, env); return; }
     // General graph: a state machine (a loop around a switch), which HLS and aoc both accept.
     const st = `sdfg_state_${this.counter++}`;
     this.w.line(`int ${st} = ${r.start};`);
@@ -525,6 +543,24 @@ export class ProgramCodeGen {
         this.w.line(`default: ${st} = -1; break;`);
       });
     });
+  }
+
+  /** An acyclic state graph as blocks in `order`, each run when an edge into it was taken. */
+  private guardedBlocks(r: PRegion, order: number[], env: Env): void {
+    const reached = r.blocks.map(() => `sdfg_reached${this.counter++}`);
+    this.w.comment(`states ${order.map((i) => r.blocks[i]!.label).join(", ")}: each runs when control reaches it (the first edge whose condition holds)`);
+    for (const i of order) this.w.line(`bool ${reached[i]} = ${i === r.start};`);
+    for (const i of order) {
+      this.w.block(`if (${reached[i]})`, () => {
+        this.block(r.blocks[i]!, env);
+        let first = true;
+        for (const e of r.edges.filter((x) => x.src === i)) {
+          const take = () => { this.assignments(e.assignments, env); this.w.line(`${reached[e.dst]} = true;`); };
+          if (e.condition) { this.w.block(`${first ? "" : "else "}if (${this.cond(e.condition, env)})`, take); first = false; }
+          else { if (first) take(); else this.w.block("else", take); break; }
+        }
+      });
+    }
   }
 
   private assignments(list: [string, PExpr][], env: Env): void {
@@ -624,11 +660,11 @@ export class ProgramCodeGen {
   /** A blocking read of one channel: hls::stream's read(), Intel's read_channel_intel. */
   private streamRead(channel: string, t: PDType): string {
     if (channel.startsWith(MISSING_CHANNEL)) return `((${this.type(t, "")})sdfg_missing_channel("${channel.slice(MISSING_CHANNEL.length)}"))`;
-    return this.d === "opencl" ? `read_channel_intel(${channel})` : `${channel}.read()`;
+    return this.d === "opencl" ? onChannel(channel, (c) => `read_channel_intel(${c})`) : `${channel}.read()`;
   }
   private streamWrite(channel: string, value: string): string {
     if (channel.startsWith(MISSING_CHANNEL)) return `(void)sdfg_missing_channel("${channel.slice(MISSING_CHANNEL.length)}")`;
-    return this.d === "opencl" ? `write_channel_intel(${channel}, ${value})` : `${channel}.write(${value})`;
+    return this.d === "opencl" ? onChannel(channel, (c) => `write_channel_intel(${c}, ${value})`) : `${channel}.write(${value})`;
   }
 
   private streamType(ref: DataRef): string {
@@ -744,8 +780,10 @@ export class ProgramCodeGen {
       const elements = shape.reduce((a, b) => a * b, 1);
       if (elements * lanesOf(ref.desc) * PDTYPE_BYTES[ref.desc.dtype] > this.opts.onchipLimitBytes) throw new UserError(`${this.prog.file}: $.attributes._arrays.${name}`, `transient '${name}' (${elements} elements) is too large for on-chip memory in process '${pr.label}'`);
       this.decls.line(`${this.d === "opencl" ? "SDFG_ONCHIP" : "static"} ${T} ${ref.c}[${elements}];  // ${name}: this process's own (${ref.desc.storage})`);
+      this.declaredInProcess.push(ref.c);
     }
     this.procConsts = {};
+    this.inProcess = true;
     if (pr.unrolled) {
       const { param, value, map } = pr.unrolled;
       inner.syms.set(param, { c: String(value), t: "int64" });
@@ -753,6 +791,11 @@ export class ProgramCodeGen {
       this.scope(s, map, inner);
     } else this.scope(s, null, inner, pr.nodes);
     this.procConsts = {};
+    this.inProcess = false;
+    // Arrays an unrolled loop indexes are read and written at once: registers, not a RAM's two ports.
+    for (const c of this.declaredInProcess) if (this.lanesApart.has(c)) this.decls.directive(`#pragma HLS ARRAY_PARTITION variable=${c} complete`);
+    this.declaredInProcess = [];
+    this.lanesApart.clear();
   }
 
   private scopeCache = new WeakMap<PState, { children: Map<number | null, number[]>; deps: Map<number | null, [number, number][]> }>();
@@ -872,10 +915,14 @@ export class ProgramCodeGen {
         if (k < 0 || k >= ref.stream.count) return `${MISSING_CHANNEL}${ref.c.replace(/^d\w*?_/, "")}[${k}]`;
         return `${ref.c}[${k}]`;
       }
+      // A channel chosen at run time (`pipe[k]` in a pipelined loop): aoc needs constant channels.
+      if (this.d === "opencl") return selectedChannel(ref.c, ref.stream.count, `${this.flat(ref, indices, env, where, ctx)}${ref.stream.offset ? ` + ${ref.stream.offset}` : ""}`);
     }
     if (ref.desc.kind === "scalar" && !ref.scalarPtr) return ref.c;
     if (ref.scalarPtr) return `${ref.c}[0]`;
-    return `${ref.c}[${this.flat(ref, indices, env, where, ctx)}]`;
+    const flat = this.flat(ref, indices, env, where, ctx);
+    if (this.d === "hls" && ref.space === "onchip" && this.unrolledVars.some((v) => new RegExp(`\\b${v}\\b`).test(flat))) this.lanesApart.add(ref.array ?? ref.c);
+    return `${ref.c}[${flat}]`;
   }
 
   private accessNode(s: PState, n: Extract<PNode, { kind: "access" }>, env: Env): void {
@@ -1183,14 +1230,34 @@ export class ProgramCodeGen {
     });
     // The ranges of inner dimensions may use outer parameters: the env already has all of them.
     const carried = this.carriedDependence(s, n);
+    const constant = this.constantOf();
+    // Written out in hardware: marked `unroll`, or a constant loop inside a pipelined body.
+    const unrolled = unrolledMap(n, constant) || (this.unrollDepth > 0 && constantRanges(n, constant));
+    const innerLoops = !unrolled && this.hasInnerLoops(s, n);
     const nest = (k: number) => {
-      if (k === heads.length) { this.scope(s, n.id, inner); return; }
+      if (k === heads.length) {
+        // A pipelined or unrolled body unrolls what loops it holds (HLS would, and aoc needs to).
+        if (!innerLoops) this.unrollDepth++;
+        if (unrolled) this.unrolledVars.push(...vars);
+        this.scope(s, n.id, inner);
+        if (unrolled) this.unrolledVars.splice(-vars.length);
+        if (!innerLoops) this.unrollDepth--;
+        return;
+      }
+      if (unrolled && this.d === "opencl") this.w.directive("#pragma unroll");
       this.w.block(heads[k]!, () => {
-        if (k === heads.length - 1) this.pipelinePragma(this.hasInnerLoops(s, n), carried);
+        if (unrolled) { if (this.d === "hls") this.w.directive("#pragma HLS UNROLL"); }
+        else if (k === heads.length - 1) this.pipelinePragma(innerLoops, carried);
         nest(k + 1);
       });
     };
+    if (unrolled && this.d !== "cpp") this.w.comment(`unrolled: ${n.unroll ? "the map is marked unroll" : "a constant loop inside a pipelined loop"}`);
     nest(0);
+  }
+
+  /** A value known when the code is generated (program constants and symbol values). */
+  private constantOf(): (e: PExpr) => number | undefined {
+    return (e) => evalPExpr(e, this.symValues);
   }
 
   /** A WCR out of this map scope: successive iterations update the same location. */
@@ -1200,7 +1267,7 @@ export class ProgramCodeGen {
   }
 
   private hasInnerLoops(s: PState, n: Extract<PNode, { kind: "map_entry" }>): boolean {
-    return s.nodes.some((x) => (x.kind === "map_entry" || x.kind === "library" || x.kind === "nested") && s.scope.get(x.id) === n.id);
+    return hasLoopsInside(s, n, this.constantOf(), this.inProcess);
   }
 
   private pipelinePragma(innerLoops: boolean, carried: string): void {
@@ -1534,7 +1601,7 @@ export class ProgramCodeGen {
           }
           const base = oref.desc.kind === "scalar" && !oref.scalarPtr ? `&${oref.c}` : `&${this.element(oref, oref.desc.kind === "scalar" ? [] : start, env, e.where)}`;
           this.w.line(`${this.ptr(oref.space, T)} ${c} = ${base};`);
-          inner.data.set(name, { c, desc, space: oref.space === "private" ? "private" : oref.space, byValue: false, scalarPtr: desc.kind === "scalar" });
+          inner.data.set(name, { c, desc, space: oref.space === "private" ? "private" : oref.space, byValue: false, scalarPtr: desc.kind === "scalar", array: oref.array ?? oref.c });
         } else if (desc.transient || desc.kind === "view") {
           if (desc.kind === "view") { inner.data.set(name, { c, desc, space: "global", byValue: false, scalarPtr: false }); continue; }
           if (desc.kind === "stream") throw new UserError(n.where, `stream '${name}' in nested SDFG '${n.label}' cannot be mapped yet`);
@@ -1542,6 +1609,7 @@ export class ProgramCodeGen {
           if (shape.some((x) => x === undefined)) throw new UserError(n.where, `transient '${name}' of nested SDFG '${n.label}' has a size that depends on run-time values`);
           const elements = (shape as number[]).reduce((a, b) => a * b, 1);
           const space = this.declareTransient(name, c, desc, elements, shape as number[]);
+          if (this.inProcess && space === "onchip") this.declaredInProcess.push(c);
           if (space === "global" && this.d !== "cpp") throw new UserError(n.where, `transient '${name}' of nested SDFG '${n.label}' is too large for on-chip memory`);
           inner.data.set(name, { c, desc, space, byValue: false, scalarPtr: false });
         } else {
@@ -1599,8 +1667,62 @@ export class ProgramCodeGen {
     return this.element(op.ref, idx, env, op.where);
   }
 
+  /**
+   * A Gearbox between two vector streams: per iteration of size x gear one narrow vector moves,
+   * the wide one is read (unpack) or written (pack) once every `gear` iterations; its lanes wait
+   * in a register array, so the loop pipelines at II=1.
+   */
+  private gearbox(s: PState, n: Extract<PNode, { kind: "library" }>, env: Env): void {
+    const stream = (edges: PEdge[], side: string) => {
+      const e = edges.filter((x) => x.memlet);
+      if (e.length !== 1) throw new UserError(n.where, `Gearbox '${n.label}' needs one ${side} stream, not ${e.length}`);
+      const m = e[0]!.memlet!;
+      const ref = this.ref(m.data, env, e[0]!.where);
+      if (!ref.stream) throw new UserError(e[0]!.where, `Gearbox '${n.label}': its ${side} '${m.data}' is not a stream`);
+      return { ref, channel: this.element(ref, (m.subset ?? []).map((r) => r.start), env, e[0]!.where), data: m.data };
+    };
+    const from = stream(this.inE(s, n.id), "input");
+    const to = stream(this.outE(s, n.id), "output");
+    if (from.ref.desc.dtype !== to.ref.desc.dtype) throw new UserError(n.where, `Gearbox '${n.label}' converts ${from.ref.desc.dtype} vectors to ${to.ref.desc.dtype} vectors; the lane type must stay`);
+    const plan = gearboxPlan(lanesOf(from.ref.desc), lanesOf(to.ref.desc), n.label, n.where);
+    if (!n.attributes.size) throw new UserError(`${n.where}.attributes.size`, `Gearbox '${n.label}' has no size (the number of wide vectors)`);
+    const T = this.type(from.ref.desc.dtype, n.where);
+    const buf = `sdfg_gearbox${this.counter++}`;
+    this.decls.line(`${T} ${buf}[${plan.wide}];  // the lanes of one wide vector of the Gearbox below`);
+    if (this.d === "hls") this.decls.directive(`#pragma HLS ARRAY_PARTITION variable=${buf} complete`);
+    const [i, w] = [`sdfg_i${this.counter++}`, `sdfg_w${this.counter++}`];
+    const lane = (k: number) => `${buf}[${w} * ${plan.narrow} + ${k}]`;
+    this.w.comment(`Gearbox ${n.label}: ${from.data} (${lanesOf(from.ref.desc)} lanes) -> ${to.data} (${lanesOf(to.ref.desc)} lanes), ${plan.gear} narrow vectors per wide one`);
+    this.w.block(`for (${this.idx()} ${i} = 0; ${i} < ${this.intText(n.attributes.size, env)}; ${i}++)`, () => {
+      this.w.block(`for (${this.idx()} ${w} = 0; ${w} < ${plan.gear}; ${w}++)`, () => {
+        this.pipelinePragma(false, "");
+        const v = `sdfg_vec${this.counter++}`;
+        if (plan.pack) {
+          this.w.line(`const ${this.dataType(from.ref.desc, n.where)} ${v} = ${this.streamRead(from.channel, from.ref.desc.dtype)};  // blocking read`);
+          for (let k = 0; k < plan.narrow; k++) this.w.line(`${lane(k)} = ${this.lane(v, k)};`);
+          this.w.block(`if (${w} == ${plan.gear - 1})`, () => {
+            const o = `sdfg_vec${this.counter++}`;
+            this.w.line(`${this.dataType(to.ref.desc, n.where)} ${o};`);
+            for (let k = 0; k < plan.wide; k++) this.w.line(`${this.lane(o, k)} = ${buf}[${k}];`);
+            this.w.line(`${this.streamWrite(to.channel, o)};  // blocking write`);
+          });
+        } else {
+          this.w.block(`if (${w} == 0)`, () => {
+            this.w.line(`const ${this.dataType(from.ref.desc, n.where)} ${v} = ${this.streamRead(from.channel, from.ref.desc.dtype)};  // blocking read`);
+            for (let k = 0; k < plan.wide; k++) this.w.line(`${buf}[${k}] = ${this.lane(v, k)};`);
+          });
+          const o = `sdfg_vec${this.counter++}`;
+          this.w.line(`${this.dataType(to.ref.desc, n.where)} ${o};`);
+          for (let k = 0; k < plan.narrow; k++) this.w.line(`${this.lane(o, k)} = ${lane(k)};`);
+          this.w.line(`${this.streamWrite(to.channel, o)};  // blocking write`);
+        }
+      });
+    });
+  }
+
   private library(s: PState, n: Extract<PNode, { kind: "library" }>, env: Env): void {
     const cls = n.classpath.split(".").pop() ?? "";
+    if (cls === "Gearbox") { this.gearbox(s, n, env); return; }
     this.w.comment(`library node ${n.label} (${cls}) expanded`);
     const loops = (sizes: string[], vars: string[], body: () => void, innerLoop = false) => {
       const nest = (k: number) => {

@@ -127,6 +127,8 @@ export interface LibraryAttributes {
   beta?: number;
   transA?: boolean;
   transB?: boolean;
+  /** A Gearbox's number of wide vectors (DaCe's `size`). */
+  size?: PExpr;
 }
 
 /** Scope of each node: the id of the MapEntry it is directly inside, or null at top level. */

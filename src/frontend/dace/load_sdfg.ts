@@ -99,6 +99,7 @@ const libraryNodeSchema = z.looseObject({
           identity: z.union([z.string(), z.number()]).nullable().optional(),
           alpha: z.union([z.string(), z.number()]).optional(), beta: z.union([z.string(), z.number()]).optional(),
           transA: z.boolean().optional(), transB: z.boolean().optional(),
+          size: z.union([z.string(), z.number()]).optional(),
         });
 
 /** DaCe's dtype spellings (also `dace.float64`, `float`) → ours. */
@@ -375,6 +376,7 @@ export class SdfgLoader {
         if (a.beta !== undefined) la.beta = Number(a.beta);
         if (a.transA !== undefined) la.transA = a.transA;
         if (a.transB !== undefined) la.transB = a.transB;
+        if (a.size !== undefined) la.size = this.expr(a.size, [...ap, "size"]);
         return { kind: "library", id: n.id, label: n.label ?? "library", classpath: n.classpath ?? "", attributes: la, where };
       }
       case "ConsumeEntry": case "ConsumeExit": case "PipelineEntry": case "PipelineExit":
