@@ -259,8 +259,13 @@ async function benchStreamed() {
   const dir = join("..", "shared", "peers", "npbench");
   if (!existsSync(dir)) { console.log(`streamed NPBench programs: ${dir} not present, skipped`); return; }
   const cli = join("dist", "src", "cli", "main.js");
-  // The NPBench programs, and the vertical solver written for the tests (tests/data/vadv).
-  const programs = [...readdirSync(dir).sort().map((name) => [name, join(dir, name)]), ["vadv", join("tests", "data", "vadv")]];
+  // The NPBench programs, the vertical solver written for the tests (tests/data/vadv) and the
+  // held-out programs' fixtures (tests/data/npbench_heldout).
+  const heldOut = join("tests", "data", "npbench_heldout");
+  const programs = [
+    ...readdirSync(dir).sort().map((name) => [name, join(dir, name)]), ["vadv", join("tests", "data", "vadv")],
+    ...readdirSync(heldOut, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => [e.name, join(heldOut, e.name)]).sort(),
+  ];
   for (const [name, folder] of programs) {
     const file = join(folder, `${name}.sdfg`);
     if (!existsSync(file)) continue;
