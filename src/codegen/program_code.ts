@@ -13,6 +13,7 @@
 
 import { CodeWriter } from "./code_writer.js";
 import { dataflowStates, processLocalData, type DataflowState, type ProcessInstance } from "./fpga_processes.js";
+import { exitPathEnd } from "./memlet_path.js";
 import { doubleLiteral } from "./c_expr.js";
 import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
 import { UserError } from "../ir/diagnostics.js";
@@ -888,10 +889,12 @@ export class ProgramCodeGen {
       if (m.data === n.data) throw new UserError(e.where, `a copy into '${n.data}' from outside its map needs a memlet that names the data it copies from`);
       this.copy(m.data, this.ref(m.data, env, e.where), n.data, ref, m, env, e.where);
     }
-    // Copies out of this node into other access nodes.
+    // Copies out of this node into other access nodes: beside it, or outside its map through the
+    // map's exit (DaCe's `buffer -> exit -> pipe`, once per iteration of the map, with the
+    // memlet of the innermost edge).
     for (const e of this.outE(s, n.id).filter((x) => x.memlet)) {
-      const dst = this.nodeOf(s, e.dst);
-      if (dst.kind !== "access") continue;
+      const dst = this.nodeOf(s, e.dst).kind === "map_exit" ? exitPathEnd(s, e)?.node : this.nodeOf(s, e.dst);
+      if (dst?.kind !== "access") continue;
       const dref = this.ref(dst.data, env, dst.where);
       if (this.isViewEdge(s, e, env)) continue;
       this.copy(n.data, ref, dst.data, dref, e.memlet!, env, e.where);
