@@ -103,4 +103,66 @@ def mm_stream(n, k, m):
          "dace-fpga samples/matrix_multiplication_stream.py: make_sdfg(False, n, k, m); sdfg.specialize(dict(M=m))")
 
 
+# ---------------------------------------------------------------- matrix_multiplication_pipelined
+def zero_or_wcr():
+    """The sample's nested SDFG: c_out = a * b when k == 0, else c_in + a * b (two states)."""
+    s = SDFG("zero_or_wcr", {"k": "int32"})
+    for a in ["A_val", "B_val", "C_in", "C_out"]:
+        s.scalar(a, "float32", storage="FPGA_Local")
+    if_state, then_state, else_state, end_state = (s.state(x) for x in ["if_state", "then_state", "else_state", "end_state"])
+    s.edge(if_state, then_state, condition="k == 0")
+    s.edge(if_state, else_state, condition="k != 0")
+    s.edge(then_state, end_state)
+    s.edge(else_state, end_state)
+    for st, code, ins in [(then_state, "c_out = (a * b)", {"a": "A_val", "b": "B_val"}),
+                          (else_state, "c_out = (c_in + (a * b))", {"a": "A_val", "b": "B_val", "c_in": "C_in"})]:
+        t = st.tasklet("multiply", list(ins), ["c_out"], code)
+        for conn, data in ins.items():
+            st.edge(st.access(data), None, t, conn, M(data, "0"))
+        st.edge(t, "c_out", st.access("C_out"), None, M("C_out", "0", is_data_src=False))
+    return s
+
+
+def mm_pipelined(n, k, m):
+    """dace-fpga samples/matrix_multiplication_pipelined.py, make_sdfg(False, ...), specialize(M)."""
+    s = SDFG("mm_fpga_pipelined_NxKx%d" % m, {"K": "int32", "M": "int32", "N": "int32"}, {"M": m})
+    pre = copy_in_out(s, ["A", "B", "C"], [["N", "K"], ["K", "M"], ["N", "M"]], "float32")
+    pre.label = "pre_mm"
+    st = s.state("mm")
+    A, B, C = st.access("A_device"), st.access("B_device"), st.access("C_device")
+    s.array("C_buffer", ["M"], "float32", transient=True, storage="FPGA_Local")
+    ne, nx = st.map("Map_N", [("n", "0:N")])
+    ke, kx = st.map("Map_K", [("k", "0:K")], scope=ne)
+    me, mx = st.map("Map_M", [("m", "0:M")], scope=ke)
+    cb_in, cb_out = st.access("C_buffer", scope=ne), st.access("C_buffer", scope=ne)
+    st.edge(ne, None, cb_in, None, M(None))
+    t = st.nested("zero_or_wcr", zero_or_wcr(), ["A_val", "B_val", "C_in"], ["C_out"], {"k": "k"}, scope=me)
+    st.edge(A, None, ne, "IN_A_device", M("A_device", "0:N, 0:K", "K*M*N"))
+    st.edge(ne, "OUT_A_device", ke, "IN_A_device", M("A_device", "n, 0:K", "K*M"))
+    st.edge(ke, "OUT_A_device", me, "IN_A_device", M("A_device", "n, k", "M"))
+    st.edge(me, "OUT_A_device", t, "A_val", M("A_device", "n, k"))
+    st.edge(B, None, ne, "IN_B_device", M("B_device", "0:K, 0:M", "K*M*N"))
+    st.edge(ne, "OUT_B_device", ke, "IN_B_device", M("B_device", "0:K, 0:M", "K*M"))
+    st.edge(ke, "OUT_B_device", me, "IN_B_device", M("B_device", "k, 0:M", "M"))
+    st.edge(me, "OUT_B_device", t, "B_val", M("B_device", "k, m"))
+    st.edge(cb_in, None, ke, "IN_C_buffer", M("C_buffer", "0:M", "K*M"))
+    st.edge(ke, "OUT_C_buffer", me, "IN_C_buffer", M("C_buffer", "0:M", "M"))
+    st.edge(me, "OUT_C_buffer", t, "C_in", M("C_buffer", "m"))
+    st.edge(t, "C_out", mx, "IN_C_buffer", M("C_buffer", "m", is_data_src=False))
+    st.edge(mx, "OUT_C_buffer", kx, "IN_C_buffer", M("C_buffer", "0:M", "M", is_data_src=False))
+    st.edge(kx, "OUT_C_buffer", cb_out, None, M("C_buffer", "0:M", "K*M", is_data_src=False))
+    st.edge(cb_out, None, nx, "IN_C_device", M("C_device", "n, 0:M", "M", is_data_src=False))
+    st.edge(nx, "OUT_C_device", C, None, M("C_device", "0:N, 0:M", "M*N", is_data_src=False))
+    post = s.state("post_mm")
+    post.edge(post.access("C_device"), None, post.access("C"), None, M("C_device", "0:N, 0:M", "M*N"))
+    s.edge(pre, st)
+    s.edge(st, post)
+    A_ = rng.random((n, k), dtype=np.float32)
+    B_ = rng.random((k, m), dtype=np.float32)
+    C_ = np.zeros((n, m), dtype=np.float32)
+    save(s, "matrix_multiplication_pipelined", {"A": A_, "B": B_, "C": C_}, {"C": A_ @ B_}, {"N": n, "K": k, "M": m},
+         "dace-fpga samples/matrix_multiplication_pipelined.py: make_sdfg(False, n, k, m); sdfg.specialize(dict(M=m))")
+
+
 mm_stream(4, 5, 8)
+mm_pipelined(4, 5, 8)
