@@ -1517,6 +1517,15 @@ export class ProgramCodeGen {
             inner.data.set(name, { c, desc, space: "private", byValue: false, scalarPtr: desc.kind === "scalar" });
             continue;
           }
+          if (oref.stream && desc.kind === "scalar" && e.dst === n.id) {
+            // A scalar input bound to one element of a stream (DaCe's `pipe[0] -> nested.a_in`):
+            // the element is read once, before the nested SDFG runs, into its private scalar.
+            if (m.dynamic) throw new UserError(e.where, `nested SDFG '${n.label}': scalar '${name}' is bound to stream '${m.data}' with a dynamic memlet; a scalar input reads exactly one element`);
+            this.w.line(`${T} ${c}_val_ = ${this.readText(oref, start, env, e.where)};  // blocking read`);
+            this.w.line(`${T}* ${c} = &${c}_val_;`);
+            inner.data.set(name, { c, desc, space: "private", byValue: false, scalarPtr: true });
+            continue;
+          }
           if (oref.stream) {
             // The nested SDFG's stream is channels of the outer one, from the memlet's start on.
             if (desc.kind !== "stream") throw new UserError(e.where, `nested SDFG '${n.label}': '${name}' is bound to stream '${m.data}' but is not a stream`);

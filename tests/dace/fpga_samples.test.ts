@@ -2,17 +2,22 @@
 // as DaCe serializes them by tests/dace/programs/fpga_samples/derive.py (there is no DaCe here),
 // with NumPy's results. matrix_multiplication_stream: whole arrays copied into and out of FIFOs
 // and an output buffer copied into a FIFO through its map's exit; matrix_multiplication_pipelined:
-// a nested SDFG whose states branch on a map parameter, inside three maps. Each emulates equal to
-// NumPy on both vendors.
+// a nested SDFG whose states branch on a map parameter, inside three maps; spmv_fpga_stream: six
+// processes that are nested SDFGs with loops bounded by row pointers read from FIFOs at run time,
+// and scalar inputs of a nested SDFG bound to one FIFO element each. Each emulates equal to NumPy
+// on both vendors.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPlatform } from "../../src/platform/platform.js";
 import { emulateSdfg } from "../../src/emulate/sdfg_emulate.js";
-import { sdfgVitisProject } from "../../src/targets/sdfg_program.js";
-import { bundleFor } from "./sdfg_bundles.js";
+import { loadSdfgBundle, sdfgVitisProject } from "../../src/targets/sdfg_program.js";
+import { bundleFor, manifestSymbols } from "./sdfg_bundles.js";
 
 const DIR = join(process.cwd(), "tests", "dace", "programs", "fpga_samples");
-const SAMPLES = ["matrix_multiplication_stream", "matrix_multiplication_pipelined"];
+/** Each sample and its output's elements. */
+const SAMPLES: [string, string, number][] = [["matrix_multiplication_stream", "C", 32], ["matrix_multiplication_pipelined", "C", 32], ["spmv_fpga_stream", "b", 4]];
 
 describe("DaCe FPGA samples built by derive.py", () => {
   it("an access node inside a map copies out through the map's exit once per iteration (output_buffer -> C_pipe)", () => {
@@ -25,13 +30,38 @@ describe("DaCe FPGA samples built by derive.py", () => {
     expect(after).toMatch(/\/\/ copy output_buffer -> C_pipe\n\s*for \(int64_t (sdfg_c\d+) = 0; \1 < \(\(\(s_M - 1\)\) - \(0\) \+ 1\); \1\+\+\) \{/);
     expect(after).toMatch(/d_C_pipe\[0\]\.write\(d_output_buffer\[/);
   });
+
+  it("a nested SDFG's scalar bound to a stream through a dynamic memlet is refused at that edge", () => {
+    const name = "spmv_fpga_stream";
+    const doc = JSON.parse(readFileSync(join(DIR, name, `${name}.sdfg`), "utf8"));
+    // The edge a_pipe -> spmv_compute_nested.a_in, wherever it is nested.
+    const edges: { dst_connector?: string; attributes: { data: { attributes: { data?: string; dynamic?: boolean } } } }[] = [];
+    const walk = (o: unknown): void => {
+      if (Array.isArray(o)) o.forEach(walk);
+      else if (o && typeof o === "object") {
+        const e = o as (typeof edges)[number];
+        if (e.dst_connector === "a_in" && e.attributes?.data?.attributes?.data === "a_pipe") edges.push(e);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(doc);
+    expect(edges).toHaveLength(1);
+    edges[0]!.attributes.data.attributes.dynamic = true;
+    const dir = mkdtempSync(join(tmpdir(), "spmv-dyn-"));
+    try {
+      const f = join(dir, `${name}.sdfg`);
+      writeFileSync(f, JSON.stringify(doc));
+      expect(() => sdfgVitisProject(loadSdfgBundle(f, { symbols: manifestSymbols(join(DIR, name)) }), loadPlatform("u280")))
+        .toThrow(/spmv_fpga_stream\.sdfg: \$\.nodes\[1\]\.nodes\[\d+\]\.attributes\.sdfg\.nodes\[\d+\]\.nodes\[\d+\]\.nodes\[\d+\]\.edges\[\d+\]: nested SDFG 'spmv_compute_nested': scalar 'a_in' is bound to stream 'a_pipe' with a dynamic memlet; a scalar input reads exactly one element$/);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
 });
 
 describe.concurrent("DaCe FPGA samples built by derive.py emulate equal to NumPy", () => {
-  it.for(SAMPLES.flatMap((s) => (["xilinx", "intel"] as const).map((t) => [`${s} on ${t}`, s, t] as const)))("%s", async ([, name, target], { expect: check }) => {
+  it.for(SAMPLES.flatMap(([s, out, n]) => (["xilinx", "intel"] as const).map((t) => [`${s} on ${t}`, s, t, out, n] as const)))("%s", async ([, name, target, out, elements], { expect: check }) => {
     const r = await emulateSdfg(bundleFor(join(DIR, name), name), target, loadPlatform(target === "intel" ? "520n" : "u280"));
     check(r.failure).toBeUndefined();
-    check(r.outputs.map((o) => [o.name, o.elements, o.mismatchesVsReference, o.mismatchesVsNumpy, o.first])).toEqual([["C", 32, 0, 0, undefined]]);
+    check(r.outputs.map((o) => [o.name, o.elements, o.mismatchesVsReference, o.mismatchesVsNumpy, o.first])).toEqual([[out, elements, 0, 0, undefined]]);
     check(r.ok).toBe(true);
   });
 });

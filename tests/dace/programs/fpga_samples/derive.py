@@ -164,5 +164,206 @@ def mm_pipelined(n, k, m):
          "dace-fpga samples/matrix_multiplication_pipelined.py: make_sdfg(False, n, k, m); sdfg.specialize(dict(M=m))")
 
 
+# ---------------------------------------------------------------- spmv_fpga_stream
+ITER = {"rows": "rows"}
+
+
+def iteration_space(s):
+    """make_iteration_space: the row loop reading row pointers from row_pipe, the column loop
+    over row_end - row_begin; returns (pre_state, body, post_state)."""
+    pre = s.state("pre_state")
+    rows_loop = s.loop("rows_loop", "h", "h = 0", "(h < rows)", "h = (h + 1)")
+    s.edge(pre, rows_loop)
+    shift = rows_loop.state("shift_rowptr")
+    read = rows_loop.state("read_rowptr")
+    rows_loop.edge(shift, read)
+    cols_loop = rows_loop.loop("cols_loop", "c", "c = 0", "(c < (row_end - row_begin))", "c = (c + 1)")
+    rows_loop.edge(read, cols_loop)
+    body = cols_loop.state("compute")
+    post = rows_loop.state("post_state")
+    rows_loop.edge(cols_loop, post)
+    s.scalar("row_end", "uint32", transient=True, storage="FPGA_Registers")
+    s.stream("row_pipe", "uint32", transient=False)
+    pre.edge(pre.access("row_pipe"), None, pre.access("row_end"), None, M("row_end", "0", is_data_src=False))
+    s.scalar("row_begin", "uint32", transient=True, storage="FPGA_Registers", lifetime="SDFG")
+    shift.edge(shift.access("row_end"), None, shift.access("row_begin"), None, M("row_begin", "0", is_data_src=False))
+    read.edge(read.access("row_pipe"), None, read.access("row_end"), None, M("row_end", "0", is_data_src=False))
+    return pre, body, post
+
+
+def reader(name, mem, mem_size, mem_type, pipe, pipe_type, code, conns, extra_pipe=None):
+    """make_read_col / make_read_val / make_read_x: per non-zero, one element of `mem` into `pipe`."""
+    s = SDFG(name, {})
+    pre, body, post = iteration_space(s)
+    s.array(mem, [mem_size], mem_type, storage="FPGA_Global")
+    s.stream(pipe, pipe_type, transient=False)
+    ins = [conns[0]] + ([conns[2]] if extra_pipe else [])
+    t = body.tasklet(name.replace("spmv_", ""), ins, [conns[1]], code)
+    body.edge(body.access(mem), None, t, conns[0], M(mem, f"0:{mem_size}", mem_size))
+    if extra_pipe:
+        s.stream(extra_pipe, "uint32", transient=False)
+        body.edge(body.access(extra_pipe), None, t, conns[2], M(extra_pipe, "0"))
+    body.edge(t, conns[1], body.access(pipe), None, M(pipe, "0", is_data_src=False))
+    return s
+
+
+def compute_nested():
+    s = SDFG("spmv_compute_nested", {"c": "int32"})
+    init = s.state("init")
+    then_b, else_b = s.conditional("spmv_conditional", [("c == 0", "then_branch"), ("c != 0", "then_branch")])
+    s.edge(init, s.blocks[1])
+    for a in ["a_in", "x_in"]:
+        s.scalar(a, "float32", storage="FPGA_Registers")
+    s.scalar("b_tmp", "float32", transient=True, storage="FPGA_Registers")
+    s.scalar("b_out", "float32", storage="FPGA_Registers")
+    s.scalar("b_in", "float32", storage="FPGA_Registers")
+    t = init.tasklet("compute", ["_a_in", "_x_in"], ["_b_out"], "_b_out = (_a_in * _x_in)")
+    init.edge(init.access("a_in"), None, t, "_a_in", M("a_in", "0"))
+    init.edge(init.access("x_in"), None, t, "_x_in", M("x_in", "0"))
+    init.edge(t, "_b_out", init.access("b_tmp"), None, M("b_tmp", "0", is_data_src=False))
+    then = then_b.state("then")
+    then.edge(then.access("b_tmp"), None, then.access("b_out"), None, M("b_out", "0", is_data_src=False))
+    els = else_b.state("else")
+    t = els.tasklet("b_wcr", ["_b_in", "b_prev"], ["_b_out"], "_b_out = (b_prev + _b_in)")
+    els.edge(els.access("b_tmp"), None, t, "_b_in", M("b_tmp", "0"))
+    els.edge(els.access("b_in"), None, t, "b_prev", M("b_in", "0"))
+    els.edge(t, "_b_out", els.access("b_out"), None, M("b_out", "0", is_data_src=False))
+    return s
+
+
+def compute_sdfg():
+    s = SDFG("spmv_compute", {})
+    pre, body, post = iteration_space(s)
+    s.stream("a_pipe", "float32", transient=False)
+    s.stream("x_pipe", "float32", transient=False)
+    s.scalar("b_buffer", "float32", transient=True, storage="FPGA_Registers")
+    a, x, bi, bo = body.access("a_pipe"), body.access("x_pipe"), body.access("b_buffer"), body.access("b_buffer")
+    t = body.nested("spmv_compute_nested", compute_nested(), ["a_in", "x_in", "b_in"], ["b_out"], {"c": "c"})
+    body.edge(a, None, t, "a_in", M("a_pipe", "0"))
+    body.edge(bi, None, t, "b_in", M("b_buffer", "0"))
+    body.edge(x, None, t, "x_in", M("x_pipe", "0"))
+    body.edge(t, "b_out", bo, None, M("b_buffer", "0", is_data_src=False))
+    s.stream("b_pipe", "float32", transient=False)
+    post.edge(post.access("b_buffer"), None, post.access("b_pipe"), None, M("b_pipe", "0", is_data_src=False))
+    return s
+
+
+def read_row():
+    s = SDFG("spmv_read_row", {})
+    loop = s.loop("read_row_loop", "h", "h = 0", "(h < (rows + 1))", "h = (h + 1)")
+    body = loop.state("body")
+    s.array("A_row_mem", ["rows + 1"], "uint32", storage="FPGA_Global")
+    outs = ["to_val_pipe", "to_col_pipe", "to_compute_pipe", "to_x_pipe"]
+    for o in outs:
+        s.stream(o, "uint32", transient=False)
+    conns = ["to_val_out", "to_col_out", "to_compute_out", "to_x_out"]
+    t = body.tasklet("read_row", ["row_in"], conns, "\n".join(f"{c} = row_in" for c in conns))
+    body.edge(body.access("A_row_mem"), None, t, "row_in", M("A_row_mem", "h"))
+    for c, o in zip(conns, outs):
+        body.edge(t, c, body.access(o), None, M(o, "0", is_data_src=False))
+    return s
+
+
+def write_sdfg():
+    s = SDFG("spmv_write", {})
+    loop = s.loop("write_loop", "h", "h = 0", "(h < rows)", "h = (h + 1)")
+    body = loop.state("body")
+    s.stream("b_pipe", "float32", transient=False)
+    s.array("b_mem", ["rows"], "float32", storage="FPGA_Global")
+    body.edge(body.access("b_pipe"), None, body.access("b_mem"), None, M("b_mem", "h", is_data_src=False))
+    return s
+
+
+def with_symbols(s, names):
+    """add_nested_sdfg: the nested SDFG's free symbols, mapped to the parent's and declared."""
+    s.symbols.update({n: "int32" for n in names})
+    return s
+
+
+def spmv(rows, cols, nnz):
+    """dace-fpga samples/spmv_fpga_stream.py, make_sdfg(False, ...): six processes in one state,
+    each a nested SDFG with loops, connected by streams; row lengths come from A_row at run time."""
+    s = SDFG("spmv_fpga_stream", {"cols": "int32", "nnz": "int32", "rows": "int32"})
+    pre = s.state("pre_state")
+    for n, size, t in [("A_row", "rows + 1", "uint32"), ("A_col", "nnz", "uint32"), ("A_val", "nnz", "float32"), ("x", "cols", "float32")]:
+        s.array(n, [size], t)
+        s.array(f"{n}_device", [size], t, transient=True, storage="FPGA_Global")
+        pre.edge(pre.access(n), None, pre.access(f"{n}_device"), None, M(f"{n}_device", f"0:{size}", size, is_data_src=False))
+    st = s.state("spmv")
+    uint_streams = ["row_to_val", "row_to_col", "row_to_x", "row_to_compute", "col_to_x"]
+    for p in uint_streams:
+        s.stream(p, "uint32")
+    for p in ["val_to_compute", "x_to_compute", "result_to_write"]:
+        s.stream(p, "float32")
+    dyn = dict(dynamic=True, volume="0")
+    # Read row pointers and send them to the value, column, x readers and to compute.
+    a_row = st.access("A_row_device")
+    outs = {"to_val_pipe": "row_to_val", "to_col_pipe": "row_to_col", "to_x_pipe": "row_to_x", "to_compute_pipe": "row_to_compute"}
+    outs_nodes = {k: st.access(v) for k, v in outs.items()}
+    t = st.nested("spmv_read_row", with_symbols(read_row(), ["rows"]), ["A_row_mem"], list(outs), {"rows": "rows"})
+    st.edge(a_row, None, t, "A_row_mem", M("A_row_device", "0:rows + 1", "rows + 1"))
+    for k, v in outs.items():
+        st.edge(t, k, outs_nodes[k], None, M(v, "0", is_data_src=False, **dyn))
+    # Column indices.
+    a_col, r2c, c2x = st.access("A_col_device"), st.access("row_to_col"), st.access("col_to_x")
+    t = st.nested("spmv_read_col", with_symbols(reader("spmv_read_col", "A_col_mem", "nnz", "uint32", "col_pipe", "uint32", "col_out = col_in[(row_begin + c)]", ["col_in", "col_out"]), ["nnz", "rows"]),
+                  ["A_col_mem", "row_pipe"], ["col_pipe"], {"nnz": "nnz", "rows": "rows"})
+    st.edge(a_col, None, t, "A_col_mem", M("A_col_device", "0:nnz", "nnz"))
+    st.edge(r2c, None, t, "row_pipe", M("row_to_col", "0", **dyn))
+    st.edge(t, "col_pipe", c2x, None, M("col_to_x", "0", is_data_src=False, **dyn))
+    # Values.
+    a_val, r2v, v2c = st.access("A_val_device"), st.access("row_to_val"), st.access("val_to_compute")
+    t = st.nested("spmv_read_val", with_symbols(reader("spmv_read_val", "A_val_mem", "nnz", "float32", "compute_pipe", "float32", "a_out = a_in[(row_begin + c)]", ["a_in", "a_out"]), ["nnz", "rows"]),
+                  ["A_val_mem", "row_pipe"], ["compute_pipe"], {"nnz": "nnz", "rows": "rows"})
+    st.edge(a_val, None, t, "A_val_mem", M("A_val_device", "0:nnz", "nnz"))
+    st.edge(r2v, None, t, "row_pipe", M("row_to_val", "0", **dyn))
+    st.edge(t, "compute_pipe", v2c, None, M("val_to_compute", "0", is_data_src=False, **dyn))
+    # x at the column indices.
+    x, r2x, c2x_in, x2c = st.access("x_device"), st.access("row_to_x"), st.access("col_to_x"), st.access("x_to_compute")
+    t = st.nested("spmv_read_x", with_symbols(reader("spmv_read_x", "x_mem", "cols", "float32", "compute_pipe", "float32", "x_out = x_in[col_in]", ["x_in", "x_out", "col_in"], extra_pipe="col_pipe"), ["cols", "rows"]),
+                  ["x_mem", "col_pipe", "row_pipe"], ["compute_pipe"], {"cols": "cols", "rows": "rows"})
+    st.edge(x, None, t, "x_mem", M("x_device", "0:cols", "cols"))
+    st.edge(c2x_in, None, t, "col_pipe", M("col_to_x", "0", **dyn))
+    st.edge(r2x, None, t, "row_pipe", M("row_to_x", "0", **dyn))
+    st.edge(t, "compute_pipe", x2c, None, M("x_to_compute", "0", is_data_src=False, **dyn))
+    # Multiply and accumulate per row.
+    r2comp, v2c_in, x2c_in, res = st.access("row_to_compute"), st.access("val_to_compute"), st.access("x_to_compute"), st.access("result_to_write")
+    t = st.nested("spmv_compute", with_symbols(compute_sdfg(), ["rows"]), ["row_pipe", "a_pipe", "x_pipe"], ["b_pipe"], {"rows": "rows"})
+    st.edge(r2comp, None, t, "row_pipe", M("row_to_compute", "0", **dyn))
+    st.edge(v2c_in, None, t, "a_pipe", M("val_to_compute", "0", **dyn))
+    st.edge(x2c_in, None, t, "x_pipe", M("x_to_compute", "0", **dyn))
+    st.edge(t, "b_pipe", res, None, M("result_to_write", "0", is_data_src=False, **dyn))
+    # Write b.
+    res_in, b = st.access("result_to_write"), st.access("b_device")
+    s.array("b_device", ["rows"], "float32", transient=True, storage="FPGA_Global")
+    t = st.nested("spmv_write", with_symbols(write_sdfg(), ["rows"]), ["b_pipe"], ["b_mem"], {"rows": "rows"})
+    st.edge(res_in, None, t, "b_pipe", M("result_to_write", "0", **dyn))
+    st.edge(t, "b_mem", b, None, M("b_device", "0:rows", "rows", is_data_src=False))
+    post = s.state("post_state")
+    s.array("b", ["rows"], "float32")
+    post.edge(post.access("b_device"), None, post.access("b"), None, M("b", "0:rows", "rows", is_data_src=False))
+    s.edge(pre, st)
+    s.edge(st, post)
+    # The sample's matrix: nnz // rows non-zeros per row, the rest in the last row, sorted columns.
+    per_row = nnz // rows
+    last = per_row + nnz % rows
+    A_row = np.cumsum(np.array([0] + [per_row] * (rows - 1) + [last], dtype=np.uint32), dtype=np.uint32)
+    A_col = np.concatenate([np.sort(rng.choice(cols, per_row, replace=False)) for _ in range(rows - 1)] + [np.sort(rng.choice(cols, last, replace=False))]).astype(np.uint32)
+    A_val = rng.random(nnz, dtype=np.float32)
+    x_ = rng.random(cols, dtype=np.float32)
+    b_ = np.zeros(rows, dtype=np.float32)
+    # The kernel's order: per row, the products added one by one in float32.
+    ref = np.zeros(rows, dtype=np.float32)
+    for r in range(rows):
+        acc = np.float32(0)
+        for i in range(A_row[r], A_row[r + 1]):
+            prod = np.float32(A_val[i] * x_[A_col[i]])
+            acc = prod if i == A_row[r] else np.float32(acc + prod)
+        ref[r] = acc
+    save(s, "spmv_fpga_stream", {"A_row": A_row, "A_col": A_col, "A_val": A_val, "x": x_, "b": b_}, {"b": ref},
+         {"rows": rows, "cols": cols, "nnz": nnz}, "dace-fpga samples/spmv_fpga_stream.py: make_sdfg(False, rows, cols, nnz)")
+
+
 mm_stream(4, 5, 8)
 mm_pipelined(4, 5, 8)
+spmv(4, 6, 10)

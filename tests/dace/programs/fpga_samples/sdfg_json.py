@@ -92,14 +92,78 @@ def _strides(shape):
     return out
 
 
-class SDFG:
+class Region:
+    """A control-flow region: its blocks (states, loops, conditionals) and interstate edges."""
+
+    def __init__(self):
+        self.blocks = []
+        self.edges = []
+
+    def state(self, label):
+        s = State(label, len(self.blocks))
+        self.blocks.append(s)
+        return s
+
+    def loop(self, label, variable, init, condition, update):
+        r = LoopRegion(label, len(self.blocks), variable, init, condition, update)
+        self.blocks.append(r)
+        return r
+
+    def conditional(self, label, branches):
+        """branches: [(condition text, label)] -> the branches' regions."""
+        c = ConditionalBlock(label, len(self.blocks), branches)
+        self.blocks.append(c)
+        return c.regions
+
+    def edge(self, a, b, condition=None, assignments=None):
+        attrs = {}
+        if assignments:
+            attrs["assignments"] = assignments
+        if condition is not None:
+            attrs["condition"] = {"string_data": condition, "language": "Python"}
+        attrs["guid"] = guid()
+        self.edges.append({"type": "Edge", "attributes": {"data": {"type": "InterstateEdge", "attributes": attrs, "label": ""}}, "src": str(a.id), "dst": str(b.id)})
+
+    def region_json(self, typ, label, rid, attrs):
+        return {"type": typ, "attributes": attrs, "nodes": [b.to_json() for b in self.blocks], "edges": self.edges,
+                "collapsed": False, "label": label, "id": rid, "cfg_list_id": 0, "start_block": None}
+
+
+class LoopRegion(Region):
+    def __init__(self, label, rid, variable, init, condition, update):
+        super().__init__()
+        self.label, self.id = label, rid
+        self.attrs = {"update_statement": {"string_data": update, "language": "Python"},
+                      "init_statement": {"string_data": init, "language": "Python"},
+                      "loop_condition": {"string_data": condition, "language": "Python"},
+                      "loop_variable": variable, "guid": guid(), "executions": "1", "dynamic_executions": False}
+
+    def to_json(self):
+        return self.region_json("LoopRegion", self.label, self.id, self.attrs)
+
+
+class ConditionalBlock:
+    def __init__(self, label, rid, branches):
+        self.label, self.id = label, rid
+        self.conds = [c for c, _ in branches]
+        self.regions = [Region() for _ in branches]
+        self.labels = [l for _, l in branches]
+        self.guid = guid()
+
+    def to_json(self):
+        br = [[{"string_data": c, "language": "Python"}, r.region_json("ControlFlowRegion", l, None, {"guid": guid()})]
+              for c, r, l in zip(self.conds, self.regions, self.labels)]
+        return {"type": "ConditionalBlock", "attributes": {"guid": self.guid, "executions": "1", "dynamic_executions": False},
+                "collapsed": False, "label": self.label, "id": self.id, "cfg_list_id": 0, "start_block": None, "branches": br}
+
+
+class SDFG(Region):
     def __init__(self, name, symbols, constants=None):
+        super().__init__()
         self.name = name
         self.symbols = symbols  # name -> dtype
         self.constants = constants or {}
         self.arrays = {}
-        self.states = []
-        self.edges = []
 
     def _desc(self, name, typ, attrs):
         self.arrays[name] = {"type": typ, "attributes": attrs}
@@ -119,12 +183,14 @@ class SDFG:
         a["debuginfo"] = None
         return self._desc(name, "Array", a)
 
-    def scalar(self, name, dtype, transient=False, storage=None):
+    def scalar(self, name, dtype, transient=False, storage=None, lifetime=None):
         a = {"dtype": dtype, "shape": ["1"]}
         if transient:
             a["transient"] = True
         if storage:
             a["storage"] = storage
+        if lifetime:
+            a["lifetime"] = lifetime
         a["debuginfo"] = None
         return self._desc(name, "Scalar", a)
 
@@ -136,20 +202,6 @@ class SDFG:
         a["debuginfo"] = None
         return self._desc(name, "Stream", a)
 
-    def state(self, label):
-        s = State(label, len(self.states))
-        self.states.append(s)
-        return s
-
-    def edge(self, a, b, condition=None, assignments=None):
-        attrs = {}
-        if assignments:
-            attrs["assignments"] = assignments
-        if condition is not None:
-            attrs["condition"] = {"string_data": condition, "language": "Python"}
-        attrs["guid"] = guid()
-        self.edges.append({"type": "Edge", "attributes": {"data": {"type": "InterstateEdge", "attributes": attrs, "label": ""}}, "src": str(a.id), "dst": str(b.id)})
-
     def to_json(self, nested=False):
         const = {k: [{"type": "Scalar", "attributes": {"dtype": "int64", "shape": ["1"], "debuginfo": None}}, v] for k, v in self.constants.items()}
         attrs = {"name": self.name}
@@ -159,9 +211,7 @@ class SDFG:
         attrs["symbols"] = self.symbols
         frame = {"frame": {"string_data": "", "language": "CPP"}}
         attrs.update({"global_code": frame, "init_code": frame, "exit_code": frame, "guid": guid()})
-        out = {"type": "SDFG", "attributes": attrs, "nodes": [s.to_json() for s in self.states], "edges": self.edges,
-               "collapsed": False, "label": "" if not nested else self.name, "id": None if not nested else 0,
-               "cfg_list_id": 0, "start_block": None}
+        out = self.region_json("SDFG", self.name if nested else "", 0 if nested else None, attrs)
         if not nested:
             out["dace_version"] = "1.0.0"
         return out
