@@ -14,6 +14,7 @@
 import { CodeWriter } from "./code_writer.js";
 import { dataflowStates, processLocalData, type DataflowState, type ProcessInstance } from "./fpga_processes.js";
 import { exitPathEnd } from "./memlet_path.js";
+import { regionHasLoops } from "./region_loops.js";
 import { doubleLiteral } from "./c_expr.js";
 import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
 import { UserError } from "../ir/diagnostics.js";
@@ -575,7 +576,12 @@ export class ProgramCodeGen {
         if (b.inverted) {
           this.w.block("do", () => { this.region(b.body, env); upd(); }, ` while (${cond});`);
         } else {
-          this.w.block(`while (${cond})`, () => { this.region(b.body, env); upd(); });
+          this.w.block(`while (${cond})`, () => {
+            // Inside a dataflow process an innermost loop is pipelined like a map's loop.
+            if (this.inProcess && !regionHasLoops(b.body)) this.pipelinePragma(false, "");
+            this.region(b.body, env);
+            upd();
+          });
         }
         break;
       }
@@ -747,6 +753,7 @@ export class ProgramCodeGen {
       this.decls.line(`${this.d === "opencl" ? "SDFG_ONCHIP" : "static"} ${T} ${ref.c}[${elements}];  // ${name}: this process's own (${ref.desc.storage})`);
     }
     this.procConsts = {};
+    this.inProcess = true;
     if (pr.unrolled) {
       const { param, value, map } = pr.unrolled;
       inner.syms.set(param, { c: String(value), t: "int64" });
@@ -754,7 +761,10 @@ export class ProgramCodeGen {
       this.scope(s, map, inner);
     } else this.scope(s, null, inner, pr.nodes);
     this.procConsts = {};
+    this.inProcess = false;
   }
+  /** True while a dataflow process's body is written. */
+  private inProcess = false;
 
   private scopeCache = new WeakMap<PState, { children: Map<number | null, number[]>; deps: Map<number | null, [number, number][]> }>();
   /** Per scope of a state: its direct children (map exits belong to their entry) and the

@@ -4,8 +4,8 @@
 // and an output buffer copied into a FIFO through its map's exit; matrix_multiplication_pipelined:
 // a nested SDFG whose states branch on a map parameter, inside three maps; spmv_fpga_stream: six
 // processes that are nested SDFGs with loops bounded by row pointers read from FIFOs at run time,
-// and scalar inputs of a nested SDFG bound to one FIFO element each. Each emulates equal to NumPy
-// on both vendors.
+// and scalar inputs of a nested SDFG bound to one FIFO element each (their innermost loops
+// pipelined). Each emulates equal to NumPy on both vendors.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +29,18 @@ describe("DaCe FPGA samples built by derive.py", () => {
     const after = fn!.slice(fn!.indexOf("// map inner_map"));
     expect(after).toMatch(/\/\/ copy output_buffer -> C_pipe\n\s*for \(int64_t (sdfg_c\d+) = 0; \1 < \(\(\(s_M - 1\)\) - \(0\) \+ 1\); \1\+\+\) \{/);
     expect(after).toMatch(/d_C_pipe\[0\]\.write\(d_output_buffer\[/);
+  });
+
+  it("in spmv's processes (nested SDFGs with loop regions) each innermost loop is pipelined, a loop around another is not", () => {
+    const name = "spmv_fpga_stream";
+    const kernel = sdfgVitisProject(bundleFor(join(DIR, name), name), loadPlatform("u280")).get("kernel/sdfg_kernel.cpp") as string;
+    const loops: Record<string, [string, boolean][]> = {};
+    for (const f of kernel.matchAll(/^static void pe_\d+_(\w+)\(.*\) \{\n([\s\S]*?)^\}$/gm)) {
+      // Each `while ((s…_h < …` / `while ((s…_c < …` header: its loop variable, and whether the pragma follows.
+      loops[f[1]!] = [...f[2]!.matchAll(/while \(\(s\w+?_([a-z]+) < .*\{\n(.*)\n/g)].map((m) => [m[1]!, m[2]!.trim() === "#pragma HLS PIPELINE II=1"]);
+    }
+    const rowsThenCols: [string, boolean][] = [["h", false], ["c", true]];
+    expect(loops).toEqual({ spmv_read_row: [["h", true]], spmv_read_col: rowsThenCols, spmv_read_val: rowsThenCols, spmv_read_x: rowsThenCols, spmv_compute: rowsThenCols, spmv_write: [["h", true]] });
   });
 
   it("a nested SDFG's scalar bound to a stream through a dynamic memlet is refused at that edge", () => {
