@@ -5,7 +5,8 @@
 // a nested SDFG whose states branch on a map parameter, inside three maps; spmv_fpga_stream: six
 // processes that are nested SDFGs with loops bounded by row pointers read from FIFOs at run time,
 // and scalar inputs of a nested SDFG bound to one FIFO element each (their innermost loops
-// pipelined). Each emulates equal to NumPy on both vendors.
+// pipelined). Each emulates equal to NumPy on both vendors. The RTL sample add_fortytwo is refused
+// at its SystemVerilog tasklet.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +42,11 @@ describe("DaCe FPGA samples built by derive.py", () => {
     }
     const rowsThenCols: [string, boolean][] = [["h", false], ["c", true]];
     expect(loops).toEqual({ spmv_read_row: [["h", true]], spmv_read_col: rowsThenCols, spmv_read_val: rowsThenCols, spmv_read_x: rowsThenCols, spmv_compute: rowsThenCols, spmv_write: [["h", true]] });
+  });
+
+  it("the RTL sample add_fortytwo (a SystemVerilog tasklet) is refused at the tasklet's language", () => {
+    const f = join(DIR, "add_fortytwo", "add_fortytwo.sdfg");
+    expect(() => loadSdfgBundle(f, { symbols: { N: 16 } })).toThrow(`${f}: $.nodes[0].nodes[0].attributes.code.language: tasklet language 'SystemVerilog' is not supported (only Python tasklets are)`);
   });
 
   it("a nested SDFG's scalar bound to a stream through a dynamic memlet is refused at that edge", () => {

@@ -364,6 +364,52 @@ def spmv(rows, cols, nnz):
          {"rows": rows, "cols": cols, "nnz": nnz}, "dace-fpga samples/spmv_fpga_stream.py: make_sdfg(False, rows, cols, nnz)")
 
 
+# ---------------------------------------------------------------- rtl/add_fortytwo (refused)
+def add_fortytwo(n):
+    """dace-fpga samples/rtl/add_fortytwo.py: a SystemVerilog tasklet between two streams. Its
+    code is RTL, which has no C++ form here: the program is refused at the tasklet's language."""
+    s = SDFG("add_fortytwo", {"N": "int32"})
+    st = s.state("device_state")
+    s.array("A", ["N"], "int32", storage="CPU_Heap")
+    s.array("B", ["N"], "int32", storage="CPU_Heap")
+    s.array("fpga_A", ["N"], "int32", transient=True, storage="FPGA_Global")
+    s.array("fpga_B", ["N"], "int32", transient=True, storage="FPGA_Global")
+    s.stream("A_stream", "int32")
+    s.stream("B_stream", "int32")
+    rtl = st.tasklet("rtl_tasklet", ["a"], ["b"], "assign ap_done = 1; // free-running kernel\n"
+                     "always@(posedge ap_aclk) begin\n  if (s_axis_a_tvalid && s_axis_a_tready) m_axis_b_tdata <= s_axis_a_tdata + 42;\nend\n")
+    st.nodes[rtl]["attributes"]["code"]["language"] = "SystemVerilog"
+    ra = st.tasklet("read_a", ["inp"], ["out"], "out = inp")
+    wb = st.tasklet("write_b", ["inp"], ["out"], "out = inp")
+    re_, rx = st.map("read_a_map", [("i", "0:N")])
+    we, wx = st.map("write_b_map", [("i", "0:N")])
+    st.nodes[ra]["scope_entry"], st.nodes[ra]["scope_exit"] = str(re_), str(rx)
+    st.nodes[wb]["scope_entry"], st.nodes[wb]["scope_exit"] = str(we), str(wx)
+    fa, a_s = st.access("fpga_A"), st.access("A_stream")
+    st.edge(fa, None, re_, "IN_fpga_A", M("fpga_A", "0:N", "N"))
+    st.edge(re_, "OUT_fpga_A", ra, "inp", M("fpga_A", "i"))
+    st.edge(ra, "out", rx, "IN_A_stream", M("A_stream", "0", is_data_src=False))
+    st.edge(rx, "OUT_A_stream", a_s, None, M("A_stream", "0", "N", is_data_src=False))
+    a_in, b_out = st.access("A_stream"), st.access("B_stream")
+    st.edge(a_in, None, rtl, "a", M("A_stream", "0"))
+    st.edge(rtl, "b", b_out, None, M("B_stream", "0", is_data_src=False))
+    b_in, fb = st.access("B_stream"), st.access("fpga_B")
+    st.edge(b_in, None, we, "IN_B_stream", M("B_stream", "0", "N"))
+    st.edge(we, "OUT_B_stream", wb, "inp", M("B_stream", "0"))
+    st.edge(wb, "out", wx, "IN_fpga_B", M("fpga_B", "i", is_data_src=False))
+    st.edge(wx, "OUT_fpga_B", fb, None, M("fpga_B", "0:N", "N", is_data_src=False))
+    pre = s.state("copy_to_device")
+    pre.edge(pre.access("A"), None, pre.access("fpga_A"), None, M("A", "0:N", "N"))
+    s.edge(pre, st)
+    post = s.state("copy_to_host")
+    post.edge(post.access("fpga_B"), None, post.access("B"), None, M("B", "0:N", "N", is_data_src=False))
+    s.edge(st, post)
+    a = rng.integers(0, 100, n).astype(np.int32)
+    save(s, "add_fortytwo", {"A": a, "B": np.zeros(n, dtype=np.int32)}, {"B": a + 42}, {"N": n},
+         "dace-fpga samples/rtl/add_fortytwo.py (module level)")
+
+
 mm_stream(4, 5, 8)
 mm_pipelined(4, 5, 8)
 spmv(4, 6, 10)
+add_fortytwo(16)
