@@ -15,6 +15,7 @@ import { CodeWriter } from "./code_writer.js";
 import { dataflowStates, processLocalData, type DataflowState, type ProcessInstance } from "./fpga_processes.js";
 import { exitPathEnd } from "./memlet_path.js";
 import { regionHasLoops } from "./region_loops.js";
+import { structuredSteps } from "./region_structure.js";
 import { doubleLiteral } from "./c_expr.js";
 import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
 import { UserError } from "../ir/diagnostics.js";
@@ -484,26 +485,25 @@ export class ProgramCodeGen {
 
   private region(r: PRegion, env: Env): void {
     if (r.blocks.length === 0) return;
-    // A chain: each block has at most one unconditional successor and the start reaches all.
-    const outs = r.blocks.map((_, i) => r.edges.filter((e) => e.src === i));
-    const ins = r.blocks.map((_, i) => r.edges.filter((e) => e.dst === i));
-    const order: number[] = [];
-    let cur: number | undefined = r.start;
-    let chain = true;
-    const seen = new Set<number>();
-    while (cur !== undefined) {
-      if (seen.has(cur) || ins[cur]!.length > 1 || outs[cur]!.length > 1 || outs[cur]!.some((e) => e.condition)) { chain = false; break; }
-      seen.add(cur);
-      order.push(cur);
-      cur = outs[cur]![0]?.dst;
-    }
-    if (chain && order.length === r.blocks.length) {
-      for (const i of order) {
-        this.block(r.blocks[i]!, env);
-        for (const e of outs[i]!) this.assignments(e.assignments, env);
+    // A chain (each block has at most one unconditional successor, the start reaches all), whose
+    // blocks may branch two ways on complementary conditions and meet again: straight-line code.
+    const steps = structuredSteps(r);
+    if (steps) {
+      for (const st of steps) {
+        if (st.kind === "block") {
+          this.block(r.blocks[st.block]!, env);
+          if (st.next) this.assignments(st.next.assignments, env);
+          continue;
+        }
+        st.arms.forEach((a, i) => this.w.block(i === 0 ? `if (${this.cond(a.edge.condition!, env)})` : "else", () => {
+          this.assignments(a.edge.assignments, env);
+          this.block(r.blocks[a.block]!, env);
+          this.assignments(a.join.assignments, env);
+        }));
       }
       return;
     }
+    const outs = r.blocks.map((_, i) => r.edges.filter((e) => e.src === i));
     // General graph: a state machine (a loop around a switch), which HLS and aoc both accept.
     const st = `sdfg_state_${this.counter++}`;
     this.w.line(`int ${st} = ${r.start};`);

@@ -1,16 +1,13 @@
 // Whether a control-flow region runs loops of its own: loop regions, maps, library nodes (they
-// expand to loops), nested SDFGs that do, and branching state graphs (emitted as a state machine,
-// a `while` around a `switch`). A loop region whose body has none is an innermost loop, the one
-// HLS pipelines (inside a dataflow process, where it runs as one of the concurrent processes).
+// expand to loops), nested SDFGs that do, and state graphs that are not a chain of blocks and
+// two-way branches (emitted as a state machine, a `while` around a `switch`). A loop region whose
+// body has none is an innermost loop, the one HLS pipelines.
 
 import type { PBlock, PRegion, PState } from "../ir/program.js";
+import { structuredSteps } from "./region_structure.js";
 
 export function regionHasLoops(r: PRegion): boolean {
-  const straight = r.blocks.every((_, i) => {
-    const outs = r.edges.filter((e) => e.src === i);
-    return r.edges.filter((e) => e.dst === i).length <= 1 && outs.length <= 1 && outs.every((e) => !e.condition);
-  });
-  return !straight || r.blocks.some(blockHasLoops);
+  return structuredSteps(r) === null || r.blocks.some(blockHasLoops);
 }
 
 function blockHasLoops(b: PBlock): boolean {

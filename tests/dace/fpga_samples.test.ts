@@ -2,11 +2,11 @@
 // as DaCe serializes them by tests/dace/programs/fpga_samples/derive.py (there is no DaCe here),
 // with NumPy's results. matrix_multiplication_stream: whole arrays copied into and out of FIFOs
 // and an output buffer copied into a FIFO through its map's exit; matrix_multiplication_pipelined:
-// a nested SDFG whose states branch on a map parameter, inside three maps; spmv_fpga_stream: six
-// processes that are nested SDFGs with loops bounded by row pointers read from FIFOs at run time,
-// and scalar inputs of a nested SDFG bound to one FIFO element each (their innermost loops
-// pipelined). Each emulates equal to NumPy on both vendors. The RTL sample add_fortytwo is refused
-// at its SystemVerilog tasklet.
+// a nested SDFG whose states branch on a map parameter (written as an if/else), inside three
+// maps; spmv_fpga_stream: six processes that are nested SDFGs with loops bounded by row pointers
+// read from FIFOs at run time, and scalar inputs of a nested SDFG bound to one FIFO element each
+// (their innermost loops pipelined). Each emulates equal to NumPy on both vendors. The RTL sample
+// add_fortytwo is refused at its SystemVerilog tasklet.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,14 @@ describe("DaCe FPGA samples built by derive.py", () => {
     const after = fn!.slice(fn!.indexOf("// map inner_map"));
     expect(after).toMatch(/\/\/ copy output_buffer -> C_pipe\n\s*for \(int64_t (sdfg_c\d+) = 0; \1 < \(\(\(s_M - 1\)\) - \(0\) \+ 1\); \1\+\+\) \{/);
     expect(after).toMatch(/d_C_pipe\[0\]\.write\(d_output_buffer\[/);
+  });
+
+  it("matrix_multiplication_pipelined: the nested SDFG's branch on k (edges k == 0 / k != 0 meeting again) is an if/else, not a state machine", () => {
+    const name = "matrix_multiplication_pipelined";
+    const kernel = sdfgVitisProject(bundleFor(join(DIR, name), name), loadPlatform("u280")).get("kernel/sdfg_kernel.cpp") as string;
+    const m = kernel.slice(kernel.indexOf("// map Map_M[m]"));
+    expect(m).toMatch(/if \(\(sn\d+_k == 0\)\) \{\n\s*\/\/ state then_state\n[\s\S]*?\}\n\s*else \{\n\s*\/\/ state else_state\n/);
+    expect(kernel).not.toContain("switch (sdfg_state_");
   });
 
   it("in spmv's processes (nested SDFGs with loop regions) each innermost loop is pipelined, a loop around another is not", () => {
