@@ -13,6 +13,9 @@
 
 import { CodeWriter } from "./code_writer.js";
 import { dataflowStates, processLocalData, type DataflowState, type ProcessInstance } from "./fpga_processes.js";
+import { exitPathEnd } from "./memlet_path.js";
+import { regionHasLoops } from "./region_loops.js";
+import { structuredSteps } from "./region_structure.js";
 import { doubleLiteral } from "./c_expr.js";
 import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
 import { onChannel, selectedChannel } from "./channel_select.js";
@@ -496,23 +499,21 @@ export class ProgramCodeGen {
 
   private region(r: PRegion, env: Env): void {
     if (r.blocks.length === 0) return;
-    // A chain: each block has at most one unconditional successor and the start reaches all.
-    const outs = r.blocks.map((_, i) => r.edges.filter((e) => e.src === i));
-    const ins = r.blocks.map((_, i) => r.edges.filter((e) => e.dst === i));
-    const order: number[] = [];
-    let cur: number | undefined = r.start;
-    let chain = true;
-    const seen = new Set<number>();
-    while (cur !== undefined) {
-      if (seen.has(cur) || ins[cur]!.length > 1 || outs[cur]!.length > 1 || outs[cur]!.some((e) => e.condition)) { chain = false; break; }
-      seen.add(cur);
-      order.push(cur);
-      cur = outs[cur]![0]?.dst;
-    }
-    if (chain && order.length === r.blocks.length) {
-      for (const i of order) {
-        this.block(r.blocks[i]!, env);
-        for (const e of outs[i]!) this.assignments(e.assignments, env);
+    // A chain (each block has at most one unconditional successor, the start reaches all), whose
+    // blocks may branch two ways on complementary conditions and meet again: straight-line code.
+    const steps = structuredSteps(r);
+    if (steps) {
+      for (const st of steps) {
+        if (st.kind === "block") {
+          this.block(r.blocks[st.block]!, env);
+          if (st.next) this.assignments(st.next.assignments, env);
+          continue;
+        }
+        st.arms.forEach((a, i) => this.w.block(i === 0 ? `if (${this.cond(a.edge.condition!, env)})` : "else", () => {
+          this.assignments(a.edge.assignments, env);
+          this.block(r.blocks[a.block]!, env);
+          this.assignments(a.join.assignments, env);
+        }));
       }
       return;
     }
@@ -520,6 +521,7 @@ export class ProgramCodeGen {
     // reached it, so the iteration has no loop of its own.
     const forward = this.unrollDepth > 0 ? acyclicOrder(r.blocks.length, r.edges, r.start) : null;
     if (forward) { this.guardedBlocks(r, forward, env); return; }
+    const outs = r.blocks.map((_, i) => r.edges.filter((e) => e.src === i));
     // General graph: a state machine (a loop around a switch), which HLS and aoc both accept.
     const st = `sdfg_state_${this.counter++}`;
     this.w.line(`int ${st} = ${r.start};`);
@@ -610,7 +612,12 @@ export class ProgramCodeGen {
         if (b.inverted) {
           this.w.block("do", () => { this.region(b.body, env); upd(); }, ` while (${cond});`);
         } else {
-          this.w.block(`while (${cond})`, () => { this.region(b.body, env); upd(); });
+          this.w.block(`while (${cond})`, () => {
+            // Inside a dataflow process an innermost loop is pipelined like a map's loop.
+            if (this.inProcess && !regionHasLoops(b.body)) this.pipelinePragma(false, "");
+            this.region(b.body, env);
+            upd();
+          });
         }
         break;
       }
@@ -935,10 +942,12 @@ export class ProgramCodeGen {
       if (m.data === n.data) throw new UserError(e.where, `a copy into '${n.data}' from outside its map needs a memlet that names the data it copies from`);
       this.copy(m.data, this.ref(m.data, env, e.where), n.data, ref, m, env, e.where);
     }
-    // Copies out of this node into other access nodes.
+    // Copies out of this node into other access nodes: beside it, or outside its map through the
+    // map's exit (DaCe's `buffer -> exit -> pipe`, once per iteration of the map, with the
+    // memlet of the innermost edge).
     for (const e of this.outE(s, n.id).filter((x) => x.memlet)) {
-      const dst = this.nodeOf(s, e.dst);
-      if (dst.kind !== "access") continue;
+      const dst = this.nodeOf(s, e.dst).kind === "map_exit" ? exitPathEnd(s, e)?.node : this.nodeOf(s, e.dst);
+      if (dst?.kind !== "access") continue;
       const dref = this.ref(dst.data, env, dst.where);
       if (this.isViewEdge(s, e, env)) continue;
       this.copy(n.data, ref, dst.data, dref, e.memlet!, env, e.where);
@@ -1579,6 +1588,15 @@ export class ProgramCodeGen {
             this.w.line(`${T} ${c}_val_ = ${oref.c};`);
             this.w.line(`${T}* ${c} = &${c}_val_;`);
             inner.data.set(name, { c, desc, space: "private", byValue: false, scalarPtr: desc.kind === "scalar" });
+            continue;
+          }
+          if (oref.stream && desc.kind === "scalar" && e.dst === n.id) {
+            // A scalar input bound to one element of a stream (DaCe's `pipe[0] -> nested.a_in`):
+            // the element is read once, before the nested SDFG runs, into its private scalar.
+            if (m.dynamic) throw new UserError(e.where, `nested SDFG '${n.label}': scalar '${name}' is bound to stream '${m.data}' with a dynamic memlet; a scalar input reads exactly one element`);
+            this.w.line(`${T} ${c}_val_ = ${this.readText(oref, start, env, e.where)};  // blocking read`);
+            this.w.line(`${T}* ${c} = &${c}_val_;`);
+            inner.data.set(name, { c, desc, space: "private", byValue: false, scalarPtr: true });
             continue;
           }
           if (oref.stream) {
