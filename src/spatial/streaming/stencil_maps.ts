@@ -32,6 +32,7 @@ import type { StencilInput, WriteRegion } from "../../ir/sdfg.js";
 import type { ProgramBundle, ProgramInput } from "../../frontend/load_program.js";
 import { constantValue } from "./affine_index.js";
 import type { KernelMapping, PatternResult, StreamingInput, StreamPattern } from "./patterns.js";
+import { liftLowerRankMaps } from "./lower_rank_maps.js";
 import { pointMapsOf, type PointMap } from "./point_maps.js";
 import { straightLine } from "./program_shape.js";
 import { stepTableReads } from "./step_table.js";
@@ -76,6 +77,15 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
   const shape = straightLine(program, { ...values, ...integerScalarArguments(input) });
   if (typeof shape === "string") return { ok: false, reason: shape };
   if (shape.steps === 0) return { ok: false, reason: "its loop runs zero times" };
+  // Maps over fewer axes than the arrays (a column computed from other columns) as maps over
+  // all of them (lower_rank_maps.ts); a program without such maps is left as it is.
+  {
+    const lifted = liftLowerRankMaps([...(shape.prologue ?? []), ...shape.states], program.arrays, values);
+    const before = shape.prologue?.length ?? 0;
+    if (before > 0) shape.prologue = lifted.states.slice(0, before);
+    shape.states = lifted.states.slice(before);
+    program = { ...program, arrays: lifted.arrays };
+  }
   // Per-step values: scalar → the step table (a new program array) it reads.
   const stepScalars = new Map<string, string>();
   const tableSource = new Map<string, string>();
