@@ -28,6 +28,8 @@ const isEmptyState = (b: PBlock) => b.kind === "state" && b.nodes.length === 0;
 
 /** The program as a straight line of states, or why it is not one. */
 export function straightLine(program: Program, values: Readonly<Record<string, number>>): StraightLineProgram | string {
+  const convergence = whileLoop(program.root, values);
+  if (convergence) return convergence;
   const blocks = ordered(program.root);
   if (typeof blocks === "string") return blocks;
   const work = blocks.filter((b) => !isEmptyState(b));
@@ -56,6 +58,28 @@ export function straightLine(program: Program, values: Readonly<Record<string, n
     return { states, steps, variable: { name: loop.variable, start, where: `loop '${loop.label}'` }, ...extra };
   }
   return { states, steps, ...extra };
+}
+
+/**
+ * Why a `while` loop (a LoopRegion with only a condition, as DaCe writes `while udiff > .001:`)
+ * whose condition reads data rather than known symbols is not streamed: its step count is only
+ * known when the run has computed it (channel_flow's convergence test on sums of u). Null when
+ * the program has no such loop.
+ */
+function whileLoop(r: PRegion, values: Readonly<Record<string, number>>): string | null {
+  for (const b of r.blocks) {
+    if (b.kind === "region") { const inner = whileLoop(b, values); if (inner) return inner; }
+    if (b.kind !== "loop") continue;
+    if (b.variable === null && b.init.length === 0 && b.update.length === 0) {
+      const data = [...pexprNames(b.condition)].filter((n) => !Object.hasOwn(values, n)).sort();
+      if (data.length > 0) {
+        return `${b.where}: loop '${b.label}' is a while loop whose condition reads ${data.map((n) => `'${n}'`).join(", ")}, computed in the run: its step count is data-dependent (a convergence loop whose host reads the loop's scalars after every streamed pass is not built yet)`;
+      }
+    }
+    const inner = whileLoop(b.body, values);
+    if (inner) return inner;
+  }
+  return null;
 }
 
 /** An inner loop unrolled into the time loop's body. */

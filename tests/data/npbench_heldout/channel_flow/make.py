@@ -18,7 +18,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from dace_sdfg import State, array, guid, scalar, sym, write_fixture, full_range, product, rng
 
-NY, NX, NIT = 8, 8, 2
+NY, NX, NIT = 8, 8, 1
 here = os.path.dirname(os.path.abspath(__file__))
 SHAPE = ["ny", "nx"]
 ARGS = ["nit", "u", "v", "dt", "dx", "dy", "p", "rho", "nu", "F"]
@@ -37,6 +37,10 @@ def sym_text(text):
     """A DaCe subset bound: symbols written as `symbol($name, dtype=dace.int64)`."""
     import re
     return re.sub(r"\b(ny|nx|__i\d)\b", lambda m: sym(m.group(1)), text)
+
+
+def transient_scalar(dtype="float64"):
+    return {"type": "Scalar", "attributes": {"dtype": dtype, "shape": ["1"], "transient": True}}
 
 
 def transient_array(shape):
@@ -104,7 +108,7 @@ class Program:
     def new_tmp(self, shape):
         self.tmp += 1
         name = "__tmp%d" % self.tmp
-        self.transients[name] = scalar() if shape == [] else transient_array(shape)
+        self.transients[name] = transient_scalar() if shape == [] else transient_array(shape)
         self.shapes[name] = shape
         return name
 
@@ -347,7 +351,7 @@ top_edges = [{"type": "Edge", "attributes": {"data": {"type": "InterstateEdge", 
              {"type": "Edge", "attributes": {"data": {"type": "InterstateEdge", "attributes": {"guid": guid()}}}, "src": "1", "dst": "2"}]
 
 arrays.update(prog.transients)
-arrays["udiff"] = {"type": "Scalar", "attributes": {"dtype": "float64", "shape": ["1"], "transient": True}}
+arrays["udiff"] = transient_scalar()
 arrays["__return"] = array([1], dtype="int64")
 program = {"type": "SDFG", "attributes": {
     "name": "channel_flow_dace_channel_flow", "arg_names": ARGS, "_arrays": arrays,
