@@ -15,6 +15,8 @@ import type { PDataDesc, PExpr, PNode, PRange, PState } from "../../ir/program.j
 import { affineForm } from "./affine_index.js";
 
 type MapEntry = Extract<PNode, { kind: "map_entry" }>;
+type Values = Readonly<Record<string, number>>;
+type Arrays = Readonly<Record<string, PDataDesc>>;
 
 interface LowRankMap {
   state: number;
@@ -25,94 +27,113 @@ interface LowRankMap {
   axisOf: Map<string, number>;
 }
 
-/** The states with every lower-rank map lifted to `rank` axes, and the arrays with lifted transients. */
-export function liftLowerRankMaps(
-  states: readonly PState[], arrays: Readonly<Record<string, PDataDesc>>, values: Readonly<Record<string, number>>,
-): { states: PState[]; arrays: Record<string, PDataDesc> } {
+/** The states with every lower-rank map lifted to the domain's rank, and the arrays with lifted transients. */
+export function liftLowerRankMaps(states: readonly PState[], arrays: Arrays, values: Values): { states: PState[]; arrays: Record<string, PDataDesc> } {
   const rank = Math.max(0, ...Object.values(arrays).filter((d) => d.kind === "array" && !d.transient).map((d) => d.shape.length));
+  const low = lowRankMaps(states, rank);
+  if (low.length === 0) return { states: [...states], arrays: { ...arrays } };
+  const transientAxes = inferAxes(low, states, arrays, rank, values);
+  const out = states.map((s) => ({ ...s, nodes: [...s.nodes], edges: [...s.edges] }));
+  for (const m of low) {
+    const known = m.entry.params.every((p) => m.axisOf.has(p)) && new Set(m.axisOf.values()).size === m.entry.params.length;
+    if (known) liftMap(m, out[m.state]!, arrays, transientAxes, rank, values);
+  }
+  const outArrays: Record<string, PDataDesc> = { ...arrays };
+  for (const [data, axes] of transientAxes) {
+    const d = arrays[data]!;
+    outArrays[data] = { ...d, shape: Array.from({ length: rank }, (_, a) => (axes.includes(a) ? d.shape[axes.indexOf(a)]! : num(1))), strides: [] };
+  }
+  return { states: out, arrays: outArrays };
+}
+
+/** The maps with parameters, but fewer than `rank`, with the memlets at their tasklets. */
+function lowRankMaps(states: readonly PState[], rank: number): LowRankMap[] {
   const low: LowRankMap[] = [];
   states.forEach((s, k) => {
     for (const n of s.nodes) {
       if (n.kind !== "map_entry" || n.params.length === 0 || n.params.length >= rank) continue;
       const inner = new Set(s.nodes.filter((x) => s.scope.get(x.id) === n.id).map((x) => x.id));
-      const edges = s.edges.flatMap((e, i) => ((e.src === n.id && inner.has(e.dst)) || (inner.has(e.src) && e.dst === n.exit)) && e.memlet?.subset ? [i] : []);
+      const atTasklet = (e: PState["edges"][number]) => (e.src === n.id && inner.has(e.dst)) || (inner.has(e.src) && e.dst === n.exit);
+      const edges = s.edges.flatMap((e, i) => (atTasklet(e) && e.memlet?.subset ? [i] : []));
       low.push({ state: k, entry: n, edges, axisOf: new Map() });
     }
   });
-  if (low.length === 0) return { states: [...states], arrays: { ...arrays } };
-  // Lower-rank transients the maps touch: the domain axis of each of their axes, once known.
-  const transientAxes = new Map<string, (number | null)[]>();
-  const lowerTransient = (data: string) => arrays[data]?.kind === "array" && arrays[data]!.transient && arrays[data]!.shape.length < rank;
+  return low;
+}
+
+/**
+ * Fills every map's `axisOf` and returns the domain axes of every lower-rank transient whose axes
+ * all became known (distinct). Axes flow from domain-rank arrays into the parameters indexing
+ * them, from parameters into the transients they index, and from transients into their other
+ * maps' parameters, until nothing changes.
+ */
+function inferAxes(low: LowRankMap[], states: readonly PState[], arrays: Arrays, rank: number, values: Values): Map<string, number[]> {
+  const axes = new Map<string, (number | null)[]>();
+  const memlets = (m: LowRankMap) => m.edges.map((i) => states[m.state]!.edges[i]!.memlet!);
   for (const m of low) {
-    for (const i of m.edges) {
-      const { data, subset } = states[m.state]!.edges[i]!.memlet!;
-      if (lowerTransient(data) && !transientAxes.has(data)) transientAxes.set(data, subset!.map(() => null));
+    for (const { data, subset } of memlets(m)) {
+      const d = arrays[data];
+      if (d?.kind === "array" && d.transient && d.shape.length < rank && !axes.has(data)) axes.set(data, subset!.map(() => null));
     }
   }
-  const soleParam = (e: PExpr, params: readonly string[]) => {
-    const f = affineForm(e, params, values);
-    const c = f ? [...f.coefficients] : [];
-    return c.length === 1 && c[0]![1] === 1 ? c[0]![0] : null;
-  };
-  // Axes flow from domain-rank arrays into parameters, from parameters into transients and
-  // from transients into their other maps' parameters, until nothing changes.
   for (let changed = true; changed; ) {
     changed = false;
     for (const m of low) {
-      for (const i of m.edges) {
-        const { data, subset } = states[m.state]!.edges[i]!.memlet!;
-        const known = arrays[data]?.shape.length === rank ? subset!.map((_, a) => a) : transientAxes.get(data);
+      for (const { data, subset } of memlets(m)) {
+        const known = arrays[data]?.shape.length === rank ? subset!.map((_, a) => a) : axes.get(data);
         if (!known) continue;
         subset!.forEach((r, j) => {
-          const p = soleParam(r.start, m.entry.params);
+          const p = soleParam(r.start, m.entry.params, values);
           if (p === null) return;
-          const axis = known[j];
-          if (axis !== null && axis !== undefined && !m.axisOf.has(p)) { m.axisOf.set(p, axis); changed = true; }
-          if ((axis === null || axis === undefined) && transientAxes.has(data) && m.axisOf.has(p)) { transientAxes.get(data)![j] = m.axisOf.get(p)!; changed = true; }
+          const axis = known[j] ?? null;
+          if (axis !== null && !m.axisOf.has(p)) { m.axisOf.set(p, axis); changed = true; }
+          if (axis === null && m.axisOf.has(p)) { axes.get(data)![j] = m.axisOf.get(p)!; changed = true; }
         });
       }
     }
   }
-  const lifted = low.filter((m) => m.entry.params.every((p) => m.axisOf.has(p)) && new Set(m.axisOf.values()).size === m.entry.params.length);
-  const liftedTransients = new Map([...transientAxes].filter(([, axes]) => axes.every((a) => a !== null) && new Set(axes).size === axes.length) as [string, number[]][]);
-  const out = states.map((s) => ({ ...s, nodes: [...s.nodes], edges: [...s.edges] }));
-  for (const m of lifted) {
-    const s = out[m.state]!;
-    // The parameter of each domain axis: the map's own, or a new one over the single value 0.
-    const taken = new Set(m.entry.params);
-    const axisParam = Array.from({ length: rank }, (_, a) => {
-      const own = m.entry.params.find((p) => m.axisOf.get(p) === a);
-      if (own !== undefined) return own;
-      let name = `__axis${a}`;
-      while (taken.has(name)) name = `_${name}`;
-      taken.add(name);
-      return name;
+  return new Map([...axes].filter(([, a]) => a.every((x) => x !== null) && new Set(a).size === a.length) as [string, number[]][]);
+}
+
+/**
+ * One map rewritten in place in `s` over all `rank` axes: an axis none of its parameters runs
+ * along gets a new parameter over the single value 0, and every index on it (a fixed column)
+ * becomes that parameter plus the index. Memlets of transients whose axes are unknown stay as
+ * they are (the stencil pass names what it cannot read).
+ */
+function liftMap(m: LowRankMap, s: PState, arrays: Arrays, transientAxes: Map<string, number[]>, rank: number, values: Values): void {
+  const taken = new Set(m.entry.params);
+  const axisParam = Array.from({ length: rank }, (_, a) => {
+    const own = m.entry.params.find((p) => m.axisOf.get(p) === a);
+    if (own !== undefined) return own;
+    let name = `__axis${a}`;
+    while (taken.has(name)) name = `_${name}`;
+    taken.add(name);
+    return name;
+  });
+  const zero: PRange = { start: num(0), end: num(0), step: num(1) };
+  const ranges = axisParam.map((p) => { const k = m.entry.params.indexOf(p); return k >= 0 ? m.entry.ranges[k]! : zero; });
+  s.nodes[s.nodes.indexOf(m.entry)] = { ...m.entry, params: axisParam, ranges };
+  for (const i of m.edges) {
+    const e = s.edges[i]!;
+    const { data, subset } = e.memlet!;
+    const axes = arrays[data]?.shape.length === rank ? subset!.map((_, a) => a) : transientAxes.get(data);
+    if (!axes) continue;
+    const lifted: PRange[] = axisParam.map((p, a) => {
+      const j = axes.indexOf(a);
+      const r = j >= 0 ? subset![j]! : zero;
+      const fixed = !m.entry.params.includes(p) && soleParam(r.start, m.entry.params, values) === null;
+      return fixed ? { start: plus(p, r.start), end: plus(p, r.end), step: r.step } : r;
     });
-    const zero: PRange = { start: num(0), end: num(0), step: num(1) };
-    const ranges = axisParam.map((p) => { const k = m.entry.params.indexOf(p); return k >= 0 ? m.entry.ranges[k]! : zero; });
-    s.nodes[s.nodes.indexOf(m.entry)] = { ...m.entry, params: axisParam, ranges };
-    for (const i of m.edges) {
-      const e = s.edges[i]!;
-      const { data, subset } = e.memlet!;
-      const axes = arrays[data]?.shape.length === rank ? subset!.map((_, a) => a) : liftedTransients.get(data);
-      if (!axes) continue; // left as it is; the stencil pass names what it cannot read
-      const lifted: PRange[] = axisParam.map((p, a) => {
-        const j = axes.indexOf(a);
-        const r = j >= 0 ? subset![j]! : zero;
-        // A fixed index (a column) is the axis's new parameter, always 0, plus that index.
-        const fixed = !m.entry.params.includes(p) && soleParam(r.start, m.entry.params) === null;
-        return fixed ? { start: plus(p, r.start), end: plus(p, r.end), step: r.step } : r;
-      });
-      s.edges[i] = { ...e, memlet: { ...e.memlet!, subset: lifted } };
-    }
+    s.edges[i] = { ...e, memlet: { ...e.memlet!, subset: lifted } };
   }
-  const outArrays: Record<string, PDataDesc> = { ...arrays };
-  for (const [data, axes] of liftedTransients) {
-    const d = arrays[data]!;
-    const shape = Array.from({ length: rank }, (_, a) => (axes.includes(a) ? d.shape[axes.indexOf(a)]! : num(1)));
-    outArrays[data] = { ...d, shape, strides: [] };
-  }
-  return { states: out, arrays: outArrays };
+}
+
+/** The one parameter an index is (plus a constant), or null. */
+function soleParam(e: PExpr, params: readonly string[], values: Values): string | null {
+  const f = affineForm(e, params, values);
+  const c = f ? [...f.coefficients] : [];
+  return c.length === 1 && c[0]![1] === 1 ? c[0]![0] : null;
 }
 
 const num = (value: number): PExpr => ({ kind: "number", value, integer: true });
