@@ -1,12 +1,14 @@
 // NPBench's channel_flow (tests/data/npbench_heldout/channel_flow, written by its make.py as DaCe
-// 2.0 leaves the program; 8x8, nit = 2, converging in 4 steps). Its `while udiff > .001` loop
+// 2.0 leaves the program; 8x8, nit = 1, converging in 4 steps). Its `while udiff > .001` loop
 // has a data-dependent step count: the streaming pass refuses it with that reason (the program
 // then runs memory-mapped). Its loop body, run as a counted loop of the number of steps NumPy's
 // convergence took (__return.out.npy), streams whole (periodic columns, b's zeros and sub-box
 // writes, the F forcing term, the unrolled Poisson iterations) and, emulated (g++ against sim/),
 // equals NumPy's u, v and p: on Xilinx at W=1, on Intel at W=2.
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { readNpyHeader, npyValues } from "../../src/data/npy_any.js";
 import { emulateStreamedSdfg } from "../../src/emulate/sdfg_emulate.js";
@@ -32,6 +34,22 @@ function countedBody(program: Program, steps: number): Program {
 }
 
 describe("NPBench channel_flow", () => {
+  it("the fixture is what make.py writes", async () => {
+    const work = mkdtempSync(join(tmpdir(), "npbench-channel-"));
+    try {
+      const copy = join(work, "channel_flow");
+      mkdirSync(copy);
+      copyFileSync(join(DIR, "make.py"), join(copy, "make.py"));
+      copyFileSync(join(DIR, "..", "dace_sdfg.py"), join(work, "dace_sdfg.py"));
+      await execa("python3", ["-B", join(copy, "make.py")]);
+      const files = readdirSync(DIR).filter((f) => f !== "make.py").sort();
+      expect(readdirSync(copy).filter((f) => f !== "make.py").sort()).toEqual(files);
+      for (const f of files) expect({ f, same: readFileSync(join(copy, f)).equals(readFileSync(join(DIR, f))) }).toEqual({ f, same: true });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it("is not streamed: its while loop's step count is data-dependent (the reason names the loop and udiff)", () => {
     expect(stepsNumpyTook).toBe(4);
     const d = streamProgram({ program: bundle.program, symbols: bundle.symbols, inputsDir: bundle.inputsDir, name: bundle.name, file: bundle.file });

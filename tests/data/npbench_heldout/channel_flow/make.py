@@ -11,7 +11,7 @@
 # comparison needs no condition region; no loop variable, init or update statement); `udiff`
 # stays a transient scalar (it is written from reduction results, so scalar-to-symbol promotion
 # leaves it), `stepcount` becomes a symbol set and stepped on interstate edges, and `return
-# stepcount` a state writing `__return`. Inputs: a small channel (8x8, nit=2) that converges in
+# stepcount` a state writing `__return`. Inputs: a small channel (8x8, nit=1) that converges in
 # a few steps; outputs from NumPy running the same statements.
 import ast, os, sys
 import numpy as np
