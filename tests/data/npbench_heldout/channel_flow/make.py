@@ -198,7 +198,7 @@ class Program:
             params = ["__i%d" % k for k in range(len(dst.axes))]
             ranges = [rng(sym_text(start), sym_text(start)) if length is None else rng("0", sym_text(dim_expr(length, -1) if not length.isdigit() else str(int(length) - 1))) for start, length in dst.axes]
             label = "%s_map[%s]" % (op, ", ".join("%s=%s" % (p, start if length is None else "0:%s" % length) for p, (start, length) in zip(params, dst.axes)))
-            write_at = [p if length is None else p for p, (start, length) in zip(params, dst.axes)]
+            write_at = params
         else:
             ranges = [rng("0", sym_text(dim_expr(d, -1)) if not d.isdigit() else str(int(d) - 1)) for d in shape]
             label = "%s_map[%s]" % (op, ", ".join("%s=0:%s" % (p, d) for p, d in zip(params, shape)))
@@ -269,7 +269,7 @@ def numpy_channel_flow(u, v, p, dt, dx, dy, rho, nu, F, nit):
     return steps
 
 
-def build(items, region_label):
+def build(items):
     """ControlFlowRegion nodes/edges for `items`; returns (nodes, edges)."""
     blocks, edges = [], []
     for kind, line, x in items:
@@ -278,7 +278,7 @@ def build(items, region_label):
             prog.statement("assign_%d" % line if x.startswith(("u[", "v[", "p[", "b[")) else "call_%d" % line, line, x)
             blocks.append(("state", prog.states[n0]))
         elif kind == "for":
-            sub_nodes, sub_edges = build(x, "for_%d" % line)
+            sub_nodes, sub_edges = build(x)
             blocks.append(("loop", {"type": "LoopRegion", "attributes": {
                 "update_statement": {"string_data": "q = (q + 1)", "language": "Python"},
                 "init_statement": {"string_data": "q = 0", "language": "Python"},
@@ -293,9 +293,9 @@ def build(items, region_label):
             for data in ("u", "un", "u"):
                 out = prog.new_tmp([1])
                 prog.transients[out] = array([1], transient=True)
-                s.reduce_sum([0, 1], (prog.access(s, data) if data not in prog.latest else prog.latest[data], data), (s.access(out), out), {data: SHAPE, out: [1]})
+                s.reduce_sum([0, 1], (prog.access(s, data), data), (s.access(out), out), {data: SHAPE, out: [1]})
                 sums.append(out)
-            a, b_ = prog.new_tmp([]), prog.new_tmp([])
+            a = prog.new_tmp([])
             for code, ins, out in (("__out = (__in1 - __in2)", sums[:2], a), ("__out = (__in1 / __in2)", [a, sums[2]], "udiff")):
                 t = s._add({"type": "Tasklet", "label": "_Sub_" if "-" in code else "_Div_", "attributes": {
                     "code": {"string_data": code, "language": "Python"}, "in_connectors": {"__in1": None, "__in2": None},
@@ -306,7 +306,6 @@ def build(items, region_label):
                 node = s.access(out)
                 prog.latest[out] = node
                 s.edge(t, node, out, full_range([1]), "1", src_conn="__out", into=False)
-            del prog.transients[b_]
             prog.states.append(s)
             blocks.append(("state", s))
     nodes, edges = [], []
@@ -320,7 +319,7 @@ def build(items, region_label):
     return nodes, edges
 
 
-loop_nodes, loop_edges = build(body, "while")
+loop_nodes, loop_edges = build(body)
 # stepcount += 1: the last edge of the body steps the symbol (an extra empty state ends the body).
 end = {"type": "SDFGState", "label": "while_%d_end" % WHILE_LINE, "id": len(loop_nodes), "collapsed": False, "scope_dict": {"-1": []},
        "nodes": [], "edges": [], "attributes": {"guid": guid(), "executions": "0", "dynamic_executions": True}}
