@@ -21,16 +21,13 @@ import { CPP_VECTOR_TYPE, laneText, vectorTypeName } from "./vector_types.js";
 import { onChannel, selectedChannel } from "./channel_select.js";
 import { gearboxPlan } from "./gearbox.js";
 import { acyclicOrder, constantRanges, hasLoopsInside, unrolledMap } from "./loop_unroll.js";
+import { indexTypeName, mathFunctionName, pointerTypeName, scalarTypeName, type Dialect, type Space } from "./dialect.js";
+import { collectNames, evalInterval, evalPExpr, freeSymbols, readData, sameExpr, stmtExprs, writtenData } from "./program_analysis.js";
 import { UserError } from "../ir/diagnostics.js";
 import {
   isComplex, isFloat, isIntegral, lanesOf, PDTYPE_BYTES, type PBlock, type PDataDesc, type PDType, type PEdge, type PExpr, type PMemlet,
   type PNode, type Program, type PRange, type PRegion, type PState, type PStmt, type Wcr,
 } from "../ir/program.js";
-
-export type Dialect = "cpp" | "hls" | "opencl";
-
-/** Where a container lives in generated code. */
-export type Space = "global" | "onchip" | "private";
 
 export interface ProgramCodeOptions {
   dialect: Dialect;
@@ -106,184 +103,11 @@ class Env {
 interface Typed { text: string; t: PDType; w?: number }
 
 
-const CPP_TYPES: Record<PDType, string> = {
-  bool: "bool", int8: "int8_t", int16: "int16_t", int32: "int32_t", int64: "int64_t",
-  uint8: "uint8_t", uint16: "uint16_t", uint32: "uint32_t", uint64: "uint64_t",
-  float32: "float", float64: "double", complex64: "std::complex<float>", complex128: "std::complex<double>",
-};
-const CL_TYPES: Record<PDType, string> = {
-  bool: "uchar", int8: "char", int16: "short", int32: "int", int64: "long",
-  uint8: "uchar", uint16: "ushort", uint32: "uint", uint64: "ulong",
-  float32: "float", float64: "double", complex64: "", complex128: "double2",
-};
-
 const RANK: PDType[] = ["bool", "uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "float32", "float64", "complex64", "complex128"];
 
 function promote(a: PDType, b: PDType): PDType {
   if (isComplex(a) || isComplex(b)) return a === "complex128" || b === "complex128" || a === "float64" || b === "float64" ? "complex128" : "complex64";
   return RANK.indexOf(a) >= RANK.indexOf(b) ? a : b;
-}
-
-/** Numeric value of an expression over known symbols, or undefined. */
-export function evalPExpr(e: PExpr, env: Record<string, number>): number | undefined {
-  const r = (x: PExpr) => evalPExpr(x, env);
-  switch (e.kind) {
-    case "number": return e.imag ? undefined : e.value;
-    case "bool": return e.value ? 1 : 0;
-    case "name": return Object.hasOwn(env, e.name) ? env[e.name] : undefined;
-    case "unary": { const v = r(e.operand); if (v === undefined) return undefined; return e.op === "-" ? -v : e.op === "not" ? (v ? 0 : 1) : e.op === "~" ? ~v : v; }
-    case "cast": { const v = r(e.operand); return v === undefined ? undefined : isIntegral(e.to) && e.to !== "bool" ? Math.trunc(v) : v; }
-    case "ternary": { const c = r(e.cond); return c === undefined ? undefined : c ? r(e.then) : r(e.otherwise); }
-    case "call": {
-      const a = e.args.map(r);
-      if (a.some((x) => x === undefined)) return undefined;
-      const [x, y] = a as number[];
-      switch (e.fn) {
-        case "min": return Math.min(x!, y!);
-        case "max": return Math.max(x!, y!);
-        case "floordiv": return Math.floor(x! / y!);
-        case "ceildiv": return Math.ceil(x! / y!);
-        case "mod": return x! - y! * Math.floor(x! / y!);
-        case "abs": return Math.abs(x!);
-        case "floor": return Math.floor(x!);
-        case "ceil": return Math.ceil(x!);
-        case "pow": return x! ** y!;
-        case "sqrt": return Math.sqrt(x!);
-        default: return undefined;
-      }
-    }
-    case "binary": {
-      const a = r(e.left);
-      const b = r(e.right);
-      if (a === undefined || b === undefined) return undefined;
-      switch (e.op) {
-        case "+": return a + b; case "-": return a - b; case "*": return a * b; case "/": return a / b;
-        case "//": return Math.floor(a / b); case "%": return a - b * Math.floor(a / b); case "**": return a ** b;
-        case "<": return +(a < b); case "<=": return +(a <= b); case ">": return +(a > b); case ">=": return +(a >= b);
-        case "==": return +(a === b); case "!=": return +(a !== b); case "and": return a && b; case "or": return a || b;
-        case "&": return Number(BigInt(a) & BigInt(b)); case "|": return Number(BigInt(a) | BigInt(b)); case "^": return Number(BigInt(a) ^ BigInt(b));
-        case "<<": return a * 2 ** b; case ">>": return Math.floor(a / 2 ** b);
-      }
-    }
-    // eslint-disable-next-line no-fallthrough
-    default: return undefined;
-  }
-}
-
-/** The range of an expression over intervals of its names (evaluated at their corners). */
-export function evalInterval(e: PExpr, env: Record<string, [number, number]>): [number, number] | undefined {
-  const names = [...new Set(collectNames(e))];
-  if (names.some((n) => !Object.hasOwn(env, n)) || names.length > 8) return undefined;
-  let lo = Infinity, hi = -Infinity;
-  for (let m = 0; m < 1 << names.length; m++) {
-    const vals: Record<string, number> = {};
-    names.forEach((n, i) => { vals[n] = env[n]![(m >> i) & 1]!; });
-    const v = evalPExpr(e, vals);
-    if (v === undefined) return undefined;
-    lo = Math.min(lo, v); hi = Math.max(hi, v);
-  }
-  return [lo, hi];
-}
-
-/** The expressions of a statement and of the statements inside it. */
-function stmtExprs(s: PStmt): PExpr[] {
-  if (s.kind === "if") return [s.cond, ...s.then.flatMap(stmtExprs), ...s.otherwise.flatMap(stmtExprs)];
-  return [...(s.indices ?? []), s.value];
-}
-
-function collectNames(e: PExpr): string[] {
-  const out: string[] = [];
-  const go = (x: PExpr) => {
-    if (x.kind === "name") out.push(x.name);
-    else if (x.kind === "index") { out.push(x.name); x.indices.forEach(go); }
-    else if (x.kind === "unary" || x.kind === "cast") go(x.operand);
-    else if (x.kind === "binary") { go(x.left); go(x.right); }
-    else if (x.kind === "call") x.args.forEach(go);
-    else if (x.kind === "ternary") { go(x.cond); go(x.then); go(x.otherwise); }
-  };
-  go(e);
-  return out;
-}
-
-/** Structural equality of two expressions (source positions ignored). */
-function sameExpr(a: PExpr, b: PExpr): boolean {
-  if (a.kind !== b.kind) return false;
-  switch (a.kind) {
-    case "number": return a.value === (b as typeof a).value && !!a.imag === !!(b as typeof a).imag;
-    case "bool": return a.value === (b as typeof a).value;
-    case "name": return a.name === (b as typeof a).name;
-    case "index": { const y = b as typeof a; return a.name === y.name && a.indices.length === y.indices.length && a.indices.every((x, i) => sameExpr(x, y.indices[i]!)); }
-    case "unary": { const y = b as typeof a; return a.op === y.op && sameExpr(a.operand, y.operand); }
-    case "cast": { const y = b as typeof a; return a.to === y.to && sameExpr(a.operand, y.operand); }
-    case "binary": { const y = b as typeof a; return a.op === y.op && sameExpr(a.left, y.left) && sameExpr(a.right, y.right); }
-    case "call": { const y = b as typeof a; return a.fn === y.fn && a.args.length === y.args.length && a.args.every((x, i) => sameExpr(x, y.args[i]!)); }
-    case "ternary": { const y = b as typeof a; return sameExpr(a.cond, y.cond) && sameExpr(a.then, y.then) && sameExpr(a.otherwise, y.otherwise); }
-  }
-}
-
-/** Free symbols: declared symbols no interstate edge, loop or map assigns. */
-export function freeSymbols(p: Program): string[] {
-  const assigned = new Set<string>();
-  const visit = (r: PRegion) => {
-    for (const e of r.edges) for (const [k] of e.assignments) assigned.add(k);
-    for (const b of r.blocks) {
-      if (b.kind === "region") visit(b);
-      else if (b.kind === "loop") { if (b.variable) assigned.add(b.variable); for (const [k] of [...b.init, ...b.update]) assigned.add(k); visit(b.body); }
-      else if (b.kind === "conditional") for (const br of b.branches) visit(br.body);
-    }
-  };
-  visit(p.root);
-  return Object.keys(p.symbols).filter((s) => !assigned.has(s) && !Object.hasOwn(p.arrays, s));
-}
-
-/** Non-transient containers the top-level program writes (through any access node). */
-export function writtenData(p: Program): Set<string> {
-  const out = new Set<string>();
-  const visit = (r: PRegion) => {
-    for (const b of r.blocks) {
-      if (b.kind === "state") {
-        for (const e of b.edges) {
-          const n = b.nodes.find((x) => x.id === e.dst)!;
-          if (n.kind === "access" && e.memlet) out.add(n.data);
-        }
-      } else if (b.kind === "region") visit(b);
-      else if (b.kind === "loop") visit(b.body);
-      else for (const br of b.branches) visit(br.body);
-    }
-  };
-  visit(p.root);
-  return out;
-}
-
-function readData(p: Program): Set<string> {
-  const out = new Set<string>();
-  const visit = (r: PRegion) => {
-    for (const e of r.edges) { if (e.condition) names(e.condition); for (const [, v] of e.assignments) names(v); }
-    for (const b of r.blocks) {
-      if (b.kind === "state") {
-        for (const e of b.edges) {
-          const n = b.nodes.find((x) => x.id === e.src)!;
-          if (n.kind === "access" && e.memlet) out.add(n.data);
-        }
-      } else if (b.kind === "region") visit(b);
-      else if (b.kind === "loop") { names(b.condition); visit(b.body); }
-      else for (const br of b.branches) { if (br.condition) names(br.condition); visit(br.body); }
-    }
-  };
-  const names = (e: PExpr) => {
-    const stack = [e];
-    while (stack.length) {
-      const x = stack.pop()!;
-      if (x.kind === "name" || x.kind === "index") out.add(x.name);
-      if (x.kind === "index") stack.push(...x.indices);
-      if (x.kind === "unary" || x.kind === "cast") stack.push(x.operand);
-      if (x.kind === "binary") stack.push(x.left, x.right);
-      if (x.kind === "call") stack.push(...x.args);
-      if (x.kind === "ternary") stack.push(x.cond, x.then, x.otherwise);
-    }
-  };
-  visit(p.root);
-  return out;
 }
 
 /** C identifier of a program name (validated: DaCe names are identifiers). */
@@ -328,12 +152,9 @@ export class ProgramCodeGen {
   }
 
   type(t: PDType, where: string): string {
-    if (this.d === "opencl") {
-      const c = CL_TYPES[t];
-      if (!c) throw new UserError(where, `${t} data cannot be mapped to Intel OpenCL (complex128 is mapped to double2; complex64 is not supported)`);
-      return c;
-    }
-    return CPP_TYPES[t];
+    const c = scalarTypeName(this.d, t);
+    if (!c) throw new UserError(where, `${t} data cannot be mapped to Intel OpenCL (complex128 is mapped to double2; complex64 is not supported)`);
+    return c;
   }
 
   /** Whether the program has vector data (the C++ prelude then defines sdfg_vec). */
@@ -357,12 +178,9 @@ export class ProgramCodeGen {
   /** Lane `k` (a number, or a loop variable outside OpenCL) of a vector value. */
   private lane(text: string, k: number | string): string { return laneText(this.d, this.paren(text), k); }
 
-  private idx(): string { return this.d === "opencl" ? "long" : "int64_t"; }
-  private math(fn: string): string { return this.d === "opencl" ? fn : `std::${fn}`; }
-  private ptr(space: Space, t: string): string {
-    if (this.d !== "opencl") return `${t}*`;
-    return space === "global" ? `__global ${t}*` : space === "onchip" ? `__local ${t}*` : `${t}*`;
-  }
+  private idx(): string { return indexTypeName(this.d); }
+  private math(fn: string): string { return mathFunctionName(this.d, fn); }
+  private ptr(space: Space, t: string): string { return pointerTypeName(this.d, space, t); }
 
   /** Kernel arguments and the top-level environment. */
   private topEnv(): Env {
