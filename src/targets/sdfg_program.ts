@@ -6,7 +6,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { CodeWriter } from "../codegen/code_writer.js";
-import { freeSymbols, ProgramCodeGen, type Dialect, type KernelArg } from "../codegen/program_code.js";
+import { ProgramCodeGen, type KernelArg } from "../codegen/program_code.js";
+import type { Dialect } from "../codegen/dialect.js";
+import { freeSymbols } from "../codegen/program_analysis.js";
 import { NPY_DESCR, npyValues, readNpyHeader } from "../data/npy_any.js";
 import { UserError } from "../ir/diagnostics.js";
 import { type PDType, type PExpr, type Program } from "../ir/program.js";
