@@ -7,6 +7,7 @@ import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
 import type { Pipeline, ReductionPE } from "../spatial/pipeline.js";
 import { channelsOf } from "./memory_code.js";
+import { reductionParams } from "./reduction_code.js";
 
 /** The column reduction PE as a C++ function; `vecType` spells the W-wide stream element type. */
 export function emitVitisColumnReduction(w: CodeWriter, p: Pipeline, r: ReductionPE, vecType: (c: { dtype: ReductionPE["dtype"] }) => string): void {
@@ -14,10 +15,7 @@ export function emitVitisColumnReduction(w: CodeWriter, p: Pipeline, r: Reductio
   const W = p.vectorWidth;
   const input = channelsOf(p, [r.input])[0]!;
   const outs = channelsOf(p, r.outputs);
-  const params = [
-    `hls::stream<${vecType(input)}>& ${input.name} /* in: ${input.field} */`,
-    ...outs.map((c) => `hls::stream<${vecType(c)}>& ${c.name} /* out: ${c.field} */`),
-  ];
+  const params = reductionParams(input, outs, vecType);
   w.comment([
     `Column reduction PE of '${r.node}': ${r.op} of ${r.columns!.rows} rows of ${r.rowVectors} vector(s), one result per column;`,
     "after the last row the results leave broadcast down the rows (the whole domain again).",

@@ -5,7 +5,7 @@
 import { combineText, DIAGONAL_COUNTERS, diagonalAdvanceText, diagonalLaneText, reductionLoopComment, treeText } from "../codegen/reduction_order.js";
 import type { CodeWriter } from "../codegen/code_writer.js";
 import { DTYPE_INFO } from "../ir/dtype.js";
-import type { Pipeline, ReductionPE } from "../spatial/pipeline.js";
+import type { Channel, Pipeline, ReductionPE } from "../spatial/pipeline.js";
 import { channelsOf } from "./memory_code.js";
 
 /** The reduction PE as a C++ function; `vecType` spells the W-wide stream element type. */
@@ -14,10 +14,7 @@ export function emitVitisReduction(w: CodeWriter, p: Pipeline, r: ReductionPE, v
   const W = p.vectorWidth;
   const input = channelsOf(p, [r.input])[0]!;
   const outs = channelsOf(p, r.outputs);
-  const params = [
-    `hls::stream<${vecType(input)}>& ${input.name} /* in: ${input.field} */`,
-    ...outs.map((c) => `hls::stream<${vecType(c)}>& ${c.name} /* out: ${c.field} */`),
-  ];
+  const params = reductionParams(input, outs, vecType);
   w.comment([
     `Reduction PE of '${r.node}': ${r.op} over rows of ${r.rowVectors} vector(s); each row's result leaves broadcast`,
     `over the row, ${r.lead} vector(s) behind the input (${r.rowVectors} for the row, ${r.drain} for the operator's latency).`,
@@ -55,4 +52,12 @@ export function emitVitisReduction(w: CodeWriter, p: Pipeline, r: ReductionPE, v
     });
   });
   w.line();
+}
+
+/** A reduction PE's parameters: its input stream, then the streams its results leave on. */
+export function reductionParams(input: Channel, outs: Channel[], vecType: (c: { dtype: ReductionPE["dtype"] }) => string): string[] {
+  return [
+    `hls::stream<${vecType(input)}>& ${input.name} /* in: ${input.field} */`,
+    ...outs.map((c) => `hls::stream<${vecType(c)}>& ${c.name} /* out: ${c.field} */`),
+  ];
 }

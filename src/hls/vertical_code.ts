@@ -129,12 +129,7 @@ export function emitSweepPE(w: CodeWriter, d: LinalgDialect, p: SweepPE): void {
   const C = I * J;
   const zero = literal(0, p.dtype);
   const carried = p.values.filter((v) => v.previous);
-  const ctx: CExprContext = {
-    dtype: p.dtype,
-    access: () => { throw new Error("a sweep PE reads no fields"); },
-    name: (n) => n,
-    ...d.expressions,
-  };
+  const ctx = sweepContext(d, p);
   for (const v of carried) {
     w.line(`${T} ${v.previous}_plane_[${C}]; // ${quoteUserText(v.data)} of the previous plane, one element per column (on chip)`);
     for (const x of d.dependence(`${v.previous}_plane_`, C)) w.directive(x);
@@ -180,12 +175,7 @@ function emitWideSweepPE(w: CodeWriter, d: LinalgDialect, p: SweepPE): void {
   const CV = (I * J) / W;
   const zero = literal(0, p.dtype);
   const carried = p.values.filter((v) => v.previous);
-  const ctx: CExprContext = {
-    dtype: p.dtype,
-    access: () => { throw new Error("a sweep PE reads no fields"); },
-    name: (n) => n,
-    ...d.expressions,
-  };
+  const ctx = sweepContext(d, p);
   for (const v of carried) {
     w.line(`${VT} ${v.previous}_plane_[${CV}]; // ${quoteUserText(v.data)} of the previous plane, one word of ${W} columns per entry (on chip)`);
     for (const x of d.dependence(`${v.previous}_plane_`, CV)) w.directive(x);
@@ -262,4 +252,14 @@ export function emitPlaneWriter(w: CodeWriter, d: LinalgDialect, p: PlaneWriter)
     d.progress(w);
     advance(w, I, J, p.direction);
   });
+}
+
+/** How a sweep PE's code spells its expressions: its values by name, no fields (they arrive as stream words). */
+function sweepContext(d: LinalgDialect, p: SweepPE): CExprContext {
+  return {
+    dtype: p.dtype,
+    access: () => { throw new Error("a sweep PE reads no fields"); },
+    name: (n) => n,
+    ...d.expressions,
+  };
 }
