@@ -5,6 +5,7 @@
 // any other graph needs a state machine (a `while` around a `switch`).
 
 import type { PExpr, PInterstate, PRegion } from "../ir/program.js";
+import { sameExpr } from "./program_analysis.js";
 
 export type RegionStep =
   /** A block, then the assignments of its one unconditional out-edge (if any). */
@@ -57,9 +58,7 @@ const NEGATED: Record<string, string> = { "==": "!=", "!=": "==" };
 
 /** True when exactly one of the two conditions holds, whatever the values (syntactically). */
 function complementary(a: PExpr, b: PExpr): boolean {
-  if (a.kind === "unary" && a.op === "not") return same(a.operand, b);
-  if (b.kind === "unary" && b.op === "not") return same(b.operand, a);
-  return a.kind === "binary" && b.kind === "binary" && NEGATED[a.op] === b.op && same(a.left, b.left) && same(a.right, b.right);
+  if (a.kind === "unary" && a.op === "not") return sameExpr(a.operand, b);
+  if (b.kind === "unary" && b.op === "not") return sameExpr(b.operand, a);
+  return a.kind === "binary" && b.kind === "binary" && NEGATED[a.op] === b.op && sameExpr(a.left, b.left) && sameExpr(a.right, b.right);
 }
-
-const same = (a: PExpr, b: PExpr) => JSON.stringify(a, (k, v) => (k === "pos" ? undefined : v)) === JSON.stringify(b, (k, v) => (k === "pos" ? undefined : v));

@@ -228,8 +228,7 @@ export function emitPlaneReverse(w: CodeWriter, d: LinalgDialect, p: PlaneRevers
   w.line(`int c_ = 0, k_ = ${p.planes - 1}; // the last plane first`);
   pipelined(w, d, `for (int n_ = 0; n_ < ${N}; ++n_)`, "one element sent per iteration; only counters are carried.", () => {
     w.line(d.write(p.output, `planes_[k_ * ${columns} + c_]`));
-    w.block(`if (c_ + 1 < ${columns})`, () => w.line("++c_;"));
-    w.block("else", () => w.line("c_ = 0; --k_;"));
+    advanceWord(w, columns, "down");
   });
 }
 

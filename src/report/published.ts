@@ -189,19 +189,13 @@ function compareStencil(d: PublishedDesign): PublishedComparison {
   const bundle = replicas > 1 ? publishedProgram(d, replicas) : once;
   const pipeline = lowerToPipeline(bundle.sdfg, { vectorWidth: d.vectorWidth, replicas, uram: platform.resources.uram > 0 });
   const report = buildReport(pipeline, platform, d.clockMHz);
-  const dsp = report.resources.find((r) => r.resource === "dsp")!.used;
-  let fromDsp: PublishedComparison["fromDsp"];
+  const c = comparison(d, replicas, clockMHz, report);
   if (d.published.dsp) {
-    const p = Math.max(1, Math.round(d.published.dsp / (dsp / replicas)));
+    const p = Math.max(1, Math.round(d.published.dsp / (dspsOf(report) / replicas)));
     const other = buildReport(lowerToPipeline(publishedProgram(d, p).sdfg, { vectorWidth: d.vectorWidth, replicas: p, uram: platform.resources.uram > 0 }), platform, d.clockMHz);
-    fromDsp = { replicas: p, gops: other.performance.gops, gopsRatio: other.performance.gops / d.published.gops };
+    c.fromDsp = { replicas: p, gops: other.performance.gops, gopsRatio: other.performance.gops / d.published.gops };
   }
-  return {
-    design: d, replicas, clockMHz, report,
-    gopsRatio: report.performance.gops / d.published.gops,
-    ...(d.published.dsp ? { dspRatio: dsp / d.published.dsp } : {}),
-    ...(fromDsp ? { fromDsp } : {}),
-  };
+  return c;
 }
 
 /** A gemm row: our systolic chain with the published lane count (W x P; P given or inferred at 2 op per lane). */
@@ -210,11 +204,16 @@ function compareGemm(d: PublishedDesign, g: { n: number; m: number; k: number })
   const clockMHz = modelClockMHz(platform, d.clockMHz);
   const replicas = d.replicas ?? inferredReplicas(d, 2, clockMHz);
   const pipeline = lowerToPipeline(gemmSdfg(g), { vectorWidth: d.vectorWidth, replicas, uram: platform.resources.uram > 0 });
-  const report = buildReport(pipeline, platform, d.clockMHz);
-  const dsp = report.resources.find((r) => r.resource === "dsp")!.used;
+  return comparison(d, replicas, clockMHz, buildReport(pipeline, platform, d.clockMHz));
+}
+
+const dspsOf = (report: Report): number => report.resources.find((r) => r.resource === "dsp")!.used;
+
+/** A row's report against its published GOp/s and, when published, DSPs. */
+function comparison(d: PublishedDesign, replicas: number, clockMHz: number, report: Report): PublishedComparison {
   return {
     design: d, replicas, clockMHz, report,
     gopsRatio: report.performance.gops / d.published.gops,
-    ...(d.published.dsp ? { dspRatio: dsp / d.published.dsp } : {}),
+    ...(d.published.dsp ? { dspRatio: dspsOf(report) / d.published.dsp } : {}),
   };
 }

@@ -142,6 +142,9 @@ function raise(input: StreamingInput): PatternResult {
   for (const x of columnMaps) for (const e of state.edges.filter((y) => y.src === x.tasklet.id && y.memlet)) columnStreams.add(resolve(e.memlet!.data));
   type Role = { kind: "full" | "reduced" | "column" | "scalar"; dtype: DType; transient: boolean; shape: number[] };
   const roles = new Map<string, Role>();
+  // Where each kind of data lies in the flat domain: its shape and the domain axes it spans.
+  const flatShapeOf = (kind: Role["kind"]): number[] => (kind === "full" ? domain : kind === "reduced" ? [outer] : kind === "column" ? [inner] : []);
+  const axesOf = (kind: Role["kind"]): number[] => (kind === "full" ? [...Array(rank).keys()] : kind === "reduced" ? [0] : kind === "column" ? [1] : []);
   const roleOf = (data: string): Role => {
     const known = roles.get(data);
     if (known) return known;
@@ -172,7 +175,7 @@ function raise(input: StreamingInput): PatternResult {
     if (declared.has(data)) return role;
     declared.add(data);
     if (role.kind === "scalar") b.addScalar(names.get(data)!, role.dtype, role.transient);
-    else b.addArray(names.get(data)!, role.dtype, role.kind === "full" ? domain : role.kind === "column" ? [inner] : [outer], { transient: role.transient });
+    else b.addArray(names.get(data)!, role.dtype, flatShapeOf(role.kind), { transient: role.transient });
     return role;
   };
   const written = new Set<string>();
@@ -188,7 +191,7 @@ function raise(input: StreamingInput): PatternResult {
     takenNames.add(fresh);
     renamedWrite.set(data, fresh);
     if (role.kind === "scalar") b.addScalar(fresh, role.dtype, false);
-    else b.addArray(fresh, role.dtype, role.kind === "full" ? domain : role.kind === "column" ? [inner] : [outer]);
+    else b.addArray(fresh, role.dtype, flatShapeOf(role.kind));
   };
   const label = freshIdentifiers(new Set<string>(), "node");
   const iterators = ["i", "j", "k"].slice(3 - rank);
@@ -232,7 +235,7 @@ function raise(input: StreamingInput): PatternResult {
       read.add(data);
       const safe = current(data);
       connectors[e.dstConn] = role.kind === "scalar" ? { kind: "scalar", data: safe } : { kind: "field", data: safe, rank };
-      inputs[safe] = { data: safe, axes: role.kind === "full" ? [...Array(rank).keys()] : role.kind === "reduced" ? [0] : role.kind === "column" ? [1] : [], boundary: { type: "constant", value: 0 } };
+      inputs[safe] = { data: safe, axes: axesOf(role.kind), boundary: { type: "constant", value: 0 } };
     }
     const outs = state.edges.filter((x) => x.src === tasklet.id);
     if (outs.length !== 1 || !outs[0]!.memlet || outs[0]!.srcConn === null) throw new NotStreamable(`map '${entry.label}': tasklet '${tasklet.label}' does not write exactly one value`);
@@ -267,9 +270,8 @@ function raise(input: StreamingInput): PatternResult {
       if (current(data) !== data) outputNames[current(data)] = data;
       if (!renamedWrite.has(data)) continue; // else also an input: read from memory before it is written
     }
-    const flatShape = role.kind === "full" ? domain : role.kind === "reduced" ? [outer] : role.kind === "column" ? [inner] : [];
     inputs.push({
-      name: names.get(data)!, dtype: role.dtype, axes: role.kind === "full" ? [...Array(rank).keys()] : role.kind === "reduced" ? [0] : role.kind === "column" ? [1] : [], shape: flatShape,
+      name: names.get(data)!, dtype: role.dtype, axes: axesOf(role.kind), shape: flatShapeOf(role.kind),
       source: { kind: "file", path: join(input.inputsDir, `${data}.npy`), format: "npy", ...(role.kind === "scalar" ? {} : { npyShape: role.shape }) },
     });
   }

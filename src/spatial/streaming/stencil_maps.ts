@@ -37,13 +37,12 @@ import { pointMapsOf, type PointMap } from "./point_maps.js";
 import { straightLine } from "./program_shape.js";
 import { stepTableReads } from "./step_table.js";
 import { stencilText } from "./stencil_text.js";
-import { asOneExpression, taskletToStencil, type ConnectorRead } from "./tasklet_to_stencil.js";
+import { scalarDefinition } from "./scalar_tasklets.js";
+import { streamedTypeProblem, taskletToStencil, type ConnectorRead } from "./tasklet_to_stencil.js";
 
-type ProgramArrays = StreamingInput["program"]["arrays"];
 
 export const STENCIL_MAPS_PATTERN = "stencil-maps";
 
-const STREAMED_TYPES: readonly string[] = ["float32", "float64", "int32", "int64"];
 const ITERATORS = ["i", "j", "k"];
 
 /** One value of a data container: its initial value or what one map wrote. */
@@ -115,13 +114,19 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
   // Scalars computed outside the maps (`1 / dt`), by name: their expressions over the program's
   // read-only scalars, put into the maps that read them.
   const scalarDefs = new Map<string, Expr>();
+  /** Records what scalar tasklet `m` computes; the reason when it cannot be put into its readers. */
+  const defineScalar = (m: PointMap): string | null => {
+    const def = scalarDefinition(m, scalarDefs, program.arrays, values);
+    if (typeof def === "string") return `${m.where}: tasklet '${m.label}': ${def}`;
+    scalarDefs.set(m.write.data, def);
+    return null;
+  };
   for (const state of shape.prologue ?? []) {
     const maps = pointMapsOf(state, program.arrays, values);
     if (typeof maps === "string") return { ok: false, reason: maps };
     for (const m of maps.filter((x) => x.params.length === 0)) {
-      const def = scalarDefinition(m, scalarDefs, program.arrays, values);
-      if (typeof def === "string") return { ok: false, reason: `${m.where}: tasklet '${m.label}': ${def}` };
-      scalarDefs.set(m.write.data, def);
+      const problem = defineScalar(m);
+      if (problem) return { ok: false, reason: problem };
     }
     const kept = maps.find((m) => m.params.length > 0 && !program.arrays[m.write.data]!.transient);
     if (kept) return { ok: false, reason: `${kept.where}: map '${kept.label}' before the time loop writes '${kept.write.data}' (only transients nothing reads may be set before the loop)` };
@@ -149,9 +154,8 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     const written = new Map<number, Version>(); // access node → the version written into it
     for (const m of maps) {
       if (m.params.length === 0) {
-        const def = scalarDefinition(m, scalarDefs, program.arrays, values);
-        if (typeof def === "string") return { ok: false, reason: `${m.where}: tasklet '${m.label}': ${def}` };
-        scalarDefs.set(m.write.data, def);
+        const problem = defineScalar(m);
+        if (problem) return { ok: false, reason: problem };
         continue;
       }
       const reads: MapUse["reads"] = [];
@@ -231,7 +235,8 @@ export function raiseStencilMaps(input: StreamingInput): PatternResult {
     // A bool transient (a NumPy comparison feeding np.where) is only streamed fused into its
     // reader (checked below), where it is a condition, not data.
     if (t === "bool" && v.transient) continue;
-    if (!STREAMED_TYPES.includes(t)) return { ok: false, reason: `'${v.data}' is ${t}; streamed stencils compute float32, float64, int32 or int64` };
+    const problem = streamedTypeProblem(v.data, t);
+    if (problem) return { ok: false, reason: problem };
   }
 
   // Placement, last map first: a map sits where it writes (the written array's origin plus the
@@ -490,24 +495,6 @@ function integerScalarArguments(input: StreamingInput): Record<string, number> {
 function readOutsideWrite(u: MapUse, uses: readonly MapUse[]): MapUse | undefined {
   const written = u.map.lo.map((x, a) => [x + u.map.write.offset[a]!, u.map.hi[a]! + u.map.write.offset[a]!] as const);
   return uses.find((x) => x.reads.some((r) => r.version === u.writes && (r.scalar || x.map.lo.some((lo, a) => lo + r.offset[a]! < written[a]![0] || x.map.hi[a]! + r.offset[a]! > written[a]![1]))));
-}
-
-/**
- * The expression a scalar tasklet computes, over the program's scalars (each read by its own
- * name: the stencil's scalar input) and earlier such expressions, or why it has none.
- */
-function scalarDefinition(m: PointMap, defs: ReadonlyMap<string, Expr>, arrays: ProgramArrays, values: Readonly<Record<string, number>>): Expr | string {
-  const reads = new Map<string, ConnectorRead>();
-  for (const r of m.reads) {
-    const def = defs.get(r.data);
-    if (def) reads.set(r.connector, { kind: "value", value: def });
-    else if (arrays[r.data]!.transient) return `reads transient '${r.data}' before anything writes it`;
-    else reads.set(r.connector, { kind: "scalar", name: r.data });
-  }
-  const dtype = arrays[m.write.data]!.dtype;
-  if (!STREAMED_TYPES.includes(dtype)) return `'${m.write.data}' is ${dtype}; streamed stencils compute float32, float64, int32 or int64`;
-  const code = taskletToStencil(m.code, { reads, output: m.output, values, dtype: dtype as DType, taken: new Set(Object.keys(arrays)) });
-  return typeof code === "string" ? code : asOneExpression(code);
 }
 
 /** Versions in a stable order: initial values, then writes. */

@@ -115,6 +115,14 @@ function convert(e: PExpr, ctx: TaskletContext, locals: ReadonlyMap<string, stri
   }
 }
 
+/** The element types streamed stencils compute. */
+const STREAMED_TYPES: readonly string[] = ["float32", "float64", "int32", "int64"];
+
+/** Why data of type `dtype` cannot be streamed through a stencil, or null. */
+export function streamedTypeProblem(data: string, dtype: string): string | null {
+  return STREAMED_TYPES.includes(dtype) ? null : `'${data}' is ${dtype}; streamed stencils compute float32, float64, int32 or int64`;
+}
+
 /** Stencil code whose temporaries are put into the last assignment: one expression. */
 export function asOneExpression(code: readonly Assignment[]): Expr {
   const byName = new Map<string, Expr>();
